@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORT } from '../../shared/protocol';
+import { defaultDataDir } from './dataDirDefault';
+import { parseHubArgs } from './hubArgs';
+
+describe('parseHubArgs', () => {
+  it('has defaults', () => {
+    expect(parseHubArgs([])).toEqual({ port: DEFAULT_PORT, mdns: true, help: false });
+  });
+
+  it('reads every option', () => {
+    expect(parseHubArgs(['--port', '0', '--host', '127.0.0.1', '--data-dir', '/tmp/r', '--name', ' Den ', '--no-mdns'])).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: '/tmp/r',
+      name: 'Den',
+      mdns: false,
+      help: false,
+    });
+  });
+
+  it.each([[['--port', 'abc']], [['--port', '70000']], [['--bogus']], [['--name', '']]])('rejects %j with a usage error', (argv) => {
+    expect(() => parseHubArgs(argv)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+});
+
+describe('defaultDataDir', () => {
+  it('follows ROOST_DATA_DIR, then each platform', () => {
+    expect(defaultDataDir({ ROOST_DATA_DIR: '/srv/roost' }, 'linux')).toBe('/srv/roost');
+    expect(defaultDataDir({ XDG_DATA_HOME: '/x' }, 'linux')).toBe('/x/roost/hub');
+    expect(defaultDataDir({}, 'darwin')).toMatch(/Library\/Application Support\/Roost\/hub$/);
+  });
+});

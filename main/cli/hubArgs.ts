@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { DEFAULT_PORT } from '../../shared/protocol';
+
+export const HUB_USAGE = `Usage: npm run hub -- [options]
+
+  --port N         port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDR      address to listen on (default: all interfaces)
+  --data-dir DIR   where the hub keeps its data (default: see below)
+  --name NAME      hub name shown to devices (default: "Roost hub")
+  --no-mdns        do not advertise the hub on the local network
+  -h, --help       show this help
+
+The default data directory is $ROOST_DATA_DIR, else the platform's
+application data folder (Linux: ~/.local/share/roost/hub).`;
+
+const HubArgsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  host: z.string().min(1).optional(),
+  dataDir: z.string().min(1).optional(),
+  name: z.string().trim().min(1).max(64).optional(),
+  mdns: z.boolean(),
+  help: z.boolean(),
+});
+export type HubArgs = z.infer<typeof HubArgsSchema>;
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+/** Parses and validates the command line; throws UsageError with a message for a person. */
+export function parseHubArgs(argv: string[]): HubArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        name: { type: 'string' },
+        'no-mdns': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const parsed = HubArgsSchema.safeParse({
+    port: values.port,
+    host: values.host,
+    dataDir: values['data-dir'],
+    name: values.name,
+    mdns: !values['no-mdns'],
+    help: values.help,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`--${String(issue?.path[0] ?? '?').replace('dataDir', 'data-dir')}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}

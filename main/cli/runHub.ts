@@ -1,0 +1,80 @@
+import { advertiseHub } from '../discovery/advertise';
+import { Hub } from '../hub/Hub';
+import type { PairingCode } from '../hub/pairing/PairingGate';
+import { defaultDataDir } from './dataDirDefault';
+import { HUB_USAGE, parseHubArgs, UsageError, type HubArgs } from './hubArgs';
+import { hubUrls } from './hubUrls';
+
+/** `npm run hub`: the hub in plain Node, without Electron. Prints where to connect and the pairing code. */
+export async function runHub(argv: string[]): Promise<void> {
+  let args: HubArgs;
+  try {
+    args = parseHubArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`roost: ${err.message}\n\n${HUB_USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(HUB_USAGE);
+    return;
+  }
+  const dataDir = args.dataDir ?? defaultDataDir();
+  let hub: Hub;
+  try {
+    hub = await Hub.start({ dataDir, port: args.port, host: args.host, name: args.name, rename: args.name !== undefined });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') console.error(`roost: port ${args.port} is in use. Pick another with --port, or --port 0 for any free one.`);
+    else console.error(`roost: could not start the hub: ${e.message}`);
+    process.exit(1);
+  }
+  const info = hub.info();
+  const urls = hubUrls(hub.port, args.host);
+  console.log(`Roost hub "${info.name}" is running (protocol ${info.protocolVersion}, Roost ${info.appVersion}).`);
+  console.log(`  Data directory: ${dataDir}`);
+  console.log(`  Listening on port ${hub.port}. Open on a device:`);
+  for (const url of urls) console.log(`    ${url}`);
+  printCode(hub.pairingCode());
+  hub.onPairingCodeChange(printCode);
+  const join = hub.createJoinToken();
+  console.log(`  One-time join link (valid until ${clock(join.expiresAt)}): ${urls[0]}#join=${join.token}`);
+  // The code is replaced lazily; asking regularly prints each new one as the old expires.
+  setInterval(() => hub.pairingCode(), 5_000).unref();
+
+  const advert = args.mdns
+    ? advertiseHub({
+        port: hub.port,
+        hubId: info.id,
+        name: info.name,
+        protocolVersion: info.protocolVersion,
+        onError: (e: Error) => console.warn(`roost: mDNS advertising failed (${e.message}); devices can still use the URLs above.`),
+      })
+    : undefined;
+  console.log(args.mdns ? '  Advertised on the local network as _roost._tcp.' : '  Not advertised on the network (--no-mdns).');
+  console.log('Press Ctrl+C to stop.');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.error('roost: forced exit.');
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`\nroost: ${signal} received, stopping: flushing messages and closing connections...`);
+    await advert?.stop().catch(() => {});
+    await hub.stop();
+    console.log('roost: stopped cleanly.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function printCode(code: PairingCode): void {
+  console.log(`  Pairing code: ${code.code.slice(0, 3)} ${code.code.slice(3)} (valid until ${clock(code.expiresAt)})`);
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}

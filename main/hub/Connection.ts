@@ -1,0 +1,74 @@
+import type { WebSocket } from 'ws';
+import { CloseCode, type ServerFrame } from '../../shared/protocol';
+import { TokenBucket } from './TokenBucket';
+
+export type ConnectionLimits = {
+  /** Frames per second a connection may send on average. */
+  framesPerSecond: number;
+  /** Frames a connection may send in one burst. */
+  frameBurst: number;
+  /** Bytes queued towards a device that has stopped reading before it is cut off. */
+  maxBufferedBytes: number;
+};
+
+/** connected → (hello) greeted → (pair|auth) authenticating → ready; closed at any time. */
+export type ConnectionState = 'connected' | 'greeted' | 'authenticating' | 'ready' | 'closed';
+
+/**
+ * One WebSocket and what the hub knows about it. Sending never throws and
+ * never queues without bound: a device that stops reading is cut off and
+ * catches up from its cursors when it returns.
+ */
+export class Connection {
+  state: ConnectionState = 'connected';
+  userId = '';
+  deviceId = '';
+  /** Cleared at each heartbeat, set by any pong or frame. */
+  alive = true;
+  private readonly bucket: TokenBucket;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly address: string,
+    private readonly limits: ConnectionLimits,
+  ) {
+    this.bucket = new TokenBucket(limits.framesPerSecond, limits.frameBurst);
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** Takes a frame from the budget; on overflow closes the connection and returns false. */
+  admitFrame(): boolean {
+    if (this.bucket.take()) return true;
+    this.close(CloseCode.RATE_LIMITED, 'too many frames');
+    return false;
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  /** For frames serialized once and sent to many connections. */
+  sendRaw(text: string): void {
+    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.cutOff();
+      return;
+    }
+    this.ws.send(text);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.ws.close(code, reason);
+    // A peer that does not read will not answer the close handshake either.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+
+  private cutOff(): void {
+    this.close(CloseCode.SLOW_CONSUMER, 'not reading fast enough');
+  }
+}

@@ -1,0 +1,37 @@
+import type { ServerFrame } from '../../shared/protocol';
+import type { Connection } from './Connection';
+import type { Registry } from './registry/Registry';
+import type { ConversationRecord } from './registry/registrySchema';
+import type { Sessions } from './Sessions';
+
+/**
+ * Pushes one frame to many connections. The frame is serialized once per
+ * push, not once per receiver: at a thousand devices that is most of the cost.
+ */
+export class Fanout {
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly registry: Registry,
+  ) {}
+
+  toUser(userId: string, frame: ServerFrame, except?: Connection): void {
+    const text = JSON.stringify(frame);
+    for (const conn of this.sessions.ofUser(userId)) if (conn !== except) conn.sendRaw(text);
+  }
+
+  toMembers(conversation: ConversationRecord, frame: ServerFrame, except?: Connection): void {
+    const text = JSON.stringify(frame);
+    if (conversation.kind === 'default') {
+      for (const conn of this.sessions.all()) if (conn !== except) conn.sendRaw(text);
+      return;
+    }
+    for (const userId of this.registry.membersOf(conversation)) {
+      for (const conn of this.sessions.ofUser(userId)) if (conn !== except) conn.sendRaw(text);
+    }
+  }
+
+  toAll(frame: ServerFrame, except?: Connection): void {
+    const text = JSON.stringify(frame);
+    for (const conn of this.sessions.all()) if (conn !== except) conn.sendRaw(text);
+  }
+}

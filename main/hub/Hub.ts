@@ -1,0 +1,209 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { APP_VERSION } from '../../shared/appVersion';
+import { CloseCode, DEFAULT_PORT, LIMITS, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
+import { Connection, type ConnectionLimits } from './Connection';
+import { acquireDataDirLock } from './dataDirLock';
+import { Fanout } from './Fanout';
+import { revokeDevice } from './handlers/devices';
+import type { HubContext, HubLogger } from './HubContext';
+import { createHttpServer } from './httpServer';
+import { MessageLog, type MessageLogOptions } from './log/MessageLog';
+import { PairingGate, type PairingCode, type PairingGateOptions } from './pairing/PairingGate';
+import { Registry } from './registry/Registry';
+import type { AccessPolicy } from './requestGuard';
+import { Sessions } from './Sessions';
+import { attachConnection } from './socketLifecycle';
+
+export type HubOptions = AccessPolicy & {
+  dataDir: string;
+  /** Default 7420; 0 picks a free port. */
+  port?: number;
+  /** Address to listen on; default all interfaces, since LAN devices must reach it. */
+  host?: string;
+  /** Name for a new hub; ignored when the data directory already has one unless `rename` is set. */
+  name?: string;
+  rename?: boolean;
+  now?: () => number;
+  logger?: HubLogger;
+  /** Ping interval; a device that misses one pong is dropped at the next. Default 15 s. */
+  heartbeatMs?: number;
+  /** Time to send `hello` after connecting. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  limits?: Partial<ConnectionLimits>;
+  pairing?: PairingGateOptions;
+  log?: Omit<MessageLogOptions, 'dir' | 'now'>;
+  serveStatic?: Parameters<typeof createHttpServer>[0]['serveStatic'];
+};
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  framesPerSecond: 100,
+  frameBurst: 1000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
+
+const consoleLogger: HubLogger = {
+  info: (m) => console.log(`[roost] ${m}`),
+  warn: (m) => console.warn(`[roost] ${m}`),
+  error: (m, err) => console.error(`[roost] ${m}`, err ?? ''),
+};
+
+/**
+ * The sync hub: assembles storage, pairing, the HTTP server and the
+ * WebSocket server. Runs in plain Node (the headless CLI) or inside the
+ * Electron main process; it never imports electron.
+ */
+export class Hub {
+  private readonly connections = new Set<Connection>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+
+  private constructor(
+    private readonly ctx: HubContext,
+    private readonly config: { limits: ConnectionLimits; handshakeTimeoutMs: number; releaseLock: () => Promise<void> },
+    options: HubOptions,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
+    this.server = createHttpServer({
+      info: ctx.info,
+      policy: { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins },
+      serveStatic: options.serveStatic,
+      upgrade: (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req)),
+    });
+  }
+
+  static async start(options: HubOptions): Promise<Hub> {
+    const now = options.now ?? Date.now;
+    const logger = options.logger ?? consoleLogger;
+    const lock = await acquireDataDirLock(options.dataDir);
+    let registry: Registry | undefined;
+    let log: MessageLog | undefined;
+    try {
+      registry = await Registry.open({ dataDir: options.dataDir, hubName: options.name ?? 'Roost hub', now });
+      if (options.rename && options.name && options.name !== registry.hub.name) await registry.setHubName(options.name);
+      log = await MessageLog.open({ ...options.log, dir: path.join(options.dataDir, 'messages'), now, warn: (m: string) => logger.warn(m) });
+      const sessions = new Sessions();
+      const reg = registry;
+      const ctx: HubContext = {
+        registry: reg,
+        log,
+        gate: new PairingGate({ now, ...options.pairing }),
+        sessions,
+        fanout: new Fanout(sessions, reg),
+        logger,
+        now,
+        info: (): HubInfo => ({ id: reg.hub.id, name: reg.hub.name, protocolVersion: PROTOCOL_VERSION, appVersion: APP_VERSION }),
+      };
+      const hub = new Hub(
+        ctx,
+        { limits: { ...DEFAULT_LIMITS, ...options.limits }, handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000, releaseLock: lock.release },
+        options,
+      );
+      await listen(hub.server, options.port ?? DEFAULT_PORT, options.host);
+      hub.startHeartbeat(options.heartbeatMs ?? 15_000);
+      return hub;
+    } catch (err) {
+      await log?.close().catch(() => {});
+      await registry?.close().catch(() => {});
+      await lock.release();
+      throw err;
+    }
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  info(): HubInfo {
+    return this.ctx.info();
+  }
+
+  /** The 6-digit code a new device must enter now. */
+  pairingCode(): PairingCode {
+    return this.ctx.gate.currentCode();
+  }
+
+  onPairingCodeChange(listener: (code: PairingCode) => void): void {
+    this.ctx.gate.onCodeChange = listener;
+  }
+
+  /** A one-time secret for a join link or QR code. */
+  createJoinToken(): { token: string; expiresAt: number } {
+    return this.ctx.gate.createJoinToken();
+  }
+
+  /** For the host's own UI: removes any device and cuts it off at once. */
+  removeDevice(deviceId: string): Promise<boolean> {
+    return revokeDevice(this.ctx, deviceId);
+  }
+
+  /** Waits until every message appended so far is on disk. */
+  flush(): Promise<void> {
+    return this.ctx.log.flush();
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage): void {
+    if (this.stopping) {
+      ws.close(CloseCode.GOING_AWAY, 'hub shutting down');
+      return;
+    }
+    const conn = new Connection(ws, req.socket.remoteAddress ?? 'unknown', this.config.limits);
+    this.connections.add(conn);
+    attachConnection(this.ctx, conn, {
+      handshakeTimeoutMs: this.config.handshakeTimeoutMs,
+      onClosed: () => this.connections.delete(conn),
+    });
+  }
+
+  private startHeartbeat(intervalMs: number): void {
+    this.heartbeat = setInterval(() => {
+      for (const conn of this.connections) {
+        if (!conn.alive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+    }, intervalMs);
+    this.heartbeat.unref();
+  }
+
+  /** Closes every connection (1001), then makes everything durable and releases the data directory. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const sockets = [...this.connections].map((conn) => new Promise<void>((resolve) => {
+      conn.ws.once('close', () => resolve());
+      conn.close(CloseCode.GOING_AWAY, 'hub shutting down');
+    }));
+    await Promise.all(sockets);
+    this.server.closeAllConnections();
+    this.wss.close();
+    await closed;
+    await this.ctx.log.close();
+    await this.ctx.registry.close();
+    await this.config.releaseLock();
+  }
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,24 @@
+import type { HubInfo } from '../../shared/protocol';
+import type { Fanout } from './Fanout';
+import type { MessageLog } from './log/MessageLog';
+import type { PairingGate } from './pairing/PairingGate';
+import type { Registry } from './registry/Registry';
+import type { Sessions } from './Sessions';
+
+export type HubLogger = {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, err?: unknown): void;
+};
+
+/** What the frame handlers share. Built once by Hub and passed to each handler. */
+export type HubContext = {
+  readonly registry: Registry;
+  readonly log: MessageLog;
+  readonly gate: PairingGate;
+  readonly sessions: Sessions;
+  readonly fanout: Fanout;
+  readonly logger: HubLogger;
+  readonly now: () => number;
+  info(): HubInfo;
+};

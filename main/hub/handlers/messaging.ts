@@ -1,0 +1,90 @@
+import { ErrorCode, LIMITS, type ClientFrameOf } from '../../../shared/protocol';
+import type { Connection } from '../Connection';
+import type { HubContext } from '../HubContext';
+import { HubError } from '../HubError';
+import { StorageError } from '../log/MessageLog';
+import { messageToWire, receiptToWire } from '../wireMapping';
+import { answerOk, requireMember } from './guards';
+
+/**
+ * Stores the message, acknowledges it once it is durable, then pushes it to
+ * every other connection of every member, the sender's own devices included.
+ */
+export async function handleSend(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'send'>): Promise<void> {
+  const conversation = requireMember(ctx, conn, frame.conversationId);
+  let result;
+  try {
+    // No await before this call: seqs follow the order frames arrived in.
+    result = await ctx.log.append(conversation.id, {
+      clientMsgId: frame.clientMsgId,
+      senderUserId: conn.userId,
+      senderDeviceId: conn.deviceId,
+      text: frame.text,
+    });
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    ctx.logger.error('could not store a message', err);
+    throw new HubError(ErrorCode.STORAGE_FAILED, 'The hub could not store the message (disk full or failing). It was not sent; try again later.');
+  }
+  const { message, duplicate } = result;
+  conn.send({
+    type: 'ack',
+    rid: frame.rid,
+    conversationId: conversation.id,
+    clientMsgId: message.clientMsgId,
+    seq: message.seq,
+    sentAt: message.sentAt,
+    duplicate,
+  });
+  if (duplicate) return;
+  ctx.fanout.toMembers(conversation, { type: 'message', message: messageToWire(conversation.id, message) }, conn);
+}
+
+export async function handleFetchMessages(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'fetchMessages'>): Promise<void> {
+  const conversation = requireMember(ctx, conn, frame.conversationId);
+  const limit = frame.limit ?? LIMITS.defaultPageSize;
+  const page =
+    frame.direction === 'forward'
+      ? await ctx.log.readForward(conversation.id, frame.cursor, limit)
+      : await ctx.log.readBackward(conversation.id, frame.cursor, limit);
+  conn.send({
+    type: 'messages',
+    rid: frame.rid,
+    conversationId: conversation.id,
+    direction: frame.direction,
+    messages: page.messages.map((m) => messageToWire(conversation.id, m)),
+    hasMore: page.hasMore,
+  });
+}
+
+export function handleMarkDelivered(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'markDelivered'>): void {
+  advance(ctx, conn, frame.conversationId, { deliveredSeq: frame.seq });
+  answerOk(conn, frame.rid);
+}
+
+export function handleMarkRead(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'markRead'>): void {
+  advance(ctx, conn, frame.conversationId, { readSeq: frame.seq });
+  answerOk(conn, frame.rid);
+}
+
+/**
+ * Receipts go to every member's devices: senders see delivery and reads, and
+ * the reader's own other devices clear their unread counts.
+ */
+function advance(ctx: HubContext, conn: Connection, conversationId: string, marks: { deliveredSeq?: number; readSeq?: number }): void {
+  const conversation = requireMember(ctx, conn, conversationId);
+  const lastSeq = ctx.log.lastSeq(conversation.id);
+  const clamped = {
+    deliveredSeq: marks.deliveredSeq === undefined ? undefined : Math.min(marks.deliveredSeq, lastSeq),
+    readSeq: marks.readSeq === undefined ? undefined : Math.min(marks.readSeq, lastSeq),
+  };
+  const receipt = ctx.registry.advanceReceipt(conversation.id, conn.userId, clamped);
+  if (!receipt) return;
+  ctx.fanout.toMembers(conversation, { type: 'receipt', conversationId: conversation.id, receipt: receiptToWire(receipt) });
+}
+
+export function handleTyping(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'typing'>): void {
+  const conversation = requireMember(ctx, conn, frame.conversationId);
+  ctx.fanout.toMembers(conversation, { type: 'typing', conversationId: conversation.id, userId: conn.userId, deviceId: conn.deviceId }, conn);
+  answerOk(conn, frame.rid);
+}

@@ -1,0 +1,144 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { CloseCode, INFO_PATH, WS_PATH } from '../../shared/protocol';
+import { Hub } from './Hub';
+import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
+import { TestClient } from './testing/TestClient';
+import { pairNewUser, quietLogger, startTestHub } from './testing/testHub';
+
+let cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function hub(options: Parameters<typeof startTestHub>[0] = {}) {
+  const started = await startTestHub(options);
+  cleanups.push(started.cleanup);
+  return started;
+}
+
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function upgradeStatus(port: number, headers: Record<string, string>, path = WS_PATH): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on('open', () => {
+      ws.close();
+      resolve({ status: 101, body: '' });
+    });
+    ws.on('error', reject);
+  });
+}
+
+describe('HTTP surface', () => {
+  it('describes the hub at /api/info without secrets', async () => {
+    const { hub: h } = await hub({ name: 'Kitchen' });
+    const { status, body } = await get(h.port, INFO_PATH);
+    expect(status).toBe(200);
+    expect(Object.keys(body as object).sort()).toEqual(['appVersion', 'id', 'name', 'protocolVersion']);
+    expect(body).toMatchObject({ name: 'Kitchen', protocolVersion: 1 });
+  });
+
+  it('refuses DNS-rebinding hosts and foreign origins with clear HTTP errors', async () => {
+    const { hub: h } = await hub({ allowedOrigins: ['http://localhost:5173'] });
+    const info = await get(h.port, INFO_PATH, { Host: 'evil.example' });
+    expect(info).toMatchObject({ status: 403, body: { error: { code: 'HOST_NOT_ALLOWED' } } });
+
+    const rebound = await upgradeStatus(h.port, { Host: 'evil.example' });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toMatchObject({ error: { code: 'HOST_NOT_ALLOWED' } });
+    const foreign = await upgradeStatus(h.port, { Origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.body)).toMatchObject({ error: { code: 'ORIGIN_NOT_ALLOWED' } });
+    expect((await upgradeStatus(h.port, {}, '/other')).status).toBe(404);
+
+    expect((await upgradeStatus(h.port, { Origin: `http://127.0.0.1:${h.port}` })).status).toBe(101);
+    expect((await upgradeStatus(h.port, { Origin: 'http://localhost:5173' })).status).toBe(101);
+    expect((await upgradeStatus(h.port, {})).status).toBe(101);
+  });
+});
+
+describe('connection health', () => {
+  it('drops a device that stops answering pings and tells the others it went offline', async () => {
+    const { hub: h } = await hub({ heartbeatMs: 50 });
+    const alice = await pairNewUser(h, 'Alice');
+    cleanups.push(() => alice.client.close());
+    const silent = await TestClient.connect(h.port, { autoPong: false });
+    await silent.hello();
+    await silent.expect(
+      { type: 'pair', credential: { kind: 'code', code: h.pairingCode().code, displayName: 'Ghost' }, device: { name: 'g', platform: 'web' } },
+      'paired',
+    );
+    const ghostId = (await silent.nextOf('ready')).self.userId;
+    await alice.client.nextOf('presence', (f) => f.userId === ghostId && f.online);
+    await alice.client.nextOf('presence', (f) => f.userId === ghostId && !f.online);
+    await silent.waitClosed();
+  });
+
+  it(`closes a connection that never says hello with ${CloseCode.HANDSHAKE_TIMEOUT}`, async () => {
+    const { hub: h } = await hub({ handshakeTimeoutMs: 50 });
+    const client = await TestClient.connect(h.port);
+    expect((await client.waitClosed()).code).toBe(CloseCode.HANDSHAKE_TIMEOUT);
+  });
+
+  it('cuts off a device that stops reading instead of buffering without bound', async () => {
+    const { hub: h } = await hub({ limits: { maxBufferedBytes: 64 * 1024, framesPerSecond: 10_000, frameBurst: 10_000 } });
+    const alice = await pairNewUser(h, 'Alice');
+    const slow = await pairNewUser(h, 'Slowpoke');
+    cleanups.push(() => alice.client.close());
+    // Stop reading: the kernel buffers fill, then the hub's queue grows past the cap.
+    slow.client.ws.pause();
+    const text = 'x'.repeat(4000);
+    const offline = alice.client.nextOf('presence', (f) => f.userId === slow.credentials.userId && !f.online);
+    let cutOff = false;
+    void offline.then(() => (cutOff = true));
+    for (let batch = 0; batch < 200 && !cutOff; batch++) {
+      const ids = Array.from({ length: 50 }, (_, i) => `flood-${batch}-${i}-pad`);
+      for (const id of ids) alice.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId: id, text });
+      for (const id of ids) await alice.client.nextOf('ack', (f) => f.clientMsgId === id);
+    }
+    await offline;
+    slow.client.ws.terminate();
+  });
+});
+
+describe('lifecycle', () => {
+  it('allows one hub per data directory', async () => {
+    const { dataDir } = await hub();
+    await expect(Hub.start({ dataDir, port: 0, host: '127.0.0.1', logger: quietLogger })).rejects.toMatchObject({ code: 'DATA_DIR_LOCKED' });
+  });
+
+  it('closes clients with 1001 on stop and keeps everything for the next start', async () => {
+    const first = await startTestHub();
+    cleanups.push(first.cleanup);
+    const alice = await pairNewUser(first.hub, 'Alice');
+    await alice.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId: 'keep-me-0001', text: 'kept' }, 'ack');
+    const closing = alice.client.waitClosed();
+    await first.hub.stop();
+    expect((await closing).code).toBe(CloseCode.GOING_AWAY);
+    const second = await hub({ dataDir: first.dataDir });
+    const again = await TestClient.connect(second.hub.port);
+    await again.hello();
+    const ready = await again.expect({ type: 'auth', deviceId: alice.credentials.deviceId, token: alice.credentials.token }, 'ready');
+    expect(ready.conversations.find((c) => c.id === GENERAL)?.lastSeq).toBe(1);
+    expect(second.hub.info().id).toBe(first.hub.info().id);
+    await again.close();
+  });
+});

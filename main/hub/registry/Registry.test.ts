@@ -1,0 +1,73 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../testing/tempDir';
+import { Registry } from './Registry';
+import { DEFAULT_CONVERSATION_ID } from './registrySchema';
+
+let removers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const r of removers) await r();
+  removers = [];
+});
+
+async function tempDir(): Promise<string> {
+  const t = await makeTempDir('roost-registry-');
+  removers.push(t.remove);
+  return t.dir;
+}
+
+describe('Registry', () => {
+  it('creates a hub with the default room and keeps everything across reopen', async () => {
+    const dir = await tempDir();
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    expect(r.conversation(DEFAULT_CONVERSATION_ID)?.kind).toBe('default');
+    const user = await r.createUser('Ann');
+    const { device, token } = await r.addDevice({ userId: user.id, name: 'Laptop', platform: 'linux' });
+    r.advanceReceipt(DEFAULT_CONVERSATION_ID, user.id, { readSeq: 4 });
+    await r.close();
+
+    const again = await Registry.open({ dataDir: dir, hubName: 'ignored' });
+    expect(again.hub).toEqual(r.hub);
+    expect(again.authenticate(device.id, token)?.name).toBe('Laptop');
+    expect(again.receipt(DEFAULT_CONVERSATION_ID, user.id)).toMatchObject({ readSeq: 4, deliveredSeq: 4 });
+  });
+
+  it('stores only a hash of device tokens', async () => {
+    const dir = await tempDir();
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    const user = await r.createUser('Ann');
+    const { token } = await r.addDevice({ userId: user.id, name: 'Laptop', platform: 'linux' });
+    const file = await readFile(path.join(dir, 'registry.json'), 'utf8');
+    expect(file).not.toContain(token);
+    expect(r.authenticate(r.devicesOf(user.id)[0]!.id, `${token}x`)).toBeUndefined();
+  });
+
+  it('moves markers forward only', async () => {
+    const r = await Registry.open({ dataDir: await tempDir(), hubName: 'Den' });
+    expect(r.advanceReceipt('general', 'u', { deliveredSeq: 5 })).toMatchObject({ deliveredSeq: 5, readSeq: 0 });
+    expect(r.advanceReceipt('general', 'u', { deliveredSeq: 3 })).toBeUndefined();
+    expect(r.advanceReceipt('general', 'u', { readSeq: 7 })).toMatchObject({ deliveredSeq: 7, readSeq: 7 });
+    await r.close();
+  });
+
+  it('refuses a corrupt or foreign registry file with a clear error instead of starting empty', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'registry.json');
+    await writeFile(file, '{"schemaVersion":1,');
+    await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toMatchObject({ code: 'REGISTRY_INVALID' });
+    await writeFile(file, JSON.stringify({ schemaVersion: 1, hub: { id: 'h', name: 'n', createdAt: 0 }, users: [{ id: 'bad id!' }], devices: [], conversations: [], receipts: [] }));
+    await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toThrow(/users\.0/);
+    await writeFile(file, JSON.stringify({ schemaVersion: 99 }));
+    await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toMatchObject({ code: 'REGISTRY_VERSION' });
+  });
+
+  it('finds the same direct conversation from either side', async () => {
+    const r = await Registry.open({ dataDir: await tempDir(), hubName: 'Den' });
+    const first = await r.openDirect('a', 'b');
+    const second = await r.openDirect('b', 'a');
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ conversation: first.conversation, created: false });
+    await r.close();
+  });
+});

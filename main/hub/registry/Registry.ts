@@ -1,0 +1,289 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { Platform } from '../../../shared/protocol';
+import { hashToken, hashesEqual, newId, newToken } from '../secrets';
+import { migrateRegistry } from './migrations';
+import {
+  DEFAULT_CONVERSATION_ID,
+  REGISTRY_SCHEMA_VERSION,
+  RegistryFileSchema,
+  type ConversationRecord,
+  type DeviceRecord,
+  type ReceiptRecord,
+  type RegistryFile,
+  type UserRecord,
+} from './registrySchema';
+
+export class RegistryFileError extends Error {
+  readonly code = 'REGISTRY_INVALID';
+}
+
+export type RegistryOptions = {
+  dataDir: string;
+  /** Name for a new hub; an existing hub keeps its stored name unless renamed. */
+  hubName: string;
+  now?: () => number;
+  /** How long marker updates may wait before they are written together. */
+  saveDelayMs?: number;
+};
+
+/**
+ * Users, devices, conversations and receipts, persisted in registry.json with
+ * lowdb. Everything here is small; message bodies live in the MessageLog.
+ * Reads are from memory. Pairing and revocation are written before they are
+ * answered; receipts and last-seen times are written in batches.
+ */
+export class Registry {
+  private readonly devicesById = new Map<string, DeviceRecord>();
+  private readonly conversationsById = new Map<string, ConversationRecord>();
+  private saveTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly db: Low<RegistryFile>,
+    private readonly data: RegistryFile,
+    private readonly now: () => number,
+    private readonly saveDelayMs: number,
+  ) {
+    for (const d of data.devices) this.devicesById.set(d.id, d);
+    for (const c of data.conversations) this.conversationsById.set(c.id, c);
+  }
+
+  static async open(options: RegistryOptions): Promise<Registry> {
+    const now = options.now ?? Date.now;
+    await mkdir(options.dataDir, { recursive: true });
+    const file = path.join(options.dataDir, 'registry.json');
+    const adapter = new JSONFile<RegistryFile>(file);
+    let raw: unknown;
+    try {
+      raw = await adapter.read();
+    } catch (err) {
+      throw new RegistryFileError(`${file} is not valid JSON (${(err as Error).message}). Restore it from a backup or move it away to start a new hub.`);
+    }
+    const data = raw === null ? freshRegistry(options.hubName, now()) : validate(file, migrateRegistry(raw));
+    const db = new Low<RegistryFile>(adapter, data);
+    const registry = new Registry(db, data, now, options.saveDelayMs ?? 500);
+    if (raw === null) await registry.save();
+    return registry;
+  }
+
+  get hub(): Readonly<RegistryFile['hub']> {
+    return this.data.hub;
+  }
+
+  async setHubName(name: string): Promise<void> {
+    this.data.hub.name = name;
+    await this.save();
+  }
+
+  // Users
+
+  users(): readonly UserRecord[] {
+    return this.data.users;
+  }
+
+  user(id: string): UserRecord | undefined {
+    return this.data.users.find((u) => u.id === id);
+  }
+
+  async createUser(displayName: string): Promise<UserRecord> {
+    const user: UserRecord = { id: newId(), displayName, createdAt: this.now() };
+    this.data.users.push(user);
+    await this.save();
+    return user;
+  }
+
+  // Devices
+
+  device(id: string): DeviceRecord | undefined {
+    return this.devicesById.get(id);
+  }
+
+  devicesOf(userId: string): DeviceRecord[] {
+    return this.data.devices.filter((d) => d.userId === userId);
+  }
+
+  allDevices(): readonly DeviceRecord[] {
+    return this.data.devices;
+  }
+
+  /** Registers a device and returns its token; the token is not kept, only its hash. */
+  async addDevice(input: { userId: string; name: string; platform: Platform }): Promise<{ device: DeviceRecord; token: string }> {
+    const token = newToken();
+    const t = this.now();
+    const device: DeviceRecord = { id: newId(), ...input, tokenHash: hashToken(token), pairedAt: t, lastSeenAt: t };
+    this.data.devices.push(device);
+    this.devicesById.set(device.id, device);
+    await this.save();
+    return { device, token };
+  }
+
+  /** The device if the token is its current one; undefined for unknown, removed or wrong. */
+  authenticate(deviceId: string, token: string): DeviceRecord | undefined {
+    const device = this.devicesById.get(deviceId);
+    if (!device) return undefined;
+    return hashesEqual(device.tokenHash, hashToken(token)) ? device : undefined;
+  }
+
+  async renameDevice(id: string, name: string): Promise<DeviceRecord | undefined> {
+    const device = this.devicesById.get(id);
+    if (!device) return undefined;
+    device.name = name;
+    await this.save();
+    return device;
+  }
+
+  /**
+   * Forgets the device. Takes effect in memory before the write starts, so a
+   * token check that runs meanwhile already fails.
+   */
+  async removeDevice(id: string): Promise<DeviceRecord | undefined> {
+    const device = this.devicesById.get(id);
+    if (!device) return undefined;
+    this.devicesById.delete(id);
+    this.data.devices = this.data.devices.filter((d) => d.id !== id);
+    await this.save();
+    return device;
+  }
+
+  touchDevice(id: string): void {
+    const device = this.devicesById.get(id);
+    if (!device) return;
+    device.lastSeenAt = this.now();
+    this.saveSoon();
+  }
+
+  // Conversations
+
+  conversation(id: string): ConversationRecord | undefined {
+    return this.conversationsById.get(id);
+  }
+
+  membersOf(conversation: ConversationRecord): string[] {
+    if (conversation.kind === 'default') return this.data.users.map((u) => u.id);
+    return conversation.memberUserIds;
+  }
+
+  isMember(conversation: ConversationRecord, userId: string): boolean {
+    return conversation.kind === 'default' || conversation.memberUserIds.includes(userId);
+  }
+
+  conversationsOf(userId: string): ConversationRecord[] {
+    return this.data.conversations.filter((c) => this.isMember(c, userId));
+  }
+
+  async createGroup(input: { name: string; createdBy: string; memberUserIds: string[] }): Promise<ConversationRecord> {
+    const members = unique([input.createdBy, ...input.memberUserIds]);
+    return this.addConversation({ id: newId(), kind: 'group', name: input.name, memberUserIds: members, createdAt: this.now(), createdBy: input.createdBy });
+  }
+
+  async addMembers(conversation: ConversationRecord, userIds: string[]): Promise<ConversationRecord> {
+    conversation.memberUserIds = unique([...conversation.memberUserIds, ...userIds]);
+    await this.save();
+    return conversation;
+  }
+
+  /** The direct conversation between two users, created on first use. */
+  async openDirect(a: string, b: string): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    const pair = [a, b].sort();
+    const existing = this.data.conversations.find(
+      (c) => c.kind === 'direct' && c.memberUserIds.length === 2 && [...c.memberUserIds].sort().every((id, i) => id === pair[i]),
+    );
+    if (existing) return { conversation: existing, created: false };
+    const conversation = await this.addConversation({ id: newId(), kind: 'direct', name: '', memberUserIds: pair, createdAt: this.now(), createdBy: a });
+    return { conversation, created: true };
+  }
+
+  private async addConversation(record: ConversationRecord): Promise<ConversationRecord> {
+    this.data.conversations.push(record);
+    this.conversationsById.set(record.id, record);
+    await this.save();
+    return record;
+  }
+
+  // Receipts
+
+  receiptsOf(conversationId: string): ReceiptRecord[] {
+    return this.data.receipts.filter((r) => r.conversationId === conversationId);
+  }
+
+  receipt(conversationId: string, userId: string): ReceiptRecord {
+    return (
+      this.data.receipts.find((r) => r.conversationId === conversationId && r.userId === userId) ?? {
+        conversationId,
+        userId,
+        deliveredSeq: 0,
+        readSeq: 0,
+      }
+    );
+  }
+
+  /**
+   * Moves a user's markers forward (never back) and returns the new receipt,
+   * or undefined when nothing changed. Reading implies delivery.
+   */
+  advanceReceipt(conversationId: string, userId: string, marks: { deliveredSeq?: number; readSeq?: number }): ReceiptRecord | undefined {
+    let record = this.data.receipts.find((r) => r.conversationId === conversationId && r.userId === userId);
+    const readSeq = Math.max(record?.readSeq ?? 0, marks.readSeq ?? 0);
+    const deliveredSeq = Math.max(record?.deliveredSeq ?? 0, marks.deliveredSeq ?? 0, readSeq);
+    if (record && record.readSeq === readSeq && record.deliveredSeq === deliveredSeq) return undefined;
+    if (!record) {
+      if (readSeq === 0 && deliveredSeq === 0) return undefined;
+      record = { conversationId, userId, deliveredSeq, readSeq };
+      this.data.receipts.push(record);
+    }
+    record.readSeq = readSeq;
+    record.deliveredSeq = deliveredSeq;
+    this.saveSoon();
+    return record;
+  }
+
+  // Persistence
+
+  /** Writes now. lowdb's writer renames a temp file into place, so a crash never leaves half a file. */
+  async save(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.db.write();
+  }
+
+  /** Batches frequent small changes (receipts, last seen) into one write. */
+  saveSoon(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.db.write().catch((err: unknown) => console.error('roost: could not save registry.json:', err));
+    }, this.saveDelayMs);
+    this.saveTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    await this.save();
+  }
+}
+
+function freshRegistry(hubName: string, now: number): RegistryFile {
+  return {
+    schemaVersion: REGISTRY_SCHEMA_VERSION,
+    hub: { id: newId(), name: hubName, createdAt: now },
+    users: [],
+    devices: [],
+    conversations: [
+      { id: DEFAULT_CONVERSATION_ID, kind: 'default', name: 'General', memberUserIds: [], createdAt: now, createdBy: null },
+    ],
+    receipts: [],
+  };
+}
+
+function validate(file: string, raw: unknown): RegistryFile {
+  const parsed = RegistryFileSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem';
+  throw new RegistryFileError(`${file} does not match the registry schema (${where}). Restore it from a backup or move it away to start a new hub.`);
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}

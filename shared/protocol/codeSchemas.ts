@@ -1,0 +1,6 @@
+import { z } from 'zod';
+import { ErrorCode, IncompatibleReason } from './codes';
+
+/** Unknown error codes from a newer hub read as INTERNAL instead of failing the frame. */
+export const ErrorCodeSchema = z.enum(ErrorCode).catch(ErrorCode.INTERNAL);
+export const IncompatibleReasonSchema = z.enum(IncompatibleReason);

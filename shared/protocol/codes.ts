@@ -1,0 +1,48 @@
+/**
+ * Stable error codes carried by `error` frames. Clients switch on these, never
+ * on the human-readable message. Unknown codes must be treated as `INTERNAL`.
+ */
+export const ErrorCode = {
+  BAD_JSON: 'BAD_JSON',
+  BINARY_NOT_SUPPORTED: 'BINARY_NOT_SUPPORTED',
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  BAD_FRAME: 'BAD_FRAME',
+  HELLO_REQUIRED: 'HELLO_REQUIRED',
+  ALREADY_AUTHENTICATED: 'ALREADY_AUTHENTICATED',
+  NOT_AUTHENTICATED: 'NOT_AUTHENTICATED',
+  AUTH_FAILED: 'AUTH_FAILED',
+  PAIRING_CODE_INVALID: 'PAIRING_CODE_INVALID',
+  PAIRING_CODE_EXPIRED: 'PAIRING_CODE_EXPIRED',
+  PAIRING_LOCKED: 'PAIRING_LOCKED',
+  JOIN_TOKEN_INVALID: 'JOIN_TOKEN_INVALID',
+  LINK_CODE_INVALID: 'LINK_CODE_INVALID',
+  NOT_FOUND: 'NOT_FOUND',
+  NOT_A_MEMBER: 'NOT_A_MEMBER',
+  FORBIDDEN: 'FORBIDDEN',
+  STORAGE_FAILED: 'STORAGE_FAILED',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * WebSocket close codes the hub uses besides the standard ones
+ * (1000 normal, 1001 hub going away, 1009 frame too big).
+ */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  TOO_BIG: 1009,
+  INCOMPATIBLE_PROTOCOL: 4001,
+  HANDSHAKE_TIMEOUT: 4002,
+  DEVICE_REVOKED: 4003,
+  RATE_LIMITED: 4008,
+  SLOW_CONSUMER: 4009,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Why a `hello` was refused. */
+export const IncompatibleReason = {
+  CLIENT_TOO_OLD: 'CLIENT_TOO_OLD',
+  CLIENT_TOO_NEW: 'CLIENT_TOO_NEW',
+} as const;
+export type IncompatibleReason = (typeof IncompatibleReason)[keyof typeof IncompatibleReason];

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { APP_VERSION } from '../appVersion';
+import { CLIENT_FRAME_TYPES } from './clientFrames';
+import { parseClientFrame, parseServerFrame } from './parse';
+
+describe('parseClientFrame', () => {
+  it('accepts a valid frame and trims names', () => {
+    const r = parseClientFrame(JSON.stringify({ type: 'pair', rid: 'x', credential: { kind: 'code', code: '123456', displayName: '  Ann ' }, device: { name: 'Phone', platform: 'ios' } }));
+    expect(r).toMatchObject({ ok: true, frame: { type: 'pair', credential: { displayName: 'Ann' } } });
+  });
+
+  it('maps unknown platforms to "other" instead of failing', () => {
+    const r = parseClientFrame(JSON.stringify({ type: 'pair', credential: { kind: 'linkCode', code: 'ABCD' }, device: { name: 'Toaster', platform: 'toasteros' } }));
+    expect(r.ok && r.frame.type === 'pair' && r.frame.device.platform).toBe('other');
+  });
+
+  it('ignores unknown fields so newer clients can add them', () => {
+    const r = parseClientFrame(JSON.stringify({ type: 'typing', conversationId: 'general', futureField: 1 }));
+    expect(r).toEqual({ ok: true, frame: { type: 'typing', conversationId: 'general' } });
+  });
+
+  it.each([
+    ['not json', 'BAD_JSON'],
+    ['null', 'BAD_FRAME'],
+    ['"text"', 'BAD_FRAME'],
+    ['{"type":7}', 'BAD_FRAME'],
+    ['{"type":"nope"}', 'UNKNOWN_TYPE'],
+    ['{"type":"send","conversationId":"general","clientMsgId":"short","text":"x"}', 'BAD_FRAME'],
+    ['{"type":"fetchMessages","conversationId":"general","direction":"sideways","cursor":0}', 'BAD_FRAME'],
+    ['{"type":"markRead","conversationId":"general","seq":-1}', 'BAD_FRAME'],
+    ['{"type":"markRead","conversationId":"general","seq":1.5}', 'BAD_FRAME'],
+  ])('%s → %s', (text, code) => {
+    const r = parseClientFrame(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.code).toBe(code);
+  });
+
+  it('names the offending field and echoes type and rid', () => {
+    const r = parseClientFrame(JSON.stringify({ type: 'send', rid: 'q', conversationId: 'general', clientMsgId: 'abcdefgh', text: 5 }));
+    expect(r).toMatchObject({ ok: false, code: 'BAD_FRAME', frameType: 'send', rid: 'q' });
+    if (!r.ok) expect(r.message).toContain('text');
+  });
+
+  it('knows every client frame type', () => {
+    expect(CLIENT_FRAME_TYPES).toContain('hello');
+    expect(new Set(CLIENT_FRAME_TYPES).size).toBe(CLIENT_FRAME_TYPES.length);
+  });
+});
+
+describe('parseServerFrame', () => {
+  it('reads unknown error codes from a newer hub as INTERNAL', () => {
+    const r = parseServerFrame(JSON.stringify({ type: 'error', code: 'SOMETHING_NEW', message: 'm' }));
+    expect(r).toMatchObject({ ok: true, frame: { code: 'INTERNAL' } });
+  });
+});
+
+describe('APP_VERSION', () => {
+  it('matches package.json', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(APP_VERSION).toBe(pkg.version);
+  });
+});

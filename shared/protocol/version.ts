@@ -1,0 +1,17 @@
+/**
+ * The wire protocol's version. Bump it on any change that an older peer could
+ * misread; additive fields that old peers ignore do not need a bump.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Path of the WebSocket upgrade on the hub's HTTP port. */
+export const WS_PATH = '/ws';
+
+/** Path of the hub's public description (no secrets). */
+export const INFO_PATH = '/api/info';
+
+/** mDNS service type the hub advertises (`_roost._tcp`). */
+export const MDNS_SERVICE_TYPE = 'roost';
+
+/** Port the hub listens on unless told otherwise. */
+export const DEFAULT_PORT = 7420;
