@@ -1,0 +1,167 @@
+/**
+ * Advertises the hub on the LAN over mDNS/DNS-SD as `_roost._tcp`, so clients can
+ * find it without typing an address. The TXT record is built by ./txtRecord.
+ *
+ * Written against bonjour-service 1.4.4, whose gaps this file covers:
+ * - a socket error (port 5353 held exclusively by another responder) is emitted as
+ *   'error' with no listener, which would crash the process;
+ * - failed sends (no multicast route) are swallowed and the service still says 'up';
+ * - on a name conflict it neither renames nor stays quiet: it sends goodbyes for the
+ *   taken name, which evicts the *other* hub from every browser on the LAN.
+ */
+import { EventEmitter } from 'node:events';
+import { Bonjour, type Service } from 'bonjour-service';
+import { MDNS_SERVICE_TYPE } from '../../shared/protocol';
+import { buildTxtRecord, truncateUtf8 } from './txtRecord';
+
+export type AdvertiseOptions = {
+  port: number;
+  hubId: string;
+  name: string;
+  protocolVersion: number;
+  /**
+   * Socket and send errors (port 5353 taken, no multicast route, name conflicts beyond
+   * MAX_RENAMES). The advertisement carries on where it can; the default ignores them.
+   */
+  onError?: (err: Error) => void;
+};
+
+export type Advertisement = {
+  /** The DNS-SD instance name in use: the hub name, or `name (2)` etc. after a conflict. */
+  readonly instanceName: string;
+  /** Sends goodbye records, so browsers drop the hub at once, and closes the socket. */
+  stop(): Promise<void>;
+};
+
+/** RFC 6763 4.1.1: an instance name is one DNS label of at most 63 bytes. */
+const MAX_LABEL_BYTES = 63;
+/** How many `name (n)` variants to try before giving up on a crowded name. */
+const MAX_RENAMES = 20;
+
+/** RFC 6762 9: on conflict, pick a new name; `name (2)`, `name (3)`... as Apple's responder does. */
+export function instanceNameFor(hubName: string, attempt: number): string {
+  const suffix = attempt === 1 ? '' : ` (${attempt})`;
+  // bonjour-service turns dots into dashes itself; doing it first keeps the byte count right.
+  const base = hubName.replaceAll('.', '-');
+  return truncateUtf8(base, MAX_LABEL_BYTES - Buffer.byteLength(suffix)) + suffix;
+}
+
+type SendCallback = (err: Error | null, ...rest: unknown[]) => void;
+type Mdns = EventEmitter & { send: (packet: unknown, rinfo?: unknown, cb?: SendCallback) => void };
+
+/** The multicast-dns instance inside Bonjour: private in its types, but its errors must be heard. */
+function mdnsOf(bonjour: Bonjour): Mdns {
+  const mdns = (bonjour as unknown as { server?: { mdns?: unknown } }).server?.mdns;
+  if (!(mdns instanceof EventEmitter) || typeof (mdns as Partial<Mdns>).send !== 'function') {
+    throw new Error('bonjour-service internals changed (server.mdns); update main/discovery/advertise.ts');
+  }
+  return mdns as Mdns;
+}
+
+/** Routes every socket and send error of `mdns` to `report`, instead of a crash or silence. */
+function hearErrors(mdns: Mdns, report: (err: Error) => void): void {
+  mdns.on('error', report);
+  // Warnings without a code are undecodable packets from other hosts: not our fault, not news.
+  mdns.on('warning', (err: Error & { code?: string }) => {
+    if (err.code) report(err);
+  });
+  const send = mdns.send.bind(mdns);
+  mdns.send = (packet, rinfo, cb) => {
+    if (typeof rinfo === 'function') return mdns.send(packet, undefined, rinfo as SendCallback);
+    send(packet, rinfo, (err, ...rest) => {
+      if (err) report(err);
+      cb?.(err, ...rest);
+    });
+  };
+}
+
+type Publication = { service: Service; unpublish(): Promise<void> };
+
+/**
+ * Publishes one instance name. If probing finds the name taken, the library calls
+ * `service.stop()`; that call is intercepted so no goodbye goes out for a name that
+ * belongs to another hub, and `onConflict` is told instead.
+ */
+function publishName(bonjour: Bonjour, config: Parameters<Bonjour['publish']>[0], onConflict: () => void): Publication {
+  const service = bonjour.publish(config);
+  const libraryStop = service.stop;
+  let stopping = false;
+  service.stop = (...args: unknown[]) => {
+    if (!stopping && !service.published) {
+      service.activated = false; // makes the library's stop a no-op: no goodbye
+      queueMicrotask(onConflict);
+    }
+    return libraryStop(...args);
+  };
+  return {
+    service,
+    unpublish: () =>
+      new Promise<void>((resolve) => {
+        stopping = true;
+        // Never announced: nothing to retract, and a goodbye could evict a same-named hub still being probed.
+        if (!service.published) {
+          service.activated = false;
+          resolve();
+          return;
+        }
+        libraryStop(() => resolve());
+      }),
+  };
+}
+
+/** Starts advertising at once; errors go to `onError`, never thrown from the socket. */
+export function advertiseHub(options: AdvertiseOptions): Advertisement {
+  const { port, hubId, name, protocolVersion, onError } = options;
+  // Checked before any socket exists: a throw from publish() later would leak the socket.
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`Cannot advertise port ${port}: pass the port the hub actually listens on (1-65535).`);
+  }
+  const txt = buildTxtRecord({ id: hubId, name, protocolVersion });
+
+  // The same error can reach us twice: from the send callback and from the library's own callback.
+  const reported = new WeakSet<Error>();
+  const report = (err: unknown) => {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (reported.has(error)) return;
+    reported.add(error);
+    onError?.(error);
+  };
+
+  const bonjour = new Bonjour({}, report);
+  hearErrors(mdnsOf(bonjour), report);
+
+  let attempt = 1;
+  let stopped: Promise<void> | undefined;
+  const publish = (): Publication =>
+    publishName(bonjour, { name: instanceNameFor(name, attempt), type: MDNS_SERVICE_TYPE, port, txt }, () => {
+      if (stopped) return;
+      if (attempt >= MAX_RENAMES) {
+        report(new Error(`mDNS names "${instanceNameFor(name, 1)}" to "${instanceNameFor(name, attempt)}" are all taken; not advertising`));
+        return;
+      }
+      attempt++;
+      current = publish();
+    });
+  let current = publish();
+
+  return {
+    get instanceName() {
+      return current.service.name;
+    },
+    stop() {
+      stopped ??= (async () => {
+        await current.unpublish();
+        await new Promise<void>((resolve) => {
+          try {
+            bonjour.destroy(() => resolve());
+          } catch (err) {
+            // Closing a socket that never bound can throw; it is closed either way.
+            report(err);
+            resolve();
+          }
+        });
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquireDataDirLock, DATA_DIR_LOCKED, LOCK_FILE_NAME } from './dataDirLock';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'roost-lock-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+/** A pid that certainly belonged to a process and is now gone. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  if (child.pid === undefined) throw new Error('child had no pid');
+  return child.pid;
+}
+
+describe('acquireDataDirLock', () => {
+  it('creates the directory and a lock naming this process, removes it on release, and can take it again', async () => {
+    const dataDir = join(root, 'nested', 'data');
+    const lock = await acquireDataDirLock(dataDir);
+    const contents = JSON.parse(await readFile(join(dataDir, LOCK_FILE_NAME), 'utf8'));
+    expect(contents).toMatchObject({ pid: process.pid, hostname: hostname() });
+    expect(Number.isNaN(Date.parse(contents.startedAt))).toBe(false);
+
+    await lock.release();
+    expect(await exists(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+    await lock.release(); // a second release is harmless
+
+    const again = await acquireDataDirLock(dataDir);
+    await again.release();
+  });
+
+  it('refuses a second hub while the first (this live process) holds the lock', async () => {
+    const lock = await acquireDataDirLock(root);
+    const refused = await acquireDataDirLock(root).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(Error);
+    expect(refused).toMatchObject({ code: DATA_DIR_LOCKED, pid: process.pid, dataDir: root });
+    expect((refused as Error).message).toBe(
+      `Another Roost hub (pid ${process.pid}) is already using ${root}. Stop it or choose another --data-dir.`,
+    );
+    await lock.release();
+  });
+
+  it('lets only one of two concurrent acquires win', async () => {
+    const results = await Promise.allSettled([acquireDataDirLock(root), acquireDataDirLock(root)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: DATA_DIR_LOCKED });
+    await (won[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
+  });
+
+  it('refuses while another live process holds the lock', async () => {
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+    try {
+      await once(other, 'spawn');
+      const lock = { pid: other.pid, startedAt: new Date().toISOString(), hostname: hostname() };
+      await writeFile(join(root, LOCK_FILE_NAME), JSON.stringify(lock));
+      const refused = await acquireDataDirLock(root).catch((err: unknown) => err);
+      expect(refused).toMatchObject({ code: DATA_DIR_LOCKED, pid: other.pid });
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('takes over a stale lock left by a process that died', async () => {
+    const pid = await deadPid();
+    const lockPath = join(root, LOCK_FILE_NAME);
+    await writeFile(lockPath, JSON.stringify({ pid, startedAt: new Date(0).toISOString(), hostname: hostname() }));
+    const lock = await acquireDataDirLock(root);
+    expect(JSON.parse(await readFile(lockPath, 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+  });
+
+  it('takes over a lock naming its own pid that it does not hold (an earlier process with the same pid)', async () => {
+    const lockPath = join(root, LOCK_FILE_NAME);
+    const leftover = JSON.stringify({ pid: process.pid, startedAt: new Date(0).toISOString(), hostname: hostname() });
+    await writeFile(lockPath, leftover);
+    const lock = await acquireDataDirLock(root);
+    expect(await readFile(lockPath, 'utf8')).not.toBe(leftover);
+    await lock.release();
+  });
+
+  for (const [name, garbage] of [
+    ['not JSON', '{"pid": 12'],
+    ['empty', ''],
+    ['wrong shape', JSON.stringify({ pid: 'me', startedAt: 1 })],
+  ]) {
+    it(`takes over a garbled lock file (${name})`, async () => {
+      await writeFile(join(root, LOCK_FILE_NAME), garbage as string);
+      const lock = await acquireDataDirLock(root);
+      await lock.release();
+    });
+  }
+
+  it('refuses a lock held from another host, whose pid it cannot check', async () => {
+    await writeFile(
+      join(root, LOCK_FILE_NAME),
+      JSON.stringify({ pid: 4242, startedAt: new Date().toISOString(), hostname: 'some-other-host' }),
+    );
+    const refused = await acquireDataDirLock(root).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: DATA_DIR_LOCKED, pid: 4242 });
+    expect((refused as Error).message).toMatch(/pid 4242 on host some-other-host.*delete .*hub\.lock/);
+  });
+
+  it('release leaves alone a lock that another hub has taken since', async () => {
+    const lockPath = join(root, LOCK_FILE_NAME);
+    const lock = await acquireDataDirLock(root);
+    const theirs = JSON.stringify({ pid: 4242, startedAt: new Date().toISOString(), hostname: 'some-other-host' });
+    await writeFile(lockPath, theirs);
+    await lock.release();
+    expect(await readFile(lockPath, 'utf8')).toBe(theirs);
+  });
+});
