@@ -1,0 +1,246 @@
+import { LogError, LogErrorCode, StorageError, errorMessage } from './errors';
+import { GroupCommit } from './groupCommit';
+import { RecentCache } from './RecentCache';
+import { RecentIds } from './RecentIds';
+import { readSegments } from './readRange';
+import type { Segment } from './segment';
+import { SegmentWriter, type WriterConfig } from './SegmentWriter';
+import { encodeLine, messageProblem, type StoredMessage } from './storedMessage';
+
+export type MessageDraft = Omit<StoredMessage, 'seq' | 'sentAt'>;
+export type AppendResult = { message: StoredMessage; duplicate: boolean };
+export type Page = { messages: StoredMessage[]; hasMore: boolean };
+
+export type ConversationConfig = WriterConfig & {
+  dedupWindow: number;
+  cacheMessages: number;
+  now: () => number;
+};
+
+type Pending = {
+  readonly seq: number;
+  readonly message: StoredMessage;
+  /** Resend key, and the key it pushed out of the window: both needed to roll the window back. */
+  readonly key: string;
+  readonly displaced: string | undefined;
+  readonly line: Buffer;
+  /** Resolves once the line is durable; rejects with a StorageError if it was rolled back. */
+  readonly settled: Promise<void>;
+  resolve(): void;
+  reject(err: StorageError): void;
+};
+
+type Waiter = { draft: MessageDraft; resolve(result: AppendResult): void; reject(err: unknown): void };
+
+/**
+ * One conversation: assigns seqs, recognises resends, commits in groups and
+ * answers reads. Two seqs are tracked: `lastAssigned` runs ahead while
+ * commits are in flight, `durable` is what readers and lastSeq() see.
+ */
+export class ConversationLog {
+  private lastAssigned: number;
+  private durable: number;
+  private readonly unsettled = new Map<number, Pending>();
+  private readonly commits = new GroupCommit<Pending>((batch) => this.commit(batch));
+  private readonly writer: SegmentWriter;
+  private readonly cache: RecentCache;
+  /** Null until the first append after open loads it from the log's tail. */
+  private recentIds: RecentIds | null = null;
+  /** False until recentIds is loaded, and while a failed write is being cut off; appends then wait in `waiters`, in order. */
+  private ready = false;
+  private preparing: Promise<void> | null = null;
+  private waiters: Waiter[] = [];
+  private readonly outstanding = new Set<Promise<void>>();
+
+  constructor(
+    readonly id: string,
+    conversationDir: string,
+    private readonly segments: Segment[],
+    lastSeq: number,
+    tail: readonly StoredMessage[],
+    private readonly config: ConversationConfig,
+  ) {
+    this.lastAssigned = lastSeq;
+    this.durable = lastSeq;
+    this.writer = new SegmentWriter(conversationDir, segments, config);
+    this.cache = new RecentCache(config.cacheMessages);
+    for (const message of tail) this.cache.push(message);
+  }
+
+  lastSeq(): number {
+    return this.durable;
+  }
+
+  /** Seq is assigned before this returns whenever the conversation is ready, so seqs follow call order. */
+  append(draft: MessageDraft): Promise<AppendResult> {
+    const result = this.ready ? this.appendNow(draft) : this.appendWhenReady(draft);
+    const done = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.outstanding.add(done);
+    void done.then(() => this.outstanding.delete(done));
+    return result;
+  }
+
+  async readForward(afterSeq: number, limit: number): Promise<Page> {
+    const durable = this.durable;
+    const from = afterSeq + 1;
+    if (limit === 0 || from > durable) return { messages: [], hasMore: from <= durable };
+    const to = Math.min(durable, from + limit - 1);
+    return { messages: await this.readRange(from, to), hasMore: to < durable };
+  }
+
+  async readBackward(beforeSeq: number, limit: number): Promise<Page> {
+    const to = Math.min(beforeSeq - 1, this.durable);
+    if (to < 1) return { messages: [], hasMore: false };
+    if (limit === 0) return { messages: [], hasMore: true };
+    const from = Math.max(1, to - limit + 1);
+    return { messages: await this.readRange(from, to), hasMore: from > 1 };
+  }
+
+  /** Settles once every append made so far has settled and any recovery has finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.outstanding, this.preparing]);
+  }
+
+  async close(): Promise<void> {
+    await this.settled();
+    await this.writer.close();
+  }
+
+  private appendNow(draft: MessageDraft): Promise<AppendResult> {
+    const key = RecentIds.key(draft.senderUserId, draft.clientMsgId);
+    const seen = this.recentIds?.get(key);
+    if (seen !== undefined) return this.duplicateOf(seen);
+    const message: StoredMessage = {
+      seq: this.lastAssigned + 1,
+      clientMsgId: draft.clientMsgId,
+      senderUserId: draft.senderUserId,
+      senderDeviceId: draft.senderDeviceId,
+      sentAt: this.config.now(),
+      text: draft.text,
+    };
+    const problem = messageProblem(message);
+    if (problem) return Promise.reject(new LogError(LogErrorCode.badArgument, `cannot store message ${JSON.stringify(draft.clientMsgId)} in ${this.id}: ${problem}`));
+    const line = encodeLine(message);
+    this.lastAssigned = message.seq;
+    const displaced = this.recentIds?.add(message.seq, key);
+    const pending = makePending(message, line, key, displaced);
+    this.unsettled.set(message.seq, pending);
+    this.commits.push(pending);
+    return pending.settled.then(() => ({ message, duplicate: false }));
+  }
+
+  private appendWhenReady(draft: MessageDraft): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ draft, resolve, reject });
+      this.prepare();
+    });
+  }
+
+  /** A resend of a message still being committed waits for that commit, so it is never stored twice. */
+  private async duplicateOf(seq: number): Promise<AppendResult> {
+    const pending = this.unsettled.get(seq);
+    if (pending) {
+      await pending.settled;
+      return { message: pending.message, duplicate: true };
+    }
+    const [message] = this.cache.range(seq, seq) ?? (await this.readRange(seq, seq));
+    if (!message) throw new StorageError(`message ${seq} of ${this.id} is remembered but could not be read back`);
+    return { message, duplicate: true };
+  }
+
+  /**
+   * Makes the conversation ready: cuts off a failed write, loads the resend
+   * window from the log's tail (done lazily so open() stays cheap), then
+   * hands the waiting appends their seqs in arrival order.
+   */
+  private prepare(): void {
+    if (this.preparing) return;
+    this.preparing = (async () => {
+      let failure: unknown = null;
+      try {
+        await this.writer.truncateToDurable();
+        this.recentIds ??= await this.loadRecentIds();
+      } catch (err) {
+        failure = err;
+      }
+      this.preparing = null;
+      const waiters = this.waiters;
+      this.waiters = [];
+      if (failure !== null) {
+        const error = new StorageError(`conversation ${this.id} cannot take messages: ${errorMessage(failure)}`, { cause: failure });
+        for (const waiter of waiters) waiter.reject(error);
+        return;
+      }
+      this.ready = true;
+      for (const waiter of waiters) this.appendNow(waiter.draft).then(waiter.resolve, waiter.reject);
+    })();
+  }
+
+  private async loadRecentIds(): Promise<RecentIds> {
+    const window = this.config.dedupWindow;
+    const ids = new RecentIds(window);
+    const from = Math.max(1, this.durable - window + 1);
+    if (window === 0 || from > this.durable) return ids;
+    for (const m of await this.readRange(from, this.durable)) ids.add(m.seq, RecentIds.key(m.senderUserId, m.clientMsgId));
+    return ids;
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    let durableCount = 0;
+    try {
+      await this.writer.write(batch, (count) => {
+        for (; durableCount < count; durableCount++) this.settleDurable(batch[durableCount]!);
+      });
+    } catch (err) {
+      this.fail(batch.slice(durableCount), err);
+    }
+  }
+
+  private settleDurable(pending: Pending): void {
+    this.durable = pending.seq;
+    this.cache.push(pending.message);
+    this.unsettled.delete(pending.seq);
+    pending.resolve();
+  }
+
+  /**
+   * Rejects the failed lines and everything queued behind them, and rolls
+   * the conversation back to its durable state: seqs are reused, their
+   * resend keys forgotten, the file cut back to its durable size.
+   */
+  private fail(failed: Pending[], cause: unknown): void {
+    const rejected = failed.concat(this.commits.takeQueued());
+    const first = rejected[0]?.seq;
+    const last = rejected[rejected.length - 1]?.seq;
+    const error = new StorageError(`could not store messages ${first}..${last} of conversation ${this.id}: ${errorMessage(cause)}`, { cause });
+    this.ready = false;
+    this.lastAssigned = this.durable;
+    for (let i = rejected.length - 1; i >= 0; i--) {
+      const pending = rejected[i]!;
+      this.recentIds?.remove(pending.seq, pending.key, pending.displaced);
+      this.unsettled.delete(pending.seq);
+    }
+    for (const pending of rejected) pending.reject(error);
+    // Cut the file back now, not on the next append: the hub may stop before another one comes.
+    this.prepare();
+  }
+
+  private async readRange(from: number, to: number): Promise<StoredMessage[]> {
+    return this.cache.range(from, to) ?? readSegments(this.segments, from, to, this.config);
+  }
+}
+
+function makePending(message: StoredMessage, line: Buffer, key: string, displaced: string | undefined): Pending {
+  let resolve!: () => void;
+  let reject!: (err: StorageError) => void;
+  const settled = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Rejections reach the appender through the promise it was given; this keeps the original from counting as unhandled.
+  settled.catch(() => undefined);
+  return { seq: message.seq, message, line, key, displaced, settled, resolve, reject };
+}

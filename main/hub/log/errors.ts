@@ -1,0 +1,53 @@
+/**
+ * Errors the message log raises. Each carries a stable `code` so callers can
+ * branch without parsing messages.
+ */
+
+/** A write or fdatasync failed (disk full, I/O error). The failed appends were rolled back. */
+export class StorageError extends Error {
+  readonly code = 'STORAGE_FAILED';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
+
+export const LogErrorCode = {
+  /** A segment holds data that cannot be a crash artefact: fix or restore the file named. */
+  corrupt: 'LOG_CORRUPT',
+  /** The log was closed; the call came too late. */
+  closed: 'LOG_CLOSED',
+  /** A caller passed a value the log cannot use (bad id, negative cursor). */
+  badArgument: 'LOG_BAD_ARGUMENT',
+  /** The data directory was written by an unknown version of the log. */
+  format: 'LOG_FORMAT',
+} as const;
+export type LogErrorCode = (typeof LogErrorCode)[keyof typeof LogErrorCode];
+
+export class LogError extends Error {
+  constructor(
+    readonly code: LogErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'LogError';
+  }
+}
+
+/** Names the file and byte offset so an operator can look at the exact spot. */
+export class LogCorruptError extends LogError {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    reason: string,
+  ) {
+    super(LogErrorCode.corrupt, `message log corrupt: ${file} at byte ${offset}: ${reason}`);
+    this.name = 'LogCorruptError';
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

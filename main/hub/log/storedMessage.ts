@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * One stored message, and the JSON line it is written as. The line uses short
+ * keys because the log is mostly keys otherwise; this file is the one place
+ * that maps between the two shapes. Limits are deliberately looser than the
+ * protocol's: data written under older limits must stay readable.
+ */
+
+const Seq = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+const Id = z.string().min(1).max(256);
+
+export const StoredMessageSchema = z.object({
+  seq: Seq,
+  clientMsgId: Id,
+  senderUserId: Id,
+  senderDeviceId: Id,
+  sentAt: z.int().min(0),
+  text: z.string(),
+});
+export type StoredMessage = z.infer<typeof StoredMessageSchema>;
+
+/** The on-disk line: {"s":seq,"i":clientMsgId,"u":senderUserId,"d":senderDeviceId,"t":sentAt,"x":text}. */
+export const StoredLineSchema = z.object({
+  s: Seq,
+  i: Id,
+  u: Id,
+  d: Id,
+  t: z.int().min(0),
+  x: z.string(),
+});
+
+type StoredLine = z.input<typeof StoredLineSchema>;
+
+/** Validates a line read from disk and maps it to a StoredMessage. */
+export const StoredLineDecoder = StoredLineSchema.transform(
+  (l): StoredMessage => ({ seq: l.s, clientMsgId: l.i, senderUserId: l.u, senderDeviceId: l.d, sentAt: l.t, text: l.x }),
+);
+
+/**
+ * Why the schema would refuse the message, or null. Checked by hand on the
+ * write path: it runs on every append, and a zod round trip there cost more
+ * than the write itself.
+ */
+export function messageProblem(m: StoredMessage): string | null {
+  for (const [name, id] of [['clientMsgId', m.clientMsgId], ['senderUserId', m.senderUserId], ['senderDeviceId', m.senderDeviceId]] as const) {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 256) return `${name} must be a string of 1-256 characters`;
+  }
+  if (typeof m.text !== 'string') return 'text must be a string';
+  if (!Number.isSafeInteger(m.sentAt) || m.sentAt < 0) return `sentAt must be a non-negative integer, got ${m.sentAt}`;
+  if (!Number.isSafeInteger(m.seq) || m.seq < 1) return `seq must be a positive integer, got ${m.seq}`;
+  return null;
+}
+
+/** The line's bytes, newline included. JSON.stringify escapes newlines inside strings, so one message is one line. */
+export function encodeLine(m: StoredMessage): Buffer {
+  const line: StoredLine = { s: m.seq, i: m.clientMsgId, u: m.senderUserId, d: m.senderDeviceId, t: m.sentAt, x: m.text };
+  return Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
+}
+
+/** The message on a line (without its newline), or null if the line is not a valid stored message. */
+export function decodeLine(bytes: Buffer): StoredMessage | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = StoredLineDecoder.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
