@@ -37,8 +37,6 @@ export async function runHub(argv: string[]): Promise<void> {
   for (const url of urls) console.log(`    ${url}`);
   printCode(hub.pairingCode());
   hub.onPairingCodeChange(printCode);
-  const join = hub.createJoinToken();
-  console.log(`  One-time join link (valid until ${clock(join.expiresAt)}): ${urls[0]}#join=${join.token}`);
   // The code is replaced lazily; asking regularly prints each new one as the old expires.
   setInterval(() => hub.pairingCode(), 5_000).unref();
 

@@ -32,6 +32,7 @@ function handleRequest(handlers: HttpHandlers, req: IncomingMessage, res: Server
   const refused = checkHost(req.headers.host, handlers.policy);
   if (refused) return sendJson(res, refused.status, { error: { code: refused.code, message: refused.message } });
   if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
     return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not supported.` } });
   }
   const path = (req.url ?? '/').split('?')[0];

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../shared/protocol';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
 import { pairLinkedDevice, pairNewUser, reconnect, startTestHub, type Device } from './testing/testHub';
 import type { Hub } from './Hub';
@@ -137,6 +138,24 @@ describe('hub messaging (real hub, real clients)', () => {
     const general = a3.ready.conversations.find((c) => c.id === GENERAL)!;
     expect(general.receipts.find((r) => r.userId === a1.credentials.userId)).toMatchObject({ readSeq: ack.seq, deliveredSeq: ack.seq });
     await a3.client.close();
+  });
+
+  it('stops a page early once its texts reach the page budget', async () => {
+    const big = 'x'.repeat(LIMITS.maxTextLength);
+    const count = Math.ceil(LIMITS.maxPageTextLength / big.length) + 5;
+    for (let i = 0; i < count; i++) a1.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId: `big-${i}-padding`, text: big });
+    await a1.client.nextOf('ack', (f) => f.clientMsgId === `big-${count - 1}-padding`);
+    const forward = await b.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0, limit: 500 }, 'messages');
+    expect(forward.messages.length).toBe(Math.floor(LIMITS.maxPageTextLength / big.length));
+    expect(forward.messages[0]?.seq).toBe(1);
+    expect(forward.hasMore).toBe(true);
+    const backward = await b.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'backward', cursor: count + 1, limit: 500 }, 'messages');
+    expect(backward.messages.at(-1)?.seq).toBe(count);
+    expect(backward.hasMore).toBe(true);
+  });
+
+  it('answers an app-level ping in any state, for browsers that cannot see WebSocket pings', async () => {
+    expect(await a1.client.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
   });
 
   it('shares presence and typing, which are not stored', async () => {

@@ -71,7 +71,11 @@ export const ListDevicesSchema = frame('listDevices', {});
 export const RenameDeviceSchema = frame('renameDevice', { deviceId: IdSchema, name: NameSchema });
 export const RemoveDeviceSchema = frame('removeDevice', { deviceId: IdSchema });
 
+/** Browsers cannot see WebSocket pings; this lets them check that the hub still answers. */
+export const PingSchema = frame('ping', {});
+
 export const ClientFrameSchema = z.discriminatedUnion('type', [
+  PingSchema,
   HelloSchema,
   PairSchema,
   AuthSchema,

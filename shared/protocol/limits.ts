@@ -11,6 +11,11 @@ export const LIMITS = {
   maxNameLength: 64,
   /** Most messages one `fetchMessages` page returns. */
   maxPageSize: 500,
+  /**
+   * A page stops early (with hasMore) once its texts add up to this many
+   * characters, so one page never floods a slow device's connection.
+   */
+  maxPageTextLength: 256 * 1024,
   /** Page size when a request names none. */
   defaultPageSize: 200,
   /** Most members a group room may be created with in one request. */

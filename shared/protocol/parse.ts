@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from './codes';
 import { CLIENT_FRAME_TYPES, ClientFrameSchema, type ClientFrame } from './clientFrames';
-import { ServerFrameSchema, type ServerFrame } from './serverFrames';
+import { SERVER_FRAME_TYPES, ServerFrameSchema, type ServerFrame } from './serverFrames';
 
 export type ParseFailure = {
   ok: false;
@@ -39,7 +39,7 @@ export function parseClientFrame(text: string): ParseResult<ClientFrame> {
   }
   const { type, rid } = rough.data;
   if (!(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
-    return { ok: false, code: ErrorCode.UNKNOWN_TYPE, message: `unknown frame type "${type.slice(0, 64)}"`, rid };
+    return { ok: false, code: ErrorCode.UNKNOWN_TYPE, message: `unknown frame type "${type.slice(0, 64)}"`, frameType: type.slice(0, 64), rid };
   }
   const parsed = ClientFrameSchema.safeParse(raw);
   if (!parsed.success) {
@@ -56,9 +56,14 @@ export function parseServerFrame(text: string): ParseResult<ServerFrame> {
   } catch {
     return { ok: false, code: ErrorCode.BAD_JSON, message: 'frame is not valid JSON' };
   }
+  const rough = RoughFrameSchema.safeParse(raw);
+  if (rough.success && !(SERVER_FRAME_TYPES as readonly string[]).includes(rough.data.type)) {
+    // A newer hub's frame: clients ignore it (docs/PROTOCOL.md, unknown values).
+    return { ok: false, code: ErrorCode.UNKNOWN_TYPE, message: `unknown frame type "${rough.data.type.slice(0, 64)}"`, frameType: rough.data.type.slice(0, 64) };
+  }
   const parsed = ServerFrameSchema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, code: ErrorCode.BAD_FRAME, message: describeIssues(parsed.error) };
+    return { ok: false, code: ErrorCode.BAD_FRAME, message: describeIssues(parsed.error), frameType: rough.data?.type };
   }
   return { ok: true, frame: parsed.data };
 }

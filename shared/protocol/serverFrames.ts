@@ -62,6 +62,7 @@ export const TypingEventSchema = frame('typing', {
 export const LinkCodeSchema = frame('linkCode', { code: z.string(), expiresAt: TimestampSchema });
 export const DevicesSchema = frame('devices', { devices: z.array(DeviceWireSchema) });
 export const OkSchema = frame('ok', {});
+export const PongSchema = frame('pong', { serverTime: TimestampSchema });
 export const ErrorSchema = frame('error', {
   code: ErrorCodeSchema,
   message: z.string(),
@@ -85,8 +86,10 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   LinkCodeSchema,
   DevicesSchema,
   OkSchema,
+  PongSchema,
   ErrorSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+export const SERVER_FRAME_TYPES: readonly ServerFrame['type'][] = ServerFrameSchema.options.map((o) => o.shape.type.value);
 export type ServerFrameType = ServerFrame['type'];
 export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;

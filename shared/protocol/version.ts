@@ -4,6 +4,9 @@
  */
 export const PROTOCOL_VERSION = 1;
 
+/** Oldest client protocol the hub still speaks. */
+export const MIN_PROTOCOL_VERSION = 1;
+
 /** Path of the WebSocket upgrade on the hub's HTTP port. */
 export const WS_PATH = '/ws';
 

@@ -18,8 +18,12 @@ export async function handleAddMembers(ctx: HubContext, conn: Connection, frame:
     throw new HubError(ErrorCode.FORBIDDEN, `Members can only be added to group rooms; "${conversation.id}" is ${conversation.kind}.`);
   }
   requireUsers(ctx, frame.userIds);
-  await ctx.registry.addMembers(conversation, frame.userIds);
-  announce(ctx, conn, conversation, frame.rid);
+  const saved = ctx.registry.addMembers(conversation, frame.userIds);
+  // New members hear of the room before any message of it can be pushed to them.
+  const conversationWire = wire(ctx, conversation);
+  ctx.fanout.toMembers(conversation, { type: 'conversation', conversation: conversationWire }, conn);
+  await saved;
+  conn.send({ type: 'conversation', rid: frame.rid, conversation: conversationWire });
 }
 
 export async function handleOpenDirect(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'openDirect'>): Promise<void> {

@@ -6,7 +6,7 @@ import { answerOk, requireOwnDevice } from './guards';
 import { leaveSession, pushDeviceList } from './session';
 
 export function handleCreateLinkCode(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'createLinkCode'>): void {
-  const { code, expiresAt } = ctx.gate.createLinkCode(conn.userId);
+  const { code, expiresAt } = ctx.gate.createLinkCode(conn.userId, conn.deviceId);
   conn.send({ type: 'linkCode', rid: frame.rid, code, expiresAt });
 }
 
@@ -24,9 +24,11 @@ export async function handleRenameDevice(ctx: HubContext, conn: Connection, fram
 
 export async function handleRemoveDevice(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'removeDevice'>): Promise<void> {
   requireOwnDevice(ctx, conn, frame.deviceId);
-  // Answer first: when a device removes itself, its connection closes next.
-  answerOk(conn, frame.rid);
+  const removingSelf = frame.deviceId === conn.deviceId;
+  // A device removing itself is answered first: its connection closes next, with DEVICE_REVOKED.
+  if (removingSelf) answerOk(conn, frame.rid);
   await revokeDevice(ctx, frame.deviceId);
+  if (!removingSelf) answerOk(conn, frame.rid);
 }
 
 /**
@@ -37,13 +39,16 @@ export async function revokeDevice(ctx: HubContext, deviceId: string): Promise<b
   const device = ctx.registry.device(deviceId);
   if (!device) return false;
   const saved = ctx.registry.removeDevice(deviceId);
-  for (const conn of [...ctx.sessions.ofDevice(deviceId)]) {
+  // Link codes it made could otherwise still add a device after it is gone.
+  ctx.gate.forgetLinkCodesOfDevice(deviceId);
+  const open = [...ctx.sessions.ofDevice(deviceId)];
+  for (const conn of open) {
     leaveSession(ctx, conn);
     conn.close(CloseCode.DEVICE_REVOKED, 'device removed');
   }
-  if (ctx.registry.devicesOf(device.userId).length === 0) ctx.gate.forgetLinkCodesOf(device.userId);
   await saved;
-  pushDeviceList(ctx, device.userId);
+  // leaveSession already told the user's other devices when it was online.
+  if (open.length === 0) pushDeviceList(ctx, device.userId);
   ctx.logger.info(`removed device "${device.name}"`);
   return true;
 }

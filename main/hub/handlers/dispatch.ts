@@ -8,10 +8,11 @@ import { handleFetchMessages, handleMarkDelivered, handleMarkRead, handleSend, h
 import { handleAuth, handleHello, handlePair } from './session';
 
 type Handler<T extends ClientFrameType> = (ctx: HubContext, conn: Connection, frame: ClientFrameOf<T>) => void | Promise<void>;
-type Route<T extends ClientFrameType> = { needs: 'connected' | 'greeted' | 'ready'; run: Handler<T> };
+type Route<T extends ClientFrameType> = { needs: 'any' | 'connected' | 'greeted' | 'ready'; run: Handler<T> };
 
 /** Which state each frame needs, and who handles it. Checked by the compiler to cover every frame type. */
 const ROUTES: { [T in ClientFrameType]: Route<T> } = {
+  ping: { needs: 'any', run: (ctx, conn, frame) => conn.send({ type: 'pong', rid: frame.rid, serverTime: ctx.now() }) },
   hello: { needs: 'connected', run: handleHello },
   pair: { needs: 'greeted', run: handlePair },
   auth: { needs: 'greeted', run: handleAuth },
@@ -49,7 +50,7 @@ export async function dispatch(ctx: HubContext, conn: Connection, frame: ClientF
 }
 
 function assertState(state: ConnectionState, needs: Route<ClientFrameType>['needs'], type: string): void {
-  if (state === needs) return;
+  if (state === needs || needs === 'any') return;
   if (needs === 'connected') throw new HubError(ErrorCode.BAD_FRAME, '"hello" was already received on this connection.');
   if (state === 'connected') {
     if (needs === 'greeted') throw new HubError(ErrorCode.HELLO_REQUIRED, `Send "hello" before "${type}".`);

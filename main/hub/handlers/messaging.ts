@@ -2,7 +2,7 @@ import { ErrorCode, LIMITS, type ClientFrameOf } from '../../../shared/protocol'
 import type { Connection } from '../Connection';
 import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
-import { StorageError } from '../log/MessageLog';
+import { StorageError, type StoredMessage } from '../log/MessageLog';
 import { messageToWire, receiptToWire } from '../wireMapping';
 import { answerOk, requireMember } from './guards';
 
@@ -47,14 +47,29 @@ export async function handleFetchMessages(ctx: HubContext, conn: Connection, fra
     frame.direction === 'forward'
       ? await ctx.log.readForward(conversation.id, frame.cursor, limit)
       : await ctx.log.readBackward(conversation.id, frame.cursor, limit);
+  const messages = capByText(page.messages, frame.direction);
   conn.send({
     type: 'messages',
     rid: frame.rid,
     conversationId: conversation.id,
     direction: frame.direction,
-    messages: page.messages.map((m) => messageToWire(conversation.id, m)),
-    hasMore: page.hasMore,
+    messages: messages.map((m) => messageToWire(conversation.id, m)),
+    hasMore: page.hasMore || messages.length < page.messages.length,
   });
+}
+
+/** Keeps the part of a page nearest the cursor within the text budget; never less than one message. */
+function capByText(messages: StoredMessage[], direction: 'forward' | 'backward'): StoredMessage[] {
+  const ordered = direction === 'forward' ? messages : [...messages].reverse();
+  let total = 0;
+  let keep = 0;
+  for (const m of ordered) {
+    total += m.text.length;
+    if (keep > 0 && total > LIMITS.maxPageTextLength) break;
+    keep += 1;
+  }
+  if (keep === messages.length) return messages;
+  return direction === 'forward' ? messages.slice(0, keep) : messages.slice(messages.length - keep);
 }
 
 export function handleMarkDelivered(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'markDelivered'>): void {

@@ -1,12 +1,9 @@
-import { ErrorCode, IncompatibleReason, CloseCode, PROTOCOL_VERSION, type ClientFrameOf } from '../../../shared/protocol';
+import { CloseCode, ErrorCode, IncompatibleReason, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, type ClientFrameOf } from '../../../shared/protocol';
 import type { Connection } from '../Connection';
 import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
 import type { DeviceRecord, UserRecord } from '../registry/registrySchema';
 import { conversationToWire, deviceToWire, userToWire } from '../wireMapping';
-
-/** Oldest client protocol this hub still speaks. */
-export const MIN_PROTOCOL_VERSION = 1;
 
 export function handleHello(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'hello'>): void {
   if (frame.protocol < MIN_PROTOCOL_VERSION || frame.protocol > PROTOCOL_VERSION) {
@@ -26,13 +23,15 @@ export async function handlePair(ctx: HubContext, conn: Connection, frame: Clien
     const { device, token } = await ctx.registry.addDevice({ userId: user.id, name: frame.device.name, platform: frame.device.platform });
     ctx.logger.info(`paired device "${device.name}" (${device.platform}) for user "${user.displayName}"`);
     if (conn.state !== 'authenticating') {
-      // The connection died while we paired it; nobody holds this token.
+      // The connection died while we paired it: nobody holds this token, and nobody knows this user.
       await ctx.registry.removeDevice(device.id);
+      if (created) await ctx.registry.removeUser(user.id);
       return;
     }
     conn.send({ type: 'paired', rid: frame.rid, userId: user.id, deviceId: device.id, token });
-    enterSession(ctx, conn, device);
+    // Others learn who the user is before they see the user come online.
     if (created) announceNewUser(ctx, user, conn);
+    enterSession(ctx, conn, device);
   } finally {
     if (conn.state === 'authenticating') conn.state = 'greeted';
   }
@@ -103,7 +102,7 @@ export function pushDeviceList(ctx: HubContext, userId: string, except?: Connect
 
 /** Everyone learns the new user, and the default room's member list grows. */
 function announceNewUser(ctx: HubContext, user: UserRecord, except: Connection): void {
-  ctx.fanout.toAll({ type: 'user', user: userToWire(user, ctx.sessions) }, except);
+  ctx.fanout.toAll({ type: 'user', user: { ...userToWire(user, ctx.sessions), online: true } }, except);
   for (const conversation of ctx.registry.conversationsOf(user.id)) {
     if (conversation.kind !== 'default') continue;
     const wire = conversationToWire(conversation, ctx.registry, ctx.log.lastSeq(conversation.id));

@@ -11,7 +11,10 @@ export type FailureLimiterOptions = {
   now: () => number;
 };
 
-type Entry = { failures: number; lockedUntil: number };
+type Entry = { failures: number; lockedUntil: number; lastFailureAt: number };
+
+/** After this long without a failure an address starts with a clean slate. */
+const FORGET_AFTER_MS = 60 * 60 * 1000;
 
 export class FailureLimiter {
   private readonly entries = new Map<string, Entry>();
@@ -26,17 +29,26 @@ export class FailureLimiter {
   }
 
   recordFailure(address: string): void {
-    const entry = this.entries.get(address) ?? { failures: 0, lockedUntil: 0 };
+    const now = this.options.now();
+    this.forgetQuiet(now);
+    const entry = this.entries.get(address) ?? { failures: 0, lockedUntil: 0, lastFailureAt: now };
     entry.failures += 1;
+    entry.lastFailureAt = now;
     const over = entry.failures - this.options.maxFailures;
     if (over >= 0) {
       const lockout = Math.min(this.options.lockoutMs * 2 ** over, this.options.maxLockoutMs);
-      entry.lockedUntil = this.options.now() + lockout;
+      entry.lockedUntil = now + lockout;
     }
     this.entries.set(address, entry);
   }
 
   recordSuccess(address: string): void {
     this.entries.delete(address);
+  }
+
+  private forgetQuiet(now: number): void {
+    for (const [address, entry] of this.entries) {
+      if (now - entry.lastFailureAt > FORGET_AFTER_MS && now >= entry.lockedUntil) this.entries.delete(address);
+    }
   }
 }

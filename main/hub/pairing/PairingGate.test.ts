@@ -36,6 +36,8 @@ describe('PairingGate', () => {
     const used = g.currentCode().code;
     g.consumeCode(used, 'a');
     expect(codeOf(() => g.consumeCode(used, 'b'))).toBe('PAIRING_CODE_EXPIRED');
+    const spaced = g.currentCode().code;
+    expect(codeOf(() => g.consumeCode(`${spaced.slice(0, 3)} ${spaced.slice(3)}`, 'd'))).toBe('ok');
     const wrong = g.currentCode().code === '999999' ? '999998' : '999999';
     expect(codeOf(() => g.consumeCode(wrong, 'c'))).toBe('PAIRING_CODE_INVALID');
   });
@@ -52,6 +54,14 @@ describe('PairingGate', () => {
     expect(codeOf(() => g.consumeCode('y', 'eve'))).toBe('PAIRING_LOCKED');
   });
 
+  it('forgets old failures after a quiet hour', () => {
+    const { g, clock } = gate();
+    for (let i = 0; i < 4; i++) codeOf(() => g.consumeCode('x', 'ann'));
+    clock.t += 61 * 60_000;
+    expect(codeOf(() => g.consumeCode('x', 'ann'))).toBe('PAIRING_CODE_INVALID');
+    expect(codeOf(() => g.consumeCode(g.currentCode().code, 'ann'))).toBe('ok');
+  });
+
   it('replaces the code after many wrong guesses from anywhere', () => {
     const { g } = gate();
     const code = g.currentCode().code;
@@ -64,14 +74,16 @@ describe('PairingGate', () => {
     const join = g.createJoinToken();
     expect(codeOf(() => g.consumeJoinToken(join.token, 'a'))).toBe('ok');
     expect(codeOf(() => g.consumeJoinToken(join.token, 'a'))).toBe('JOIN_TOKEN_INVALID');
-    const link = g.createLinkCode('user1');
+    const link = g.createLinkCode('user1', 'dev1');
     expect(g.consumeLinkCode(link.code.toLowerCase(), 'a')).toBe('user1');
     expect(codeOf(() => g.consumeLinkCode(link.code, 'a'))).toBe('LINK_CODE_INVALID');
-    const late = g.createLinkCode('user1');
+    const late = g.createLinkCode('user1', 'dev1');
     clock.t = late.expiresAt;
     expect(codeOf(() => g.consumeLinkCode(late.code, 'b'))).toBe('LINK_CODE_INVALID');
-    const dropped = g.createLinkCode('user2');
-    g.forgetLinkCodesOf('user2');
+    const dropped = g.createLinkCode('user2', 'dev2');
+    const kept = g.createLinkCode('user2', 'dev3');
+    g.forgetLinkCodesOfDevice('dev2');
+    expect(g.consumeLinkCode(kept.code, 'c')).toBe('user2');
     expect(codeOf(() => g.consumeLinkCode(dropped.code, 'c'))).toBe('LINK_CODE_INVALID');
   });
 });

@@ -40,7 +40,7 @@ export class PairingGate {
   private failuresOnCode = 0;
   private readonly retiredCodes = new Map<string, number>();
   private readonly joinTokens = new Map<string, Expiring>();
-  private readonly linkCodes = new Map<string, Expiring & { userId: string }>();
+  private readonly linkCodes = new Map<string, Expiring & { userId: string; deviceId: string }>();
   /** Told whenever the pairing code changes, so a host can show the new one. */
   onCodeChange: ((code: PairingCode) => void) | undefined;
 
@@ -73,7 +73,8 @@ export class PairingGate {
   consumeCode(input: string, address: string): void {
     this.assertNotLocked(address);
     const current = this.currentCode();
-    const typed = input.trim();
+    // Codes are shown as "123 456"; people type them that way.
+    const typed = input.replace(/[\s-]/g, '');
     if (typed === current.code) {
       this.limiter.recordSuccess(address);
       this.rotateCode();
@@ -108,12 +109,13 @@ export class PairingGate {
     throw new HubError(ErrorCode.JOIN_TOKEN_INVALID, 'This join link is invalid, expired or already used. Ask for a new one.');
   }
 
-  createLinkCode(userId: string): PairingCode {
+  /** A code that adds a device to `userId`; it dies with the device that made it. */
+  createLinkCode(userId: string, deviceId: string): PairingCode {
     this.prune();
     let code = newLinkCode();
     while (this.linkCodes.has(code)) code = newLinkCode();
     const expiresAt = this.now() + this.opts.linkCodeTtlMs;
-    this.linkCodes.set(code, { userId, expiresAt });
+    this.linkCodes.set(code, { userId, deviceId, expiresAt });
     return { code, expiresAt };
   }
 
@@ -131,9 +133,8 @@ export class PairingGate {
     throw new HubError(ErrorCode.LINK_CODE_INVALID, 'This link code is invalid, expired or already used. Create a new one on your other device.');
   }
 
-  /** Drops link codes of a user whose devices are gone, so none can be redeemed later. */
-  forgetLinkCodesOf(userId: string): void {
-    for (const [code, entry] of this.linkCodes) if (entry.userId === userId) this.linkCodes.delete(code);
+  forgetLinkCodesOfDevice(deviceId: string): void {
+    for (const [code, entry] of this.linkCodes) if (entry.deviceId === deviceId) this.linkCodes.delete(code);
   }
 
   private assertNotLocked(address: string): void {

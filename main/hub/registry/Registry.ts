@@ -94,6 +94,14 @@ export class Registry {
     return user;
   }
 
+  /** Forgets a user that never got a device (pairing interrupted). */
+  async removeUser(id: string): Promise<void> {
+    if (this.devicesOf(id).length > 0) return;
+    this.data.users = this.data.users.filter((u) => u.id !== id);
+    this.data.receipts = this.data.receipts.filter((r) => r.userId !== id);
+    await this.save();
+  }
+
   // Devices
 
   device(id: string): DeviceRecord | undefined {
@@ -178,6 +186,7 @@ export class Registry {
     return this.addConversation({ id: newId(), kind: 'group', name: input.name, memberUserIds: members, createdAt: this.now(), createdBy: input.createdBy });
   }
 
+  /** Membership changes synchronously, before the returned write settles, so callers can announce it first. */
   async addMembers(conversation: ConversationRecord, userIds: string[]): Promise<ConversationRecord> {
     conversation.memberUserIds = unique([...conversation.memberUserIds, ...userIds]);
     await this.save();

@@ -1,0 +1,69 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from './Hub';
+import { createStaticHandler } from './staticFiles';
+import { makeTempDir } from './testing/tempDir';
+import { startTestHub } from './testing/testHub';
+
+let hub: Hub;
+let stopAll: () => Promise<void>;
+
+beforeAll(async () => {
+  const web = await makeTempDir('roost-web-');
+  await mkdir(path.join(web.dir, 'assets'));
+  await writeFile(path.join(web.dir, 'index.html'), '<!doctype html><title>Roost</title>');
+  await writeFile(path.join(web.dir, 'assets', 'app-abc123.js'), 'console.log(1)');
+  const started = await startTestHub({ serveStatic: createStaticHandler(web.dir) });
+  hub = started.hub;
+  stopAll = async () => {
+    await started.cleanup();
+    await web.remove();
+  };
+});
+afterAll(() => stopAll());
+
+function get(p: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: hub.port, path: p }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('serving the web client', () => {
+  it('serves index.html with a strict CSP and revalidation', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<title>Roost</title>');
+    expect(res.headers['cache-control']).toBe('no-cache');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${hub.port}`);
+  });
+
+  it('caches hashed assets for good and falls back to index.html for app routes', async () => {
+    const asset = await get('/assets/app-abc123.js');
+    expect(asset.headers['cache-control']).toContain('immutable');
+    expect(asset.headers['content-type']).toContain('text/javascript');
+    expect((await get('/conversations/general')).body).toContain('<title>Roost</title>');
+  });
+
+  it('never serves files outside the build folder', async () => {
+    for (const p of ['/../package.json', '/%2e%2e/package.json', '/assets/../../registry.json']) {
+      const res = await get(p);
+      expect(res.body).not.toContain('"name"');
+    }
+  });
+
+  it('keeps /api/info and the WebSocket path for the hub', async () => {
+    expect((await get('/api/info')).headers['content-type']).toContain('application/json');
+  });
+});

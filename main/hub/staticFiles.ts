@@ -1,0 +1,89 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * The web client's policy: scripts and styles only from the hub itself, no
+ * inline code, no eval, connections only back to the hub (its WebSocket
+ * included: some browsers do not let 'self' cover ws:).
+ */
+export function contentSecurityPolicy(host: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self' ws://${host} wss://${host}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/**
+ * Serves the built web client from `root`. Vite puts content hashes in asset
+ * names, so those may be cached forever; index.html must be revalidated so a
+ * new build reaches devices. Unknown paths get index.html (client routing).
+ */
+export function createStaticHandler(root: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const base = path.resolve(root);
+  return (req, res) => {
+    void serve(base, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Internal error');
+    });
+  };
+}
+
+async function serve(base: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://hub').pathname);
+  const wanted = path.resolve(base, `.${urlPath}`);
+  // Never serve outside the build folder, whatever the path says.
+  if (wanted !== base && !wanted.startsWith(base + path.sep)) return notFound(res);
+  const file = (await isFile(wanted)) ? wanted : path.join(base, 'index.html');
+  if (!(await isFile(file))) return notFound(res);
+  const isAsset = file.startsWith(path.join(base, 'assets') + path.sep);
+  const info = await stat(file);
+  res.writeHead(200, {
+    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Length': info.size,
+    'Cache-Control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'Content-Security-Policy': contentSecurityPolicy(req.headers.host ?? 'localhost'),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file).pipe(res);
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('Not found');
+}
