@@ -1,17 +1,15 @@
+/** Frames a client sends to the hub. Every frame may carry `rid`; see docs/PROTOCOL.md section 4. */
 import { z } from 'zod';
+import { frame } from './frame';
 import { LIMITS } from './limits';
 import {
   ClientMsgIdSchema,
   IdSchema,
   NameSchema,
   PlatformSchema,
-  RequestIdSchema,
   SeqSchema,
 } from './primitives';
 
-/** Frames a client sends to the hub. Every frame may carry `rid`; see docs/PROTOCOL.md section 4. */
-const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.object({ type: z.literal(type), rid: RequestIdSchema.optional(), ...shape });
 
 /** Secret codes are checked by the hub, not by the schema, so a malformed code counts as a wrong attempt. */
 const SecretSchema = z.string().min(1).max(128);

@@ -40,6 +40,12 @@ describe('parseClientFrame', () => {
     if (!r.ok) expect(r.message).toContain('text');
   });
 
+  it('still names the frame type when the rid itself is bad', () => {
+    const r = parseClientFrame(JSON.stringify({ type: 'typing', rid: 42, conversationId: 'general' }));
+    expect(r).toMatchObject({ ok: false, code: 'BAD_FRAME', frameType: 'typing' });
+    if (!r.ok) expect(r.rid).toBeUndefined();
+  });
+
   it('knows every client frame type', () => {
     expect(CLIENT_FRAME_TYPES).toContain('hello');
     expect(new Set(CLIENT_FRAME_TYPES).size).toBe(CLIENT_FRAME_TYPES.length);

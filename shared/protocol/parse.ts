@@ -13,7 +13,7 @@ export type ParseFailure = {
 };
 export type ParseResult<T> = { ok: true; frame: T } | ParseFailure;
 
-const RoughFrameSchema = z.object({ type: z.string(), rid: z.string().max(64).optional() });
+const RoughFrameSchema = z.object({ type: z.string(), rid: z.unknown().optional() });
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -23,10 +23,10 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /**
- * The single entry point for text arriving from a client. Never throws: a bad
- * frame yields a failure with the stable error code to send back.
+ * JSON, then the envelope (`type`, `rid`), then the full schema, so each kind
+ * of failure gets its own code and, where readable, the offending type and rid.
  */
-export function parseClientFrame(text: string): ParseResult<ClientFrame> {
+function parseFrame<T>(text: string, knownTypes: readonly string[], schema: z.ZodType<T>): ParseResult<T> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -37,33 +37,30 @@ export function parseClientFrame(text: string): ParseResult<ClientFrame> {
   if (!rough.success) {
     return { ok: false, code: ErrorCode.BAD_FRAME, message: 'frame must be a JSON object with a string "type"' };
   }
-  const { type, rid } = rough.data;
-  if (!(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
-    return { ok: false, code: ErrorCode.UNKNOWN_TYPE, message: `unknown frame type "${type.slice(0, 64)}"`, frameType: type.slice(0, 64), rid };
+  const frameType = rough.data.type.slice(0, 64);
+  const rid = typeof rough.data.rid === 'string' && rough.data.rid.length <= 64 ? rough.data.rid : undefined;
+  if (!knownTypes.includes(rough.data.type)) {
+    return { ok: false, code: ErrorCode.UNKNOWN_TYPE, message: `unknown frame type "${frameType}"`, frameType, rid };
   }
-  const parsed = ClientFrameSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, code: ErrorCode.BAD_FRAME, message: `invalid "${type}": ${describeIssues(parsed.error)}`, frameType: type, rid };
+    return { ok: false, code: ErrorCode.BAD_FRAME, message: `invalid "${frameType}": ${describeIssues(parsed.error)}`, frameType, rid };
   }
   return { ok: true, frame: parsed.data };
 }
 
-/** The client side's counterpart: validates what the hub sent. */
+/**
+ * The single entry point for text arriving from a client. Never throws: a bad
+ * frame yields a failure with the stable error code to send back.
+ */
+export function parseClientFrame(text: string): ParseResult<ClientFrame> {
+  return parseFrame(text, CLIENT_FRAME_TYPES, ClientFrameSchema);
+}
+
+/**
+ * The client side's counterpart: validates what the hub sent. A frame type
+ * from a newer hub comes back as UNKNOWN_TYPE, which clients skip.
+ */
 export function parseServerFrame(text: string): ParseResult<ServerFrame> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, code: ErrorCode.BAD_JSON, message: 'frame is not valid JSON' };
-  }
-  const rough = RoughFrameSchema.safeParse(raw);
-  if (rough.success && !(SERVER_FRAME_TYPES as readonly string[]).includes(rough.data.type)) {
-    // A newer hub's frame: clients ignore it (docs/PROTOCOL.md, unknown values).
-    return { ok: false, code: ErrorCode.UNKNOWN_TYPE, message: `unknown frame type "${rough.data.type.slice(0, 64)}"`, frameType: rough.data.type.slice(0, 64) };
-  }
-  const parsed = ServerFrameSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { ok: false, code: ErrorCode.BAD_FRAME, message: describeIssues(parsed.error), frameType: rough.data?.type };
-  }
-  return { ok: true, frame: parsed.data };
+  return parseFrame(text, SERVER_FRAME_TYPES, ServerFrameSchema);
 }

@@ -1,6 +1,8 @@
+/** Frames the hub sends. `rid` is present when the frame answers a request that carried one. */
 import { z } from 'zod';
+import { frame } from './frame';
 import { ErrorCodeSchema, IncompatibleReasonSchema } from './codeSchemas';
-import { IdSchema, RequestIdSchema, SeqSchema, TimestampSchema } from './primitives';
+import { IdSchema, SeqSchema, TimestampSchema } from './primitives';
 import {
   ConversationWireSchema,
   DeviceWireSchema,
@@ -9,9 +11,6 @@ import {
   UserWireSchema,
 } from './wire';
 
-/** Frames the hub sends. `rid` is present when the frame answers a request that carried one. */
-const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.object({ type: z.literal(type), rid: RequestIdSchema.optional(), ...shape });
 
 export const HubInfoSchema = z.object({
   id: IdSchema,
