@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { browserClock, randomId } from './browserEnvironment';
+
+describe('browser environment', () => {
+  it('makes clientMsgIds the protocol accepts, 22 characters of 128 random bits', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => randomId()));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('runs and cancels timers', async () => {
+    const fired: string[] = [];
+    const cancelled = browserClock.setTimeout(() => fired.push('cancelled'), 0);
+    browserClock.clearTimeout(cancelled);
+    await new Promise<void>((resolve) => browserClock.setTimeout(() => resolve(), 0));
+    expect(fired).toEqual([]);
+    expect(Math.abs(browserClock.now() - Date.now())).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,104 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { MessageWire } from '../../shared/protocol';
+import type { CachedSnapshot, ClientStorage, StoredCredentials, StoredOutboxEntry, TimelineRange } from '../../shared/sync/storage';
+
+/**
+ * IndexedDB layout. Bump DB_VERSION and extend `upgrade` on change; IndexedDB
+ * runs the upgrade steps in order when an older database is opened. The
+ * snapshot's own shape is versioned separately (CACHE_SCHEMA_VERSION).
+ */
+export const DB_VERSION = 1;
+
+interface RoostDb extends DBSchema {
+  /** 'credentials' and 'snapshot'. */
+  kv: { key: 'credentials' | 'snapshot'; value: StoredCredentials | CachedSnapshot };
+  ranges: { key: string; value: TimelineRange & { conversationId: string } };
+  messages: { key: [string, number]; value: MessageWire };
+  outbox: { key: string; value: StoredOutboxEntry };
+}
+
+const STORES = ['kv', 'ranges', 'messages', 'outbox'] as const;
+
+/**
+ * The sync client's storage in IndexedDB, one database per hub the browser
+ * talks to (pass a name per hub). Messages are keyed by [conversationId, seq],
+ * so a page of history is one range read.
+ */
+export async function openIndexedDbStorage(name = 'roost'): Promise<IndexedDbStorage> {
+  const db = await openDB<RoostDb>(name, DB_VERSION, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        database.createObjectStore('kv');
+        database.createObjectStore('ranges', { keyPath: 'conversationId' });
+        database.createObjectStore('messages', { keyPath: ['conversationId', 'seq'] });
+        database.createObjectStore('outbox', { keyPath: 'clientMsgId' });
+      }
+    },
+  });
+  return new IndexedDbStorage(db);
+}
+
+export class IndexedDbStorage implements ClientStorage {
+  constructor(private readonly db: IDBPDatabase<RoostDb>) {}
+
+  async loadCredentials(): Promise<StoredCredentials | undefined> {
+    return (await this.db.get('kv', 'credentials')) as StoredCredentials | undefined;
+  }
+
+  async saveCredentials(credentials: StoredCredentials): Promise<void> {
+    await this.db.put('kv', credentials, 'credentials');
+  }
+
+  async loadSnapshot(): Promise<CachedSnapshot | undefined> {
+    return (await this.db.get('kv', 'snapshot')) as CachedSnapshot | undefined;
+  }
+
+  async saveSnapshot(snapshot: CachedSnapshot): Promise<void> {
+    await this.db.put('kv', snapshot, 'snapshot');
+  }
+
+  async loadRange(conversationId: string): Promise<TimelineRange | undefined> {
+    const row = await this.db.get('ranges', conversationId);
+    return row && { cursor: row.cursor, reachedStart: row.reachedStart };
+  }
+
+  async saveMessages(conversationId: string, messages: readonly MessageWire[], range: TimelineRange): Promise<void> {
+    const tx = this.db.transaction(['messages', 'ranges'], 'readwrite');
+    const writes: Promise<unknown>[] = messages.map((m) => tx.objectStore('messages').put(m));
+    writes.push(tx.objectStore('ranges').put({ conversationId, cursor: range.cursor, reachedStart: range.reachedStart }));
+    await Promise.all([...writes, tx.done]);
+  }
+
+  async loadMessages(conversationId: string, beforeSeq: number, limit: number): Promise<MessageWire[]> {
+    if (limit <= 0 || beforeSeq <= 0) return [];
+    const range = IDBKeyRange.bound([conversationId, 0], [conversationId, beforeSeq], false, true);
+    const newestFirst: MessageWire[] = [];
+    let cursor = await this.db.transaction('messages').store.openCursor(range, 'prev');
+    while (cursor && newestFirst.length < limit) {
+      newestFirst.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return newestFirst.reverse();
+  }
+
+  async loadOutbox(): Promise<StoredOutboxEntry[]> {
+    return this.db.getAll('outbox');
+  }
+
+  async saveOutboxEntry(entry: StoredOutboxEntry): Promise<void> {
+    await this.db.put('outbox', entry);
+  }
+
+  async deleteOutboxEntry(clientMsgId: string): Promise<void> {
+    await this.db.delete('outbox', clientMsgId);
+  }
+
+  async clear(): Promise<void> {
+    const tx = this.db.transaction(STORES, 'readwrite');
+    await Promise.all([...STORES.map((s) => tx.objectStore(s).clear()), tx.done]);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,122 @@
+import type { ConversationWire, PairCredential } from '../protocol';
+import { ClientCore } from './clientCore';
+import type { DeviceDescription, RoostClientOptions } from './clientOptions';
+import { applyReceipt, type RoostState } from './clientState';
+import { ClientErrorCode, RoostError } from './errors';
+import { expectAnswer } from './requests';
+
+export type { DeviceDescription, RoostClientOptions } from './clientOptions';
+
+/**
+ * The Roost sync client: speaks the protocol over an injected transport, keeps
+ * an immutable state snapshot for the UI (getState/subscribe, suited to
+ * React's useSyncExternalStore), caches through an injected storage,
+ * reconnects by itself and never loses or duplicates a message.
+ *
+ * Promise-returning methods reject with a RoostError whose `code` is the
+ * hub's ErrorCode or a ClientErrorCode (NOT_CONNECTED, DISCONNECTED, TIMEOUT…).
+ */
+export class RoostClient {
+  private readonly core: ClientCore;
+
+  constructor(options: RoostClientOptions) {
+    this.core = new ClientCore(options);
+  }
+
+  /** The current snapshot. Stable between changes, so it can be handed to useSyncExternalStore as is. */
+  readonly getState = (): RoostState => this.core.state;
+
+  /** Calls `listener` after every state change; returns the unsubscribe function. */
+  readonly subscribe = (listener: () => void): (() => void) => this.core.subscribe(listener);
+
+  /** Shows the cached state, then connects. Resolves once the cache is shown. After stop(), connects again. */
+  start(): Promise<void> {
+    return this.core.start();
+  }
+
+  /** Disconnects and stops reconnecting; resolves when pending storage writes are done. */
+  stop(): Promise<void> {
+    return this.core.stop();
+  }
+
+  /** Reconnects now instead of waiting out the backoff (e.g. on the browser's "online" event). */
+  retryNow(): void {
+    this.core.link.retryNow();
+  }
+
+  /** Pairs this device (session 'unpaired', status 'connected'); resolves once its credentials are stored. */
+  async pair(credential: PairCredential, device: DeviceDescription = this.core.options.device): Promise<void> {
+    if (this.core.state.session.phase === 'paired') throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'pair');
+    const answer = await this.core.requests.request({ type: 'pair', credential, device }, (f) => this.core.link.send(f));
+    expectAnswer(answer, 'paired');
+    await this.core.cache.idle();
+  }
+
+  /** Queues a message; it shows as pending at once. Resolves with its clientMsgId once stored locally. */
+  send(conversationId: string, text: string): Promise<string> {
+    return this.core.outbox.add(conversationId, text);
+  }
+
+  /** Sends a message the hub refused for good (status 'failed') again. */
+  retrySend(clientMsgId: string): void {
+    this.core.outbox.retry(clientMsgId);
+  }
+
+  /** Drops a pending message that is not in flight; false if it could not be. */
+  discardPending(clientMsgId: string): boolean {
+    return this.core.outbox.discard(clientMsgId);
+  }
+
+  /** Marks everything loaded in the conversation as read: here at once, on the hub soon (coalesced) or after reconnecting. */
+  markRead(conversationId: string): void {
+    const core = this.core;
+    const c = core.state.conversations[conversationId];
+    const self = core.state.self;
+    if (!c || !self || c.timeline.cursor <= c.readSeq) return;
+    const seq = c.timeline.cursor;
+    core.set(applyReceipt(core.state, conversationId, { userId: self.userId, deliveredSeq: seq, readSeq: seq }));
+    core.marks.note(conversationId);
+    core.saveSnapshotSoon();
+  }
+
+  /** Call on each keystroke; sends a typing frame at most every typingThrottleMs. */
+  notifyTyping(conversationId: string): void {
+    const core = this.core;
+    if (core.ready && core.typing.shouldSend(conversationId, core.options.typingThrottleMs ?? 3_000)) {
+      core.link.send({ type: 'typing', conversationId });
+    }
+  }
+
+  /** Loads a page of older messages (storage first, then the hub). Resolves with how many were added. */
+  loadOlder(conversationId: string): Promise<number> {
+    return this.core.sync.loadOlder(conversationId);
+  }
+
+  async createGroup(name: string, memberUserIds: string[]): Promise<ConversationWire> {
+    return expectAnswer(await this.core.request({ type: 'createGroup', name, memberUserIds }), 'conversation').conversation;
+  }
+
+  async addMembers(conversationId: string, userIds: string[]): Promise<ConversationWire> {
+    return expectAnswer(await this.core.request({ type: 'addMembers', conversationId, userIds }), 'conversation').conversation;
+  }
+
+  /** The direct conversation with this user, created on first use. */
+  async openDirect(userId: string): Promise<ConversationWire> {
+    return expectAnswer(await this.core.request({ type: 'openDirect', userId }), 'conversation').conversation;
+  }
+
+  /** A one-time code that pairs another device to the own user. */
+  async createLinkCode(): Promise<{ code: string; expiresAt: number }> {
+    const { code, expiresAt } = expectAnswer(await this.core.request({ type: 'createLinkCode' }), 'linkCode');
+    return { code, expiresAt };
+  }
+
+  async renameDevice(deviceId: string, name: string): Promise<void> {
+    expectAnswer(await this.core.request({ type: 'renameDevice', deviceId, name }), 'ok');
+  }
+
+  /** Revokes one of the own devices; removing this device itself returns it to 'unpaired'. */
+  async removeDevice(deviceId: string): Promise<void> {
+    expectAnswer(await this.core.request({ type: 'removeDevice', deviceId }), 'ok');
+  }
+}

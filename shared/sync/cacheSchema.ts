@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import {
+  ClientMsgIdSchema,
+  ConversationWireSchema,
+  DeviceWireSchema,
+  HubInfoSchema,
+  IdSchema,
+  MessageWireSchema,
+  SeqSchema,
+  TimestampSchema,
+  UserWireSchema,
+} from '../protocol';
+import { CACHE_SCHEMA_VERSION, type CachedSnapshot, type StoredCredentials, type StoredOutboxEntry, type TimelineRange } from './storage';
+
+/**
+ * What comes back from storage is checked like anything else crossing a
+ * boundary: an older app version, a partial write or a hand-edited database
+ * must not crash the client. The cache can always be rebuilt from the hub,
+ * so a snapshot that does not validate is dropped, not repaired.
+ */
+
+export const StoredCredentialsSchema = z.object({ hubId: IdSchema, userId: IdSchema, deviceId: IdSchema, token: z.string().min(1) });
+
+export const CachedSnapshotSchema = z.object({
+  schemaVersion: z.literal(CACHE_SCHEMA_VERSION),
+  hub: HubInfoSchema,
+  self: z.object({ userId: IdSchema, deviceId: IdSchema }),
+  users: z.array(UserWireSchema),
+  devices: z.array(DeviceWireSchema),
+  conversations: z.array(ConversationWireSchema),
+});
+
+export const TimelineRangeSchema = z.object({ cursor: SeqSchema, reachedStart: z.boolean() });
+
+export const StoredOutboxEntrySchema = z.object({
+  clientMsgId: ClientMsgIdSchema,
+  conversationId: IdSchema,
+  text: z.string(),
+  createdAt: TimestampSchema,
+  order: z.number(),
+  failedCode: z.string().optional(),
+});
+
+/**
+ * Snapshot migrations, by the version they upgrade from. Each takes the raw
+ * object of version N and returns one of version N + 1. None yet.
+ */
+const SNAPSHOT_MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {};
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export function checkCredentials(raw: unknown): Checked<StoredCredentials> {
+  return check(StoredCredentialsSchema, raw);
+}
+
+/** Runs the migrations in order, then validates. A snapshot from a newer app version is refused. */
+export function checkSnapshot(raw: unknown): Checked<CachedSnapshot> {
+  if (typeof raw !== 'object' || raw === null) return { ok: false, reason: 'not an object' };
+  let current = raw as Record<string, unknown>;
+  let version = typeof current.schemaVersion === 'number' ? current.schemaVersion : 0;
+  if (version > CACHE_SCHEMA_VERSION) return { ok: false, reason: `written by a newer version (schema ${version})` };
+  while (version < CACHE_SCHEMA_VERSION) {
+    const migrate = SNAPSHOT_MIGRATIONS[version];
+    if (!migrate) return { ok: false, reason: `no migration from schema ${version}` };
+    current = { ...migrate(current), schemaVersion: version + 1 };
+    version++;
+  }
+  return check(CachedSnapshotSchema, current);
+}
+
+export function checkRange(raw: unknown): Checked<TimelineRange> {
+  return check(TimelineRangeSchema, raw);
+}
+
+export function checkOutboxEntry(raw: unknown): Checked<StoredOutboxEntry> {
+  return check(StoredOutboxEntrySchema, raw);
+}
+
+export function checkMessage(raw: unknown): Checked<z.infer<typeof MessageWireSchema>> {
+  return check(MessageWireSchema, raw);
+}
+
+function check<T>(schema: z.ZodType<T>, raw: unknown): Checked<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, reason: issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid' };
+}

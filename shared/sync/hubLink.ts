@@ -1,0 +1,218 @@
+import { CloseCode, ErrorCode, PROTOCOL_VERSION, parseServerFrame, type ClientFrameInput, type ServerFrame, type ServerFrameOf } from '../protocol';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import type { ConnectionStatus } from './clientState';
+import { WarningCode, type RoostWarning } from './errors';
+import type { Clock, TimerHandle, Transport, TransportSocket } from './transport';
+
+export type LinkEvents = {
+  status(status: Exclude<ConnectionStatus, 'connected'>, reconnect?: { attempt: number; nextAttemptAt: number }): void;
+  /** The hub answered hello: the connection may now pair or authenticate. */
+  welcome(frame: ServerFrameOf<'welcome'>): void;
+  /** Any later valid frame. */
+  frame(frame: ServerFrame): void;
+  /** A connection that had been welcomed ended. */
+  lost(code: number, reason: string): void;
+  /** The hub refuses this protocol version: the link has stopped for good. */
+  incompatible(frame: ServerFrameOf<'incompatible'> | undefined): void;
+  warn(warning: RoostWarning): void;
+};
+
+export type LinkOptions = {
+  transport: Transport;
+  clock: Clock;
+  random: () => number;
+  backoff: BackoffOptions;
+  /** Sent in hello as `client`. */
+  clientName: string | undefined;
+  /** Time from starting an attempt to `welcome` before it is given up. */
+  connectTimeoutMs: number;
+  /**
+   * After this long without a frame from the hub, send an app-level `ping`;
+   * after twice as long, treat the connection as dead and reconnect
+   * (docs/PROTOCOL.md 10.3: browsers cannot see WebSocket pings).
+   */
+  pingIntervalMs: number;
+};
+
+/**
+ * One WebSocket at a time to the hub: opens it, says hello, reconnects with
+ * backoff when it drops, and validates every frame before passing it on.
+ * Events of an abandoned socket are ignored, and nothing thrown by a handler
+ * escapes into the transport.
+ */
+export class HubLink {
+  private socket: TransportSocket | undefined;
+  private attemptId = 0;
+  private welcomed = false;
+  private everWelcomed = false;
+  private failures = 0;
+  private retryTimer: TimerHandle | undefined;
+  private connectTimer: TimerHandle | undefined;
+  private pingTimer: TimerHandle | undefined;
+  private lastHeard = 0;
+  private running = false;
+
+  constructor(
+    private readonly options: LinkOptions,
+    private readonly events: LinkEvents,
+  ) {}
+
+  /** Welcomed and not closed: frames can be sent. */
+  get isOpen(): boolean {
+    return this.socket !== undefined && this.welcomed;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.connect();
+  }
+
+  /** Closes the connection and stops reconnecting. */
+  stop(): void {
+    this.running = false;
+    this.abandon(1000, 'client stopped');
+    this.options.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.events.status('offline');
+  }
+
+  /** Skips the rest of a backoff wait (e.g. when the browser reports it is online again). */
+  retryNow(): void {
+    if (!this.running || this.socket) return;
+    this.options.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.connect();
+  }
+
+  /** The session is established: the next loss retries from the shortest delay again. */
+  markHealthy(): void {
+    this.failures = 0;
+  }
+
+  /** Drops the current connection and reconnects (after a failure the session cannot recover from in place). */
+  reconnect(reason: string): void {
+    const hadSocket = this.socket !== undefined;
+    const wasWelcomed = this.welcomed;
+    this.abandon(4000, reason);
+    if (hadSocket && this.running) this.afterClose(wasWelcomed, 4000, reason);
+  }
+
+  /** Sends a frame if the connection is open; false otherwise. */
+  send(frame: ClientFrameInput): boolean {
+    if (!this.isOpen) return false;
+    this.socket!.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private connect(): void {
+    const id = ++this.attemptId;
+    this.welcomed = false;
+    this.events.status(this.everWelcomed || this.failures > 0 ? 'reconnecting' : 'connecting');
+    const current = () => id === this.attemptId && this.running;
+    this.connectTimer = this.options.clock.setTimeout(() => {
+      if (current() && !this.welcomed) this.reconnect('connect timeout');
+    }, this.options.connectTimeoutMs);
+    this.socket = this.options.transport.connect({
+      open: () => {
+        if (!current()) return;
+        this.lastHeard = this.options.clock.now();
+        this.schedulePing(id);
+        this.socket?.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, client: this.options.clientName }));
+      },
+      message: (text) => {
+        if (!current()) return;
+        this.lastHeard = this.options.clock.now();
+        this.receive(text);
+      },
+      close: (code, reason) => {
+        if (!current()) return;
+        const wasWelcomed = this.welcomed;
+        this.socket = undefined;
+        this.welcomed = false;
+        this.options.clock.clearTimeout(this.connectTimer);
+        this.options.clock.clearTimeout(this.pingTimer);
+        this.afterClose(wasWelcomed, code, reason);
+      },
+    });
+  }
+
+  /** Liveness: ping when the hub has been quiet for an interval, give up after two. */
+  private schedulePing(id: number): void {
+    const { clock, pingIntervalMs } = this.options;
+    this.pingTimer = clock.setTimeout(() => {
+      if (id !== this.attemptId || !this.socket) return;
+      const silent = clock.now() - this.lastHeard;
+      if (silent >= 2 * pingIntervalMs) {
+        this.reconnect('the hub stopped answering');
+        return;
+      }
+      if (silent >= pingIntervalMs) this.socket.send(JSON.stringify({ type: 'ping' }));
+      this.schedulePing(id);
+    }, pingIntervalMs / 2);
+  }
+
+  private receive(text: string): void {
+    try {
+      const parsed = parseServerFrame(text);
+      if (!parsed.ok) {
+        // A newer hub's frame type is skipped (docs/PROTOCOL.md 4.4); a known type with bad fields is a broken frame.
+        const code = parsed.code === ErrorCode.UNKNOWN_TYPE ? WarningCode.UNKNOWN_FRAME : WarningCode.INVALID_FRAME;
+        this.events.warn({ code, message: `ignored a frame from the hub: ${parsed.message}`, detail: text.slice(0, 200) });
+        return;
+      }
+      const frame = parsed.frame;
+      // Liveness answers; a hub that predates `ping` answers UNKNOWN_TYPE, which shows it is alive just as well.
+      if (frame.type === 'pong' || (frame.type === 'error' && frame.frameType === 'ping')) return;
+      if (frame.type === 'incompatible') {
+        this.terminate(frame);
+        return;
+      }
+      if (frame.type === 'welcome' && !this.welcomed) {
+        this.welcomed = true;
+        this.everWelcomed = true;
+        this.options.clock.clearTimeout(this.connectTimer);
+        this.events.welcome(frame);
+        return;
+      }
+      this.events.frame(frame);
+    } catch (err) {
+      this.events.warn({ code: WarningCode.HANDLER_FAILED, message: `handling a frame failed: ${String(err)}`, detail: err });
+    }
+  }
+
+  private afterClose(wasWelcomed: boolean, code: number, reason: string): void {
+    if (code === CloseCode.INCOMPATIBLE_PROTOCOL) {
+      this.terminate(undefined);
+      return;
+    }
+    if (wasWelcomed) this.events.lost(code, reason);
+    if (!this.running) return;
+    const attempt = this.failures++;
+    const delay = backoffDelay(attempt, this.options.backoff, this.options.random);
+    this.events.status('reconnecting', { attempt: attempt + 1, nextAttemptAt: this.options.clock.now() + delay });
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.running && !this.socket) this.connect();
+    }, delay);
+  }
+
+  private terminate(frame: ServerFrameOf<'incompatible'> | undefined): void {
+    const wasWelcomed = this.welcomed;
+    this.running = false;
+    this.abandon(1000, 'incompatible');
+    if (wasWelcomed) this.events.lost(CloseCode.INCOMPATIBLE_PROTOCOL, 'incompatible');
+    this.events.status('offline');
+    this.events.incompatible(frame);
+  }
+
+  private abandon(code: number, reason: string): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    this.welcomed = false;
+    this.attemptId++;
+    this.options.clock.clearTimeout(this.connectTimer);
+    this.options.clock.clearTimeout(this.pingTimer);
+    socket?.close(code, reason);
+  }
+}

@@ -1,0 +1,79 @@
+import type { ConversationWire, DeviceWire, HubInfo, MessageWire, UserWire } from '../protocol';
+
+/**
+ * Where the client keeps what must survive a restart: the device's
+ * credentials, a cache of what it last knew, and the outbox. Adapters:
+ * IndexedDB in the browser (renderer/sync/indexedDbStorage.ts) and memory
+ * for tests (shared/sync/memoryStorage.ts).
+ *
+ * Adapters store and return plain JSON-compatible objects; the client
+ * validates everything it reads back (shared/sync/cacheSchema.ts), so an
+ * adapter never needs to. Every method may reject; the client reports it
+ * through `onWarning` and carries on from memory.
+ */
+
+/** Version of the cached snapshot's shape. Bump it and add a migration in cacheSchema.ts on change. */
+export const CACHE_SCHEMA_VERSION = 1;
+
+export type StoredCredentials = {
+  /** The hub these credentials belong to (welcome.hub.id). */
+  hubId: string;
+  userId: string;
+  deviceId: string;
+  token: string;
+};
+
+/** What the client last knew about the hub, shown at once on the next start. */
+export type CachedSnapshot = {
+  schemaVersion: number;
+  hub: HubInfo;
+  self: { userId: string; deviceId: string };
+  users: UserWire[];
+  devices: DeviceWire[];
+  conversations: ConversationWire[];
+};
+
+/**
+ * The stored messages of a conversation form one run without gaps that ends
+ * at `cursor`: every message from the oldest stored one up to `cursor` is
+ * stored (seqs the hub never had excepted).
+ */
+export type TimelineRange = {
+  cursor: number;
+  /** The oldest stored message is the conversation's first: there is nothing older on the hub. */
+  reachedStart: boolean;
+};
+
+export type StoredOutboxEntry = {
+  clientMsgId: string;
+  conversationId: string;
+  text: string;
+  createdAt: number;
+  /** Send order; increases with each new entry. */
+  order: number;
+  /** Set when the hub refused the message for good (e.g. NOT_A_MEMBER); such entries wait for the user. */
+  failedCode?: string;
+};
+
+export interface ClientStorage {
+  loadCredentials(): Promise<StoredCredentials | undefined>;
+  saveCredentials(credentials: StoredCredentials): Promise<void>;
+
+  loadSnapshot(): Promise<CachedSnapshot | undefined>;
+  saveSnapshot(snapshot: CachedSnapshot): Promise<void>;
+
+  loadRange(conversationId: string): Promise<TimelineRange | undefined>;
+  /** Adds messages (replacing any with the same seq) and sets the conversation's range, atomically. */
+  saveMessages(conversationId: string, messages: readonly MessageWire[], range: TimelineRange): Promise<void>;
+  /** The newest `limit` stored messages with seq < beforeSeq, oldest first. */
+  loadMessages(conversationId: string, beforeSeq: number, limit: number): Promise<MessageWire[]>;
+
+  /** Every outbox entry, in any order (the client sorts by `order`). */
+  loadOutbox(): Promise<StoredOutboxEntry[]>;
+  /** Adds or replaces the entry with this clientMsgId. */
+  saveOutboxEntry(entry: StoredOutboxEntry): Promise<void>;
+  deleteOutboxEntry(clientMsgId: string): Promise<void>;
+
+  /** Forgets everything: credentials, cache and outbox (after the device was revoked). */
+  clear(): Promise<void>;
+}
