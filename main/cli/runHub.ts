@@ -1,9 +1,11 @@
 import { advertiseHub } from '../discovery/advertise';
 import { Hub } from '../hub/Hub';
 import type { PairingCode } from '../hub/pairing/PairingGate';
+import { createStaticHandler } from '../hub/staticFiles';
 import { defaultDataDir } from './dataDirDefault';
 import { HUB_USAGE, parseHubArgs, UsageError, type HubArgs } from './hubArgs';
 import { hubUrls } from './hubUrls';
+import { ensureWebBuild } from './webBuild';
 
 /** `npm run hub`: the hub in plain Node, without Electron. Prints where to connect and the pairing code. */
 export async function runHub(argv: string[]): Promise<void> {
@@ -20,9 +22,17 @@ export async function runHub(argv: string[]): Promise<void> {
     return;
   }
   const dataDir = args.dataDir ?? defaultDataDir();
+  const webRoot = await ensureWebBuild((line) => console.log(`roost: ${line}`));
   let hub: Hub;
   try {
-    hub = await Hub.start({ dataDir, port: args.port, host: args.host, name: args.name, rename: args.name !== undefined });
+    hub = await Hub.start({
+      dataDir,
+      port: args.port,
+      host: args.host,
+      name: args.name,
+      rename: args.name !== undefined,
+      serveStatic: webRoot ? createStaticHandler(webRoot) : undefined,
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') console.error(`roost: port ${args.port} is in use. Pick another with --port, or --port 0 for any free one.`);
@@ -37,6 +47,10 @@ export async function runHub(argv: string[]): Promise<void> {
   for (const url of urls) console.log(`    ${url}`);
   printCode(hub.pairingCode());
   hub.onPairingCodeChange(printCode);
+  if (webRoot) {
+    const join = hub.createJoinToken();
+    console.log(`  One-time join link (valid until ${clock(join.expiresAt)}): ${urls[0]}#join=${join.token}`);
+  }
   // The code is replaced lazily; asking regularly prints each new one as the old expires.
   setInterval(() => hub.pairingCode(), 5_000).unref();
 

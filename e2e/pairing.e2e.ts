@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { HubProcess } from './hubProcess';
+import { openDevice } from './roostPage';
+
+let hub: HubProcess;
+test.beforeEach(async () => {
+  hub = await HubProcess.start();
+});
+test.afterEach(async () => {
+  await hub.dispose();
+});
+
+test('a join link pairs without a code', async ({ browser }) => {
+  expect(hub.joinLink).toContain('#join=');
+  const link = hub.joinLink.replace(/^http:\/\/[^/]+\//, hub.url);
+  const { context, page } = await openDevice(browser, link);
+  await expect(page.getByLabel('Pairing code')).toHaveCount(0);
+  await page.getByLabel('Your name').fill('Cleo');
+  await page.getByTestId('pair-button').click();
+  await expect(page.getByTestId('conversation-list')).toBeVisible();
+  expect(new URL(page.url()).hash).not.toContain('join=');
+  await context.close();
+});
+
+test('a wrong pairing code gets a clear message', async ({ browser }) => {
+  const { context, page } = await openDevice(browser, hub.url);
+  const wrong = hub.code === '000000' ? '111111' : '000000';
+  await page.getByLabel('Your name').fill('Eve');
+  await page.getByLabel('Pairing code').fill(wrong);
+  await page.getByTestId('pair-button').click();
+  await expect(page.getByTestId('pairing-error')).toContainText(/wrong pairing code/i);
+  await expect(page.getByTestId('pairing-screen')).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'react';
+import { APP_VERSION } from '../../shared/appVersion';
+import { MemoryStorage, RoostClient, type DeviceDescription, type RoostWarning } from '../../shared/sync';
+import { browserClock, createBrowserClient, randomId } from '../sync/browserEnvironment';
+import { browserTransport } from '../sync/browserTransport';
+import type { HubAddress } from '../hub/hubAddress';
+
+export type ClientState = { client: RoostClient; persistent: boolean } | undefined;
+
+/**
+ * The sync client for one hub, started on mount and stopped on unmount. If
+ * this browser refuses IndexedDB (some private modes do), the client runs
+ * from memory: it works, but forgets this device when the page closes.
+ */
+export function useRoostClient(address: HubAddress, device: DeviceDescription): ClientState {
+  const [state, setState] = useState<ClientState>(undefined);
+
+  useEffect(() => {
+    let cancelled = false;
+    let created: RoostClient | undefined;
+    const options = {
+      device,
+      clientName: `roost-web/${APP_VERSION}`,
+      onWarning: reportWarning,
+      // Scrolling back fetches a few screens at a time, so a fast scroll rarely waits at the top.
+      sync: { olderPageSize: 200 },
+    };
+    void (async () => {
+      let client: RoostClient;
+      let persistent = true;
+      try {
+        client = await createBrowserClient({ ...options, url: address.wsUrl, databaseName: address.databaseName });
+      } catch (err) {
+        console.warn('roost: IndexedDB is unavailable; this device will not be remembered.', err);
+        persistent = false;
+        client = new RoostClient({ ...options, transport: browserTransport(address.wsUrl), storage: new MemoryStorage(), clock: browserClock, randomId });
+        globalThis.addEventListener('online', () => client.retryNow());
+      }
+      if (cancelled) return;
+      created = client;
+      await client.start();
+      if (!cancelled) setState({ client, persistent });
+    })();
+    return () => {
+      cancelled = true;
+      void created?.stop();
+      setState(undefined);
+    };
+    // Not restarted for a new device description: it only matters at pairing, and pair() is given it again.
+  }, [address.wsUrl, address.databaseName]);
+
+  return state;
+}
+
+function reportWarning(warning: RoostWarning): void {
+  console.warn(`roost: ${warning.code}: ${warning.message}`);
+}

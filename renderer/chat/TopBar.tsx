@@ -1,0 +1,36 @@
+import { useRoost } from '../app/useRoost';
+import { Avatar } from '../ui/Avatar';
+import { Icon, Logo } from '../ui/Icon';
+import { ConnectionStatus } from './ConnectionStatus';
+
+/** Hub name, connection state (always visible), and the way to the devices screen. */
+export function TopBar({ onOpenDevices, devicesOpen }: { onOpenDevices(): void; devicesOpen: boolean }) {
+  const hubName = useRoost((s) => s.hub?.name);
+  const self = useRoost((s) => s.self);
+  const me = useRoost((s) => (s.self ? s.users[s.self.userId] : undefined));
+  return (
+    <header className="topbar">
+      <div className="topbar__brand">
+        <Logo size={28} />
+        <span className="topbar__hub" title={hubName ? `Hub: ${hubName}` : undefined}>
+          {hubName ?? 'Roost'}
+        </span>
+      </div>
+      <div className="topbar__end">
+        <ConnectionStatus />
+        <button
+          type="button"
+          className={`topbar__me${devicesOpen ? ' topbar__me--active' : ''}`}
+          onClick={onOpenDevices}
+          aria-label={`Your devices${me ? ` (signed in as ${me.displayName})` : ''}`}
+          aria-current={devicesOpen ? 'page' : undefined}
+          data-testid="devices-button"
+        >
+          <Icon name="devices" size={18} />
+          <span className="topbar__me-label">Devices</span>
+          {self && me && <Avatar id={self.userId} name={me.displayName} size="small" />}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,62 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import type { ConversationState } from '../../shared/sync';
+import { useClient } from '../app/useClient';
+import { useRoost } from '../app/useRoost';
+import { Dialog } from '../ui/Dialog';
+import { otherUsers } from './conversationSummaries';
+import { MemberPicker, toggled } from './MemberPicker';
+
+type Props = { open: boolean; conversation: ConversationState; title: string; onClose(): void };
+
+export function AddMembersDialog({ open, conversation, title, onClose }: Props) {
+  return (
+    <Dialog open={open} title={`Add people to ${title}`} onClose={onClose} testId="add-members-dialog">
+      <AddMembersForm conversation={conversation} onClose={onClose} />
+    </Dialog>
+  );
+}
+
+function AddMembersForm({ conversation, onClose }: { conversation: ConversationState; onClose(): void }) {
+  const client = useClient();
+  const users = useRoost((s) => s.users);
+  const members = conversation.memberUserIds;
+  const candidates = useMemo(() => otherUsers(client.getState()).filter((u) => !members.includes(u.id)), [client, users, members]);
+  const current = useMemo(() => members.map((id) => users[id]?.displayName ?? 'Unknown').sort((a, b) => a.localeCompare(b)), [members, users]);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (chosen.size === 0) return setError('Choose at least one person to add.');
+    setBusy(true);
+    setError(undefined);
+    try {
+      await client.addMembers(conversation.id, [...chosen]);
+      onClose();
+    } catch (err) {
+      setError(`They could not be added: ${err instanceof Error ? err.message : String(err)}`);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="dialog-form" onSubmit={submit} noValidate>
+      <p className="dialog__text">
+        <strong>Members:</strong> {current.join(', ')}
+      </p>
+      <MemberPicker label="Add" people={candidates} selected={chosen} onToggle={(id) => setChosen((c) => toggled(c, id))} />
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+      <div className="dialog__actions">
+        <button type="button" className="button button--ghost" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button--primary" disabled={busy || candidates.length === 0}>
+          {busy ? 'Adding…' : 'Add to room'}
+        </button>
+      </div>
+    </form>
+  );
+}

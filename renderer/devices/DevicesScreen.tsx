@@ -1,0 +1,43 @@
+import { useRoost } from '../app/useRoost';
+import { useNow } from '../app/useNow';
+import { Icon } from '../ui/Icon';
+import { DeviceItem } from './DeviceItem';
+import { LinkCodePanel } from './LinkCodePanel';
+import './DevicesScreen.css';
+
+/** All devices of the own user, who is online, and how to add or remove one. */
+export function DevicesScreen({ onBack }: { onBack(): void }) {
+  const devices = useRoost((s) => s.devices);
+  const self = useRoost((s) => s.self);
+  const me = useRoost((s) => (s.self ? s.users[s.self.userId] : undefined));
+  const now = useNow(30_000);
+  // This device first, then online ones, then most recently seen.
+  const sorted = [...devices].sort(
+    (a, b) => Number(b.id === self?.deviceId) - Number(a.id === self?.deviceId) || Number(b.online) - Number(a.online) || b.lastSeenAt - a.lastSeenAt,
+  );
+
+  return (
+    <section className="devices" aria-labelledby="devices-title" data-testid="devices-screen">
+      <header className="pane-header">
+        <button type="button" className="icon-button pane-header__back" aria-label="Back to conversations" onClick={onBack} data-testid="back-button">
+          <Icon name="back" />
+        </button>
+        <div className="pane-header__text">
+          <h1 id="devices-title" className="pane-header__title">
+            Your devices
+          </h1>
+          {me && <p className="pane-header__subtitle">Signed in as {me.displayName}</p>}
+        </div>
+      </header>
+      <div className="devices__content">
+        <p className="devices__lead">Your messages and what you have read are the same on each of these devices.</p>
+        <ul className="device-list" aria-label="Devices" data-testid="device-list">
+          {sorted.map((d) => (
+            <DeviceItem key={d.id} device={d} isThisDevice={d.id === self?.deviceId} now={now} />
+          ))}
+        </ul>
+        <LinkCodePanel />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import type { DeviceWire } from '../../shared/protocol';
+import { useClient } from '../app/useClient';
+import { Dialog } from '../ui/Dialog';
+
+type Props = { open: boolean; device: DeviceWire; isThisDevice: boolean; onClose(): void };
+
+/** Removing a device signs it out for good, so it is confirmed first. */
+export function RemoveDeviceDialog({ open, device, isThisDevice, onClose }: Props) {
+  return (
+    <Dialog open={open} title={`Remove “${device.name}”?`} onClose={onClose} testId="remove-device-dialog">
+      <RemoveDeviceBody device={device} isThisDevice={isThisDevice} onClose={onClose} />
+    </Dialog>
+  );
+}
+
+function RemoveDeviceBody({ device, isThisDevice, onClose }: Omit<Props, 'open'>) {
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const remove = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await client.removeDevice(device.id);
+      // Removing this very device signs it out: the app returns to pairing by itself.
+      onClose();
+    } catch (err) {
+      setError(`Not removed: ${err instanceof Error ? err.message : String(err)}`);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <p className="dialog__text">
+        {isThisDevice
+          ? 'This device will be signed out at once and its copy of your messages deleted. To use Roost here again, you will need to pair it again.'
+          : 'It will be signed out at once and can no longer read or send your messages. To use it again, pair it again with a link code.'}
+      </p>
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+      <div className="dialog__actions">
+        <button type="button" className="button button--ghost" onClick={onClose} autoFocus>
+          Cancel
+        </button>
+        <button type="button" className="button button--danger" onClick={() => void remove()} disabled={busy} data-testid="confirm-remove-device">
+          {busy ? 'Removing…' : isThisDevice ? 'Sign out and remove' : 'Remove device'}
+        </button>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import { conversationTitle } from '../../shared/sync';
+import { useClient } from '../app/useClient';
+import { useRoost } from '../app/useRoost';
+import { AddMembersDialog } from '../conversations/AddMembersDialog';
+import { Avatar } from '../ui/Avatar';
+import { Icon } from '../ui/Icon';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
+import './ConversationView.css';
+
+/** One open conversation: header, messages, who is typing, and the composer. */
+export function ConversationView({ id, onBack }: { id: string; onBack(): void }) {
+  const client = useClient();
+  const conversation = useRoost((s) => s.conversations[id]);
+  const self = useRoost((s) => s.self);
+  const users = useRoost((s) => s.users);
+  const [adding, setAdding] = useState(false);
+  const [sentCount, setSentCount] = useState(0);
+
+  if (!conversation || !self) {
+    return (
+      <section className="conversation" aria-label="Conversation not found">
+        <header className="pane-header">
+          <button type="button" className="icon-button pane-header__back" aria-label="Back to conversations" onClick={onBack}>
+            <Icon name="back" />
+          </button>
+          <div className="pane-header__text">
+            <h1 className="pane-header__title">Conversation not available</h1>
+          </div>
+        </header>
+        <p className="conversation__missing">You are not a member of this conversation, or it does not exist.</p>
+      </section>
+    );
+  }
+
+  const title = conversationTitle(client.getState(), conversation);
+  const peerId = conversation.kind === 'direct' ? conversation.memberUserIds.find((u) => u !== self.userId) : undefined;
+  const peer = peerId ? users[peerId] : undefined;
+  const onlineMembers = conversation.memberUserIds.filter((u) => users[u]?.online).length;
+  const subtitle = peer
+    ? peer.online
+      ? 'Online'
+      : 'Offline'
+    : `${conversation.memberUserIds.length} ${conversation.memberUserIds.length === 1 ? 'member' : 'members'} · ${onlineMembers} online`;
+
+  return (
+    <section className="conversation" aria-labelledby="conversation-title" data-testid="conversation-view" data-conversation-id={id}>
+      <header className="pane-header">
+        <button type="button" className="icon-button pane-header__back" aria-label="Back to conversations" onClick={onBack} data-testid="back-button">
+          <Icon name="back" />
+        </button>
+        <Avatar id={peerId ?? conversation.id} name={title} room={conversation.kind !== 'direct'} online={peer?.online} />
+        <div className="pane-header__text">
+          <h1 id="conversation-title" className="pane-header__title">
+            {title}
+          </h1>
+          <p className="pane-header__subtitle" data-testid="conversation-subtitle">
+            {subtitle}
+          </p>
+        </div>
+        {conversation.kind === 'group' && (
+          <button type="button" className="button button--secondary button--small" onClick={() => setAdding(true)} aria-label="Add people" data-testid="add-members-button">
+            <Icon name="userPlus" size={17} />
+            <span className="conversation__action-label">Add people</span>
+          </button>
+        )}
+      </header>
+      <MessageList
+        conversation={conversation}
+        title={title}
+        selfUserId={self.userId}
+        selfDeviceId={self.deviceId}
+        showSenders={conversation.kind !== 'direct'}
+        sentCount={sentCount}
+      />
+      <TypingIndicator typing={conversation.typing} />
+      <Composer conversationId={id} placeholder={`Message ${conversation.kind === 'direct' ? title : `#${title}`}`} onSent={() => setSentCount((n) => n + 1)} />
+      {conversation.kind === 'group' && <AddMembersDialog open={adding} conversation={conversation} title={title} onClose={() => setAdding(false)} />}
+    </section>
+  );
+}

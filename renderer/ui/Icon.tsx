@@ -1,0 +1,57 @@
+/** Line icons drawn in the current text colour; decorative (aria-hidden), so give the control a label. */
+const PATHS = {
+  back: 'M15 18l-6-6 6-6',
+  plus: 'M12 5v14M5 12h14',
+  send: 'M4 12l16-8-6 16-2.5-6.5L4 12zM11.5 13.5L20 4',
+  check: 'M5 12.5l4.5 4.5L19 7.5',
+  checks: 'M2.5 12.5L7 17l9.5-9.5M11.5 16l1 1 9.5-9.5',
+  clock: 'M12 21a9 9 0 100-18 9 9 0 000 18zM12 7v5l3 2',
+  alert: 'M12 9v4M12 17h.01M10.3 3.9L2.4 18a2 2 0 001.7 3h15.8a2 2 0 001.7-3L13.7 3.9a2 2 0 00-3.4 0z',
+  devices: 'M4 6a2 2 0 012-2h12a2 2 0 012 2v7M2 17h11M4 13V6M16 11h4a1 1 0 011 1v7a1 1 0 01-1 1h-4a1 1 0 01-1-1v-7a1 1 0 011-1z',
+  laptop: 'M5 5h14a1 1 0 011 1v9H4V6a1 1 0 011-1zM2 18h20',
+  phone: 'M8 3h8a1 1 0 011 1v16a1 1 0 01-1 1H8a1 1 0 01-1-1V4a1 1 0 011-1zM11 18h2',
+  globe: 'M12 21a9 9 0 100-18 9 9 0 000 18zM3 12h18M12 3c2.5 2.5 3.7 5.5 3.7 9s-1.2 6.5-3.7 9c-2.5-2.5-3.7-5.5-3.7-9S9.5 5.5 12 3z',
+  hash: 'M9 4L7 20M17 4l-2 16M4 9h16M3.5 15h16',
+  users: 'M16 19v-1a4 4 0 00-4-4H6a4 4 0 00-4 4v1M9 10a3.5 3.5 0 100-7 3.5 3.5 0 000 7zM22 19v-1a4 4 0 00-3-3.9M16 3.1a3.5 3.5 0 010 6.8',
+  userPlus: 'M15 19v-1a4 4 0 00-4-4H6a4 4 0 00-4 4v1M8.5 10a3.5 3.5 0 100-7 3.5 3.5 0 000 7zM19 8v6M16 11h6',
+  close: 'M6 6l12 12M18 6L6 18',
+  pencil: 'M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4',
+  trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 002 2h6a2 2 0 002-2l1-12M9 7V4h6v3',
+  key: 'M15 7a3 3 0 11-6 0 3 3 0 016 0zM12 10v11M12 15h3M12 18h2',
+  arrowDown: 'M12 5v14M6 13l6 6 6-6',
+  message: 'M4 5h16a1 1 0 011 1v10a1 1 0 01-1 1h-9l-5 4v-4H4a1 1 0 01-1-1V6a1 1 0 011-1z',
+  retry: 'M4 12a8 8 0 0114-5.3L20 9M20 4v5h-5M20 12a8 8 0 01-14 5.3L4 15M4 20v-5h5',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon({ name, size = 20, className }: { name: IconName; size?: number; className?: string }) {
+  return (
+    <svg
+      className={className ? `icon ${className}` : 'icon'}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}
+
+/** The Roost mark: a little house with someone home. */
+export function Logo({ size = 28 }: { size?: number }) {
+  return (
+    <svg className="logo" width={size} height={size} viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+      <rect width="32" height="32" rx="8" className="logo__tile" />
+      <path d="M9 21.5V14l7-5 7 5v7.5a1.5 1.5 0 0 1-1.5 1.5h-11A1.5 1.5 0 0 1 9 21.5Z" fill="none" className="logo__line" strokeWidth="2.2" strokeLinejoin="round" />
+      <circle cx="16" cy="17" r="2.2" className="logo__dot" />
+    </svg>
+  );
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { AVATAR_HUES, avatarHue, initials } from './avatarHue';
+
+describe('avatars', () => {
+  it('gives each id a stable colour in range', () => {
+    expect(avatarHue('84ua0EkkZseWJsOMMx_3Aw')).toBe(avatarHue('84ua0EkkZseWJsOMMx_3Aw'));
+    for (const id of ['a', 'b', 'general', 'x'.repeat(64)]) expect(avatarHue(id)).toBeLessThan(AVATAR_HUES);
+  });
+
+  it('takes initials', () => {
+    expect(initials('Ann Lee')).toBe('AL');
+    expect(initials('  bo ')).toBe('B');
+    expect(initials('Jean Paul Sartre')).toBe('JS');
+    expect(initials('')).toBe('?');
+    expect(initials('😀 Party')).toBe('😀P');
+  });
+});

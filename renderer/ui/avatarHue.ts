@@ -1,0 +1,16 @@
+/** How many avatar colours the stylesheet defines (`.avatar--hue-0` …). */
+export const AVATAR_HUES = 8;
+
+/** A stable colour for an id, so a person keeps their colour on every device. */
+export function avatarHue(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
+  return hash % AVATAR_HUES;
+}
+
+/** "Ann Lee" → "AL", "bo" → "B", "" → "?". */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0]!, words.at(-1)!].map((w) => [...w][0]) : [[...(words[0] ?? '')][0]];
+  return letters.join('').toUpperCase() || '?';
+}
