@@ -7,6 +7,11 @@ describe('avatars', () => {
     for (const id of ['a', 'b', 'general', 'x'.repeat(64)]) expect(avatarHue(id)).toBeLessThan(AVATAR_HUES);
   });
 
+  it('skips words that do not start with a letter or digit', () => {
+    expect(initials('Ann (laptop)')).toBe('A');
+    expect(initials('Bob - home')).toBe('BH');
+  });
+
   it('takes initials', () => {
     expect(initials('Ann Lee')).toBe('AL');
     expect(initials('  bo ')).toBe('B');
