@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -72,7 +73,8 @@ async function serve(base: string, req: IncomingMessage, res: ServerResponse): P
     'Cross-Origin-Opener-Policy': 'same-origin',
   });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(file).pipe(res);
+  // pipeline closes the file when the client aborts or the read fails; pipe() would leak it.
+  pipeline(createReadStream(file), res, () => {});
 }
 
 async function isFile(p: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useClient } from '../app/useClient';
 import { useNow } from '../app/useNow';
+import { usePresenceKnown } from '../app/usePresenceKnown';
 import { useRoost } from '../app/useRoost';
 import { Icon } from '../ui/Icon';
 import { ConversationItem } from './ConversationItem';
@@ -18,6 +19,7 @@ export function ConversationList({ selectedId, onOpen }: Props) {
   const users = useRoost((s) => s.users);
   const self = useRoost((s) => s.self);
   const now = useNow(60_000);
+  const presenceKnown = usePresenceKnown();
   const [creating, setCreating] = useState(false);
   // Recomputed only when one of the parts it reads changed (not on typing or status changes).
   const summaries = useMemo(() => conversationSummaries(client.getState()), [client, conversations, users, self]);
@@ -34,7 +36,7 @@ export function ConversationList({ selectedId, onOpen }: Props) {
       </div>
       <ul className="conversation-list" aria-labelledby="conversations-heading" data-testid="conversation-list">
         {summaries.map((s) => (
-          <ConversationItem key={s.id} summary={s} selected={s.id === selectedId} now={now} onOpen={onOpen} />
+          <ConversationItem key={s.id} summary={s} selected={s.id === selectedId} now={now} presenceKnown={presenceKnown} onOpen={onOpen} />
         ))}
       </ul>
       <PeopleList onOpenConversation={onOpen} />

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useClient } from '../app/useClient';
+import { usePresenceKnown } from '../app/usePresenceKnown';
 import { useRoost } from '../app/useRoost';
 import { Avatar } from '../ui/Avatar';
 import { otherUsers } from './conversationSummaries';
@@ -9,7 +10,7 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation(id: stri
   const client = useClient();
   const users = useRoost((s) => s.users);
   const self = useRoost((s) => s.self);
-  const connected = useRoost((s) => s.status === 'connected');
+  const connected = usePresenceKnown();
   const [opening, setOpening] = useState<string>();
   const [error, setError] = useState<string>();
   // Recomputed only when users or self changed.
@@ -38,9 +39,11 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation(id: stri
         <h2 className="sidebar__heading" id="people-heading">
           People
         </h2>
-        <span className="sidebar__count" data-testid="online-count">
-          {online} online
-        </span>
+        {connected && (
+          <span className="sidebar__count" data-testid="online-count">
+            {online} online
+          </span>
+        )}
       </div>
       {people.length === 0 ? (
         <p className="people__empty">Nobody else is here yet. Share the hub’s address and pairing code to invite people.</p>
@@ -55,11 +58,11 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation(id: stri
                 disabled={opening === p.id}
                 data-testid="person-item"
                 data-user-id={p.id}
-                data-online={p.online}
+                data-online={connected ? p.online : undefined}
               >
-                <Avatar id={p.id} name={p.displayName} size="small" online={p.online} />
+                <Avatar id={p.id} name={p.displayName} size="small" online={connected ? p.online : undefined} />
                 <span className="person__name">{p.displayName}</span>
-                <span className={`person__status${p.online ? ' person__status--online' : ''}`}>{p.online ? 'Online' : 'Offline'}</span>
+                {connected && <span className={`person__status${p.online ? ' person__status--online' : ''}`}>{p.online ? 'Online' : 'Offline'}</span>}
               </button>
             </li>
           ))}

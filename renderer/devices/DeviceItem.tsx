@@ -7,10 +7,11 @@ import { formatAgo, formatListTime } from '../ui/time';
 import { platformIcon, platformLabel } from './deviceLabels';
 import { RemoveDeviceDialog } from './RemoveDeviceDialog';
 
-type Props = { device: DeviceWire; isThisDevice: boolean; now: number };
+type Props = { device: DeviceWire; isThisDevice: boolean; now: number; /** Offline, the last known presence is not shown. */ presenceKnown: boolean };
 
 /** One device: name (renamable in place), platform, presence, and removal. */
-export function DeviceItem({ device, isThisDevice, now }: Props) {
+export function DeviceItem({ device, isThisDevice, now, presenceKnown }: Props) {
+  const online = presenceKnown && device.online;
   const client = useClient();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(device.name);
@@ -50,10 +51,10 @@ export function DeviceItem({ device, isThisDevice, now }: Props) {
   };
 
   return (
-    <li className={`device${isThisDevice ? ' device--this' : ''}`} data-testid="device-item" data-device-id={device.id} data-online={device.online} data-this-device={isThisDevice}>
+    <li className={`device${isThisDevice ? ' device--this' : ''}`} data-testid="device-item" data-device-id={device.id} data-online={online} data-this-device={isThisDevice}>
       <span className="device__icon" aria-hidden="true">
         <Icon name={platformIcon(device.platform)} size={22} />
-        <span className={`presence-dot${device.online ? ' presence-dot--online' : ''}`} />
+        {presenceKnown && <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} />}
       </span>
       <div className="device__main">
         {editing ? (
@@ -78,7 +79,9 @@ export function DeviceItem({ device, isThisDevice, now }: Props) {
           </div>
         )}
         <p className="device__meta">
-          <span className={device.online ? 'device__online' : undefined}>{device.online ? 'Online' : `Last seen ${formatAgo(device.lastSeenAt, now)}`}</span>
+          <span className={online ? 'device__online' : undefined}>
+            {online ? 'Online' : isThisDevice ? 'Not connected' : `Last seen ${formatAgo(device.lastSeenAt, now)}`}
+          </span>
           <span aria-hidden="true"> · </span>
           <span>{platformLabel(device.platform)}</span>
           <span aria-hidden="true"> · </span>

@@ -1,5 +1,6 @@
 import { useRoost } from '../app/useRoost';
 import { useNow } from '../app/useNow';
+import { usePresenceKnown } from '../app/usePresenceKnown';
 import { Icon } from '../ui/Icon';
 import { DeviceItem } from './DeviceItem';
 import { LinkCodePanel } from './LinkCodePanel';
@@ -11,6 +12,7 @@ export function DevicesScreen({ onBack }: { onBack(): void }) {
   const self = useRoost((s) => s.self);
   const me = useRoost((s) => (s.self ? s.users[s.self.userId] : undefined));
   const now = useNow(30_000);
+  const presenceKnown = usePresenceKnown();
   // This device first, then online ones, then most recently seen.
   const sorted = [...devices].sort(
     (a, b) => Number(b.id === self?.deviceId) - Number(a.id === self?.deviceId) || Number(b.online) - Number(a.online) || b.lastSeenAt - a.lastSeenAt,
@@ -33,7 +35,7 @@ export function DevicesScreen({ onBack }: { onBack(): void }) {
         <p className="devices__lead">Your messages and what you have read are the same on each of these devices.</p>
         <ul className="device-list" aria-label="Devices" data-testid="device-list">
           {sorted.map((d) => (
-            <DeviceItem key={d.id} device={d} isThisDevice={d.id === self?.deviceId} now={now} />
+            <DeviceItem key={d.id} device={d} isThisDevice={d.id === self?.deviceId} now={now} presenceKnown={presenceKnown} />
           ))}
         </ul>
         <LinkCodePanel />

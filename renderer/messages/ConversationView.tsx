@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { conversationTitle } from '../../shared/sync';
 import { useClient } from '../app/useClient';
+import { usePresenceKnown } from '../app/usePresenceKnown';
 import { useRoost } from '../app/useRoost';
 import { AddMembersDialog } from '../conversations/AddMembersDialog';
 import { Avatar } from '../ui/Avatar';
@@ -16,6 +17,7 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
   const conversation = useRoost((s) => s.conversations[id]);
   const self = useRoost((s) => s.self);
   const users = useRoost((s) => s.users);
+  const presenceKnown = usePresenceKnown();
   const [adding, setAdding] = useState(false);
   const [sentCount, setSentCount] = useState(0);
 
@@ -39,11 +41,16 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
   const peerId = conversation.kind === 'direct' ? conversation.memberUserIds.find((u) => u !== self.userId) : undefined;
   const peer = peerId ? users[peerId] : undefined;
   const onlineMembers = conversation.memberUserIds.filter((u) => users[u]?.online).length;
+  const members = `${conversation.memberUserIds.length} ${conversation.memberUserIds.length === 1 ? 'member' : 'members'}`;
   const subtitle = peer
-    ? peer.online
-      ? 'Online'
-      : 'Offline'
-    : `${conversation.memberUserIds.length} ${conversation.memberUserIds.length === 1 ? 'member' : 'members'} · ${onlineMembers} online`;
+    ? presenceKnown
+      ? peer.online
+        ? 'Online'
+        : 'Offline'
+      : 'Direct conversation'
+    : presenceKnown
+      ? `${members} · ${onlineMembers} online`
+      : members;
 
   return (
     <section className="conversation" aria-labelledby="conversation-title" data-testid="conversation-view" data-conversation-id={id}>
@@ -51,7 +58,7 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
         <button type="button" className="icon-button pane-header__back" aria-label="Back to conversations" onClick={onBack} data-testid="back-button">
           <Icon name="back" />
         </button>
-        <Avatar id={peerId ?? conversation.id} name={title} room={conversation.kind !== 'direct'} online={peer?.online} />
+        <Avatar id={peerId ?? conversation.id} name={title} room={conversation.kind !== 'direct'} online={presenceKnown ? peer?.online : undefined} />
         <div className="pane-header__text">
           <h1 id="conversation-title" className="pane-header__title">
             {title}
