@@ -1,9 +1,9 @@
-import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CloseCode, INFO_PATH, WS_PATH } from '../../shared/protocol';
 import { Hub } from './Hub';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
+import { httpGet } from './testing/httpGet';
 import { TestClient } from './testing/TestClient';
 import { pairNewUser, quietLogger, startTestHub } from './testing/testHub';
 
@@ -19,16 +19,9 @@ async function hub(options: Parameters<typeof startTestHub>[0] = {}) {
   return started;
 }
 
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const { status, body } = await httpGet(port, path, headers);
+  return { status, body: JSON.parse(body) };
 }
 
 function upgradeStatus(port: number, headers: Record<string, string>, path = WS_PATH): Promise<{ status: number; body: string }> {

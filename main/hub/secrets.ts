@@ -35,7 +35,12 @@ export function newLinkCode(length = 8): string {
   return out;
 }
 
+/** Codes are shown grouped ("123 456", "K7QM-4XZP"); people type them that way. */
+export function stripSeparators(input: string): string {
+  return input.replace(/[\s-]/g, '');
+}
+
 /** Accepts what people type: lower case, spaces and dashes. */
 export function normalizeLinkCode(input: string): string {
-  return input.toUpperCase().replace(/[\s-]/g, '');
+  return stripSeparators(input).toUpperCase();
 }

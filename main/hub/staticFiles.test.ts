@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from './Hub';
 import { createStaticHandler } from './staticFiles';
+import { httpGet } from './testing/httpGet';
 import { makeTempDir } from './testing/tempDir';
 import { startTestHub } from './testing/testHub';
 
@@ -24,17 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopAll());
 
-function get(p: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: hub.port, path: p }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (p: string) => httpGet(hub.port, p);
 
 describe('serving the web client', () => {
   it('serves index.html with a strict CSP and revalidation', async () => {

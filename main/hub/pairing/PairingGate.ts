@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../../shared/protocol';
 import { HubError } from '../HubError';
-import { newDigitCode, newLinkCode, newToken, normalizeLinkCode } from '../secrets';
+import { newDigitCode, newLinkCode, newToken, normalizeLinkCode, stripSeparators } from '../secrets';
 import { FailureLimiter } from './FailureLimiter';
 
 export type PairingGateOptions = {
@@ -73,8 +73,7 @@ export class PairingGate {
   consumeCode(input: string, address: string): void {
     this.assertNotLocked(address);
     const current = this.currentCode();
-    // Codes are shown as "123 456"; people type them that way.
-    const typed = input.replace(/[\s-]/g, '');
+    const typed = stripSeparators(input);
     if (typed === current.code) {
       this.limiter.recordSuccess(address);
       this.rotateCode();

@@ -38,6 +38,8 @@ export type RegistryOptions = {
 export class Registry {
   private readonly devicesById = new Map<string, DeviceRecord>();
   private readonly conversationsById = new Map<string, ConversationRecord>();
+  /** Receipts by conversation and user: markDelivered runs for every message a device receives. */
+  private readonly receiptsByKey = new Map<string, ReceiptRecord>();
   private saveTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -48,6 +50,7 @@ export class Registry {
   ) {
     for (const d of data.devices) this.devicesById.set(d.id, d);
     for (const c of data.conversations) this.conversationsById.set(c.id, c);
+    for (const r of data.receipts) this.receiptsByKey.set(receiptKey(r.conversationId, r.userId), r);
   }
 
   static async open(options: RegistryOptions): Promise<Registry> {
@@ -99,6 +102,7 @@ export class Registry {
     if (this.devicesOf(id).length > 0) return;
     this.data.users = this.data.users.filter((u) => u.id !== id);
     this.data.receipts = this.data.receipts.filter((r) => r.userId !== id);
+    for (const [key, r] of this.receiptsByKey) if (r.userId === id) this.receiptsByKey.delete(key);
     await this.save();
   }
 
@@ -213,13 +217,9 @@ export class Registry {
 
   // Receipts
 
-  receiptsOf(conversationId: string): ReceiptRecord[] {
-    return this.data.receipts.filter((r) => r.conversationId === conversationId);
-  }
-
   receipt(conversationId: string, userId: string): ReceiptRecord {
     return (
-      this.data.receipts.find((r) => r.conversationId === conversationId && r.userId === userId) ?? {
+      this.receiptsByKey.get(receiptKey(conversationId, userId)) ?? {
         conversationId,
         userId,
         deliveredSeq: 0,
@@ -233,7 +233,7 @@ export class Registry {
    * or undefined when nothing changed. Reading implies delivery.
    */
   advanceReceipt(conversationId: string, userId: string, marks: { deliveredSeq?: number; readSeq?: number }): ReceiptRecord | undefined {
-    let record = this.data.receipts.find((r) => r.conversationId === conversationId && r.userId === userId);
+    let record = this.receiptsByKey.get(receiptKey(conversationId, userId));
     const readSeq = Math.max(record?.readSeq ?? 0, marks.readSeq ?? 0);
     const deliveredSeq = Math.max(record?.deliveredSeq ?? 0, marks.deliveredSeq ?? 0, readSeq);
     if (record && record.readSeq === readSeq && record.deliveredSeq === deliveredSeq) return undefined;
@@ -241,6 +241,7 @@ export class Registry {
       if (readSeq === 0 && deliveredSeq === 0) return undefined;
       record = { conversationId, userId, deliveredSeq, readSeq };
       this.data.receipts.push(record);
+      this.receiptsByKey.set(receiptKey(conversationId, userId), record);
     }
     record.readSeq = readSeq;
     record.deliveredSeq = deliveredSeq;
@@ -291,6 +292,10 @@ function validate(file: string, raw: unknown): RegistryFile {
   const issue = parsed.error.issues[0];
   const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem';
   throw new RegistryFileError(`${file} does not match the registry schema (${where}). Restore it from a backup or move it away to start a new hub.`);
+}
+
+function receiptKey(conversationId: string, userId: string): string {
+  return `${conversationId}\u0000${userId}`;
 }
 
 function unique(ids: string[]): string[] {
