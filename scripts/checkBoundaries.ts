@@ -4,7 +4,9 @@
  * VS Code's `local/code-layering` rule, without needing ESLint).
  *
  *   shared/                      pure TypeScript: no Node, no Electron, no main/ or renderer/
- *   main/hub, discovery, cli     plain Node: no Electron, nothing from main/electron/
+ *   main/hub, discovery, cli,    plain Node: no Electron, nothing from main/electron/
+ *   desktop                      (main/desktop holds the desktop app's logic, testable without Electron)
+ *   main/electron/preload.ts     sandboxed preload: only 'electron' and shared/
  *   main/**                      never imports renderer/ (browser code)
  *   renderer/                    browser: no Node, no Electron, no Node-only packages, no main/
  *
@@ -58,9 +60,15 @@ const RULES: Rule[] = [
     forbids: [builtins, packages('electron'), packages(...NODE_ONLY_PACKAGES), folder('main'), folder('renderer')],
   },
   {
-    label: 'main/hub, main/discovery and main/cli are plain Node',
-    appliesTo: (f) => ['main/hub', 'main/discovery', 'main/cli'].some((d) => under(f, d)),
+    label: 'main/hub, main/discovery, main/cli and main/desktop are plain Node',
+    appliesTo: (f) => ['main/hub', 'main/discovery', 'main/cli', 'main/desktop'].some((d) => under(f, d)),
     forbids: [packages('electron'), folder('main/electron')],
+  },
+  {
+    // A sandboxed preload can require only a few Electron modules; everything else must be bundled from shared/.
+    label: 'the preload runs sandboxed',
+    appliesTo: (f) => /^main\/electron\/preload\.[cm]?ts$/.test(f),
+    forbids: [builtins, packages(...NODE_ONLY_PACKAGES), folder('main/hub'), folder('main/discovery'), folder('main/desktop'), folder('main/cli')],
   },
   {
     label: 'main/ runs in Node',

@@ -24,6 +24,11 @@ describe('checkOrigin', () => {
     expect(checkOrigin('http://localhost:5173', '127.0.0.1:7420', { allowedOrigins: ['http://localhost:5173'] })).toBeUndefined();
   });
 
+  it('allows the desktop app (app://roost), whose renderer may join any hub on the LAN', () => {
+    expect(checkOrigin('app://roost', '10.0.0.2:7420', {})).toBeUndefined();
+    expect(checkOrigin('app://roostx', '10.0.0.2:7420', {})).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+  });
+
   it.each(['http://evil.example', 'http://10.0.0.2:7421', 'null', 'file://', 'https://10.0.0.2'])('refuses %s', (o) => {
     expect(checkOrigin(o, '10.0.0.2:7420', {})).toMatchObject({ status: 403, code: 'ORIGIN_NOT_ALLOWED' });
   });

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
+import { DESKTOP_ORIGIN } from '../../shared/desktop/bridgeSchemas';
 
 /**
  * Who may talk to the hub over HTTP. Host is checked against DNS rebinding: a
@@ -30,6 +31,9 @@ export function checkHost(hostHeader: string | undefined, policy: AccessPolicy):
 export function checkOrigin(origin: string | undefined, hostHeader: string | undefined, policy: AccessPolicy): GuardFailure | undefined {
   // Native clients send no Origin; only browsers do, and they cannot omit it.
   if (origin === undefined) return undefined;
+  // The desktop app's renderer (app://roost). No web page can send this origin:
+  // only a native app on the user's machine can, and native clients may send anything anyway.
+  if (origin === DESKTOP_ORIGIN) return undefined;
   if (policy.allowedOrigins?.includes(origin)) return undefined;
   const sameOrigin = parseOriginHost(origin) === hostHeader?.toLowerCase();
   if (sameOrigin) return undefined;

@@ -1,0 +1,72 @@
+import type { WebSocket } from 'ws';
+import { PROTOCOL_VERSION, WS_PATH } from '../../shared/protocol';
+import { HOST } from '../servers/RunningServer';
+import { openWs } from './Dialect';
+
+type Frame = { type: string; rid?: string; [key: string]: unknown };
+
+/**
+ * A minimal Roost client for the benchmark. During set-up it parses frames
+ * and matches answers by rid. Under load it switches to `raw`: frames are
+ * handed over as bytes and never parsed, as a receiver in the hot path of a
+ * load generator must not cost more than the server it measures.
+ */
+export class RoostClient {
+  raw: ((frame: Buffer) => void) | null = null;
+  private nextRid = 1;
+  private readonly waiting = new Map<string, (frame: Frame) => void>();
+  private readonly typeWaiters: Array<{ type: string; resolve(frame: Frame): void }> = [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      if (this.raw) {
+        this.raw(data as Buffer);
+        return;
+      }
+      const frame = JSON.parse((data as Buffer).toString()) as Frame;
+      const byRid = frame.rid === undefined ? undefined : this.waiting.get(frame.rid);
+      if (byRid) {
+        this.waiting.delete(frame.rid!);
+        byRid(frame);
+        return;
+      }
+      const index = this.typeWaiters.findIndex((w) => w.type === frame.type);
+      if (index >= 0) this.typeWaiters.splice(index, 1)[0]!.resolve(frame);
+    });
+  }
+
+  static async connect(port: number): Promise<RoostClient> {
+    const client = new RoostClient(await openWs(`ws://${HOST}:${port}${WS_PATH}`));
+    await client.expect({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'roost-bench' }, 'welcome');
+    return client;
+  }
+
+  /** hello + auth with a paired device's credentials; resolves with `ready`. */
+  static async authenticated(port: number, device: { deviceId: string; token: string }): Promise<{ client: RoostClient; ready: Frame }> {
+    const client = await RoostClient.connect(port);
+    const ready = await client.expect({ type: 'auth', deviceId: device.deviceId, token: device.token }, 'ready');
+    return { client, ready };
+  }
+
+  request(frame: Record<string, unknown>): Promise<Frame> {
+    const rid = `b${this.nextRid++}`;
+    return new Promise((resolve) => {
+      this.waiting.set(rid, resolve);
+      this.ws.send(JSON.stringify({ ...frame, rid }));
+    });
+  }
+
+  async expect(frame: Record<string, unknown> & { type: string }, type: string): Promise<Frame> {
+    const answer = await this.request(frame);
+    if (answer.type !== type) throw new Error(`expected ${type} for ${frame.type}, got ${JSON.stringify(answer).slice(0, 300)}`);
+    return answer;
+  }
+
+  nextOf(type: string): Promise<Frame> {
+    return new Promise((resolve) => this.typeWaiters.push({ type, resolve }));
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}

@@ -1,0 +1,48 @@
+import { io } from 'socket.io-client';
+import { HOST } from '../servers/RunningServer';
+import { SOCKET_IO_EVENT } from '../servers/socketIoServer';
+import { openWs, type Dialect } from './Dialect';
+
+/**
+ * The sender is a real socket.io-client. Receivers speak Engine.IO 4 /
+ * Socket.IO 5 by hand over a raw ws client (open, connect to "/", answer
+ * pings), so they cost the load generator what a ws receiver costs and the
+ * comparison measures the servers, not the client libraries.
+ */
+export function socketIoDialect(port: number): Dialect {
+  return {
+    async connectSender() {
+      const socket = io(`http://${HOST}:${port}`, { transports: ['websocket'], auth: { role: 'sender' }, reconnection: false });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return { send: (text) => void socket.emit(SOCKET_IO_EVENT, text), close: () => void socket.close() };
+    },
+    async connectReceiver(_index, onFrame) {
+      const ws = await openWs(`ws://${HOST}:${port}/socket.io/?EIO=4&transport=websocket`);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('socket.io receiver: no connect ack')), 10_000);
+        ws.on('message', (data) => {
+          const frame = data as Buffer;
+          // Engine.IO packet types: 0 open, 2 ping, 4 message; Socket.IO 0 connect, 2 event.
+          if (frame.length === 1 && frame[0] === 0x32) {
+            ws.send('3');
+            return;
+          }
+          if (frame[0] === 0x30) {
+            ws.send('40');
+            return;
+          }
+          if (frame[0] === 0x34 && frame[1] === 0x30) {
+            clearTimeout(timer);
+            resolve();
+            return;
+          }
+          onFrame(frame);
+        });
+      });
+      return { close: () => ws.terminate() };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { HOST, SENDER_PATH, type RunningServer } from './RunningServer';
+
+export type Broadcast = (receivers: ReadonlySet<WebSocket>, data: Buffer, isBinary: boolean) => void;
+
+/** The usual way: ws encodes and writes the frame once per receiver. */
+export const sendLoop: Broadcast = (receivers, data, isBinary) => {
+  for (const ws of receivers) ws.send(data, { binary: isBinary });
+};
+
+/**
+ * A plain ws server with no persistence and no protocol: whatever the sender
+ * sends goes to every other connection. `broadcast` is the one thing the
+ * two bare variants differ in.
+ */
+export function startBareWsServer(broadcast: Broadcast): Promise<RunningServer> {
+  const wss = new WebSocketServer({ host: HOST, port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 });
+  const receivers = new Set<WebSocket>();
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    ws.on('error', () => {});
+    if (req.url === SENDER_PATH) {
+      ws.on('message', (data, isBinary) => broadcast(receivers, data as Buffer, isBinary));
+      return;
+    }
+    receivers.add(ws);
+    ws.on('close', () => receivers.delete(ws));
+  });
+  return new Promise((resolve, reject) => {
+    wss.once('error', reject);
+    wss.once('listening', () => {
+      const address = wss.address();
+      if (typeof address === 'string') throw new Error('expected a TCP address');
+      resolve({
+        port: address.port,
+        stop: () =>
+          new Promise<void>((done) => {
+            for (const ws of wss.clients) ws.terminate();
+            wss.close(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * The desktop bridge: every operation the preload exposes, with the schema of
+ * its arguments and of its result, and every event main pushes to the
+ * renderer. The `DesktopBridge` type is derived from this table, so the
+ * preload, the IPC handlers and the renderer cannot drift apart.
+ *
+ * Over IPC each method is `ipcRenderer.invoke(bridgeChannel(name), ...args)`;
+ * each event is sent on `bridgeEventChannel(name)`. Main parses `args` with
+ * the method's schema and rejects the call (BAD_ARGUMENTS) when they do not fit.
+ */
+import { z } from 'zod';
+import { IdSchema } from '../protocol/primitives';
+import {
+  DeviceIdentitySchema,
+  DiscoveredHubSchema,
+  ExternalUrlSchema,
+  HostingConfigSchema,
+  HostingStatusSchema,
+  MutedSchema,
+  NotificationRequestSchema,
+  OwnerTicketSchema,
+  SetupSchema,
+  UnreadCountSchema,
+  WsUrlSchema,
+} from './bridgeSchemas';
+
+type Method<A extends z.ZodTuple, R extends z.ZodType> = { args: A; result: R };
+const method = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R): Method<A, R> => ({ args, result });
+const none = z.tuple([]);
+
+export const BRIDGE_METHODS = {
+  /** What this desktop was set up to do; `unset` on first run. */
+  getSetup: method(none, SetupSchema),
+  /** First run or settings: host a hub here (starts it) or join the hub at a ws:// URL. */
+  chooseHost: method(z.tuple([HostingConfigSchema]), HostingStatusSchema),
+  chooseJoin: method(z.tuple([WsUrlSchema]), z.void()),
+  /** Forget the choice (stops hosting); the renderer shows the first-run screen again. */
+  resetSetup: method(none, z.void()),
+  /** The hub this app talks to, as `ws://host:port/ws`; undefined until set up. */
+  hubUrl: method(none, WsUrlSchema.optional()),
+  /** How this computer introduces itself when it pairs. */
+  device: method(none, DeviceIdentitySchema),
+  hostingStatus: method(none, HostingStatusSchema),
+  startHosting: method(z.tuple([HostingConfigSchema]), HostingStatusSchema),
+  stopHosting: method(none, HostingStatusSchema),
+  /** While hosting: a one-time join token so this desktop's renderer pairs as the owner without a code. */
+  ownerTicket: method(none, OwnerTicketSchema.nullable()),
+  /** Hubs on the LAN now (also pushed as the `discoveredHubs` event). */
+  discoveredHubs: method(none, z.array(DiscoveredHubSchema)),
+  /** A message arrived. Main shows it only if the window is hidden or unfocused and notifications are not muted. */
+  notify: method(z.tuple([NotificationRequestSchema]), z.boolean()),
+  /** Total unread messages, for the tray and the app badge. */
+  setUnreadCount: method(z.tuple([UnreadCountSchema]), z.void()),
+  getMuted: method(none, MutedSchema),
+  setMuted: method(z.tuple([MutedSchema]), z.void()),
+  /** Opens an http(s) link in the system browser; false if refused. */
+  openExternal: method(z.tuple([ExternalUrlSchema]), z.boolean()),
+} as const;
+
+export const BRIDGE_EVENTS = {
+  discoveredHubs: z.array(DiscoveredHubSchema),
+  hostingStatus: HostingStatusSchema,
+  /** A notification was clicked: show this conversation. */
+  openConversation: IdSchema,
+} as const;
+
+export type BridgeMethodName = keyof typeof BRIDGE_METHODS;
+export type BridgeEventName = keyof typeof BRIDGE_EVENTS;
+export type BridgeArgs<K extends BridgeMethodName> = z.input<(typeof BRIDGE_METHODS)[K]['args']>;
+export type BridgeResult<K extends BridgeMethodName> = z.output<(typeof BRIDGE_METHODS)[K]['result']>;
+export type BridgeEvent<E extends BridgeEventName> = z.output<(typeof BRIDGE_EVENTS)[E]>;
+
+/** `window.roostDesktop`: one named method per operation, plus event subscription. */
+export type DesktopBridge = { [K in BridgeMethodName]: (...args: BridgeArgs<K>) => Promise<BridgeResult<K>> } & {
+  /** Subscribes to a main-process event; returns the unsubscribe function. */
+  on<E extends BridgeEventName>(event: E, listener: (payload: BridgeEvent<E>) => void): () => void;
+};
+
+export const BRIDGE_METHOD_NAMES = Object.keys(BRIDGE_METHODS) as BridgeMethodName[];
+export const BRIDGE_EVENT_NAMES = Object.keys(BRIDGE_EVENTS) as BridgeEventName[];
+
+export const bridgeChannel = (name: BridgeMethodName): string => `roost:${name}`;
+export const bridgeEventChannel = (name: BridgeEventName): string => `roost:event:${name}`;
+/** The global the preload defines in the renderer. */
+export const BRIDGE_GLOBAL = 'roostDesktop';
+
+/**
+ * What main implements behind the IPC handlers: each method receives its
+ * arguments already parsed by the method's schema.
+ */
+export type BridgeHandlers = {
+  [K in BridgeMethodName]: (...args: z.output<(typeof BRIDGE_METHODS)[K]['args']>) => Promise<BridgeResult<K>> | BridgeResult<K>;
+};
