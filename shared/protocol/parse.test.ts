@@ -46,6 +46,13 @@ describe('parseClientFrame', () => {
     if (!r.ok) expect(r.rid).toBeUndefined();
   });
 
+  it('does not echo an empty rid, which the error frame itself could not carry', () => {
+    const r = parseClientFrame(JSON.stringify({ type: 'typing', rid: '', conversationId: 'general' }));
+    expect(r).toMatchObject({ ok: false, code: 'BAD_FRAME', frameType: 'typing' });
+    if (!r.ok) expect(r.rid).toBeUndefined();
+    if (!r.ok) expect(parseServerFrame(JSON.stringify({ type: 'error', rid: r.rid, code: r.code, message: r.message, frameType: r.frameType })).ok).toBe(true);
+  });
+
   it('knows every client frame type', () => {
     expect(CLIENT_FRAME_TYPES).toContain('hello');
     expect(new Set(CLIENT_FRAME_TYPES).size).toBe(CLIENT_FRAME_TYPES.length);
