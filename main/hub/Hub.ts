@@ -9,7 +9,8 @@ import { acquireDataDirLock } from './dataDirLock';
 import { Fanout } from './Fanout';
 import { revokeDevice } from './handlers/devices';
 import type { HubContext, HubLogger } from './HubContext';
-import { createHttpServer } from './httpServer';
+import { ConnectionQuota, type ConnectionQuotaOptions } from './ConnectionQuota';
+import { createHttpServer, refuseUpgrade } from './httpServer';
 import { MessageLog, type MessageLogOptions } from './log/MessageLog';
 import { PairingGate, type PairingCode, type PairingGateOptions } from './pairing/PairingGate';
 import { Registry } from './registry/Registry';
@@ -33,6 +34,8 @@ export type HubOptions = AccessPolicy & {
   /** Time to send `hello` after connecting. Default 10 s. */
   handshakeTimeoutMs?: number;
   limits?: Partial<ConnectionLimits>;
+  /** Open WebSockets per LAN address; default 32 per address, loopback unlimited. */
+  connectionQuota?: ConnectionQuotaOptions;
   pairing?: PairingGateOptions;
   log?: Omit<MessageLogOptions, 'dir' | 'now'>;
   serveStatic?: Parameters<typeof createHttpServer>[0]['serveStatic'];
@@ -62,18 +65,29 @@ export class Hub {
 
   private readonly server: Server;
   private readonly wss: WebSocketServer;
+  private readonly quota: ConnectionQuota;
 
   private constructor(
     private readonly ctx: HubContext,
     private readonly config: { limits: ConnectionLimits; handshakeTimeoutMs: number; releaseLock: () => Promise<void> },
     options: HubOptions,
   ) {
+    this.quota = new ConnectionQuota(options.connectionQuota ?? { maxPerAddress: 32 });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
     this.server = createHttpServer({
       info: ctx.info,
       policy: { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins },
       serveStatic: options.serveStatic,
-      upgrade: (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req)),
+      upgrade: (req, socket, head) => {
+        const address = req.socket.remoteAddress ?? 'unknown';
+        const release = this.quota.reserve(address);
+        if (!release) {
+          refuseUpgrade(socket, { status: 429, code: 'TOO_MANY_CONNECTIONS', message: `This address already has ${this.quota.count(address)} connections open to the hub.` });
+          return;
+        }
+        socket.once('close', release);
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+      },
     });
   }
 

@@ -62,9 +62,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
 
-function refuseUpgrade(socket: Duplex, failure: { status: number; code: string; message: string }): void {
+/** Answers an upgrade with an HTTP error and a JSON body instead of a WebSocket, then closes the TCP connection. */
+export function refuseUpgrade(socket: Duplex, failure: { status: number; code: string; message: string }): void {
   const body = JSON.stringify({ error: { code: failure.code, message: failure.message } });
   socket.end(
     `HTTP/1.1 ${failure.status} ${REASONS[failure.status] ?? 'Error'}\r\n` +

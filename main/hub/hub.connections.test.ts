@@ -68,6 +68,31 @@ describe('HTTP surface', () => {
   });
 });
 
+describe('connection quota', () => {
+  it('refuses an address its 3rd socket with 429 TOO_MANY_CONNECTIONS, and lets it in again once one closes', async () => {
+    const { hub: h } = await hub({ connectionQuota: { maxPerAddress: 2, limitLoopback: true } });
+    const open = () =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${h.port}${WS_PATH}`);
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const first = await open();
+    const second = await open();
+    const refused = await upgradeStatus(h.port, {});
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'TOO_MANY_CONNECTIONS' } });
+
+    const closed = new Promise((resolve) => first.once('close', resolve));
+    first.close();
+    await closed;
+    // The server frees the slot when its side of the TCP connection closes, which can trail the client's close event.
+    let status = 0;
+    while (status !== 101) status = (await upgradeStatus(h.port, {})).status;
+    second.close();
+  });
+});
+
 describe('connection health', () => {
   it('drops a device that stops answering pings and tells the others it went offline', async () => {
     const { hub: h } = await hub({ heartbeatMs: 50 });

@@ -3,7 +3,7 @@
  * every further failure so a guesser on one address cannot make progress,
  * while a person who mistyped a few times waits a minute.
  */
-import { isIPv6 } from 'node:net';
+import { addressKey } from '../addressKey';
 
 export type FailureLimiterOptions = {
   maxFailures: number;
@@ -23,26 +23,6 @@ const FORGET_AFTER_MS = 60 * 60 * 1000;
 const SWEEP_EVERY_MS = 60 * 1000;
 const DEFAULT_MAX_ENTRIES = 10_000;
 
-/**
- * The unit a lockout applies to. One IPv6 host usually owns a whole /64 and
- * can rotate through it at will, so IPv6 is limited per /64; an IPv4-mapped
- * address counts as the IPv4 address it maps.
- */
-export function lockoutKey(address: string): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-  if (mapped?.[1]) return mapped[1];
-  if (!isIPv6(address)) return address;
-  return `${expandIPv6(address).slice(0, 4).join(':')}::/64`;
-}
-
-function expandIPv6(address: string): string[] {
-  const [head = '', tail] = address.split('%')[0]!.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((part) => part.toLowerCase().replace(/^0+(?=.)/, ''));
-}
-
 export class FailureLimiter {
   /** Insertion order is failure order: an entry is re-inserted on each failure. */
   private readonly entries = new Map<string, Entry>();
@@ -52,7 +32,7 @@ export class FailureLimiter {
 
   /** Milliseconds the address must still wait, 0 when it may try. */
   lockedFor(address: string): number {
-    const entry = this.entries.get(lockoutKey(address));
+    const entry = this.entries.get(addressKey(address));
     if (!entry) return 0;
     return Math.max(0, entry.lockedUntil - this.options.now());
   }
@@ -60,7 +40,7 @@ export class FailureLimiter {
   recordFailure(address: string): void {
     const now = this.options.now();
     this.sweep(now);
-    const key = lockoutKey(address);
+    const key = addressKey(address);
     const entry = this.entries.get(key) ?? { failures: 0, lockedUntil: 0, lastFailureAt: now };
     entry.failures += 1;
     entry.lastFailureAt = now;
@@ -75,7 +55,7 @@ export class FailureLimiter {
   }
 
   recordSuccess(address: string): void {
-    this.entries.delete(lockoutKey(address));
+    this.entries.delete(addressKey(address));
   }
 
   /** How many addresses are remembered (for tests and diagnostics). */
