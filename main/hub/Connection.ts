@@ -11,6 +11,9 @@ export type ConnectionLimits = {
   maxBufferedBytes: number;
 };
 
+/** Clients are asked to send `typing` at most every 3 s; a little less leaves room for jitter. */
+export const TYPING_RELAY_MS = 2_000;
+
 /** connected → (hello) greeted → (pair|auth) authenticating → ready; closed at any time. */
 export type ConnectionState = 'connected' | 'greeted' | 'authenticating' | 'ready' | 'closed';
 
@@ -26,6 +29,8 @@ export class Connection {
   /** Cleared at each heartbeat, set by any pong or frame. */
   alive = true;
   private readonly bucket: TokenBucket;
+  /** Bounded by the conversations the user is a member of. */
+  private readonly typingRelayedAt = new Map<string, number>();
 
   constructor(
     readonly ws: WebSocket,
@@ -37,6 +42,14 @@ export class Connection {
 
   get isReady(): boolean {
     return this.state === 'ready';
+  }
+
+  /** Whether a `typing` for this conversation may be relayed now: at most one per TYPING_RELAY_MS per connection. */
+  mayRelayTyping(conversationId: string, now: number): boolean {
+    const last = this.typingRelayedAt.get(conversationId);
+    if (last !== undefined && now - last < TYPING_RELAY_MS) return false;
+    this.typingRelayedAt.set(conversationId, now);
+    return true;
   }
 
   /** Takes a frame from the budget; on overflow closes the connection and returns false. */

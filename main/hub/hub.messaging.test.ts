@@ -158,6 +158,15 @@ describe('hub messaging (real hub, real clients)', () => {
     expect(await a1.client.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
   });
 
+  it('relays at most one typing per device and conversation every 2 s, however often it is sent', async () => {
+    const before = a1.client.all('typing').length;
+    for (let i = 0; i < 5; i++) await b.client.expect({ type: 'typing', conversationId: GENERAL }, 'ok');
+    await b.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId: mid(), text: 'after typing' }, 'ack');
+    // Pushes to a1 leave in order, so once the message is there every relayed typing is too.
+    await a1.client.nextOf('message', (f) => f.message.text === 'after typing');
+    expect(a1.client.all('typing').length - before).toBeLessThanOrEqual(1);
+  });
+
   it('shares presence and typing, which are not stored', async () => {
     expect(a1.ready.users.find((u) => u.id === a1.credentials.userId)?.online).toBe(true);
     await b.client.expect({ type: 'typing', conversationId: GENERAL }, 'ok');

@@ -100,6 +100,9 @@ function advance(ctx: HubContext, conn: Connection, conversationId: string, mark
 
 export function handleTyping(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'typing'>): void {
   const conversation = requireMember(ctx, conn, frame.conversationId);
-  ctx.fanout.toMembers(conversation, { type: 'typing', conversationId: conversation.id, userId: conn.userId, deviceId: conn.deviceId }, conn);
+  // Clients send one every 3 s while typing; relaying a flood would cost every member's devices.
+  if (conn.mayRelayTyping(conversation.id, ctx.now())) {
+    ctx.fanout.toMembers(conversation, { type: 'typing', conversationId: conversation.id, userId: conn.userId, deviceId: conn.deviceId }, conn);
+  }
   answerOk(conn, frame.rid);
 }
