@@ -31,6 +31,7 @@ export class Connection {
   private readonly bucket: TokenBucket;
   /** Bounded by the conversations the user is a member of. */
   private readonly typingRelayedAt = new Map<string, number>();
+  private reads: Promise<void> = Promise.resolve();
 
   constructor(
     readonly ws: WebSocket,
@@ -42,6 +43,13 @@ export class Connection {
 
   get isReady(): boolean {
     return this.state === 'ready';
+  }
+
+  /** Runs `read` after every read queued before it on this connection has finished. */
+  oneReadAtATime(read: () => Promise<void>): Promise<void> {
+    const run = this.reads.then(read);
+    this.reads = run.catch(() => {});
+    return run;
   }
 
   /** Whether a `typing` for this conversation may be relayed now: at most one per TYPING_RELAY_MS per connection. */

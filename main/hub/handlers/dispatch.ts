@@ -17,7 +17,8 @@ const ROUTES: { [T in ClientFrameType]: Route<T> } = {
   pair: { needs: 'greeted', run: handlePair },
   auth: { needs: 'greeted', run: handleAuth },
   send: { needs: 'ready', run: handleSend },
-  fetchMessages: { needs: 'ready', run: handleFetchMessages },
+  // One page read at a time per connection: a device firing many fetches at once would otherwise hold many pages in memory.
+  fetchMessages: { needs: 'ready', run: (ctx, conn, frame) => conn.oneReadAtATime(() => handleFetchMessages(ctx, conn, frame)) },
   markDelivered: { needs: 'ready', run: handleMarkDelivered },
   markRead: { needs: 'ready', run: handleMarkRead },
   typing: { needs: 'ready', run: handleTyping },
