@@ -1,4 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from './Hub';
@@ -51,6 +53,24 @@ describe('serving the web client', () => {
       const res = await get(p);
       expect(res.body).not.toContain('"name"');
     }
+  });
+
+  it('refuses with the same JSON errors as the rest of the hub', async () => {
+    const empty = await makeTempDir('roost-web-empty-');
+    const server = createServer(createStaticHandler(empty.dir));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const missing = await httpGet((server.address() as AddressInfo).port, '/');
+      expect(missing.status).toBe(404);
+      expect(missing.headers['content-type']).toContain('application/json');
+      expect(JSON.parse(missing.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    } finally {
+      server.close();
+      await empty.remove();
+    }
+    const malformed = await get('/%E0%A4%A');
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
   });
 
   it('keeps /api/info and the WebSocket path for the hub', async () => {

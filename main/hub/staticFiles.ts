@@ -47,14 +47,15 @@ export function createStaticHandler(root: string): (req: IncomingMessage, res: S
   const base = path.resolve(root);
   return (req, res) => {
     void serve(base, req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('Internal error');
+      if (res.headersSent) return void res.end();
+      sendError(res, 500, 'INTERNAL', 'The hub failed to read the web client.');
     });
   };
 }
 
 async function serve(base: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://hub').pathname);
+  const urlPath = decodePath(req.url ?? '/');
+  if (urlPath === undefined) return sendError(res, 400, 'BAD_REQUEST', 'The path is not valid percent-encoding.');
   const wanted = path.resolve(base, `.${urlPath}`);
   // Never serve outside the build folder, whatever the path says.
   if (wanted !== base && !wanted.startsWith(base + path.sep)) return notFound(res);
@@ -85,7 +86,26 @@ async function isFile(p: string): Promise<boolean> {
   }
 }
 
+function decodePath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url, 'http://hub').pathname);
+  } catch {
+    return undefined;
+  }
+}
+
 function notFound(res: ServerResponse): void {
-  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end('Not found');
+  sendError(res, 404, 'NOT_FOUND', 'No such file in the web client.');
+}
+
+/** The same JSON error body as every other HTTP refusal (docs/PROTOCOL.md 3.4). */
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(body);
 }
