@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/tempDir';
@@ -69,5 +69,32 @@ describe('Registry', () => {
     expect(first.created).toBe(true);
     expect(second).toEqual({ conversation: first.conversation, created: false });
     await r.close();
+  });
+
+  it('takes back a change whose write failed, except a removal, which stays until it is written', async () => {
+    const dir = await tempDir();
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', saveDelayMs: 10 });
+    const ann = await r.createUser('Ann');
+    const { device } = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
+    // lowdb writes through a temp file beside registry.json; a directory in its place makes every write fail, even as root.
+    const blocker = path.join(dir, '.registry.json.tmp');
+    await mkdir(blocker);
+
+    await expect(r.createUser('Bob')).rejects.toThrow();
+    await expect(r.addDevice({ userId: ann.id, name: 'Phone', platform: 'ios' })).rejects.toThrow();
+    await expect(r.renameDevice(device.id, 'Desk')).rejects.toThrow();
+    await expect(r.createGroup({ name: 'Secret', createdBy: ann.id, memberUserIds: [] })).rejects.toThrow();
+    expect(r.users().map((u) => u.displayName)).toEqual(['Ann']);
+    expect(r.allDevices().map((d) => d.name)).toEqual(['Laptop']);
+    expect(r.conversationsOf(ann.id).map((c) => c.kind)).toEqual(['default']);
+
+    await expect(r.removeDevice(device.id)).rejects.toThrow();
+    expect(r.device(device.id)).toBeUndefined();
+    await rmdir(blocker);
+    await r.close();
+    const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    expect(again.users().map((u) => u.displayName)).toEqual(['Ann']);
+    expect(again.device(device.id)).toBeUndefined();
+    await again.close();
   });
 });

@@ -41,6 +41,8 @@ export class Registry {
   /** Receipts by conversation and user: markDelivered runs for every message a device receives. */
   private readonly receiptsByKey = new Map<string, ReceiptRecord>();
   private saveTimer: NodeJS.Timeout | undefined;
+  /** Set while batched writes fail, so the failure is logged once, not every retry. */
+  private writeFailing = false;
 
   private constructor(
     private readonly db: Low<RegistryFile>,
@@ -93,7 +95,9 @@ export class Registry {
   async createUser(displayName: string): Promise<UserRecord> {
     const user: UserRecord = { id: newId(), displayName, createdAt: this.now() };
     this.data.users.push(user);
-    await this.save();
+    await this.saveOrUndo(() => {
+      this.data.users = this.data.users.filter((u) => u !== user);
+    });
     return user;
   }
 
@@ -127,7 +131,10 @@ export class Registry {
     const device: DeviceRecord = { id: newId(), ...input, tokenHash: hashToken(token), pairedAt: t, lastSeenAt: t };
     this.data.devices.push(device);
     this.devicesById.set(device.id, device);
-    await this.save();
+    await this.saveOrUndo(() => {
+      this.data.devices = this.data.devices.filter((d) => d !== device);
+      this.devicesById.delete(device.id);
+    });
     return { device, token };
   }
 
@@ -141,8 +148,11 @@ export class Registry {
   async renameDevice(id: string, name: string): Promise<DeviceRecord | undefined> {
     const device = this.devicesById.get(id);
     if (!device) return undefined;
+    const before = device.name;
     device.name = name;
-    await this.save();
+    await this.saveOrUndo(() => {
+      device.name = before;
+    });
     return device;
   }
 
@@ -155,7 +165,11 @@ export class Registry {
     if (!device) return undefined;
     this.devicesById.delete(id);
     this.data.devices = this.data.devices.filter((d) => d.id !== id);
-    await this.save();
+    // Never undone: a removed device stays cut off. The write is retried until it lands.
+    await this.save().catch((err: unknown) => {
+      this.saveSoon();
+      throw err;
+    });
     return device;
   }
 
@@ -211,7 +225,10 @@ export class Registry {
   private async addConversation(record: ConversationRecord): Promise<ConversationRecord> {
     this.data.conversations.push(record);
     this.conversationsById.set(record.id, record);
-    await this.save();
+    await this.saveOrUndo(() => {
+      this.data.conversations = this.data.conversations.filter((c) => c !== record);
+      this.conversationsById.delete(record.id);
+    });
     return record;
   }
 
@@ -256,14 +273,32 @@ export class Registry {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     await this.db.write();
+    this.writeFailing = false;
   }
 
-  /** Batches frequent small changes (receipts, last seen) into one write. */
+  /**
+   * Writes, and on failure takes the change back out of memory, so a record
+   * the requester was told failed does not reappear with the next write.
+   */
+  private async saveOrUndo(undo: () => void): Promise<void> {
+    try {
+      await this.save();
+    } catch (err) {
+      undo();
+      throw err;
+    }
+  }
+
+  /** Batches frequent small changes (receipts, last seen) into one write; a failed write is retried. */
   saveSoon(): void {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.db.write().catch((err: unknown) => console.error('roost: could not save registry.json:', err));
+      this.db.write().catch((err: unknown) => {
+        if (!this.writeFailing) console.error('roost: could not save registry.json (retrying):', err);
+        this.writeFailing = true;
+        this.saveSoon();
+      });
     }, this.saveDelayMs);
     this.saveTimer.unref();
   }
