@@ -68,7 +68,11 @@ export class ClientCore {
         conversation: (id) => this.current.conversations[id],
         applyTimeline: (id, change, fromStorage) => this.applyTimeline(id, change, fromStorage),
         lowerLastSeq: (id, lastSeq) => this.set(S.updateConversation(this.current, id, (c) => (lastSeq < c.lastSeq ? { ...c, lastSeq } : c))),
-        setFlags: (id, flags) => this.set(S.updateConversation(this.current, id, (c) => ({ ...c, ...flags }))),
+        setFlags: (id, flags) => {
+          this.set(S.updateConversation(this.current, id, (c) => ({ ...c, ...flags })));
+          // The outbox holds a conversation's messages while it catches up (outboxPump.ts).
+          if (flags.syncing === false) this.outbox.pump();
+        },
         loadStored: (id, beforeSeq, limit) => this.cache.loadOlder(id, beforeSeq, limit),
         warn: (w) => this.options.onWarning?.(w),
       },

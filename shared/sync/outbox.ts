@@ -66,11 +66,16 @@ export function nextOrder(outbox: Outbox): number {
  * frames, and acks pace the rest). Failed entries are skipped: they wait for
  * the user.
  */
-export function takeSendable(outbox: Outbox, maxInFlight: number): { outbox: Outbox; toSend: OutboxEntry[] } {
+export function takeSendable(
+  outbox: Outbox,
+  maxInFlight: number,
+  /** Conversations whose entries must wait (all of them, so their order holds). */
+  held: (conversationId: string) => boolean = () => false,
+): { outbox: Outbox; toSend: OutboxEntry[] } {
   let inFlight = outbox.filter((e) => e.status === 'sending').length;
   const toSend: OutboxEntry[] = [];
   const next = outbox.map((e) => {
-    if (e.status !== 'queued' || inFlight >= maxInFlight) return e;
+    if (e.status !== 'queued' || inFlight >= maxInFlight || held(e.conversationId)) return e;
     inFlight++;
     const sending: OutboxEntry = { ...e, status: 'sending', attempts: e.attempts + 1 };
     toSend.push(sending);

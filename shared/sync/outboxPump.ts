@@ -70,7 +70,10 @@ export class OutboxPump {
   /** Sends what may be sent now. */
   pump(): void {
     if (!this.host.isReady() || this.retryTimer !== undefined) return;
-    const { outbox, toSend } = box.takeSendable(this.outbox, this.options.maxInFlight);
+    // A conversation still catching up may hold this device's own earlier attempt: resending
+    // before seeing it could store it twice if it fell out of the hub's dedup window (PROTOCOL 7.3).
+    const conversations = this.host.state().conversations;
+    const { outbox, toSend } = box.takeSendable(this.outbox, this.options.maxInFlight, (id) => conversations[id]?.syncing === true);
     if (toSend.length === 0) return;
     this.host.setOutbox(outbox);
     for (const e of toSend) {
