@@ -2,16 +2,14 @@
  * Advertises the hub on the LAN over mDNS/DNS-SD as `_roost._tcp`, so clients can
  * find it without typing an address. The TXT record is built by ./txtRecord.
  *
- * Written against bonjour-service 1.4.4, whose gaps this file covers:
- * - a socket error (port 5353 held exclusively by another responder) is emitted as
- *   'error' with no listener, which would crash the process;
- * - failed sends (no multicast route) are swallowed and the service still says 'up';
+ * Written against bonjour-service 1.4.4, whose gaps this file covers (socket and send
+ * errors are heard by ./mdnsErrors):
  * - on a name conflict it neither renames nor stays quiet: it sends goodbyes for the
  *   taken name, which evicts the *other* hub from every browser on the LAN.
  */
-import { EventEmitter } from 'node:events';
 import { Bonjour, type Service } from 'bonjour-service';
 import { MDNS_SERVICE_TYPE } from '../../shared/protocol';
+import { destroyBonjour, hearMdnsErrors, oncePerError } from './mdnsErrors';
 import { buildTxtRecord, truncateUtf8 } from './txtRecord';
 
 export type AdvertiseOptions = {
@@ -44,35 +42,6 @@ export function instanceNameFor(hubName: string, attempt: number): string {
   // bonjour-service turns dots into dashes itself; doing it first keeps the byte count right.
   const base = hubName.replaceAll('.', '-');
   return truncateUtf8(base, MAX_LABEL_BYTES - Buffer.byteLength(suffix)) + suffix;
-}
-
-type SendCallback = (err: Error | null, ...rest: unknown[]) => void;
-type Mdns = EventEmitter & { send: (packet: unknown, rinfo?: unknown, cb?: SendCallback) => void };
-
-/** The multicast-dns instance inside Bonjour: private in its types, but its errors must be heard. */
-function mdnsOf(bonjour: Bonjour): Mdns {
-  const mdns = (bonjour as unknown as { server?: { mdns?: unknown } }).server?.mdns;
-  if (!(mdns instanceof EventEmitter) || typeof (mdns as Partial<Mdns>).send !== 'function') {
-    throw new Error('bonjour-service internals changed (server.mdns); update main/discovery/advertise.ts');
-  }
-  return mdns as Mdns;
-}
-
-/** Routes every socket and send error of `mdns` to `report`, instead of a crash or silence. */
-function hearErrors(mdns: Mdns, report: (err: Error) => void): void {
-  mdns.on('error', report);
-  // Warnings without a code are undecodable packets from other hosts: not our fault, not news.
-  mdns.on('warning', (err: Error & { code?: string }) => {
-    if (err.code) report(err);
-  });
-  const send = mdns.send.bind(mdns);
-  mdns.send = (packet, rinfo, cb) => {
-    if (typeof rinfo === 'function') return mdns.send(packet, undefined, rinfo as SendCallback);
-    send(packet, rinfo, (err, ...rest) => {
-      if (err) report(err);
-      cb?.(err, ...rest);
-    });
-  };
 }
 
 type Publication = { service: Service; unpublish(): Promise<void> };
@@ -118,17 +87,9 @@ export function advertiseHub(options: AdvertiseOptions): Advertisement {
   }
   const txt = buildTxtRecord({ id: hubId, name, protocolVersion });
 
-  // The same error can reach us twice: from the send callback and from the library's own callback.
-  const reported = new WeakSet<Error>();
-  const report = (err: unknown) => {
-    const error = err instanceof Error ? err : new Error(String(err));
-    if (reported.has(error)) return;
-    reported.add(error);
-    onError?.(error);
-  };
-
+  const report = oncePerError(onError);
   const bonjour = new Bonjour({}, report);
-  hearErrors(mdnsOf(bonjour), report);
+  hearMdnsErrors(bonjour, report);
 
   let attempt = 1;
   let stopped: Promise<void> | undefined;
@@ -151,15 +112,7 @@ export function advertiseHub(options: AdvertiseOptions): Advertisement {
     stop() {
       stopped ??= (async () => {
         await current.unpublish();
-        await new Promise<void>((resolve) => {
-          try {
-            bonjour.destroy(() => resolve());
-          } catch (err) {
-            // Closing a socket that never bound can throw; it is closed either way.
-            report(err);
-            resolve();
-          }
-        });
+        await destroyBonjour(bonjour, report);
       })();
       return stopped;
     },

@@ -1,0 +1,206 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { DiscoveredHubSchema, type DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
+import { makeTempDir } from '../hub/testing/tempDir';
+
+/**
+ * Discovery end to end, for real: a hub process in one private network namespace, a
+ * browser process in another, joined by a veth pair (see /work/shared/LAB.md). Multicast
+ * must never go out on this machine's interfaces, so without root and `ip` this is skipped.
+ */
+function netnsUnavailableReason(): string | undefined {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'not root';
+  const probe = spawnSync('sh', ['-c', 'command -v ip && ip netns list'], { stdio: 'ignore' });
+  return probe.status === 0 ? undefined : '`ip netns` (iproute2) is unavailable';
+}
+const skipReason = netnsUnavailableReason();
+if (skipReason) console.log(`browse.test.ts: skipping mDNS discovery between network namespaces: ${skipReason}`);
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PROBE = 'main/discovery/browse.nsprobe.ts';
+const WAIT_MS = 20_000;
+
+// Unique per run: interface names must fit in 15 bytes.
+const suffix = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`.slice(-8);
+const NS_HUB = `roostHub${suffix}`;
+const NS_BROWSER = `roostBrw${suffix}`;
+const HUB_ADDR = '10.78.0.1';
+
+function sh(script: string): { ok: boolean; output: string } {
+  const result = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+function createNamespaces(): void {
+  // The veth pair is created straight inside the namespaces: it never exists on the host.
+  const setup = sh(`set -e
+    ip netns add ${NS_HUB}; ip netns add ${NS_BROWSER}
+    ip -n ${NS_HUB} link add vethH${suffix} type veth peer name vethB${suffix} netns ${NS_BROWSER}
+    ip -n ${NS_HUB} addr add ${HUB_ADDR}/24 dev vethH${suffix}; ip -n ${NS_BROWSER} addr add 10.78.0.2/24 dev vethB${suffix}
+    ip -n ${NS_HUB} link set lo up; ip -n ${NS_HUB} link set vethH${suffix} up
+    ip -n ${NS_BROWSER} link set lo up; ip -n ${NS_BROWSER} link set vethB${suffix} up
+    ip -n ${NS_HUB} route add 224.0.0.0/4 dev vethH${suffix}; ip -n ${NS_BROWSER} route add 224.0.0.0/4 dev vethB${suffix}`);
+  if (!setup.ok) throw new Error(`could not build the network namespaces:\n${setup.output}`);
+}
+
+function deleteNamespaces(): void {
+  // Deleting a namespace deletes the veth end inside it, and with it the pair.
+  sh(`ip netns del ${NS_HUB} 2>/dev/null; ip netns del ${NS_BROWSER} 2>/dev/null; true`);
+}
+
+type Line = Record<string, unknown> & { event: string };
+
+/** A probe process in a namespace, with its stdout read as JSON lines. */
+class Probe {
+  readonly lines: Line[] = [];
+  private stderr = '';
+  private exited: string | undefined;
+  private readonly waiters = new Set<() => void>();
+  private readonly child: ChildProcess;
+
+  constructor(namespace: string, args: string[]) {
+    this.child = spawn('ip', ['netns', 'exec', namespace, process.execPath, '--import', 'tsx', PROBE, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let partial = '';
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      const parts = (partial + chunk.toString()).split('\n');
+      partial = parts.pop()!;
+      for (const part of parts) if (part.startsWith('{')) this.lines.push(JSON.parse(part) as Line);
+      this.wake();
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk));
+    this.child.on('exit', (code, signal) => {
+      this.exited = `exited (code ${code}, signal ${signal})`;
+      this.wake();
+    });
+  }
+
+  /** Index of the next line: pass to waitFor to only look at what comes after now. */
+  mark(): number {
+    return this.lines.length;
+  }
+
+  /** Waits for a line from index `from` on that matches; fails with the probe's stderr on exit or timeout. */
+  waitFor(what: string, matches: (line: Line) => boolean, from = 0): Promise<Line> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.lines.slice(from).find(matches);
+        if (found) return done(() => resolve(found));
+        if (this.exited) done(() => reject(new Error(`probe ${this.exited} before ${what}\nlines: ${JSON.stringify(this.lines)}\nstderr:\n${this.stderr}`)));
+      };
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`timed out waiting for ${what}\nlines: ${JSON.stringify(this.lines)}\nstderr:\n${this.stderr}`))),
+        WAIT_MS,
+      );
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        settle();
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (!this.exited) this.child.kill(signal);
+  }
+
+  async exit(): Promise<void> {
+    if (this.exited) return;
+    await new Promise((resolve) => this.child.once('exit', resolve));
+  }
+
+  private wake(): void {
+    for (const check of [...this.waiters]) check();
+  }
+}
+
+const isChange = (browser: 'fast' | 'slow') => (l: Line) => l.event === 'change' && l.browser === browser;
+const hubsOf = (l: Line) => l.hubs as DiscoveredHub[];
+const lists = (hubId: string) => (l: Line) => hubsOf(l).some((h) => h.hubId === hubId);
+
+describe.skipIf(skipReason)('browseHubs between two network namespaces', () => {
+  const probes: Probe[] = [];
+  let temp: Awaited<ReturnType<typeof makeTempDir>> | undefined;
+  const start = (namespace: string, args: string[]) => {
+    const probe = new Probe(namespace, args);
+    probes.push(probe);
+    return probe;
+  };
+
+  beforeAll(() => {
+    deleteNamespaces();
+    createNamespaces();
+  });
+  afterAll(async () => {
+    for (const probe of probes) probe.signal('SIGKILL');
+    await Promise.all(probes.map((p) => p.exit()));
+    deleteNamespaces();
+    await temp?.remove();
+  });
+
+  it('lists a live hub with its TXT contents, drops it on goodbye, and after SIGKILL within seconds', { timeout: 90_000 }, async () => {
+    temp = await makeTempDir('roost-browse-');
+    const browser = start(NS_BROWSER, ['browse']);
+    await browser.waitFor('the browser to start', (l) => l.event === 'ready');
+
+    // 1. Appears, once, with what the hub announced, at the address it answered on.
+    const hub = start(NS_HUB, ['hub', temp.dir, HUB_ADDR, 'Roost NS']);
+    const { hubId, port } = await hub.waitFor('the hub to listen', (l) => l.event === 'listening');
+    const seen = await browser.waitFor('the hub to be listed', (l) => isChange('fast')(l) && lists(String(hubId))(l));
+    const expected: DiscoveredHub = {
+      hubId: String(hubId),
+      name: 'Roost NS',
+      protocolVersion: PROTOCOL_VERSION,
+      compatible: true,
+      url: `http://${HUB_ADDR}:${port}/`,
+      addresses: expect.arrayContaining([HUB_ADDR]) as unknown as string[],
+      port: Number(port),
+    };
+    expect(hubsOf(seen)).toEqual([expected]);
+    expect(hubsOf(seen)[0]!.addresses[0]).toBe(HUB_ADDR); // IPv4 first
+    expect(DiscoveredHubSchema.safeParse(hubsOf(seen)[0]).success).toBe(true);
+    await browser.waitFor('the slow browser to list it too', (l) => isChange('slow')(l) && lists(String(hubId))(l));
+    // The same hub under a second instance name must not be listed twice; the bad TXT is reported.
+    await browser.waitFor('a warning about the bad TXT record', (l) => l.event === 'warning' && l.code === 'BAD_TXT_RECORD');
+
+    // 2. Clean stop: the goodbye removes it, even from the browser that re-checks only every minute.
+    const beforeStop = browser.mark();
+    hub.signal('SIGTERM');
+    await hub.waitFor('the hub to stop', (l) => l.event === 'stopped');
+    await browser.waitFor('the goodbye to reach the slow browser', (l) => isChange('slow')(l) && hubsOf(l).length === 0, beforeStop);
+    await browser.waitFor('the fast browser to drop it', (l) => isChange('fast')(l) && hubsOf(l).length === 0, beforeStop);
+    await hub.exit();
+
+    // 3. The same hub comes back (same data directory, so same id, on a new port)...
+    const beforeRestart = browser.mark();
+    const again = start(NS_HUB, ['hub', temp.dir, HUB_ADDR, 'Roost NS']);
+    const relisted = await again.waitFor('the hub to listen again', (l) => l.event === 'listening');
+    expect(relisted.hubId).toBe(hubId);
+    const back = await browser.waitFor('the hub to be listed again', (l) => isChange('fast')(l) && lists(String(hubId))(l), beforeRestart);
+    expect(hubsOf(back)).toEqual([{ ...expected, url: `http://${HUB_ADDR}:${relisted.port}/`, port: Number(relisted.port) }]);
+    await browser.waitFor('the slow browser to list it again', (l) => isChange('slow')(l) && lists(String(hubId))(l), beforeRestart);
+
+    // 4. ...and crashes: no goodbye, so only the liveness check can drop it.
+    const beforeKill = browser.mark();
+    const killedAt = Date.now();
+    again.signal('SIGKILL');
+    await again.exit();
+    await browser.waitFor('the fast browser to drop the crashed hub', (l) => isChange('fast')(l) && hubsOf(l).length === 0, beforeKill);
+    expect(Date.now() - killedAt).toBeLessThan(15_000); // defaults give about 2.5 s; mDNS alone would take hours
+    // The slow browser, whose next check is a minute away, still lists it: mDNS said nothing.
+    const slowChanges = browser.lines.filter(isChange('slow'));
+    expect(hubsOf(slowChanges.at(-1)!).map((h) => h.hubId)).toEqual([hubId]);
+
+    // Never two entries for one hub, though it was announced under two instance names.
+    for (const line of browser.lines.filter((l) => l.event === 'change')) expect(hubsOf(line).length).toBeLessThanOrEqual(1);
+    expect(browser.lines.filter((l) => l.event === 'warning' && l.code !== 'BAD_TXT_RECORD')).toEqual([]);
+  });
+});

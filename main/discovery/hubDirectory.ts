@@ -1,0 +1,213 @@
+/**
+ * The browse side's state, with no sockets and no timers: announced candidates in,
+ * the list of confirmed hubs out. The caller (./browse) feeds it mDNS events and
+ * liveness results, asks which candidates are due for a check, and passes `now`.
+ *
+ * A candidate is one DNS-SD instance (keyed by its full name). One hub may have several
+ * (renamed after a conflict, or re-announced under a new name while a crashed instance's
+ * records linger), so the list is deduplicated by hub id.
+ */
+import { LIMITS, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
+import type { DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
+import type { HubAdvert } from './txtRecord';
+
+export type Candidate = {
+  /** The instance's full DNS-SD name, e.g. `Kitchen._roost._tcp.local`. */
+  key: string;
+  /** From its TXT record, already validated. */
+  advert: HubAdvert;
+  /** Announced addresses, IPv4 first (see orderAddresses). */
+  addresses: string[];
+  port: number;
+};
+
+export type CheckResult = { ok: true; url: string; info: HubInfo } | { ok: false; error: Error };
+
+/** A check the caller should run now; pass `generation` back to completeCheck. */
+export type DueCheck = { key: string; generation: number; candidate: Candidate; preferredUrl: string | undefined };
+
+export type DirectoryTimings = {
+  /** How often a listed hub is re-checked. */
+  checkIntervalMs: number;
+  /** Consecutive failed checks after which a listed hub is dropped. */
+  failuresToDrop: number;
+  /** Re-check delay after a listed hub's first failure, so a dead hub goes within seconds. */
+  retryMs: number;
+  /** Unconfirmed candidates are re-tried after retryMs, doubling up to this. */
+  maxBackoffMs: number;
+};
+
+export const DEFAULT_TIMINGS: DirectoryTimings = { checkIntervalMs: 2_000, failuresToDrop: 2, retryMs: 500, maxBackoffMs: 30_000 };
+
+type Entry = {
+  candidate: Candidate;
+  /** Bumped whenever the candidate changes, so a check of the old data is ignored. */
+  generation: number;
+  listed: boolean;
+  /** Where /api/info last answered, and what it said. */
+  answer: { url: string; info: HubInfo } | undefined;
+  failures: number;
+  lastError: Error | undefined;
+  nextCheckAt: number;
+  checking: boolean;
+};
+
+const MAX_ADDRESSES = 16;
+
+/** Unique, IPv4 first (they need no zone and are what most LANs route), order otherwise kept. */
+export function orderAddresses(addresses: Iterable<string>): string[] {
+  const unique = [...new Set(addresses)].filter((a) => a.length > 0 && a.length <= 64);
+  const v4 = unique.filter((a) => !a.includes(':'));
+  const v6 = unique.filter((a) => a.includes(':'));
+  return [...v4, ...v6].slice(0, MAX_ADDRESSES);
+}
+
+export function isCompatible(protocolVersion: number): boolean {
+  return protocolVersion >= MIN_PROTOCOL_VERSION && protocolVersion <= PROTOCOL_VERSION;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export class HubDirectory {
+  private readonly entries = new Map<string, Entry>();
+  private readonly timings: DirectoryTimings;
+
+  constructor(timings: Partial<DirectoryTimings> = {}) {
+    this.timings = { ...DEFAULT_TIMINGS, ...timings };
+  }
+
+  /**
+   * A candidate was announced or changed. A new or changed one is checked at once;
+   * if its hub id or port changed, it is unlisted until that check confirms it.
+   */
+  upsert(candidate: Candidate, now: number): void {
+    const entry = this.entries.get(candidate.key);
+    if (!entry) {
+      this.entries.set(candidate.key, {
+        candidate,
+        generation: 0,
+        listed: false,
+        answer: undefined,
+        failures: 0,
+        lastError: undefined,
+        nextCheckAt: now,
+        checking: false,
+      });
+      return;
+    }
+    const old = entry.candidate;
+    const endpointChanged = old.advert.id !== candidate.advert.id || old.port !== candidate.port;
+    const changed = endpointChanged || old.advert.name !== candidate.advert.name || !sameList(old.addresses, candidate.addresses);
+    if (!changed) {
+      // Re-announced as it was: a dropped hub may be back, so give it a prompt check.
+      if (!entry.listed) this.recheckSoon(entry, now);
+      return;
+    }
+    entry.candidate = candidate;
+    entry.generation++;
+    entry.failures = 0;
+    entry.nextCheckAt = now;
+    entry.checking = false;
+    if (endpointChanged) {
+      entry.listed = false;
+      entry.answer = undefined;
+    }
+  }
+
+  /** A goodbye: the instance is gone at once, whatever its last check said. */
+  remove(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Makes every candidate due now (e.g. the join screen opened). */
+  refresh(now: number): void {
+    for (const entry of this.entries.values()) this.recheckSoon(entry, now);
+  }
+
+  /** Candidates due for a check at `now`; each is marked as being checked until completeCheck. */
+  takeDueChecks(now: number): DueCheck[] {
+    const due: DueCheck[] = [];
+    for (const [key, entry] of this.entries) {
+      if (entry.checking || entry.nextCheckAt > now) continue;
+      entry.checking = true;
+      due.push({ key, generation: entry.generation, candidate: entry.candidate, preferredUrl: entry.answer?.url });
+    }
+    return due;
+  }
+
+  /** When the next check falls due, or undefined if none is waiting. */
+  nextCheckAt(): number | undefined {
+    let next: number | undefined;
+    for (const entry of this.entries.values()) {
+      if (!entry.checking && (next === undefined || entry.nextCheckAt < next)) next = entry.nextCheckAt;
+    }
+    return next;
+  }
+
+  /** Records a check's outcome. An answer from another hub id than announced counts as a failure. */
+  completeCheck(key: string, generation: number, result: CheckResult, now: number): void {
+    const entry = this.entries.get(key);
+    if (!entry || entry.generation !== generation) return; // removed or changed meanwhile: the new data gets its own check
+    entry.checking = false;
+    const { timings } = this;
+    const expectedId = entry.candidate.advert.id;
+    if (result.ok && result.info.id === expectedId) {
+      entry.listed = true;
+      entry.answer = { url: result.url, info: result.info };
+      entry.failures = 0;
+      entry.lastError = undefined;
+      entry.nextCheckAt = now + timings.checkIntervalMs;
+      return;
+    }
+    entry.lastError = result.ok ? new Error(`${result.url} is hub ${result.info.id}, not the announced ${expectedId}`) : result.error;
+    entry.failures++;
+    if (entry.listed && entry.failures >= timings.failuresToDrop) entry.listed = false;
+    entry.nextCheckAt = now + (entry.listed ? timings.retryMs : this.backoff(entry.failures));
+  }
+
+  /** Confirmed hubs, one per hub id, sorted by name then id; `selfHubId` is left out. */
+  hubs(selfHubId?: string): DiscoveredHub[] {
+    const byHub = new Map<string, Entry[]>();
+    // Sorted by key so the entry shown for a hub with several instances does not flip between checks.
+    const keys = [...this.entries.keys()].sort();
+    for (const key of keys) {
+      const entry = this.entries.get(key)!;
+      if (!entry.listed || !entry.answer) continue;
+      const id = entry.candidate.advert.id;
+      if (id === selfHubId) continue;
+      byHub.set(id, [...(byHub.get(id) ?? []), entry]);
+    }
+    const hubs = [...byHub.values()].map((entries) => toDiscoveredHub(entries[0]!, entries));
+    return hubs.sort((a, b) => a.name.localeCompare(b.name) || a.hubId.localeCompare(b.hubId));
+  }
+
+  /** For diagnostics and tests: why a candidate is not listed. */
+  lastError(key: string): Error | undefined {
+    return this.entries.get(key)?.lastError;
+  }
+
+  private recheckSoon(entry: Entry, now: number): void {
+    if (!entry.checking) entry.nextCheckAt = Math.min(entry.nextCheckAt, now);
+  }
+
+  private backoff(failures: number): number {
+    const { retryMs, maxBackoffMs } = this.timings;
+    return Math.min(retryMs * 2 ** Math.min(failures, 20), maxBackoffMs);
+  }
+}
+
+function toDiscoveredHub(shown: Entry, all: Entry[]): DiscoveredHub {
+  const { candidate } = shown;
+  const { url, info } = shown.answer!;
+  // The live answer is fresher than the TXT record (a rename shows without a re-announcement).
+  const name = info.name.trim().slice(0, LIMITS.maxNameLength) || candidate.advert.name;
+  return {
+    hubId: candidate.advert.id,
+    name,
+    protocolVersion: info.protocolVersion,
+    compatible: isCompatible(info.protocolVersion),
+    url,
+    addresses: orderAddresses(all.flatMap((e) => e.candidate.addresses)),
+    port: candidate.port,
+  };
+}

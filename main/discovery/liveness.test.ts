@@ -1,0 +1,110 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
+import { startTestHub } from '../hub/testing/testHub';
+import { fetchHubInfo, findLiveUrl, hubBaseUrl, isDialable, MAX_INFO_BYTES, type FetchInfo } from './liveness';
+
+type Started = Awaited<ReturnType<typeof startTestHub>>;
+let testHub: Started;
+const servers: Server[] = [];
+
+/** A plain HTTP server on 127.0.0.1, port 0. */
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<number> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  testHub = await startTestHub({ name: 'Liveness hub' });
+});
+afterAll(async () => {
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  await testHub.cleanup();
+});
+
+const options = { timeoutMs: 5_000 };
+
+describe('fetchHubInfo', () => {
+  it('returns a real hub\'s validated info', async () => {
+    const info = await fetchHubInfo(hubBaseUrl('127.0.0.1', testHub.hub.port), options);
+    expect(info).toEqual({ id: testHub.hub.info().id, name: 'Liveness hub', protocolVersion: PROTOCOL_VERSION, appVersion: expect.any(String) });
+  });
+
+  it('rejects a server that is not a hub', async () => {
+    const html = await serve((_req, res) => res.end('<html>router admin</html>'));
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', html), options)).rejects.toMatchObject({ code: 'NOT_HUB_INFO' });
+    const otherJson = await serve((_req, res) => res.end(JSON.stringify({ id: 'x', hello: 'world' })));
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', otherJson), options)).rejects.toMatchObject({ code: 'NOT_HUB_INFO' });
+    const notFound = await serve((_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    });
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', notFound), options)).rejects.toMatchObject({ code: 'HTTP_STATUS' });
+  });
+
+  it('stops reading a body larger than a hub\'s info could be', async () => {
+    const huge = await serve((_req, res) => res.end(`{"id":"${'x'.repeat(MAX_INFO_BYTES * 4)}"}`));
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', huge), options)).rejects.toMatchObject({ code: 'TOO_LARGE' });
+  });
+
+  it('gives up on a server that accepts but never answers', async () => {
+    const hanging = await serve(() => {});
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', hanging), { timeoutMs: 300 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    // Headers sent, body never finished: the deadline covers the whole exchange.
+    const trickle = await serve((_req, res) => res.write('{"id":'));
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', trickle), { timeoutMs: 300 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
+  it('reports a closed port with its network code', async () => {
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', await closedPort()), options)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('can be cancelled', async () => {
+    const hanging = await serve(() => {});
+    const abort = new AbortController();
+    const pending = fetchHubInfo(hubBaseUrl('127.0.0.1', hanging), { timeoutMs: 10_000, signal: abort.signal });
+    abort.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+});
+
+describe('findLiveUrl', () => {
+  it('tries each address and answers with the first, in the given order, that is the hub', async () => {
+    // 127.0.0.2 is loopback too, but the hub listens on 127.0.0.1 only: refused.
+    const answer = await findLiveUrl(['127.0.0.2', '127.0.0.1'], testHub.hub.port, { fetchInfo: fetchHubInfo, timeoutMs: 5_000 });
+    expect(answer).toEqual({ url: `http://127.0.0.1:${testHub.hub.port}/`, info: expect.objectContaining({ id: testHub.hub.info().id }) });
+  });
+
+  it('asks the address that answered last time alone first', async () => {
+    const asked: string[] = [];
+    const info: HubInfo = { id: 'h1', name: 'Hub', protocolVersion: 1, appVersion: '1' };
+    const fetchInfo: FetchInfo = async (url) => {
+      asked.push(url);
+      return info;
+    };
+    await findLiveUrl(['10.0.0.1', '10.0.0.2'], 7420, { fetchInfo, timeoutMs: 100, preferredUrl: 'http://10.0.0.2:7420/' });
+    expect(asked).toEqual(['http://10.0.0.2:7420/']);
+  });
+
+  it('rejects when no address answers, and never dials link-local IPv6', async () => {
+    const port = await closedPort();
+    await expect(findLiveUrl(['127.0.0.1'], port, { fetchInfo: fetchHubInfo, timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(findLiveUrl(['fe80::1'], port, { fetchInfo: fetchHubInfo, timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'NO_ADDRESS' });
+    expect(isDialable('fe80::1')).toBe(false);
+    expect(isDialable('fd00::1')).toBe(true);
+    expect(hubBaseUrl('fd00::1', 80)).toBe('http://[fd00::1]:80/');
+  });
+});
