@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { DesktopHarness, freePort, startDesktopBackend } from './desktopHarness';
 import { HubProcess } from './hubProcess';
 import { DESKTOP, PHONE, createLinkCode, openConversation, openDevice, pairWithCode, sendMessage } from './roostPage';
 
@@ -49,5 +50,43 @@ test('main screens at desktop and phone width', async ({ browser }) => {
     await shot(ann.page, `${label}-4-devices`);
     await ann.context.close();
     await bob.context.close();
+  }
+});
+
+test('desktop app: first run and "This hub"', async ({ browser }) => {
+  for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    const backend = await startDesktopBackend({ discovered: [hub.url], device: { name: label === 'phone' ? 'Maya’s laptop' : 'Ann’s laptop', platform: 'linux' } });
+    const harness = await DesktopHarness.start(backend.services);
+    try {
+      const { page } = await harness.openApp(browser, viewport);
+      await page.getByTestId('choose-join').click();
+      await expect(page.getByTestId('discovered-hub').first()).toBeVisible();
+      await shot(page, `${label}-5-first-run`);
+
+      await page.getByTestId('choose-host').click();
+      await page.getByLabel('Hub name').fill(label === 'phone' ? 'Maya’s hub' : 'Ann’s hub');
+      await page.getByLabel('Port').fill(String(await freePort()));
+      await page.getByTestId('host-form-submit').click();
+      await page.getByLabel('Your name').fill(label === 'phone' ? 'Maya' : 'Ann');
+      await page.getByTestId('pair-button').click();
+      await expect(page.getByTestId('conversation-list')).toBeVisible();
+
+      const status = await backend.services.hostingStatus();
+      if (status.state !== 'running') throw new Error(`hub not running: ${status.state}`);
+      const friend = await openDevice(browser, status.joinUrl.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${status.port}/`), PHONE);
+      await friend.page.getByLabel('Your name').fill(label === 'phone' ? 'Theo' : 'Bob');
+      await friend.page.getByTestId('pair-button').click();
+      await expect(friend.page.getByTestId('conversation-list')).toBeVisible();
+
+      // On a phone-wide window the top bar has no room for "This hub": it is under Devices.
+      await page.getByTestId('devices-button').click();
+      await page.getByTestId('desktop-settings').getByRole('button', { name: 'This hub' }).click();
+      await expect(page.getByTestId('connected-device')).toHaveCount(2);
+      await shot(page, `${label}-6-this-hub`);
+      await friend.context.close();
+    } finally {
+      await harness.close();
+      await backend.dispose();
+    }
   }
 });

@@ -1,20 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import { INFO_PATH } from '../../shared/protocol';
-import { desktopBridge } from '../hub/desktopBridge';
 import { addressFromLocation, isHubInfo, parseHubAddress, type HubAddress } from '../hub/hubAddress';
 
 const SAVED_ADDRESS_KEY = 'roost.hubAddress';
 
 export type HubAddressState =
   | { phase: 'resolving' }
-  /** Not served by a hub and nothing saved: the first-run screen asks. */
+  /** Not served by a hub and nothing saved: the hub address screen asks. */
   | { phase: 'ask' }
   | { phase: 'ready'; address: HubAddress };
 
 /**
- * Which hub this client talks to. In order: the desktop shell's choice, the
- * hub that served this page (it answers GET /api/info), an address the user
- * entered before, else ask.
+ * Which hub the web client talks to (the desktop app has its own setup, see
+ * renderer/desktop/useDesktopSetup.ts). In order: the hub that served this
+ * page (it answers GET /api/info), an address the user entered before, else ask.
  */
 export function useHubAddress(): { state: HubAddressState; choose(address: HubAddress): void; forget(): void } {
   const [state, setState] = useState<HubAddressState>({ phase: 'resolving' });
@@ -43,12 +42,6 @@ export function useHubAddress(): { state: HubAddressState; choose(address: HubAd
 }
 
 async function resolveHubAddress(): Promise<HubAddress | undefined> {
-  const bridge = desktopBridge();
-  if (bridge) {
-    const url = await bridge.hubUrl().catch(() => undefined);
-    const parsed = url ? parseHubAddress(url) : undefined;
-    if (parsed?.ok) return parsed.address;
-  }
   if (location.protocol === 'http:' || location.protocol === 'https:') {
     if (await servedByHub()) return addressFromLocation(location);
   }

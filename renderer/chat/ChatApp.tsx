@@ -1,6 +1,9 @@
 import { useRoost } from '../app/useRoost';
 import { useRoute } from '../app/useRoute';
 import { ConversationList } from '../conversations/ConversationList';
+import { DesktopChatEffects } from '../desktop/DesktopChatEffects';
+import { useDesktop } from '../desktop/desktopContext';
+import { HostingPanel } from '../desktop/HostingPanel';
 import { DevicesScreen } from '../devices/DevicesScreen';
 import { ConversationView } from '../messages/ConversationView';
 import { Logo } from '../ui/Icon';
@@ -18,6 +21,8 @@ import './ChatApp.css';
 export function ChatApp() {
   const self = useRoost((s) => s.self);
   const { route, navigate, back } = useRoute();
+  const desktop = useDesktop();
+  const hosting = desktop?.setup.mode === 'host' ? desktop.setup.hosting : undefined;
   useDocumentTitle();
 
   if (!self) {
@@ -29,18 +34,27 @@ export function ChatApp() {
     );
   }
 
-  const detailOpen = route.name !== 'home';
+  // "This hub" exists only in the desktop app that hosts it; anywhere else its address shows the list.
+  const page = route.name === 'hub' && !hosting ? ({ name: 'home' } as const) : route;
+  const detailOpen = page.name !== 'home';
   return (
     <div className="app">
-      <TopBar onOpenDevices={() => navigate({ name: 'devices' })} devicesOpen={route.name === 'devices'} />
+      {desktop && <DesktopChatEffects bridge={desktop.bridge} navigate={navigate} />}
+      <TopBar
+        onOpenDevices={() => navigate({ name: 'devices' })}
+        devicesOpen={page.name === 'devices'}
+        onOpenHub={hosting ? () => navigate({ name: 'hub' }) : undefined}
+        hubOpen={page.name === 'hub'}
+      />
       <div className={`layout${detailOpen ? ' layout--detail' : ''}`}>
         <nav className="layout__sidebar" aria-label="Conversations and people">
-          <ConversationList selectedId={route.name === 'conversation' ? route.id : undefined} onOpen={(id) => navigate({ name: 'conversation', id }, { replace: detailOpen })} />
+          <ConversationList selectedId={page.name === 'conversation' ? page.id : undefined} onOpen={(id) => navigate({ name: 'conversation', id }, { replace: detailOpen })} />
         </nav>
         <main className="layout__main">
-          {route.name === 'conversation' && <ConversationView key={route.id} id={route.id} onBack={back} />}
-          {route.name === 'devices' && <DevicesScreen onBack={back} />}
-          {route.name === 'home' && (
+          {page.name === 'conversation' && <ConversationView key={page.id} id={page.id} onBack={back} />}
+          {page.name === 'devices' && <DevicesScreen onBack={back} onOpenHub={hosting ? () => navigate({ name: 'hub' }) : undefined} />}
+          {page.name === 'hub' && desktop && hosting && <HostingPanel bridge={desktop.bridge} config={hosting} onBack={back} />}
+          {page.name === 'home' && (
             <div className="layout__empty">
               <Logo size={44} />
               <p>Pick a conversation, or start one with someone from People.</p>

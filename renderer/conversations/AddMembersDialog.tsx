@@ -3,6 +3,8 @@ import type { ConversationState } from '../../shared/sync';
 import { useClient } from '../app/useClient';
 import { useRoost } from '../app/useRoost';
 import { Dialog } from '../ui/Dialog';
+import { DialogActions } from '../ui/DialogActions';
+import { FormError } from '../ui/FormError';
 import { otherUsers } from './conversationSummaries';
 import { MemberPicker, toggled } from './MemberPicker';
 
@@ -46,17 +48,8 @@ function AddMembersForm({ conversation, onClose }: { conversation: ConversationS
         <strong>Members:</strong> {current.join(', ')}
       </p>
       <MemberPicker label="Add" people={candidates} selected={chosen} onToggle={(id) => setChosen((c) => toggled(c, id))} />
-      <p className="form-error" role="alert">
-        {error}
-      </p>
-      <div className="dialog__actions">
-        <button type="button" className="button button--ghost" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button--primary" disabled={busy || candidates.length === 0}>
-          {busy ? 'Adding…' : 'Add to room'}
-        </button>
-      </div>
+      <FormError error={error} />
+      <DialogActions onCancel={onClose} confirmLabel={busy ? 'Adding…' : 'Add to room'} disabled={busy || candidates.length === 0} />
     </form>
   );
 }

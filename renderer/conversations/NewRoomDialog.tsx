@@ -1,8 +1,11 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useClient } from '../app/useClient';
 import { useRoost } from '../app/useRoost';
 import { nameProblem } from '../pairing/pairingMessages';
 import { Dialog } from '../ui/Dialog';
+import { DialogActions } from '../ui/DialogActions';
+import { FormError } from '../ui/FormError';
+import { TextField } from '../ui/TextField';
 import { otherUsers } from './conversationSummaries';
 import { MemberPicker, toggled } from './MemberPicker';
 
@@ -24,7 +27,6 @@ function NewRoomForm({ onClose, onCreated }: Omit<Props, 'open'>) {
   const [members, setMembers] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const nameId = useId();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -43,24 +45,10 @@ function NewRoomForm({ onClose, onCreated }: Omit<Props, 'open'>) {
 
   return (
     <form className="dialog-form" onSubmit={submit} noValidate>
-      <div className="field">
-        <label className="field__label" htmlFor={nameId}>
-          Room name
-        </label>
-        <input id={nameId} className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={64} placeholder="e.g. Weekend plans" autoFocus autoComplete="off" />
-      </div>
+      <TextField label="Room name" value={name} onChange={setName} maxLength={64} placeholder="e.g. Weekend plans" autoFocus autoComplete="off" />
       <MemberPicker label="Members" people={people} selected={members} onToggle={(id) => setMembers((m) => toggled(m, id))} />
-      <p className="form-error" role="alert">
-        {error}
-      </p>
-      <div className="dialog__actions">
-        <button type="button" className="button button--ghost" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create room'}
-        </button>
-      </div>
+      <FormError error={error} />
+      <DialogActions onCancel={onClose} confirmLabel={busy ? 'Creating…' : 'Create room'} disabled={busy} />
     </form>
   );
 }

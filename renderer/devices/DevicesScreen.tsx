@@ -1,13 +1,16 @@
 import { useRoost } from '../app/useRoost';
 import { useNow } from '../app/useNow';
 import { usePresenceKnown } from '../app/usePresenceKnown';
+import { DesktopSettings } from '../desktop/DesktopSettings';
+import { useDesktop } from '../desktop/desktopContext';
 import { Icon } from '../ui/Icon';
 import { DeviceItem } from './DeviceItem';
 import { LinkCodePanel } from './LinkCodePanel';
 import './DevicesScreen.css';
 
-/** All devices of the own user, who is online, and how to add or remove one. */
-export function DevicesScreen({ onBack }: { onBack(): void }) {
+/** All devices of the own user, who is online, and how to add or remove one; in the desktop app, its settings too. */
+export function DevicesScreen({ onBack, onOpenHub }: { onBack(): void; onOpenHub: (() => void) | undefined }) {
+  const desktop = useDesktop();
   const devices = useRoost((s) => s.devices);
   const self = useRoost((s) => s.self);
   const me = useRoost((s) => (s.self ? s.users[s.self.userId] : undefined));
@@ -39,6 +42,7 @@ export function DevicesScreen({ onBack }: { onBack(): void }) {
           ))}
         </ul>
         <LinkCodePanel />
+        {desktop && <DesktopSettings desktop={desktop} onOpenHub={onOpenHub ?? (() => {})} />}
       </div>
     </section>
   );

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { DeviceWire } from '../../shared/protocol';
 import { useClient } from '../app/useClient';
 import { Dialog } from '../ui/Dialog';
+import { DialogActions } from '../ui/DialogActions';
+import { FormError } from '../ui/FormError';
 
 type Props = { open: boolean; device: DeviceWire; isThisDevice: boolean; onClose(): void };
 
@@ -39,17 +41,16 @@ function RemoveDeviceBody({ device, isThisDevice, onClose }: Omit<Props, 'open'>
           ? 'This device will be signed out at once and its copy of your messages deleted. To use Roost here again, you will need to pair it again.'
           : 'It will be signed out at once and can no longer read or send your messages. To use it again, pair it again with a link code.'}
       </p>
-      <p className="form-error" role="alert">
-        {error}
-      </p>
-      <div className="dialog__actions">
-        <button type="button" className="button button--ghost" onClick={onClose} autoFocus>
-          Cancel
-        </button>
-        <button type="button" className="button button--danger" onClick={() => void remove()} disabled={busy} data-testid="confirm-remove-device">
-          {busy ? 'Removing…' : isThisDevice ? 'Sign out and remove' : 'Remove device'}
-        </button>
-      </div>
+      <FormError error={error} />
+      <DialogActions
+        onCancel={onClose}
+        focusCancel
+        danger
+        onConfirm={() => void remove()}
+        disabled={busy}
+        confirmTestId="confirm-remove-device"
+        confirmLabel={busy ? 'Removing…' : isThisDevice ? 'Sign out and remove' : 'Remove device'}
+      />
     </>
   );
 }

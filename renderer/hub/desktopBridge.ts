@@ -1,22 +1,16 @@
-import type { Platform } from '../../shared/protocol';
+import { BRIDGE_GLOBAL, type DesktopBridge } from '../../shared/desktop';
+
+export type { DesktopBridge };
 
 /**
- * What the desktop shell offers the renderer through its preload, as
- * `window.roostDesktop`. In a browser it is simply absent and the web client
- * does without. One named method per operation (docs/STYLE: the preload never
- * forwards arbitrary channels).
- *
- * TODO(issue #4): move this interface to shared/ once main/electron implements it.
+ * The desktop shell's preload API (`window.roostDesktop`, declared in
+ * shared/desktop/bridge.ts), or undefined in a plain browser, where the web
+ * client does without. Tolerant: anything that is not an object with the
+ * methods the renderer starts with counts as absent.
  */
-export interface DesktopBridge {
-  /** The hub this app talks to (its own, or one chosen through discovery), as `ws(s)://host:port/ws`; undefined to ask the user. */
-  hubUrl(): Promise<string | undefined>;
-  /** How this computer introduces itself when it pairs. */
-  device(): Promise<{ name: string; platform: Platform }>;
-}
-
-/** The desktop bridge, or undefined in a plain browser. */
 export function desktopBridge(): DesktopBridge | undefined {
-  const candidate: unknown = (globalThis as { roostDesktop?: unknown }).roostDesktop;
-  return typeof candidate === 'object' && candidate !== null ? (candidate as DesktopBridge) : undefined;
+  const candidate: unknown = (globalThis as Record<string, unknown>)[BRIDGE_GLOBAL];
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const bridge = candidate as Partial<DesktopBridge>;
+  return typeof bridge.getSetup === 'function' && typeof bridge.hubUrl === 'function' && typeof bridge.on === 'function' ? (bridge as DesktopBridge) : undefined;
 }

@@ -1,24 +1,27 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { PairCredential } from '../../shared/protocol';
 import { ErrorCode } from '../../shared/protocol';
 import { RoostError, type DeviceDescription, type UnpairedReason } from '../../shared/sync';
 import { useClient } from '../app/useClient';
 import { useRoost } from '../app/useRoost';
 import { ConnectionStatus } from '../chat/ConnectionStatus';
-import { Icon, Logo } from '../ui/Icon';
+import { FormError } from '../ui/FormError';
+import { TextField } from '../ui/TextField';
+import { OnboardingPage } from './OnboardingPage';
 import { nameProblem, pairingErrorMessage, unpairedNotice } from './pairingMessages';
-import './Onboarding.css';
 
 type Mode = 'code' | 'linkCode' | 'joinToken';
 
 type Props = {
   reason: UnpairedReason;
-  /** From a join link: pair with it, asking only for a name. */
+  /** From a join link, or the desktop app's owner ticket: pair with it, asking only for a name. */
   joinToken: string | undefined;
+  /** Where the join token came from: a link someone shared, or this computer hosting the hub. */
+  invitation?: 'link' | 'owner';
   /** The join token was used (whatever the outcome): forget it. */
   onJoinTokenUsed(): void;
   device: DeviceDescription;
-  /** Offered when the hub address was typed in, not given by the page. */
+  /** Offered when the hub address was chosen here, not given by the page. */
   onChangeHub: (() => void) | undefined;
 };
 
@@ -27,7 +30,7 @@ type Props = {
  * and their name; someone who already uses Roost links this device with a
  * link code from one of their other devices.
  */
-export function PairingScreen({ reason, joinToken, onJoinTokenUsed, device, onChangeHub }: Props) {
+export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTokenUsed, device, onChangeHub }: Props) {
   const client = useClient();
   const hubName = useRoost((s) => s.hub?.name);
   const connected = useRoost((s) => s.status === 'connected');
@@ -38,8 +41,15 @@ export function PairingScreen({ reason, joinToken, onJoinTokenUsed, device, onCh
   const [deviceName, setDeviceName] = useState(device.name);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const ids = { name: useId(), code: useId(), link: useId(), device: useId(), deviceHint: useId(), codeHint: useId(), linkHint: useId() };
   const notice = unpairedNotice(reason);
+  const owner = mode === 'joinToken' && invitation === 'owner';
+
+  // A token that arrives later (the desktop app's owner ticket) or a fresh one after a spent one.
+  useEffect(() => {
+    if (joinToken) setMode('joinToken');
+  }, [joinToken]);
+  // The desktop shell names the computer asynchronously.
+  useEffect(() => setDeviceName(device.name), [device.name]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -59,7 +69,7 @@ export function PairingScreen({ reason, joinToken, onJoinTokenUsed, device, onCh
       if (mode === 'joinToken') onJoinTokenUsed();
     } catch (err) {
       setError(pairingErrorMessage(err));
-      // A join token is spent by any attempt (docs/PROTOCOL.md 6.3); carry on with a pairing code.
+      // A join token is spent by any attempt (docs/PROTOCOL.md 6.3); carry on with a pairing code (or a new owner ticket).
       if (mode === 'joinToken' && err instanceof RoostError && err.code === ErrorCode.JOIN_TOKEN_INVALID) {
         onJoinTokenUsed();
         setMode('code');
@@ -79,168 +89,121 @@ export function PairingScreen({ reason, joinToken, onJoinTokenUsed, device, onCh
     return nameProblem('a name for this device', deviceName);
   };
 
-  const title = mode === 'linkCode' ? 'Link this device' : hubName ? `Join ${hubName}` : 'Join Roost';
-  const submitLabel = busy ? (mode === 'linkCode' ? 'Linking…' : 'Joining…') : mode === 'linkCode' ? 'Link this device' : 'Join';
+  const title = owner ? `Welcome to ${hubName ?? 'your hub'}` : mode === 'linkCode' ? 'Link this device' : hubName ? `Join ${hubName}` : 'Join Roost';
+  const submitLabel = busy ? (mode === 'linkCode' ? 'Linking…' : 'Joining…') : owner ? 'Start chatting' : mode === 'linkCode' ? 'Link this device' : 'Join';
+  const lead = owner
+    ? 'Your hub runs on this computer. Tell the others who you are; then invite them from “This hub”.'
+    : mode === 'joinToken'
+      ? 'You were invited with a join link. Tell the others who you are.'
+      : mode === 'linkCode'
+        ? 'Use Roost here with the same account, messages and unread state as on your other devices.'
+        : 'Chat with everyone on this network. Your messages stay on the hub, here at home.';
 
   const deviceField = (
-    <div className="field">
-      <label className="field__label" htmlFor={ids.device}>
-        Device name
-      </label>
-      <input
-        id={ids.device}
-        className="input"
-        value={deviceName}
-        onChange={(e) => setDeviceName(e.target.value)}
-        autoComplete="off"
-        maxLength={64}
-        aria-describedby={ids.deviceHint}
-      />
-      <span id={ids.deviceHint} className="field__hint">
-        How this device appears in your list of devices.
-      </span>
-    </div>
+    <TextField
+      label="Device name"
+      value={deviceName}
+      onChange={setDeviceName}
+      autoComplete="off"
+      maxLength={64}
+      hint="How this device appears in your list of devices."
+    />
   );
 
   return (
-    <main className="onboarding">
-      <div className="onboarding__brand">
-        <Logo size={32} />
-        <span>Roost</span>
+    <OnboardingPage
+      titleId="pairing-title"
+      testId="pairing-screen"
+      data={{ 'data-mode': mode, 'data-invitation': invitation }}
+      below={!connected && <p className="onboarding__below">Waiting for the hub. Make sure it is running and that this device is on the same network.</p>}
+    >
+      {notice && (
+        <p className="notice" role="status" data-testid="pairing-notice">
+          {notice}
+        </p>
+      )}
+      <div>
+        <h1 id="pairing-title" className="onboarding__title">
+          {title}
+        </h1>
+        <p className="onboarding__lead">{lead}</p>
       </div>
-      <section className="onboarding__card" aria-labelledby="pairing-title" data-testid="pairing-screen" data-mode={mode}>
-        {notice && (
-          <p className="notice" role="status" data-testid="pairing-notice">
-            {notice}
-          </p>
+
+      {mode !== 'joinToken' && (
+        <fieldset className="segmented">
+          <legend className="sr-only">How do you want to start?</legend>
+          <label className="segmented__option">
+            <input type="radio" name="pairing-mode" checked={mode === 'code'} onChange={() => (setMode('code'), setError(undefined))} />
+            I’m new here
+          </label>
+          <label className="segmented__option">
+            <input type="radio" name="pairing-mode" checked={mode === 'linkCode'} onChange={() => (setMode('linkCode'), setError(undefined))} />
+            I already use Roost
+          </label>
+        </fieldset>
+      )}
+
+      <form className="onboarding__form" onSubmit={submit} noValidate aria-describedby={error ? 'pairing-error' : undefined}>
+        {mode !== 'linkCode' && (
+          <TextField label="Your name" value={displayName} onChange={setDisplayName} autoComplete="nickname" maxLength={64} autoFocus placeholder="e.g. Ann" />
         )}
-        <div>
-          <h1 id="pairing-title" className="onboarding__title">
-            {title}
-          </h1>
-          <p className="onboarding__lead">
-            {mode === 'joinToken'
-              ? 'You were invited with a join link. Tell the others who you are.'
-              : mode === 'linkCode'
-                ? 'Use Roost here with the same account, messages and unread state as on your other devices.'
-                : 'Chat with everyone on this network. Your messages stay on the hub, here at home.'}
-          </p>
-        </div>
-
-        {mode !== 'joinToken' && (
-          <fieldset className="segmented">
-            <legend className="sr-only">How do you want to start?</legend>
-            <label className="segmented__option">
-              <input type="radio" name="pairing-mode" checked={mode === 'code'} onChange={() => (setMode('code'), setError(undefined))} />
-              I’m new here
-            </label>
-            <label className="segmented__option">
-              <input type="radio" name="pairing-mode" checked={mode === 'linkCode'} onChange={() => (setMode('linkCode'), setError(undefined))} />
-              I already use Roost
-            </label>
-          </fieldset>
+        {mode === 'code' && (
+          <TextField
+            label="Pairing code"
+            code
+            value={code}
+            onChange={setCode}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            placeholder="123 456"
+            maxLength={16}
+            hint="The 6-digit code shown by the hub. Ask whoever runs it."
+          />
+        )}
+        {mode === 'linkCode' && (
+          <TextField
+            label="Link code"
+            code
+            value={linkCode}
+            onChange={setLinkCode}
+            autoCapitalize="characters"
+            autoComplete="one-time-code"
+            spellCheck={false}
+            autoFocus
+            placeholder="K7QM-4XZP"
+            maxLength={32}
+            hint="On a device where you already use Roost, open Devices and choose “Add a device”."
+          />
+        )}
+        {mode === 'joinToken' ? (
+          <details className="details">
+            <summary>This device: {deviceName.trim() || device.name}</summary>
+            {deviceField}
+          </details>
+        ) : (
+          deviceField
         )}
 
-        <form className="onboarding__form" onSubmit={submit} noValidate aria-describedby={error ? 'pairing-error' : undefined}>
-          {mode !== 'linkCode' && (
-            <div className="field">
-              <label className="field__label" htmlFor={ids.name}>
-                Your name
-              </label>
-              <input
-                id={ids.name}
-                className="input"
-                value={displayName}
-                onChange={(e) => setDisplayName(e.target.value)}
-                autoComplete="nickname"
-                maxLength={64}
-                autoFocus
-                placeholder="e.g. Ann"
-              />
-            </div>
-          )}
-          {mode === 'code' && (
-            <div className="field">
-              <label className="field__label" htmlFor={ids.code}>
-                Pairing code
-              </label>
-              <input
-                id={ids.code}
-                className="input input--code"
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                placeholder="123 456"
-                maxLength={16}
-                aria-describedby={ids.codeHint}
-              />
-              <span id={ids.codeHint} className="field__hint">
-                The 6-digit code shown by the hub. Ask whoever runs it.
-              </span>
-            </div>
-          )}
-          {mode === 'linkCode' && (
-            <div className="field">
-              <label className="field__label" htmlFor={ids.link}>
-                Link code
-              </label>
-              <input
-                id={ids.link}
-                className="input input--code"
-                value={linkCode}
-                onChange={(e) => setLinkCode(e.target.value)}
-                autoCapitalize="characters"
-                autoComplete="one-time-code"
-                spellCheck={false}
-                autoFocus
-                placeholder="K7QM-4XZP"
-                maxLength={32}
-                aria-describedby={ids.linkHint}
-              />
-              <span id={ids.linkHint} className="field__hint">
-                On a device where you already use Roost, open Devices and choose “Add a device”.
-              </span>
-            </div>
-          )}
-          {mode === 'joinToken' ? (
-            <details className="details">
-              <summary>This device: {deviceName.trim() || device.name}</summary>
-              {deviceField}
-            </details>
-          ) : (
-            deviceField
-          )}
+        <FormError id="pairing-error" testId="pairing-error" error={error} />
 
-          <p id="pairing-error" className="form-error" role="alert" data-testid="pairing-error">
-            {error && (
-              <>
-                <Icon name="alert" size={18} />
-                <span>{error}</span>
-              </>
-            )}
-          </p>
+        <button type="submit" className="button button--primary button--block" disabled={busy || !connected} data-testid="pair-button">
+          {submitLabel}
+        </button>
+      </form>
 
-          <button type="submit" className="button button--primary button--block" disabled={busy || !connected} data-testid="pair-button">
-            {submitLabel}
+      <div className="onboarding__footer">
+        <ConnectionStatus />
+        {mode === 'joinToken' && !owner && (
+          <button type="button" className="link-button" onClick={() => (onJoinTokenUsed(), setMode('code'))}>
+            Use a pairing code instead
           </button>
-        </form>
-
-        <div className="onboarding__footer">
-          <ConnectionStatus />
-          {mode === 'joinToken' && (
-            <button type="button" className="link-button" onClick={() => (onJoinTokenUsed(), setMode('code'))}>
-              Use a pairing code instead
-            </button>
-          )}
-          {onChangeHub && mode !== 'joinToken' && (
-            <button type="button" className="link-button" onClick={onChangeHub}>
-              Use a different hub
-            </button>
-          )}
-        </div>
-      </section>
-      {!connected && <p className="onboarding__below">Waiting for the hub. Make sure it is running and that this device is on the same network.</p>}
-    </main>
+        )}
+        {onChangeHub && (mode !== 'joinToken' || owner) && (
+          <button type="button" className="link-button" onClick={onChangeHub} data-testid="change-hub">
+            Use a different hub
+          </button>
+        )}
+      </div>
+    </OnboardingPage>
   );
 }

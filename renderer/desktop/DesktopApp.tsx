@@ -1,0 +1,28 @@
+import { useMemo } from 'react';
+import { HubSession } from '../app/HubSession';
+import type { DesktopBridge } from '../hub/desktopBridge';
+import { Splash } from '../ui/Splash';
+import { DesktopContext, type DesktopShell } from './desktopContext';
+import { FirstRunScreen } from './FirstRunScreen';
+import { HubUnavailableScreen } from './HubUnavailableScreen';
+import { useDesktopSetup } from './useDesktopSetup';
+
+/** The app inside the desktop shell: first run (host or join), then the chosen hub's session. */
+export function DesktopApp({ bridge }: { bridge: DesktopBridge }) {
+  const { state, chooseHost, chooseJoin, reset } = useDesktopSetup(bridge);
+  const setup = state.phase === 'set' ? state.setup : undefined;
+  const shell = useMemo<DesktopShell | undefined>(() => (setup ? { bridge, setup, changeHub: reset } : undefined), [bridge, setup, reset]);
+
+  if (state.phase === 'loading') return <Splash message="Starting Roost…" />;
+  if (state.phase === 'unset' || !shell) return <FirstRunScreen bridge={bridge} onChooseHost={chooseHost} onChooseJoin={chooseJoin} />;
+  const changeHub = () => void reset().catch((err: unknown) => console.warn('roost: resetSetup failed', err));
+  if (!state.address) {
+    if (shell.setup.mode === 'host') return <HubUnavailableScreen bridge={bridge} config={shell.setup.hosting} onChangeHub={changeHub} />;
+    return <FirstRunScreen bridge={bridge} onChooseHost={chooseHost} onChooseJoin={chooseJoin} />;
+  }
+  return (
+    <DesktopContext.Provider value={shell}>
+      <HubSession key={state.address.wsUrl} address={state.address} onChangeHub={changeHub} />
+    </DesktopContext.Provider>
+  );
+}

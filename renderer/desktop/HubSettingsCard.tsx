@@ -1,0 +1,61 @@
+import { useState } from 'react';
+import type { HostingConfig, HostingStatus } from '../../shared/desktop';
+import type { DesktopBridge } from '../hub/desktopBridge';
+import { FormError } from '../ui/FormError';
+import { Icon } from '../ui/Icon';
+import { HostHubForm } from './HostHubForm';
+import { hostingErrorText } from './hubSetup';
+
+type Props = { bridge: DesktopBridge; status: HostingStatus; config: HostingConfig };
+
+/** Whether the hub is visible on the network, its name and port, and start/stop. */
+export function HubSettingsCard({ bridge, status, config }: Props) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const running = status.state === 'running';
+  const current = running ? { name: status.name, port: status.port } : config;
+
+  const start = async (next: HostingConfig): Promise<string | undefined> => {
+    const result = await bridge.startHosting(next);
+    return result.state === 'error' ? hostingErrorText(result, next.port) : undefined;
+  };
+
+  const toggle = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      if (running) await bridge.stopHosting();
+      else setError(await start(config));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="hosting-section" aria-labelledby="hub-settings-title">
+      <h2 id="hub-settings-title" className="hosting-section__title">
+        Network and settings
+      </h2>
+      <div className="link-panel hosting-settings">
+        {running && (
+          <p className="hosting-settings__advertised" data-testid="hosting-advertised" data-advertised={status.advertised}>
+            <Icon name={status.advertised ? 'broadcast' : 'alert'} size={18} />
+            <span>
+              {status.advertised
+                ? 'Announced on this network: other Roost apps find it by themselves.'
+                : 'Not announced on this network (mDNS unavailable). Others can still join with an address or the QR code.'}
+            </span>
+          </p>
+        )}
+        <HostHubForm key={`${current.name}:${current.port}`} initial={current} submitLabel={running ? 'Save and restart' : 'Save and start'} busyLabel="Restarting…" testId="hub-settings" onSubmit={start} />
+        <FormError error={error} />
+        <button type="button" className={`button ${running ? 'button--danger-quiet' : 'button--secondary'}`} onClick={() => void toggle()} disabled={busy || status.state === 'starting'} data-testid="hosting-toggle">
+          <Icon name="power" size={18} />
+          {running ? 'Stop the hub' : 'Start the hub'}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { HostingConfig, HostingStatus, Setup } from '../../shared/desktop';
+import type { DesktopBridge } from '../hub/desktopBridge';
+import { parseHubAddress, type HubAddress } from '../hub/hubAddress';
+
+export type DesktopSetupState =
+  | { phase: 'loading' }
+  /** First run (or after "Change hub…"): host or join? */
+  | { phase: 'unset' }
+  /** Set up; `address` is undefined while this computer should host but its hub is not running. */
+  | { phase: 'set'; setup: Exclude<Setup, { mode: 'unset' }>; address: HubAddress | undefined };
+
+export type DesktopSetup = {
+  state: DesktopSetupState;
+  chooseHost(config: HostingConfig): Promise<HostingStatus>;
+  chooseJoin(wsUrl: string): Promise<void>;
+  reset(): Promise<void>;
+};
+
+/**
+ * What this desktop was set up to do, and the hub address that follows from
+ * it. Read again whenever the hosting status changes, since starting,
+ * stopping or moving the own hub changes its address.
+ */
+export function useDesktopSetup(bridge: DesktopBridge): DesktopSetup {
+  const [state, setState] = useState<DesktopSetupState>({ phase: 'loading' });
+
+  const refresh = useCallback(async () => {
+    const setup = await bridge.getSetup();
+    if (setup.mode === 'unset') return setState((prev) => (prev.phase === 'unset' ? prev : { phase: 'unset' }));
+    const url = await bridge.hubUrl();
+    const parsed = url ? parseHubAddress(url) : undefined;
+    const address = parsed?.ok ? parsed.address : undefined;
+    setState((prev) => (prev.phase === 'set' && sameSetup(prev.setup, setup) && prev.address?.wsUrl === address?.wsUrl ? prev : { phase: 'set', setup, address }));
+  }, [bridge]);
+
+  useEffect(() => {
+    const load = () => void refresh().catch((err: unknown) => console.warn('roost: reading the desktop setup failed', err));
+    load();
+    return bridge.on('hostingStatus', load);
+  }, [bridge, refresh]);
+
+  const chooseHost = useCallback(
+    async (config: HostingConfig) => {
+      const status = await bridge.chooseHost(config);
+      await refresh();
+      return status;
+    },
+    [bridge, refresh],
+  );
+  const chooseJoin = useCallback(
+    async (wsUrl: string) => {
+      await bridge.chooseJoin(wsUrl);
+      await refresh();
+    },
+    [bridge, refresh],
+  );
+  const reset = useCallback(async () => {
+    await bridge.resetSetup();
+    await refresh();
+  }, [bridge, refresh]);
+
+  return { state, chooseHost, chooseJoin, reset };
+}
+
+function sameSetup(a: Setup, b: Setup): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
