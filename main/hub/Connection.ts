@@ -1,6 +1,8 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame } from '../../shared/protocol';
 import { TokenBucket } from './TokenBucket';
+import { corkUntilTickEnd } from './writeCoalescing';
 
 export type ConnectionLimits = {
   /** Frames per second a connection may send on average. */
@@ -37,6 +39,8 @@ export class Connection {
     readonly ws: WebSocket,
     readonly address: string,
     private readonly limits: ConnectionLimits,
+    /** The WebSocket's TCP socket, to coalesce writes (writeCoalescing.ts); without it every frame is written at once. */
+    private readonly socket?: Socket,
   ) {
     this.bucket = new TokenBucket(limits.framesPerSecond, limits.frameBurst);
   }
@@ -71,14 +75,16 @@ export class Connection {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  /** For frames serialized once and sent to many connections. */
-  sendRaw(text: string): void {
+  /** For frames serialized once and sent to many connections: encoded once too, as UTF-8 bytes. */
+  sendRaw(text: string | Buffer): void {
     if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.cutOff();
       return;
     }
-    this.ws.send(text);
+    if (this.socket) corkUntilTickEnd(this.socket);
+    // A Buffer would go out as a binary frame unless told otherwise; every hub frame is JSON text.
+    this.ws.send(text, { binary: false });
   }
 
   close(code: number, reason: string): void {

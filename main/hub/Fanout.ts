@@ -5,8 +5,9 @@ import type { ConversationRecord } from './registry/registrySchema';
 import type { Sessions } from './Sessions';
 
 /**
- * Pushes one frame to many connections. The frame is serialized once per
- * push, not once per receiver: at a thousand devices that is most of the cost.
+ * Pushes one frame to many connections. The frame is serialized and UTF-8
+ * encoded once per push, not once per receiver: at a thousand devices that
+ * is most of the cost.
  */
 export class Fanout {
   constructor(
@@ -15,12 +16,12 @@ export class Fanout {
   ) {}
 
   toUser(userId: string, frame: ServerFrame, except?: Connection): void {
-    const text = JSON.stringify(frame);
+    const text = encode(frame);
     for (const conn of this.sessions.ofUser(userId)) if (conn !== except) conn.sendRaw(text);
   }
 
   toMembers(conversation: ConversationRecord, frame: ServerFrame, except?: Connection): void {
-    const text = JSON.stringify(frame);
+    const text = encode(frame);
     if (conversation.kind === 'default') {
       for (const conn of this.sessions.all()) if (conn !== except) conn.sendRaw(text);
       return;
@@ -31,7 +32,11 @@ export class Fanout {
   }
 
   toAll(frame: ServerFrame, except?: Connection): void {
-    const text = JSON.stringify(frame);
+    const text = encode(frame);
     for (const conn of this.sessions.all()) if (conn !== except) conn.sendRaw(text);
   }
+}
+
+function encode(frame: ServerFrame): Buffer {
+  return Buffer.from(JSON.stringify(frame));
 }

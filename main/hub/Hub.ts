@@ -4,6 +4,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { APP_VERSION } from '../../shared/appVersion';
 import { CloseCode, DEFAULT_PORT, LIMITS, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
+import type { ConnectedDevice } from '../../shared/desktop/bridgeSchemas';
 import { Connection, type ConnectionLimits } from './Connection';
 import { acquireDataDirLock } from './dataDirLock';
 import { Fanout } from './Fanout';
@@ -151,6 +152,40 @@ export class Hub {
     return this.ctx.gate.createJoinToken();
   }
 
+  /** Whether a join token from createJoinToken can still be used: false once spent or expired. */
+  isJoinTokenLive(token: string): boolean {
+    return this.ctx.gate.isJoinTokenLive(token);
+  }
+
+  /** For the host's own UI: every device with a ready connection now, with its user. */
+  connectedDevices(): ConnectedDevice[] {
+    const { registry, sessions } = this.ctx;
+    const connected: ConnectedDevice[] = [];
+    for (const device of registry.allDevices()) {
+      const connections = sessions.ofDevice(device.id).size;
+      if (connections === 0) continue;
+      const userName = registry.user(device.userId)?.displayName ?? '';
+      connected.push({ deviceId: device.id, deviceName: device.name, userName, platform: device.platform, connections });
+    }
+    return connected;
+  }
+
+  /**
+   * Told whenever a device connects or disconnects (after pairing or auth, on
+   * close or removal). Called synchronously inside the hub's session handling,
+   * so a listener should only schedule work; its errors are logged, never thrown
+   * into the hub. Returns the unsubscribe.
+   */
+  onConnectionsChange(listener: () => void): () => void {
+    return this.ctx.sessions.onChange(() => {
+      try {
+        listener();
+      } catch (err) {
+        this.ctx.logger.error('a connections-change listener failed', err);
+      }
+    });
+  }
+
   /** For the host's own UI: removes any device and cuts it off at once. */
   removeDevice(deviceId: string): Promise<boolean> {
     return revokeDevice(this.ctx, deviceId);
@@ -166,7 +201,7 @@ export class Hub {
       ws.close(CloseCode.GOING_AWAY, 'hub shutting down');
       return;
     }
-    const conn = new Connection(ws, req.socket.remoteAddress ?? 'unknown', this.config.limits);
+    const conn = new Connection(ws, req.socket.remoteAddress ?? 'unknown', this.config.limits, req.socket);
     this.connections.add(conn);
     attachConnection(this.ctx, conn, {
       handshakeTimeoutMs: this.config.handshakeTimeoutMs,

@@ -7,12 +7,14 @@ import type { Connection } from './Connection';
 export class Sessions {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byDevice = new Map<string, Set<Connection>>();
+  private readonly changeListeners = new Set<() => void>();
 
   /** Returns true when this made the user online (their first connection). */
   add(conn: Connection): boolean {
     const first = !this.byUser.has(conn.userId);
     addTo(this.byUser, conn.userId, conn);
     addTo(this.byDevice, conn.deviceId, conn);
+    this.changed();
     return first;
   }
 
@@ -21,7 +23,18 @@ export class Sessions {
     if (!this.byUser.get(conn.userId)?.has(conn)) return false;
     removeFrom(this.byDevice, conn.deviceId, conn);
     removeFrom(this.byUser, conn.userId, conn);
+    this.changed();
     return !this.byUser.has(conn.userId);
+  }
+
+  /** Told after every add and remove (a host's UI shows who is connected). Returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   ofUser(userId: string): ReadonlySet<Connection> {

@@ -32,15 +32,11 @@ export const StoredLineSchema = z.object({
 
 type StoredLine = z.input<typeof StoredLineSchema>;
 
-/** Validates a line read from disk and maps it to a StoredMessage. */
-export const StoredLineDecoder = StoredLineSchema.transform(
-  (l): StoredMessage => ({ seq: l.s, clientMsgId: l.i, senderUserId: l.u, senderDeviceId: l.d, sentAt: l.t, text: l.x }),
-);
-
 /**
- * Why the schema would refuse the message, or null. Checked by hand on the
- * write path: it runs on every append, and a zod round trip there cost more
- * than the write itself.
+ * Why the schema would refuse the message, or null. Checked by hand, for
+ * every append and every line read: on the write path a zod round trip cost
+ * more than the write itself, on the read path about three quarters of
+ * reading a page (1 s of a 100k-message catch-up, measured with bench/).
  */
 export function messageProblem(m: StoredMessage): string | null {
   for (const [name, id] of [['clientMsgId', m.clientMsgId], ['senderUserId', m.senderUserId], ['senderDeviceId', m.senderDeviceId]] as const) {
@@ -66,6 +62,9 @@ export function decodeLine(bytes: Buffer): StoredMessage | null {
   } catch {
     return null;
   }
-  const parsed = StoredLineDecoder.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  if (typeof raw !== 'object' || raw === null) return null;
+  const line = raw as Partial<Record<keyof StoredLine, unknown>>;
+  // Only the known keys are copied: unknown ones, which a newer writer may add, are dropped as the schema would.
+  const message = { seq: line.s, clientMsgId: line.i, senderUserId: line.u, senderDeviceId: line.d, sentAt: line.t, text: line.x } as StoredMessage;
+  return messageProblem(message) === null ? message : null;
 }

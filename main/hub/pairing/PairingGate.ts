@@ -96,6 +96,12 @@ export class PairingGate {
     return entry;
   }
 
+  /** Whether a join token can still be used (not consumed, not expired), so a host can replace a spent join link. */
+  isJoinTokenLive(token: string): boolean {
+    const entry = this.joinTokens.get(token);
+    return entry !== undefined && entry.expiresAt > this.now();
+  }
+
   consumeJoinToken(token: string, address: string): void {
     this.assertNotLocked(address);
     const entry = this.joinTokens.get(token);

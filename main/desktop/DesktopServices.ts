@@ -1,0 +1,283 @@
+/**
+ * Everything the desktop bridge does, in plain Node: each method of
+ * BridgeHandlers (shared/desktop/bridge.ts) plus the bridge's events. Composed
+ * from injected ports, so it runs the same under Electron (main/electron wires
+ * IPC, a real Shell and mDNS discovery to it), in unit tests, and behind a
+ * Playwright binding that stands in for IPC.
+ */
+import path from 'node:path';
+import {
+  BRIDGE_METHOD_NAMES,
+  type BridgeEvent,
+  type BridgeEventName,
+  type BridgeHandlers,
+  type DeviceIdentity,
+  type DiscoveredHub,
+  type HostingConfig,
+  type HostingStatus,
+  type NotificationRequest,
+  type OwnerTicket,
+  type Setup,
+} from '../../shared/desktop';
+import type { HubLogger } from '../hub/HubContext';
+import { safeExternalUrl } from './externalUrl';
+import { createHeadlessShell } from './headlessShell';
+import { HostingService, type HostingServiceOptions } from './HostingService';
+import { dispatchBridgeCall } from './ipcGuard';
+import { shouldNotify } from './notificationPolicy';
+import type { DiscoverySource, Shell, StartDiscovery } from './ports';
+import { SettingsStore, type WindowBounds } from './settingsStore';
+
+/** Where the hosted hub keeps its data inside the app's user-data folder. */
+export const HUB_DATA_DIR_NAME = 'hub';
+
+export type DesktopServicesOptions = {
+  /** The app's user-data folder: settings.json and the hosted hub's data (`hub/`) live here. */
+  userDataDir: string;
+  /** How this computer introduces itself when it pairs. */
+  device: DeviceIdentity;
+  /** The built web client (dist/renderer), served by the hosted hub to phones and browsers. */
+  webRoot?: string;
+  /** Window and OS integration; default a headless shell that only records. */
+  shell?: Shell;
+  /** Starts LAN discovery; default none (the list stays empty). */
+  discovery?: StartDiscovery;
+  /** Hosting details: `advertise: false` for tests (never multicast on real interfaces), listen host, hub options. */
+  hosting?: Omit<HostingServiceOptions, 'dataDir' | 'webRoot' | 'logger'>;
+  logger?: HubLogger;
+};
+
+/** One bridge event as (name, payload), narrowed together: `if (name === 'openConversation') payload` is a string. */
+export type BridgeEventTuple = { [E in BridgeEventName]: [name: E, payload: BridgeEvent<E>] }[BridgeEventName];
+export type DesktopEventListener = (...event: BridgeEventTuple) => void;
+
+const consoleLogger: HubLogger = {
+  info: () => {},
+  warn: (m) => console.warn(`[roost] ${m}`),
+  error: (m, err) => console.error(`[roost] ${m}`, err ?? ''),
+};
+
+export class DesktopServices implements BridgeHandlers {
+  readonly shell: Shell;
+  /**
+   * The bridge methods bound to this instance, for callers that pass them
+   * around detached (`handlers[name](...args)`); call them with parsed
+   * arguments, or use `call` to have them checked.
+   */
+  readonly handlers: BridgeHandlers;
+  private readonly listeners = new Set<DesktopEventListener>();
+  private discovery: DiscoverySource | undefined;
+  private unread = 0;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly options: DesktopServicesOptions,
+    private readonly settings: SettingsStore,
+    private readonly hosting: HostingService,
+    private readonly logger: HubLogger,
+  ) {
+    this.shell = options.shell ?? createHeadlessShell();
+    this.handlers = bindHandlers(this);
+  }
+
+  /**
+   * Reads the settings, starts discovery, and starts hosting when this desktop
+   * was set up to host (resolves once that start has succeeded or failed).
+   */
+  static async open(options: DesktopServicesOptions): Promise<DesktopServices> {
+    const logger = options.logger ?? consoleLogger;
+    const settings = await SettingsStore.open({ dir: options.userDataDir, warn: (m) => logger.warn(m) });
+    const hosting = new HostingService({
+      ...options.hosting,
+      dataDir: path.join(options.userDataDir, HUB_DATA_DIR_NAME),
+      webRoot: options.webRoot,
+      logger,
+    });
+    const services = new DesktopServices(options, settings, hosting, logger);
+    services.wire();
+    const setup = settings.get().setup;
+    if (setup.mode === 'host') await hosting.start(setup.hosting);
+    return services;
+  }
+
+  private wire(): void {
+    let hubId: string | undefined;
+    this.hosting.onStatus((status) => {
+      this.emit('hostingStatus', status);
+      // Our own hub enters or leaves the list of others.
+      const now = status.state === 'running' ? status.hubId : undefined;
+      if (now !== hubId) this.discovery?.refresh?.();
+      hubId = now;
+    });
+    this.discovery = this.options.discovery?.({
+      selfHubId: () => this.hosting.hubId(),
+      onChange: (hubs) => this.emit('discoveredHubs', hubs),
+      onWarning: (w) => this.logger.warn(`discovery: ${w instanceof Error ? w.message : String(w)}`),
+    });
+  }
+
+  // ---- events ----
+
+  /** Subscribes to every bridge event; returns the unsubscribe. */
+  onEvent(listener: DesktopEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribes to one bridge event, the way the preload's `on` does; returns the unsubscribe. */
+  on<E extends BridgeEventName>(event: E, listener: (payload: BridgeEvent<E>) => void): () => void {
+    return this.onEvent((name, payload) => {
+      if (name === event) listener(payload as BridgeEvent<E>);
+    });
+  }
+
+  private emit<E extends BridgeEventName>(name: E, payload: BridgeEvent<E>): void {
+    for (const listener of this.listeners) {
+      try {
+        (listener as (n: E, p: BridgeEvent<E>) => void)(name, payload);
+      } catch (err) {
+        this.logger.error(`a listener of the ${name} event failed`, err);
+      }
+    }
+  }
+
+  /** A bridge call from an untrusted transport: method name and arguments are checked exactly as over IPC. */
+  call(name: unknown, args: readonly unknown[]): Promise<unknown> {
+    return dispatchBridgeCall(this, name, args);
+  }
+
+  // ---- setup ----
+
+  getSetup(): Setup {
+    return this.settings.get().setup;
+  }
+
+  /** Saved as the setup only once the hub runs, so a failed first start leaves the first-run form (with its error) in place. */
+  async chooseHost(config: HostingConfig): Promise<HostingStatus> {
+    const status = await this.hosting.start(config);
+    if (status.state === 'running') await this.settings.update({ setup: { mode: 'host', hosting: this.hostedConfig(config) } });
+    return status;
+  }
+
+  async chooseJoin(hubUrl: string): Promise<void> {
+    await this.hosting.stop();
+    await this.settings.update({ setup: { mode: 'join', hubUrl } });
+  }
+
+  async resetSetup(): Promise<void> {
+    await this.hosting.stop();
+    await this.settings.update({ setup: { mode: 'unset' } });
+  }
+
+  hubUrl(): string | undefined {
+    const setup = this.settings.get().setup;
+    if (setup.mode === 'join') return setup.hubUrl;
+    if (setup.mode === 'host') return this.hosting.localWsUrl();
+    return undefined;
+  }
+
+  device(): DeviceIdentity {
+    return this.options.device;
+  }
+
+  // ---- hosting ----
+
+  hostingStatus(): HostingStatus {
+    return this.hosting.status();
+  }
+
+  async startHosting(config: HostingConfig): Promise<HostingStatus> {
+    const status = await this.hosting.start(config);
+    // Remembered so the next launch starts the same hub at the same address (phones keep their links).
+    if (status.state === 'running' && this.settings.get().setup.mode === 'host') {
+      await this.settings.update({ setup: { mode: 'host', hosting: this.hostedConfig(config) } });
+    }
+    return status;
+  }
+
+  stopHosting(): Promise<HostingStatus> {
+    return this.hosting.stop();
+  }
+
+  ownerTicket(): OwnerTicket | null {
+    return this.hosting.ownerTicket();
+  }
+
+  /** With port 0 the hub picked one: remember that one, so the address stays the same. */
+  private hostedConfig(asked: HostingConfig): HostingConfig {
+    return this.hosting.runningConfig() ?? asked;
+  }
+
+  // ---- discovery ----
+
+  discoveredHubs(): DiscoveredHub[] {
+    return this.discovery?.hubs() ?? [];
+  }
+
+  // ---- attention ----
+
+  notify(request: NotificationRequest): boolean {
+    if (!shouldNotify(this.shell.windowVisibility(), this.settings.get().muted)) return false;
+    return this.shell.showNotification(request, () => {
+      this.shell.showWindow();
+      this.emit('openConversation', request.conversationId);
+    });
+  }
+
+  setUnreadCount(count: number): void {
+    this.unread = count;
+    this.shell.setUnreadCount(count);
+  }
+
+  unreadCount(): number {
+    return this.unread;
+  }
+
+  getMuted(): boolean {
+    return this.settings.get().muted;
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    await this.settings.update({ muted });
+  }
+
+  async openExternal(url: string): Promise<boolean> {
+    const safe = safeExternalUrl(url);
+    if (!safe) return false;
+    try {
+      await this.shell.openExternal(safe);
+      return true;
+    } catch (err) {
+      this.logger.warn(`could not open ${safe} in the browser: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  // ---- window ----
+
+  savedWindowBounds(): WindowBounds | undefined {
+    return this.settings.get().windowBounds;
+  }
+
+  saveWindowBounds(bounds: WindowBounds): Promise<void> {
+    return this.settings.update({ windowBounds: bounds }).catch((err: unknown) => this.logger.warn(`could not save the window position: ${(err as Error).message}`));
+  }
+
+  /** Stops discovery and hosting (mDNS goodbye, messages flushed) and finishes settings writes. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.discovery?.stop().catch((err: unknown) => this.logger.warn(`discovery did not stop cleanly: ${(err as Error).message}`));
+      await this.hosting.stop();
+      await this.settings.flush();
+    })();
+    return this.closing;
+  }
+}
+
+function bindHandlers(services: DesktopServices): BridgeHandlers {
+  const entries = BRIDGE_METHOD_NAMES.map((name) => {
+    const method = services[name] as (...args: unknown[]) => unknown;
+    return [name, (...args: unknown[]) => method.apply(services, args)] as const;
+  });
+  return Object.fromEntries(entries) as BridgeHandlers;
+}

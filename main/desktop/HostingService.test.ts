@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HostingStatusSchema, type HostingStatus } from '../../shared/desktop';
+import type { AdvertiseOptions } from '../discovery/advertise';
+import { Hub } from '../hub/Hub';
+import { httpGet } from '../hub/testing/httpGet';
+import { TestClient } from '../hub/testing/TestClient';
+import { makeTempDir, quietLogger } from '../hub/testing/testHub';
+import { HostingService, startError, type HostingServiceOptions } from './HostingService';
+
+let cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function service(options: Partial<HostingServiceOptions> = {}): Promise<{ hosting: HostingService; dataDir: string; statuses: HostingStatus[] }> {
+  const temp = await makeTempDir('roost-hosting-');
+  // Loopback only and no mDNS: tests never reach the real network.
+  const hosting = new HostingService({ dataDir: temp.dir, host: '127.0.0.1', advertise: false, logger: quietLogger, ...options });
+  const statuses: HostingStatus[] = [];
+  hosting.onStatus((s) => statuses.push(HostingStatusSchema.parse(s)));
+  cleanups.push(async () => {
+    await hosting.stop();
+    await temp.remove();
+  });
+  return { hosting, dataDir: temp.dir, statuses };
+}
+
+function running(status: HostingStatus): Extract<HostingStatus, { state: 'running' }> {
+  if (status.state !== 'running') throw new Error(`expected running, got ${JSON.stringify(status)}`);
+  return status;
+}
+
+function waitForStatus(hosting: HostingService, match: (s: HostingStatus) => boolean): Promise<HostingStatus> {
+  const now = hosting.status();
+  if (match(now)) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const off = hosting.onStatus((s) => {
+      if (!match(s)) return;
+      off();
+      resolve(s);
+    });
+  });
+}
+
+/** Pairs a device with a join token, as a phone opening the join link does. */
+async function joinWith(port: number, token: string, displayName: string, deviceName: string): Promise<TestClient> {
+  const client = await TestClient.connect(port);
+  await client.hello();
+  await client.expect({ type: 'pair', credential: { kind: 'joinToken', token, displayName }, device: { name: deviceName, platform: 'macos' } }, 'paired');
+  await client.nextOf('ready');
+  return client;
+}
+
+describe('HostingService', () => {
+  it('starts a real hub and reports everything the hosting screen shows', async () => {
+    const { hosting, statuses } = await service();
+    expect(hosting.status()).toEqual({ state: 'off' });
+    expect(hosting.ownerTicket()).toBeNull();
+    expect(hosting.localWsUrl()).toBeUndefined();
+
+    const status = running(await hosting.start({ name: 'Kitchen', port: 0 }));
+    expect(HostingStatusSchema.parse(status)).toEqual(status);
+    expect(status).toMatchObject({ name: 'Kitchen', advertised: false, connected: [], urls: [`http://127.0.0.1:${status.port}/`] });
+    expect(status.pairingCode.code).toMatch(/^\d{6}$/);
+    expect(status.joinUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${status.port}/#join=[\\w-]+$`));
+    expect(hosting.localWsUrl()).toBe(`ws://127.0.0.1:${status.port}/ws`);
+    expect(statuses.map((s) => s.state)).toEqual(['starting', 'running']);
+
+    const info = await httpGet(status.port, '/api/info');
+    expect(JSON.parse(info.body)).toMatchObject({ name: 'Kitchen', id: status.hubId });
+  });
+
+  it('lets the owner pair with the owner ticket and shows who is connected', async () => {
+    const { hosting } = await service();
+    const { port } = running(await hosting.start({ name: 'Home', port: 0 }));
+    const ticket = hosting.ownerTicket();
+    expect(ticket?.joinToken).toBeTruthy();
+
+    const owner = await joinWith(port, ticket!.joinToken, 'Ann', 'Ann desktop');
+    const withOwner = running(await waitForStatus(hosting, (s) => s.state === 'running' && s.connected.length === 1));
+    expect(withOwner.connected).toEqual([{ deviceId: expect.any(String), deviceName: 'Ann desktop', userName: 'Ann', platform: 'macos', connections: 1 }]);
+
+    await owner.close();
+    await waitForStatus(hosting, (s) => s.state === 'running' && s.connected.length === 0);
+  });
+
+  it('replaces the join link once it has been used, and the pairing code once it was', async () => {
+    const { hosting } = await service();
+    const first = running(await hosting.start({ name: 'Home', port: 0 }));
+    const token = new URL(first.joinUrl).hash.slice('#join='.length);
+
+    const phone = await joinWith(first.port, token, 'Bob', 'Bob phone');
+    const after = running(await waitForStatus(hosting, (s) => s.state === 'running' && s.connected.length === 1));
+    expect(after.joinUrl).not.toBe(first.joinUrl);
+    await phone.close();
+
+    const coder = await pairWithCode(first.port, first.pairingCode.code, 'Cy');
+    const rotated = running(await waitForStatus(hosting, (s) => s.state === 'running' && s.pairingCode.code !== first.pairingCode.code));
+    expect(rotated.connected.map((d) => d.userName)).toContain('Cy');
+    await coder.close();
+  });
+
+  it('replaces an expired join link and tells listeners', async () => {
+    const { hosting } = await service({ hubOptions: { pairing: { joinTokenTtlMs: 300 } } });
+    const first = running(await hosting.start({ name: 'Home', port: 0 }));
+    const next = running(await waitForStatus(hosting, (s) => s.state === 'running' && s.joinUrl !== first.joinUrl));
+    expect(next.joinUrlExpiresAt).toBeGreaterThan(first.joinUrlExpiresAt);
+  });
+
+  it('maps a taken port to PORT_IN_USE and a locked data folder to DATA_DIR_LOCKED', async () => {
+    const { hosting, dataDir } = await service();
+    const other = await service();
+    const { port } = running(await other.hosting.start({ name: 'Other', port: 0 }));
+    const inUse = await hosting.start({ name: 'Mine', port });
+    expect(inUse).toMatchObject({ state: 'error', code: 'PORT_IN_USE' });
+    expect(hosting.ownerTicket()).toBeNull();
+
+    const squatter = await Hub.start({ dataDir, port: 0, host: '127.0.0.1', logger: quietLogger });
+    cleanups.push(() => squatter.stop());
+    const locked = await hosting.start({ name: 'Mine', port: 0 });
+    expect(locked).toMatchObject({ state: 'error', code: 'DATA_DIR_LOCKED' });
+    expect(startError(new Error('boom'), 1)).toEqual({ state: 'error', code: 'START_FAILED', message: 'boom' });
+  });
+
+  it('restarts on a new name or port, keeps running when nothing changed, and stops cleanly', async () => {
+    const { hosting, statuses } = await service();
+    const a = running(await hosting.start({ name: 'One', port: 0 }));
+    const same = running(await hosting.start({ name: 'One', port: a.port }));
+    expect(same.hubId).toBe(a.hubId);
+    expect(statuses.filter((s) => s.state === 'starting')).toHaveLength(1);
+
+    const renamed = running(await hosting.start({ name: 'Two', port: 0 }));
+    expect(renamed).toMatchObject({ name: 'Two', hubId: a.hubId });
+    expect(await hosting.stop()).toEqual({ state: 'off' });
+    expect(statuses.at(-1)).toEqual({ state: 'off' });
+    await expect(httpGet(renamed.port, '/api/info')).rejects.toThrow();
+  });
+
+  it('advertises with the hub’s identity, reports failures, and says goodbye on stop', async () => {
+    const adverts: Array<{ options: AdvertiseOptions; stopped: boolean }> = [];
+    const { hosting } = await service({
+      advertise: (options) => {
+        const advert = { options, stopped: false };
+        adverts.push(advert);
+        return {
+          instanceName: options.name,
+          stop: async () => {
+            advert.stopped = true;
+          },
+        };
+      },
+    });
+    const status = running(await hosting.start({ name: 'Attic', port: 0 }));
+    expect(status.advertised).toBe(true);
+    expect(adverts[0]?.options).toMatchObject({ port: status.port, hubId: status.hubId, name: 'Attic', protocolVersion: 1 });
+
+    adverts[0]!.options.onError?.(new Error('EADDRINUSE 5353'));
+    await waitForStatus(hosting, (s) => s.state === 'running' && !s.advertised);
+
+    await hosting.stop();
+    expect(adverts[0]?.stopped).toBe(true);
+  });
+});
+
+/** Pairs a device with the pairing code, as a phone typing it does. */
+async function pairWithCode(port: number, code: string, displayName: string): Promise<TestClient> {
+  const client = await TestClient.connect(port);
+  await client.hello();
+  await client.expect({ type: 'pair', credential: { kind: 'code', code, displayName }, device: { name: `${displayName} phone`, platform: 'android' } }, 'paired');
+  return client;
+}

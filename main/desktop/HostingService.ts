@@ -1,0 +1,253 @@
+/**
+ * The hub this desktop hosts: the same Hub module as `npm run hub`, run in this
+ * process, plus its mDNS advertisement. Keeps a status for the hosting screen
+ * (pairing code, a one-time join link that is replaced once used or expired,
+ * addresses, who is connected) and tells listeners when it changes.
+ */
+import { advertiseHub, type AdvertiseOptions, type Advertisement } from '../discovery/advertise';
+import { hubUrls } from '../cli/hubUrls';
+import { DATA_DIR_LOCKED } from '../hub/dataDirLock';
+import { Hub, type HubOptions } from '../hub/Hub';
+import type { HubLogger } from '../hub/HubContext';
+import { createStaticHandler } from '../hub/staticFiles';
+import { WS_PATH } from '../../shared/protocol';
+import type { HostingConfig, HostingStatus, OwnerTicket } from '../../shared/desktop';
+
+export type Advertiser = (options: AdvertiseOptions) => Advertisement;
+type ErrorStatus = Extract<HostingStatus, { state: 'error' }>;
+type RunningStatus = Extract<HostingStatus, { state: 'running' }>;
+
+export type HostingServiceOptions = {
+  /** Where the hub keeps its data (the desktop uses `<userData>/hub`); one hub per folder. */
+  dataDir: string;
+  /** The built web client, served at `/` to phones and browsers; none when undefined. */
+  webRoot?: string;
+  /** How to advertise over mDNS; `false` never does (tests: no multicast on real interfaces). Default advertiseHub. */
+  advertise?: false | Advertiser;
+  /** Listen address; default all interfaces, since LAN devices must reach it. */
+  host?: string;
+  logger?: HubLogger;
+  now?: () => number;
+  /** Passed on to Hub.start (tests shorten pairing lifetimes, quota and so on). */
+  hubOptions?: Partial<Omit<HubOptions, 'dataDir' | 'port' | 'host' | 'name' | 'rename' | 'serveStatic' | 'logger' | 'now'>>;
+  /** The addresses devices can open for a port; default every LAN IPv4 address, then localhost. */
+  urls?: (port: number) => string[];
+};
+
+type Running = {
+  hub: Hub;
+  config: HostingConfig;
+  advert: Advertisement | undefined;
+  advertised: boolean;
+  join: { token: string; expiresAt: number };
+  unsubscribe: () => void;
+};
+
+/** Status changes that follow one another within a tick (many devices reconnecting) are told once. */
+const COALESCE = (fn: () => void) => setImmediate(fn).unref();
+
+export class HostingService {
+  private running: Running | undefined;
+  private phase: { state: 'off' } | { state: 'starting' } | ErrorStatus = { state: 'off' };
+  private readonly listeners = new Set<(status: HostingStatus) => void>();
+  private lastEmitted = '';
+  private emitScheduled = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly logger: HubLogger;
+
+  constructor(private readonly options: HostingServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? { info: () => {}, warn: (m) => console.warn(`[roost] ${m}`), error: (m, e) => console.error(`[roost] ${m}`, e ?? '') };
+  }
+
+  /** The status now. While running, a spent or expired join link is replaced here. */
+  status(): HostingStatus {
+    if (!this.running) return this.phase;
+    return this.runningStatus(this.running);
+  }
+
+  /** Starts the hub, or restarts it when the name or port changed; resolves with the resulting status (`error` rather than a throw). */
+  start(config: HostingConfig): Promise<HostingStatus> {
+    return this.serially(() => this.doStart(config));
+  }
+
+  /** Sends the mDNS goodbye, closes every connection and makes all messages durable. */
+  stop(): Promise<HostingStatus> {
+    return this.serially(async () => {
+      await this.doStop();
+      this.phase = { state: 'off' };
+      this.emitNow();
+      return this.status();
+    });
+  }
+
+  /** A fresh one-time join token for this desktop's own renderer; null when not hosting. */
+  ownerTicket(): OwnerTicket | null {
+    if (!this.running) return null;
+    return { joinToken: this.running.hub.createJoinToken().token };
+  }
+
+  /** Where this desktop's own renderer connects: loopback, so it works with no network at all. */
+  localWsUrl(): string | undefined {
+    if (!this.running) return undefined;
+    const host = this.options.host;
+    const address = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return `ws://${address}:${this.running.hub.port}${WS_PATH}`;
+  }
+
+  hubId(): string | undefined {
+    return this.running?.hub.info().id;
+  }
+
+  /** The config of the running hub (its real port once started with port 0). */
+  runningConfig(): HostingConfig | undefined {
+    return this.running ? { name: this.running.config.name, port: this.running.hub.port } : undefined;
+  }
+
+  onStatus(listener: (status: HostingStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async doStart(config: HostingConfig): Promise<HostingStatus> {
+    const current = this.running;
+    if (current && current.config.name === config.name && (config.port === 0 || config.port === current.hub.port)) return this.status();
+    await this.doStop();
+    this.phase = { state: 'starting' };
+    this.emitNow();
+    let hub: Hub;
+    try {
+      hub = await Hub.start({
+        ...this.options.hubOptions,
+        dataDir: this.options.dataDir,
+        port: config.port,
+        host: this.options.host,
+        name: config.name,
+        rename: true,
+        now: this.now,
+        logger: this.logger,
+        serveStatic: this.options.webRoot ? createStaticHandler(this.options.webRoot) : undefined,
+      });
+    } catch (err) {
+      this.phase = startError(err, config.port);
+      this.logger.warn(`hosting failed to start: ${this.phase.message}`);
+      this.emitNow();
+      return this.phase;
+    }
+    const running: Running = {
+      hub,
+      config,
+      advert: undefined,
+      advertised: false,
+      join: hub.createJoinToken(),
+      unsubscribe: () => {},
+    };
+    const offConnections = hub.onConnectionsChange(() => this.emitSoon());
+    hub.onPairingCodeChange(() => this.emitSoon());
+    running.unsubscribe = () => {
+      offConnections();
+      hub.onPairingCodeChange(() => {});
+    };
+    this.running = running;
+    this.advertise(running);
+    this.emitNow();
+    return this.status();
+  }
+
+  private advertise(running: Running): void {
+    const advertiser = this.options.advertise ?? advertiseHub;
+    if (advertiser === false) return;
+    const info = running.hub.info();
+    const onError = (err: Error) => {
+      if (this.running !== running || !running.advertised) return;
+      running.advertised = false;
+      this.logger.warn(`mDNS advertising failed (${err.message}); devices can still join by address or QR code.`);
+      this.emitSoon();
+    };
+    try {
+      running.advert = advertiser({ port: running.hub.port, hubId: info.id, name: info.name, protocolVersion: info.protocolVersion, onError });
+      running.advertised = true;
+    } catch (err) {
+      this.logger.warn(`mDNS advertising could not start (${(err as Error).message}).`);
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    clearTimeout(this.expiryTimer);
+    running.unsubscribe();
+    // Goodbye first, so browsers drop the hub before its connections close.
+    await running.advert?.stop().catch((err: unknown) => this.logger.warn(`mDNS goodbye failed: ${(err as Error).message}`));
+    await running.hub.stop().catch((err: unknown) => this.logger.error('the hub did not stop cleanly', err));
+  }
+
+  private runningStatus(running: Running): RunningStatus {
+    const { hub } = running;
+    if (!hub.isJoinTokenLive(running.join.token)) running.join = hub.createJoinToken();
+    const code = hub.pairingCode();
+    const urls = (this.options.urls ?? ((port: number) => hubUrls(port, this.options.host)))(hub.port);
+    this.scheduleExpiry(Math.min(code.expiresAt, running.join.expiresAt));
+    return {
+      state: 'running',
+      hubId: hub.info().id,
+      name: hub.info().name,
+      port: hub.port,
+      urls,
+      pairingCode: { code: code.code, expiresAt: code.expiresAt },
+      joinUrl: `${urls[0] ?? `http://localhost:${hub.port}/`}#join=${running.join.token}`,
+      joinUrlExpiresAt: running.join.expiresAt,
+      advertised: running.advertised,
+      connected: hub.connectedDevices(),
+    };
+  }
+
+  /** Re-tells the status when the pairing code or join link expires, so the screen never shows a dead one. */
+  private scheduleExpiry(at: number): void {
+    clearTimeout(this.expiryTimer);
+    const delay = Math.max(0, at - this.now()) + 20;
+    this.expiryTimer = setTimeout(() => this.emitNow(), Math.min(delay, 2 ** 31 - 1));
+    this.expiryTimer.unref();
+  }
+
+  private emitSoon(): void {
+    if (this.emitScheduled) return;
+    this.emitScheduled = true;
+    COALESCE(() => {
+      this.emitScheduled = false;
+      this.emitNow();
+    });
+  }
+
+  private emitNow(): void {
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text === this.lastEmitted) return;
+    this.lastEmitted = text;
+    for (const listener of this.listeners) {
+      try {
+        listener(status);
+      } catch (err) {
+        this.logger.error('a hosting-status listener failed', err);
+      }
+    }
+  }
+}
+
+/** Start failures as stable codes with a message a person can act on. */
+export function startError(err: unknown, port: number): ErrorStatus {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EADDRINUSE') return { state: 'error', code: 'PORT_IN_USE', message: `Port ${port} is already in use by another program. Pick another port.` };
+  if (e?.code === DATA_DIR_LOCKED) return { state: 'error', code: 'DATA_DIR_LOCKED', message: e.message };
+  if (e?.code === 'EACCES') return { state: 'error', code: 'START_FAILED', message: `Port ${port} needs administrator rights. Pick one from 1024 to 65535.` };
+  return { state: 'error', code: 'START_FAILED', message: e instanceof Error ? e.message : String(err) };
+}

@@ -1,0 +1,127 @@
+/**
+ * The desktop app's own settings (`<userData>/settings.json`): what it was set
+ * up to do, whether notifications are muted, and where its window was. Small
+ * and rarely written, so each change rewrites the whole file atomically
+ * (temp file + rename: a crash leaves the old file or the new one, never half).
+ */
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { MutedSchema, SetupSchema } from '../../shared/desktop';
+
+export const SETTINGS_FILE_NAME = 'settings.json';
+export const SETTINGS_SCHEMA_VERSION = 1;
+
+export const WindowBoundsSchema = z.object({
+  x: z.int(),
+  y: z.int(),
+  width: z.int().min(1),
+  height: z.int().min(1),
+  maximized: z.boolean(),
+});
+export type WindowBounds = z.infer<typeof WindowBoundsSchema>;
+
+export const SettingsSchema = z.object({
+  schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
+  setup: SetupSchema,
+  muted: MutedSchema,
+  windowBounds: WindowBoundsSchema.optional(),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = { schemaVersion: SETTINGS_SCHEMA_VERSION, setup: { mode: 'unset' }, muted: false };
+
+export type SettingsStoreOptions = {
+  /** The app's user-data folder; the file is `settings.json` in it. */
+  dir: string;
+  /** Told once when the file exists but cannot be used (the defaults are used instead). */
+  warn?: (message: string) => void;
+};
+
+/**
+ * Older files are brought to the current shape here, one version at a time
+ * (none yet). Anything else (another app's JSON, a newer version) is not ours to read.
+ */
+function migrate(raw: unknown): unknown {
+  return raw;
+}
+
+export class SettingsStore {
+  private writes: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly file: string,
+    private current: Settings,
+  ) {}
+
+  /** Reads the file; a missing one gives the defaults silently, an unusable one with one warning. */
+  static async open(options: SettingsStoreOptions): Promise<SettingsStore> {
+    const file = path.join(options.dir, SETTINGS_FILE_NAME);
+    const loaded = await load(file);
+    if (loaded.ok) return new SettingsStore(file, loaded.settings);
+    if (loaded.problem) options.warn?.(`Ignoring ${file} (${loaded.problem}); using default settings. It will be replaced on the next change.`);
+    return new SettingsStore(file, DEFAULT_SETTINGS);
+  }
+
+  get(): Settings {
+    return this.current;
+  }
+
+  /** Applies the change at once in memory; resolves when it is on disk. Writes happen one at a time, in order. */
+  update(patch: Partial<Omit<Settings, 'schemaVersion'>>): Promise<void> {
+    this.current = SettingsSchema.parse({ ...this.current, ...patch });
+    const snapshot = this.current;
+    const write = this.writes.then(() => writeAtomically(this.file, `${JSON.stringify(snapshot, null, 2)}\n`));
+    // One failed write must not block later ones; the caller of this update still sees its failure.
+    this.writes = write.catch(() => {});
+    return write;
+  }
+
+  /** Waits for every write started so far. */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+}
+
+type Loaded = { ok: true; settings: Settings } | { ok: false; problem?: string };
+
+async function load(file: string): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { ok: false } : { ok: false, problem: `cannot read it: ${code ?? String(err)}` };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'not valid JSON' };
+  }
+  const parsed = SettingsSchema.safeParse(migrate(raw));
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  const first = parsed.error.issues[0];
+  const where = first?.path.length ? first.path.join('.') : 'the file';
+  return { ok: false, problem: `not Roost settings: ${where}: ${first?.message ?? 'invalid'}` };
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      // Without it a power cut after the rename can leave an empty file under the real name.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (err) {
+    // A full disk must not leave a stray temp file behind.
+    await unlink(temp).catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * main.ts end to end against a stand-in for Electron (no binary exists here):
+ * start-up, the app:// protocol, the IPC bridge reaching DesktopServices, the
+ * e2e probe, close-to-tray, and quitting (which must stop the services first).
+ * mDNS browsing is replaced: tests never multicast on real interfaces.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { makeTempDir } from '../hub/testing/tempDir';
+import type { RoostE2E } from './e2eProbe';
+import { app, fake, FakeEvent } from './testing/fakeElectron';
+
+vi.mock('electron', () => import('./testing/fakeElectron'));
+vi.mock('../discovery/browse', () => ({ browseHubs: () => ({ hubs: () => [], refresh: () => {}, stop: async () => {} }) }));
+
+const temp = await makeTempDir('roost-electron-main-');
+afterAll(() => temp.remove());
+process.env.ROOST_E2E = '1';
+// The app folder: a stand-in web build, so this test does not depend on `npm run build:web`.
+fake.appPath = path.join(temp.dir, 'app');
+await mkdir(path.join(fake.appPath, 'dist', 'renderer'), { recursive: true });
+await writeFile(path.join(fake.appPath, 'dist', 'renderer', 'index.html'), '<!doctype html><div id="root"></div>');
+process.env.ROOST_USER_DATA = path.join(temp.dir, 'profile');
+
+await import('./main');
+await vi.waitFor(() => expect(fake.windows[0]?.loaded).toBe('app://roost/'), { timeout: 10_000 });
+const win = fake.windows[0]!;
+const probe = (globalThis as { roostE2E?: RoostE2E }).roostE2E!;
+const fromPage = () => ({ senderFrame: win.webContents.mainFrame, sender: win.webContents });
+
+describe('main.ts with a stand-in Electron', () => {
+  it('uses the profile from ROOST_USER_DATA and registers app:// as a privileged scheme', () => {
+    expect(fake.paths.get('userData')).toBe(path.join(temp.dir, 'profile'));
+    expect(fake.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  });
+
+  it('serves the built web client at app://roost with the CSP', async () => {
+    const res = await fake.protocolHandlers.get('app')!({ url: 'app://roost/', method: 'GET' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await res.text()).toContain('id="root"');
+  });
+
+  it('answers bridge calls from the page and records shown notifications in the e2e probe', async () => {
+    expect(await fake.ipc.get('roost:getSetup')!(fromPage())).toEqual({ mode: 'unset' });
+    win.hide();
+    const request = { conversationId: 'general', title: 'Bob', body: 'hi' };
+    expect(await fake.ipc.get('roost:notify')!(fromPage(), request)).toBe(true);
+    expect(probe.notifications).toEqual([request]);
+    expect(fake.notifications).toEqual([{ title: 'Bob', body: 'hi' }]);
+    await fake.ipc.get('roost:setUnreadCount')!(fromPage(), 3);
+    expect(probe).toMatchObject({ unreadCount: 3, trayTooltip: 'Roost: 3 unread messages' });
+    expect(fake.badge).toBe(3);
+  });
+
+  it('closing the window hides it; quitting stops the services before the app ends', async () => {
+    win.show();
+    const close = new FakeEvent();
+    win.emit('close', close);
+    expect(close.defaultPrevented).toBe(true);
+    expect(win.isVisible()).toBe(false);
+    app.quit();
+    // The first quit is held back while the services stop; then quit runs again and goes through.
+    await vi.waitFor(() => expect(fake.quits).toBe(2));
+  });
+});
