@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { APP_VERSION } from '../../shared/appVersion';
-import { MemoryStorage, RoostClient, type DeviceDescription, type RoostWarning } from '../../shared/sync';
-import { browserClock, createBrowserClient, randomId } from '../sync/browserEnvironment';
-import { browserTransport } from '../sync/browserTransport';
+import { MemoryStorage, type RoostClient, type DeviceDescription, type RoostWarning } from '../../shared/sync';
+import { createBrowserClient, followBrowserNetwork } from '../sync/browserEnvironment';
 import type { HubAddress } from '../hub/hubAddress';
 
 export type ClientState = { client: RoostClient; persistent: boolean } | undefined;
@@ -18,6 +17,7 @@ export function useRoostClient(address: HubAddress, device: DeviceDescription): 
   useEffect(() => {
     let cancelled = false;
     let created: RoostClient | undefined;
+    let unfollow: (() => void) | undefined;
     const options = {
       device,
       clientName: `roost-web/${APP_VERSION}`,
@@ -33,16 +33,17 @@ export function useRoostClient(address: HubAddress, device: DeviceDescription): 
       } catch (err) {
         console.warn('roost: IndexedDB is unavailable; this device will not be remembered.', err);
         persistent = false;
-        client = new RoostClient({ ...options, transport: browserTransport(address.wsUrl), storage: new MemoryStorage(), clock: browserClock, randomId });
-        globalThis.addEventListener('online', () => client.retryNow());
+        client = await createBrowserClient({ ...options, url: address.wsUrl, storage: new MemoryStorage() });
       }
       if (cancelled) return;
       created = client;
+      unfollow = followBrowserNetwork(client);
       await client.start();
       if (!cancelled) setState({ client, persistent });
     })();
     return () => {
       cancelled = true;
+      unfollow?.();
       void created?.stop();
       setState(undefined);
     };

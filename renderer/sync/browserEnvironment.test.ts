@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserClock, randomId } from './browserEnvironment';
+import { browserClock, followBrowserNetwork, randomId } from './browserEnvironment';
 
 describe('browser environment', () => {
   it('makes clientMsgIds the protocol accepts, 22 characters of 128 random bits', () => {
@@ -15,5 +15,16 @@ describe('browser environment', () => {
     await new Promise<void>((resolve) => browserClock.setTimeout(() => resolve(), 0));
     expect(fired).toEqual([]);
     expect(Math.abs(browserClock.now() - Date.now())).toBeLessThan(1000);
+  });
+
+  it('drops the connection on "offline", reconnects on "online", and stops following when told', () => {
+    const calls: string[] = [];
+    const target = new EventTarget();
+    const unfollow = followBrowserNetwork({ networkLost: () => calls.push('lost'), retryNow: () => calls.push('retry') }, target);
+    target.dispatchEvent(new Event('offline'));
+    target.dispatchEvent(new Event('online'));
+    unfollow();
+    target.dispatchEvent(new Event('offline'));
+    expect(calls).toEqual(['lost', 'retry']);
   });
 });

@@ -1,4 +1,5 @@
 import { RoostClient, type RoostClientOptions } from '../../shared/sync/RoostClient';
+import type { ClientStorage } from '../../shared/sync/storage';
 import type { Clock } from '../../shared/sync/transport';
 import { browserTransport, hubUrlFromLocation } from './browserTransport';
 import { openIndexedDbStorage } from './indexedDbStorage';
@@ -26,18 +27,36 @@ export function randomId(): string {
 export type BrowserClientOptions = Omit<RoostClientOptions, 'transport' | 'storage' | 'clock' | 'randomId'> & {
   /** Default: the hub that served this page. */
   url?: string;
-  /** IndexedDB database name; default `roost`. */
+  /** IndexedDB database name; default `roost`. Ignored when `storage` is given. */
   databaseName?: string;
+  /** Default: IndexedDB. MemoryStorage where the browser refuses it (the device is then forgotten on close). */
+  storage?: ClientStorage;
 };
 
-/**
- * A RoostClient wired to the browser: WebSocket, IndexedDB, real timers.
- * Reconnects at once when the browser says it is back online. Call start().
- */
+/** A RoostClient wired to the browser: WebSocket, IndexedDB (or the given storage), real timers. Call start(). */
 export async function createBrowserClient(options: BrowserClientOptions): Promise<RoostClient> {
-  const { url = hubUrlFromLocation(globalThis.location), databaseName, ...rest } = options;
-  const storage = await openIndexedDbStorage(databaseName);
-  const client = new RoostClient({ ...rest, transport: browserTransport(url), storage, clock: browserClock, randomId });
-  globalThis.addEventListener('online', () => client.retryNow());
-  return client;
+  const { url = hubUrlFromLocation(globalThis.location), databaseName, storage, ...rest } = options;
+  return new RoostClient({
+    ...rest,
+    transport: browserTransport(url),
+    storage: storage ?? (await openIndexedDbStorage(databaseName)),
+    clock: browserClock,
+    randomId,
+  });
+}
+
+/**
+ * Follows the browser's network events: "offline" drops the connection at
+ * once (else it is noticed only at the ping timeout, about 30 s), "online"
+ * reconnects without waiting out the backoff. Returns the unsubscribe.
+ */
+export function followBrowserNetwork(client: Pick<RoostClient, 'networkLost' | 'retryNow'>, target: EventTarget = globalThis): () => void {
+  const offline = () => client.networkLost();
+  const online = () => client.retryNow();
+  target.addEventListener('offline', offline);
+  target.addEventListener('online', online);
+  return () => {
+    target.removeEventListener('offline', offline);
+    target.removeEventListener('online', online);
+  };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION } from '../protocol';
 import { RoostError } from './errors';
 import { ALICE_CREDENTIALS, authenticate, flushMicrotasks, makeClient, startPaired, welcome } from './testing/clientHarness';
-import { ALICE, ALICE_LAPTOP, HUB, conversation, msgs, ready } from './testing/fixtures';
+import { ALICE, ALICE_LAPTOP, GENERAL, HUB, conversation, msgs, ready } from './testing/fixtures';
 
 describe('RoostClient: handshake, pairing, reconnects', () => {
   it('stays unpaired after welcome without credentials, then pairs and stores the token', async () => {
@@ -163,6 +163,18 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     h.client.retryNow();
     expect(h.transport.sockets).toHaveLength(2);
     expect(h.state().status).toBe('reconnecting');
+  });
+
+  it('networkLost drops a live connection at once instead of waiting for the ping timeout', async () => {
+    const h = makeClient({ backoff: { baseMs: 60_000 } });
+    const socket = await startPaired(h, ready([conversation({ lastSeq: 0 })]));
+    expect(h.state().status).toBe('connected');
+    h.client.networkLost();
+    expect(socket.closedByClient).toBeDefined();
+    expect(h.state().status).toBe('reconnecting');
+    const id = await h.client.send(GENERAL, 'while offline');
+    expect(h.state().outbox.map((e) => e.clientMsgId)).toEqual([id]);
+    expect(socket.sentOf('send')).toEqual([]);
   });
 
   it('gives up on an attempt that is not welcomed in time', async () => {

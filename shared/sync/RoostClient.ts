@@ -44,6 +44,15 @@ export class RoostClient {
     this.core.link.retryNow();
   }
 
+  /**
+   * The platform says the network is gone (the browser's "offline" event):
+   * treat the connection as lost now instead of at the next ping timeout, so
+   * the UI says so at once and sends wait in the outbox.
+   */
+  networkLost(): void {
+    this.core.link.reconnect('network offline');
+  }
+
   /** Pairs this device (session 'unpaired', status 'connected'); resolves once its credentials are stored. */
   async pair(credential: PairCredential, device: DeviceDescription = this.core.options.device): Promise<void> {
     if (this.core.state.session.phase === 'paired') throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'pair');
