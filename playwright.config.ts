@@ -20,4 +20,11 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
+  projects: [
+    // The web client, and the desktop renderer with main's logic but without Electron.
+    { name: 'chromium', testIgnore: /electron\.e2e\.ts$/ },
+    // The real desktop app in Electron (skipped, with the reason printed, where no Electron binary exists).
+    // Its browser devices use the chromium settings above.
+    { name: 'electron', testMatch: /electron\.e2e\.ts$/ },
+  ],
 });

@@ -1,0 +1,141 @@
+/**
+ * What electron-builder puts into the packaged app, checked without Electron.
+ *
+ * electron-builder's `dir` target packs this repository (electron-builder.yml,
+ * the real file patterns, the real dist/) against a stand-in Electron
+ * distribution: a directory with one `electron` file that only refuses to run.
+ * No Electron binary exists on machines without internet, and the layout of
+ * app.asar does not depend on it. The test then reads resources/app.asar.
+ *
+ * dist/ is rebuilt first (`npm run build:web` / `build:desktop`) when it is
+ * missing or older than its sources. The installers (AppImage, deb, nsis, dmg)
+ * are built by CI's package job, not here: they download tools.
+ */
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { extractFile, listPackage, statFile } from '@electron/asar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtFiles, ensureBuilt, REPO_ROOT } from './freshBuild';
+
+const STAND_IN_NAME = 'standin-electron-dist-NOT-ELECTRON';
+
+let work: string;
+let asarPath: string;
+let resourcesDir: string;
+/** Every file in app.asar, `/`-separated, without a leading slash. */
+let packed: string[];
+
+beforeAll(async () => {
+  await ensureBuilt((line) => console.log(`packageLayout: ${line}`));
+  work = await mkdtemp(path.join(tmpdir(), 'roost-package-layout-'));
+  const electronDist = await makeStandInElectronDist(work);
+  const output = path.join(work, 'release');
+  await electronBuilder(['--linux', 'dir', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`]);
+  resourcesDir = path.join(output, 'linux-unpacked', 'resources');
+  asarPath = path.join(resourcesDir, 'app.asar');
+  packed = listPackage(asarPath, { isPack: false })
+    .map((entry) => entry.replaceAll('\\', '/').replace(/^\//, ''))
+    .filter((entry) => asarIsFile(entry))
+    .sort();
+}, 180_000);
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('the packaged app (app.asar from the electron-builder dir target)', () => {
+  it('starts at package.json main, dist/main/main.cjs, next to the preload', () => {
+    const pkg = JSON.parse(readPacked('package.json')) as { main?: string; name?: string };
+    expect(pkg.main).toBe('dist/main/main.cjs');
+    expect(packed).toContain('dist/main/main.cjs');
+    expect(packed).toContain('dist/main/preload.cjs');
+  });
+
+  it('holds the built renderer: index.html and every file it references', () => {
+    expect(packed).toContain('dist/renderer/index.html');
+    const html = readPacked('dist/renderer/index.html');
+    const references = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((ref) => !/^[a-z]+:/i.test(ref));
+    expect(references.length).toBeGreaterThan(0);
+    for (const ref of references) expect(packed).toContain(path.posix.join('dist/renderer', ref.replace(/^\.?\//, '')));
+  });
+
+  it('holds exactly the build output: dist/main and dist/renderer as built, minus source maps, plus package.json', async () => {
+    const expected = ['package.json', ...(await builtFiles())].filter((file) => !file.endsWith('.map')).sort();
+    expect(packed).toEqual(expected);
+  });
+
+  it('holds nothing else: no sources, tests, docs, node_modules, source maps or secrets', () => {
+    const forbidden: Array<[string, RegExp]> = [
+      ['TypeScript source', /\.(?:[cm]?ts|tsx)$/],
+      ['test file', /\.(?:test|spec|e2e)\.[cm]?[jt]sx?$/],
+      ['source map', /\.map$/],
+      ['development folder', /(?:^|\/)(?:node_modules|e2e|docs|scripts|bench|test-results|\.git)\//],
+      ['secret or local config', /(?:^|\/)(?:\.env(?:\..*)?|\.npmrc)$/],
+    ];
+    const found = packed.flatMap((file) => forbidden.filter(([, pattern]) => pattern.test(file)).map(([what]) => `${what}: ${file}`));
+    expect(found).toEqual([]);
+  });
+
+  it('runs without node_modules: the bundles require only Node built-ins and electron', () => {
+    // ws loads these optional native add-ons inside try/catch and works without them.
+    const optional = new Set(['bufferutil', 'utf-8-validate']);
+    const external = requiredModules(readPacked('dist/main/main.cjs')).filter((m) => !isBuiltin(m) && m !== 'electron' && !optional.has(m));
+    expect(external).toEqual([]);
+    // A sandboxed preload can require only electron (and a few polyfilled built-ins); it must be one self-contained file.
+    expect(requiredModules(readPacked('dist/main/preload.cjs'))).toEqual(['electron']);
+  });
+
+  it('packs the app into app.asar alone: nothing unpacked beside it', async () => {
+    expect(await readdir(resourcesDir)).toEqual(['app.asar']);
+  });
+
+  it('ships package.json without scripts or devDependencies', () => {
+    const pkg = JSON.parse(readPacked('package.json')) as Record<string, unknown>;
+    expect(pkg).not.toHaveProperty('scripts');
+    expect(pkg).not.toHaveProperty('devDependencies');
+  });
+});
+
+function readPacked(file: string): string {
+  return extractFile(asarPath, file).toString('utf8');
+}
+
+/** The distinct module names a CommonJS bundle passes to require() with a string literal. */
+function requiredModules(source: string): string[] {
+  return [...new Set([...source.matchAll(/\brequire\((["'])([^"']+)\1\)/g)].map((m) => m[2]!))].sort();
+}
+
+function asarIsFile(entry: string): boolean {
+  // listPackage lists folders too: they are the entries with `files`.
+  return !('files' in statFile(asarPath, entry));
+}
+
+/**
+ * A stand-in for an unpacked Electron on Linux. electron-builder 26 needs only
+ * the `electron` file (it renames it to the app's executable, and creates
+ * resources/ if missing); resources/ is there to look like the real layout.
+ * The file refuses to run, so nothing can mistake it for Electron.
+ */
+async function makeStandInElectronDist(parent: string): Promise<string> {
+  const dir = path.join(parent, STAND_IN_NAME);
+  await mkdir(path.join(dir, 'resources'), { recursive: true });
+  const executable = path.join(dir, 'electron');
+  await writeFile(executable, '#!/bin/sh\necho "stand-in for the Electron binary, made by scripts/packageLayout.test.ts: not runnable" >&2\nexit 1\n');
+  await chmod(executable, 0o755);
+  return dir;
+}
+
+function electronBuilder(args: string[]): Promise<void> {
+  const cli = path.join(REPO_ROOT, 'node_modules', 'electron-builder', 'cli.js');
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const child = spawn(process.execPath, [cli, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' } });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`electron-builder ${args.join(' ')} failed (exit ${code}):\n${output}`))));
+  });
+}
