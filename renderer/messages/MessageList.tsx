@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationState } from '../../shared/sync';
 import { useClient } from '../app/useClient';
-import { useDocumentVisible } from '../app/useDocumentVisible';
+import { usePageAttended } from '../app/usePageAttended';
 import { useNow } from '../app/useNow';
 import { useRoost } from '../app/useRoost';
 import { Icon } from '../ui/Icon';
@@ -42,7 +42,7 @@ function estimateSize(row: Row): number {
 export function MessageList({ conversation, title, selfUserId, selfDeviceId, showSenders, sentCount }: Props) {
   const client = useClient();
   const users = useRoost((s) => s.users);
-  const visible = useDocumentVisible();
+  const visible = usePageAttended();
   const now = useNow(60_000);
   const scrollRef = useRef<HTMLDivElement>(null);
   // The "new messages" line stays where it was when the conversation opened, even once it is marked read. It is
