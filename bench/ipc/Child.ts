@@ -10,7 +10,7 @@ type RequestBody<R> = R extends unknown ? Omit<R, 'id'> : never;
  * Replies are validated with the given schema: a child that answers
  * something unexpected fails the run instead of skewing it.
  */
-export class Child<Req extends { id: number }, Rep extends Reply> {
+export class Child<Req extends { id: number; type: string }, Rep extends Reply> {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve(r: Rep): void; reject(e: Error): void }>();
   private exited: Error | null = null;
@@ -29,7 +29,7 @@ export class Child<Req extends { id: number }, Rep extends Reply> {
     });
   }
 
-  static spawn<Req extends { id: number }, Rep extends Reply>(
+  static spawn<Req extends { id: number; type: string }, Rep extends Reply>(
     name: string,
     script: string,
     args: string[],

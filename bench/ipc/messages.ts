@@ -44,6 +44,7 @@ export type RoostSetup = z.infer<typeof RoostSetupSchema>;
 export const LoadRequestSchema = z.discriminatedUnion('type', [
   z.object({ id: Id, type: z.literal('connect'), kind: ServerKindSchema, port: z.number().int(), receivers: z.number().int(), roost: RoostSetupSchema.optional() }),
   z.object({ id: Id, type: z.literal('idle'), kind: ServerKindSchema, port: z.number().int(), devices: z.array(Credentials).optional(), count: z.number().int() }),
+  z.object({ id: Id, type: z.literal('closeIdle') }),
   z.object({ id: Id, type: z.literal('startLoad'), mode: z.enum(['saturate', 'fixed']), deliveriesPerSec: z.number(), windowDeliveries: z.number().int() }),
   z.object({ id: Id, type: z.literal('measureStart') }),
   z.object({ id: Id, type: z.literal('measureStop') }),

@@ -12,8 +12,10 @@ export type Closable = { close(): void };
 export type Sender = Closable & { send(text: string): void };
 
 /** A raw ws client. Every receiver is one, whatever the server, so that receiving costs the same everywhere. */
-export function openWs(url: string): Promise<WebSocket> {
+export function openWs(url: string, onMessage?: (frame: Buffer, ws: WebSocket) => void): Promise<WebSocket> {
   const ws = new WebSocket(url, { perMessageDeflate: false });
+  // Attached before 'open': a server may send its first frame in the same packet as the handshake.
+  if (onMessage) ws.on('message', (data) => onMessage(data as Buffer, ws));
   return new Promise((resolve, reject) => {
     ws.once('open', () => {
       ws.off('error', reject);

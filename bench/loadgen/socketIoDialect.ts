@@ -20,29 +20,32 @@ export function socketIoDialect(port: number): Dialect {
       return { send: (text) => void socket.emit(SOCKET_IO_EVENT, text), close: () => void socket.close() };
     },
     async connectReceiver(_index, onFrame) {
-      const ws = await openWs(`ws://${HOST}:${port}/socket.io/?EIO=4&transport=websocket`);
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('socket.io receiver: no connect ack')), 10_000);
-        ws.on('message', (data) => {
-          const frame = data as Buffer;
-          // Engine.IO packet types: 0 open, 2 ping, 4 message; Socket.IO 0 connect, 2 event.
-          if (frame.length === 1 && frame[0] === 0x32) {
-            ws.send('3');
-            return;
-          }
-          if (frame[0] === 0x30) {
-            ws.send('40');
-            return;
-          }
-          if (frame[0] === 0x34 && frame[1] === 0x30) {
-            clearTimeout(timer);
-            resolve();
-            return;
-          }
-          onFrame(frame);
-        });
+      let connected!: () => void;
+      const ack = new Promise<void>((resolve) => (connected = resolve));
+      const ws = await openWs(`ws://${HOST}:${port}/socket.io/?EIO=4&transport=websocket`, (frame, socket) => {
+        // Engine.IO packet types: 0 open, 2 ping, 4 message; Socket.IO 0 connect, 2 event.
+        if (frame.length === 1 && frame[0] === 0x32) {
+          socket.send('3');
+          return;
+        }
+        if (frame[0] === 0x30) {
+          socket.send('40');
+          return;
+        }
+        if (frame[0] === 0x34 && frame[1] === 0x30) {
+          connected();
+          return;
+        }
+        onFrame(frame);
       });
+      await withTimeout(ack, 10_000, 'socket.io receiver: no connect ack');
       return { close: () => ws.terminate() };
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

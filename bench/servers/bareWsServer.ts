@@ -30,7 +30,7 @@ export function startBareWsServer(broadcast: Broadcast): Promise<RunningServer> 
     wss.once('error', reject);
     wss.once('listening', () => {
       const address = wss.address();
-      if (typeof address === 'string') throw new Error('expected a TCP address');
+      if (!address || typeof address === 'string') throw new Error('expected a TCP address');
       resolve({
         port: address.port,
         stop: () =>

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
+import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import type { Broadcast } from './bareWsServer';
 
 type FrameOptions = { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean };
-// ws exposes Sender.frame at runtime but its type definitions omit it.
-const Sender = (WebSocket as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } }).Sender;
+// ws exports Sender (and its static frame()) but its type definitions omit it.
+const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
 
 /**
  * Builds the WebSocket frame once and writes the same bytes to every

@@ -1,0 +1,97 @@
+import path from 'node:path';
+import type { BenchConfig } from '../config';
+import { buildStoredFixture, type StoredFixture } from '../fixtures/storedMessages';
+import { startLoadGenerator, startServer, stopLoadGenerator, stopServer, type ServerProcess } from '../processes';
+import type { Results } from '../report/Results';
+
+/**
+ * What only the Roost hub does, so only it has numbers here: durable appends
+ * with 1k and 1M messages already stored (runs interleaved between the two
+ * hubs), catch-up of a device that missed 100k messages, and start-up time
+ * with the large log.
+ */
+export async function measureStored(config: BenchConfig, results: Results, tempDir: string, log: (line: string) => void): Promise<void> {
+  const { small, large } = config.stored;
+  defineMetrics(config, results);
+  let t0 = performance.now();
+  const smallFixture = await buildStoredFixture(path.join(tempDir, 'stored-small'), small);
+  const largeFixture = await buildStoredFixture(path.join(tempDir, 'stored-large'), large);
+  log(`  stored ${small} and ${large} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const fixtures: Array<[string, StoredFixture]> = [
+    [label(small), smallFixture],
+    [label(large), largeFixture],
+  ];
+  const servers = new Map<StoredFixture, ServerProcess>();
+  const load = startLoadGenerator('stored');
+  try {
+    for (const [, fixture] of fixtures) servers.set(fixture, await startServer('roost', fixture.dataDir));
+    for (let run = 0; run <= config.runs; run++) {
+      for (const [name, fixture] of fixtures) {
+        const stats = await load.request(
+          {
+            type: 'appends',
+            port: servers.get(fixture)!.port,
+            device: fixture.writer,
+            conversationId: fixture.conversationId,
+            mode: 'saturate',
+            messagesPerSec: 0,
+            window: config.appends.window,
+            warmupMs: config.appends.warmupMs,
+            measureMs: config.appends.measureMs,
+          },
+          'appends',
+        );
+        // Run 0 warms the JIT and the page cache and is not counted.
+        if (run === 0) continue;
+        const rate = stats.stats.acks / stats.stats.seconds;
+        results.add(`appends.rate.${name}`, 'roost', rate);
+        if (stats.stats.p50Ms !== null) results.add(`appends.p50.${name}`, 'roost', stats.stats.p50Ms);
+        if (stats.stats.p99Ms !== null) results.add(`appends.p99.${name}`, 'roost', stats.stats.p99Ms);
+        log(`  run ${run} appends with ${name} stored: ${Math.round(rate)}/s, ack p50 ${stats.stats.p50Ms?.toFixed(2)} ms, p99 ${stats.stats.p99Ms?.toFixed(2)} ms`);
+      }
+    }
+
+    const largeServer = servers.get(largeFixture)!;
+    for (let run = 1; run <= config.runs; run++) {
+      const c = await load.request({ type: 'catchUp', port: largeServer.port, device: largeFixture.reader, conversationId: largeFixture.conversationId, missed: config.catchUpMissed }, 'catchUp');
+      results.add('catchUp.ms', 'roost', c.ms);
+      log(`  run ${run} catch-up of ${c.messages} messages in ${c.pages} pages: ${c.ms.toFixed(0)} ms`);
+    }
+  } finally {
+    for (const server of servers.values()) await stopServer(server);
+    servers.clear();
+    await stopLoadGenerator(load);
+  }
+
+  for (let run = 1; run <= config.runs; run++) {
+    t0 = performance.now();
+    const server = await startServer('roost', largeFixture.dataDir);
+    await stopServer(server);
+    results.add('startup.hubStart', 'roost', server.startMs);
+    results.add('startup.process', 'roost', server.spawnToListenMs);
+    log(`  run ${run} start-up with ${large}+ stored: Hub.start ${server.startMs.toFixed(0)} ms, process spawn to listening ${server.spawnToListenMs.toFixed(0)} ms`);
+  }
+}
+
+function label(count: number): string {
+  return count >= 1_000_000 ? `${count / 1_000_000}M` : `${count / 1000}k`;
+}
+
+function defineMetrics(config: BenchConfig, results: Results): void {
+  for (const count of [config.stored.small, config.stored.large]) {
+    const name = label(count);
+    results.define({
+      id: `appends.rate.${name}`,
+      label: `Durable appends, ${name} stored (${config.appends.window} in flight)`,
+      unit: 'msg/s',
+      better: 'higher',
+      target: { text: '>=50k', met: (r) => r >= 50_000 },
+    });
+    results.define({ id: `appends.p50.${name}`, label: `Ack latency p50, ${name} stored`, unit: 'ms', better: 'lower' });
+    results.define({ id: `appends.p99.${name}`, label: `Ack latency p99, ${name} stored`, unit: 'ms', better: 'lower', target: { text: '<5 ms', met: (r) => r < 5 } });
+  }
+  results.define({ id: 'catchUp.ms', label: `Catch-up of ${config.catchUpMissed / 1000}k missed messages`, unit: 'ms', better: 'lower', target: { text: '<2000 ms', met: (r) => r < 2000 } });
+  results.define({ id: 'startup.hubStart', label: `Hub start-up, ${label(config.stored.large)}+ stored (Hub.start)`, unit: 'ms', better: 'lower', target: { text: '<1000 ms', met: (r) => r < 1000 } });
+  results.define({ id: 'startup.process', label: 'Hub process spawn to listening (incl. Node + tsx boot)', unit: 'ms', better: 'lower' });
+}

@@ -1,0 +1,94 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { FULL, QUICK, type BenchConfig } from './config';
+import { ServerKindSchema } from './ipc/messages';
+import { measureFanout } from './measures/fanout';
+import { measureMemory } from './measures/memory';
+import { measureStored } from './measures/stored';
+import { Results } from './report/Results';
+import { formatTable } from './report/table';
+
+/**
+ * `npm run bench -- [--quick] [--only=fanout,memory,stored] [--receivers=100,1000] [--servers=ws,roost] [--runs=5]`:
+ * every server under test and the load generator in processes of their own,
+ * loopback only, runs interleaved; prints the table and writes
+ * bench/results/latest.json.
+ */
+const PARTS = ['fanout', 'memory', 'stored'] as const;
+type Part = (typeof PARTS)[number];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const config: BenchConfig = { ...(args.includes('--quick') ? QUICK : FULL) };
+  const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',') as Part[] | undefined;
+  const receivers = args.find((a) => a.startsWith('--receivers='))?.slice(12);
+  if (receivers) config.receivers = receivers.split(',').map(Number);
+  const runs = args.find((a) => a.startsWith('--runs='))?.slice(7);
+  if (runs) config.runs = Number(runs);
+  const servers = args.find((a) => a.startsWith('--servers='))?.slice(10);
+  if (servers) config.servers = servers.split(',').map((k) => ServerKindSchema.parse(k));
+  const wanted = (part: Part) => !only || only.includes(part);
+
+  const started = performance.now();
+  const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'roost-bench-'));
+  const results = new Results();
+  log(`Roost benchmark, ${config.mode} mode, ${config.runs} interleaved runs, data in ${tempDir}`);
+  try {
+    if (wanted('fanout')) {
+      for (const n of config.receivers) {
+        log(`fan-out to ${n} receivers`);
+        await measureFanout(config, results, n, tempDir, log);
+      }
+    }
+    if (wanted('memory')) {
+      log(`server memory per idle device (${config.idleDevices.join(', ')} devices)`);
+      await measureMemory(config, results, tempDir, log);
+    }
+    if (wanted('stored')) {
+      log(`Roost only: durable appends, catch-up, start-up`);
+      await measureStored(config, results, tempDir, log);
+    }
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const table = formatTable(results);
+  console.log(`\n${table}\n`);
+  for (const note of results.notes) console.log(`note: ${note}`);
+  log(`done in ${seconds.toFixed(0)} s`);
+  const outDir = path.join(import.meta.dirname, 'results');
+  await mkdir(outDir, { recursive: true });
+  await writeFile(path.join(outDir, 'latest.json'), JSON.stringify(toJson(config, results, seconds, table), null, 2));
+}
+
+function toJson(config: BenchConfig, results: Results, seconds: number, table: string) {
+  const kinds = ['ws', 'wsFrame', 'socketio', 'roost'] as const;
+  return {
+    when: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    config,
+    seconds,
+    metrics: results.metrics.map((m) => ({
+      ...m,
+      target: m.target?.text,
+      servers: Object.fromEntries(kinds.map((k) => [k, results.summary(m.id, k)]).filter(([, s]) => s)),
+      ratios: {
+        wsFrameVsWs: results.ratio(m.id, 'wsFrame', 'ws'),
+        socketioVsWs: results.ratio(m.id, 'socketio', 'ws'),
+        roostVsWs: results.ratio(m.id, 'roost', 'ws'),
+        roostVsSocketio: results.ratio(m.id, 'roost', 'socketio'),
+        wsFrameVsSocketio: results.ratio(m.id, 'wsFrame', 'socketio'),
+        wsVsSocketio: results.ratio(m.id, 'ws', 'socketio'),
+      },
+    })),
+    notes: results.notes,
+    table,
+  };
+}
+
+main().catch((err: unknown) => {
+  console.error('benchmark failed:', err);
+  process.exit(1);
+});
