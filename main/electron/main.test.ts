@@ -4,6 +4,7 @@
  * e2e probe, close-to-tray, and quitting (which must stop the services first).
  * mDNS browsing is replaced: tests never multicast on real interfaces.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -32,6 +33,8 @@ const fromPage = () => ({ senderFrame: win.webContents.mainFrame, sender: win.we
 describe('main.ts with a stand-in Electron', () => {
   it('uses the profile from ROOST_USER_DATA and registers app:// as a privileged scheme', () => {
     expect(fake.paths.get('userData')).toBe(path.join(temp.dir, 'profile'));
+    // Electron's app.setPath throws for a folder that does not exist.
+    expect(existsSync(path.join(temp.dir, 'profile'))).toBe(true);
     expect(fake.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   });
 

@@ -3,6 +3,7 @@
  * behaviour lives in main/desktop (plain Node, tested without Electron); the
  * files here adapt it to Electron's window, tray, notifications and IPC.
  */
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, protocol, session } from 'electron';
@@ -20,8 +21,17 @@ import { createTray, type AppTray } from './tray';
 import { createMainWindow } from './window';
 
 // Tests run several instances side by side, each with its own profile (and so its own single-instance lock).
+// app.setPath throws when the folder does not exist yet (electron.d.ts, app.setPath), so create it first.
 const userDataOverride = process.env.ROOST_USER_DATA;
-if (userDataOverride) app.setPath('userData', path.resolve(userDataOverride));
+if (userDataOverride) {
+  const dir = path.resolve(userDataOverride);
+  mkdirSync(dir, { recursive: true });
+  app.setPath('userData', dir);
+}
+
+// Windows shows (and lets people click) a notification only when the process's AppUserModelID matches the
+// one on the Start menu shortcut, which electron-builder sets to the appId (electron-builder.yml).
+if (process.platform === 'win32') app.setAppUserModelId('app.roost.desktop');
 
 // Must happen before `ready`. Standard + secure gives app://roost a real origin (storage, relative URLs, a secure context).
 protocol.registerSchemesAsPrivileged([{ scheme: DESKTOP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -48,10 +58,13 @@ if (!app.requestSingleInstanceLock()) {
     if (closed || !services) return;
     // Stop the hub first: mDNS goodbye, messages flushed, data folder released.
     event.preventDefault();
-    void services.close().finally(() => {
-      closed = true;
-      app.quit();
-    });
+    void services
+      .close()
+      .catch((err: unknown) => console.error(`roost: the services did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
   });
   app.whenReady().then(start).catch(fail);
 }

@@ -15,11 +15,17 @@ class FakeWindow extends EventEmitter {
   static last: FakeWindow;
   readonly webContents = new FakeContents();
   hidden = false;
+  calls: string[] = [];
   constructor(readonly options: Record<string, unknown> & { webPreferences: Record<string, unknown> }) {
     super();
     FakeWindow.last = this;
   }
-  maximize() {}
+  maximize() {
+    this.calls.push('maximize');
+  }
+  show() {
+    this.calls.push('show');
+  }
   hide() {
     this.hidden = true;
   }
@@ -73,17 +79,35 @@ describe('createMainWindow', () => {
     expect(opened).toEqual(['https://example.com/']);
   });
 
-  it('prevents every navigation away from the page, and subframe navigations', () => {
+  it('prevents every navigation away from the app, and subframe navigations', () => {
     const { win, opened } = open();
-    for (const url of ['https://evil.example/', 'app://roost/elsewhere', 'file:///tmp/x']) {
+    for (const url of ['https://evil.example/', 'app://roostx/', 'app://evil/', 'file:///tmp/x', 'not a url']) {
       const event = navigationEvent(url);
       win.webContents.emit('will-navigate', event);
       expect(event.prevented).toBe(true);
     }
+    // A reload (the Reload button on the "update needed" screen) stays within the app.
+    const reload = navigationEvent('app://roost/index.html');
+    win.webContents.emit('will-navigate', reload);
+    expect(reload.prevented).toBe(false);
     expect(opened).toEqual(['https://evil.example/']);
     const frame = navigationEvent('https://ads.example/', false);
     win.webContents.emit('will-frame-navigate', frame);
     expect(frame.prevented).toBe(true);
+  });
+
+  it('maximizes a window saved maximized only once it is ready to show (maximize() would show it blank)', () => {
+    createMainWindow({
+      preload: '/app/dist/main/preload.cjs',
+      saved: { x: 10, y: 10, width: 800, height: 600, maximized: true },
+      saveBounds: () => {},
+      isQuitting: () => false,
+      openExternal: () => {},
+    });
+    const win = FakeWindow.last;
+    expect(win.calls).toEqual([]);
+    win.emit('ready-to-show');
+    expect(win.calls).toEqual(['maximize', 'show']);
   });
 
   it('closing hides to the tray, unless the app is quitting', () => {

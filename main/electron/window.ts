@@ -47,8 +47,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       backgroundThrottling: false,
     },
   });
-  if (maximized) win.maximize();
-  win.once('ready-to-show', () => win.show());
+  // Not before: maximize() also shows a hidden window (electron.d.ts, BrowserWindow.maximize), blank until the page paints.
+  win.once('ready-to-show', () => {
+    if (maximized) win.maximize();
+    win.show();
+  });
 
   lockNavigation(win, options.openExternal);
   rememberBounds(win, options.saveBounds);
@@ -70,7 +73,8 @@ function lockNavigation(win: BrowserWindow, openExternal: (url: string) => void)
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event) => {
-    // The renderer routes inside its page; a real navigation could only lose the page (and the bridge with it).
+    // Within the app (a reload, the app's own pages) is fine; anywhere else would hand the bridge to a foreign page.
+    if (isAppUrl(event.url)) return;
     event.preventDefault();
     const safe = safeExternalUrl(event.url);
     if (safe) openExternal(safe);
@@ -79,7 +83,7 @@ function lockNavigation(win: BrowserWindow, openExternal: (url: string) => void)
     if (!event.isMainFrame) event.preventDefault();
   });
   contents.on('will-redirect', (event) => {
-    if (!event.url.startsWith(`${DESKTOP_ORIGIN}/`)) event.preventDefault();
+    if (!isAppUrl(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
@@ -101,4 +105,14 @@ function rememberBounds(win: BrowserWindow, save: (bounds: WindowBounds) => void
     clearTimeout(timer);
     snapshot();
   });
+}
+
+/** app://roost/…, compared by parts: WHATWG URL gives custom schemes an opaque ("null") origin. */
+function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}` === DESKTOP_ORIGIN;
+  } catch {
+    return false;
+  }
 }

@@ -33,6 +33,7 @@ export const app = Object.assign(new EventEmitter(), {
   setPath: (name: string, value: string) => void fake.paths.set(name, value),
   getPath: (name: string) => fake.paths.get(name) ?? '',
   getAppPath: () => fake.appPath,
+  setAppUserModelId: (_id: string) => {},
   requestSingleInstanceLock: () => true,
   whenReady: () => Promise.resolve(),
   quit(): void {
