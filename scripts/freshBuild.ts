@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mtimeOf, newestMtime } from '../main/cli/fileTimes';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,7 +29,7 @@ const PARTS = [
  */
 export async function ensureBuilt(log: (line: string) => void): Promise<void> {
   for (const part of PARTS) {
-    const newestSource = await newestMtime(part.sources.map((p) => path.join(REPO_ROOT, p)));
+    const newestSource = await newestMtime(part.sources.map((p) => path.join(REPO_ROOT, p)), /\.test\.[jt]sx?$/);
     const outputTimes = await Promise.all(part.outputs.map((p) => mtimeOf(path.join(REPO_ROOT, p))));
     const oldestOutput = Math.min(...outputTimes);
     if (oldestOutput > 0 && oldestOutput >= newestSource) continue;
@@ -45,24 +46,6 @@ export async function builtFiles(): Promise<string[]> {
     for (const e of entries) if (e.isFile()) files.push(path.relative(REPO_ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
   }
   return files;
-}
-
-async function newestMtime(paths: string[]): Promise<number> {
-  let newest = 0;
-  for (const p of paths) {
-    const info = await stat(p).catch(() => undefined);
-    if (!info) continue;
-    if (info.isFile()) newest = Math.max(newest, info.mtimeMs);
-    if (!info.isDirectory()) continue;
-    for (const e of await readdir(p, { recursive: true, withFileTypes: true })) {
-      if (e.isFile() && !/\.test\.[jt]sx?$/.test(e.name)) newest = Math.max(newest, await mtimeOf(path.join(e.parentPath, e.name)));
-    }
-  }
-  return newest;
-}
-
-async function mtimeOf(file: string): Promise<number> {
-  return (await stat(file).catch(() => undefined))?.mtimeMs ?? 0;
 }
 
 function run(command: string, args: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mtimeOf, newestMtime } from './fileTimes';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_BUILD_DIR = path.join(REPO_ROOT, 'dist', 'renderer');
@@ -20,26 +20,6 @@ export async function ensureWebBuild(log: (line: string) => void): Promise<strin
   log(built === 0 ? 'Building the web client (first run, a few seconds)...' : 'Web client sources changed; rebuilding...');
   await run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], REPO_ROOT);
   return WEB_BUILD_DIR;
-}
-
-async function newestMtime(paths: string[]): Promise<number> {
-  let newest = 0;
-  for (const p of paths) {
-    const info = await stat(p).catch(() => undefined);
-    if (!info) continue;
-    if (info.isFile()) newest = Math.max(newest, info.mtimeMs);
-    if (!info.isDirectory()) continue;
-    const entries = await readdir(p, { recursive: true, withFileTypes: true });
-    for (const e of entries) {
-      if (!e.isFile()) continue;
-      newest = Math.max(newest, await mtimeOf(path.join(e.parentPath, e.name)));
-    }
-  }
-  return newest;
-}
-
-async function mtimeOf(file: string): Promise<number> {
-  return (await stat(file).catch(() => undefined))?.mtimeMs ?? 0;
 }
 
 function run(command: string, args: string[], cwd: string): Promise<void> {

@@ -7,6 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DESKTOP_HOST, DESKTOP_SCHEME } from '../../shared/desktop';
+import { CONTENT_TYPES } from '../hub/contentTypes';
 
 /**
  * The desktop renderer's policy: like the hub's (main/hub/staticFiles.ts),
@@ -26,19 +27,6 @@ export const DESKTOP_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export type AppResponse = { status: number; headers: Record<string, string>; body: Buffer | string };
 
@@ -74,7 +62,7 @@ export async function serveAppRequest(root: string, request: { url: string; meth
   const body = method === 'HEAD' ? '' : await readFile(file);
   return {
     status: 200,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' },
+    headers: { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' },
     body,
   };
 }

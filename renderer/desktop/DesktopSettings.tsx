@@ -6,6 +6,7 @@ import { Icon } from '../ui/Icon';
 import type { DesktopShell } from './desktopContext';
 import { useMuted } from './useMuted';
 import './desktop.css';
+import { PanelHeader } from '../ui/PanelHeader';
 
 type Props = { desktop: DesktopShell; onOpenHub(): void };
 
@@ -17,19 +18,11 @@ export function DesktopSettings({ desktop, onOpenHub }: Props) {
 
   return (
     <section className="link-panel desktop-settings" aria-labelledby="desktop-settings-title" data-testid="desktop-settings">
-      <div className="link-panel__header">
-        <span className="link-panel__icon" aria-hidden="true">
-          <Icon name="laptop" size={20} />
-        </span>
-        <div>
-          <h2 id="desktop-settings-title" className="link-panel__title">
-            This computer
-          </h2>
-          <p className="link-panel__text" data-testid="desktop-hub-summary">
-            {setup.mode === 'host' ? `Hosts the hub “${setup.hosting.name}”.` : `Uses the hub at ${hostOf(setup.hubUrl)}.`}
-          </p>
-        </div>
-      </div>
+      <PanelHeader icon="laptop" titleId="desktop-settings-title" title="This computer">
+        <p className="link-panel__text" data-testid="desktop-hub-summary">
+          {setup.mode === 'host' ? `Hosts the hub “${setup.hosting.name}”.` : `Uses the hub at ${hostOf(setup.hubUrl)}.`}
+        </p>
+      </PanelHeader>
       <label className="switch">
         <input type="checkbox" checked={muted ?? false} disabled={muted === undefined} onChange={(e) => setMuted(e.target.checked)} data-testid="mute-toggle" />
         <span className="switch__track" aria-hidden="true" />

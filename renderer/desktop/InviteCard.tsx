@@ -5,6 +5,7 @@ import { formatCountdown } from '../devices/deviceLabels';
 import { Icon } from '../ui/Icon';
 import { formatClock } from '../ui/time';
 import { JoinQrCode } from './JoinQrCode';
+import { PanelHeader } from '../ui/PanelHeader';
 
 type Running = Extract<HostingStatus, { state: 'running' }>;
 
@@ -15,17 +16,9 @@ export function InviteCard({ status }: { status: Running }) {
   const codeLive = code.expiresAt > now;
   return (
     <section className="link-panel invite" aria-labelledby="invite-title" data-testid="invite-card">
-      <div className="link-panel__header">
-        <span className="link-panel__icon" aria-hidden="true">
-          <Icon name="userPlus" size={20} />
-        </span>
-        <div>
-          <h2 id="invite-title" className="link-panel__title">
-            Invite people
-          </h2>
-          <p className="link-panel__text">Phones: scan the code with the camera. Other computers: open an address below and enter the pairing code.</p>
-        </div>
-      </div>
+      <PanelHeader icon="userPlus" titleId="invite-title" title="Invite people">
+        <p className="link-panel__text">Phones: scan the code with the camera. Other computers: open an address below and enter the pairing code.</p>
+      </PanelHeader>
       <div className="invite__body">
         <figure className="invite__qr">
           <JoinQrCode url={status.joinUrl} />

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { useClient } from '../app/useClient';
 import { useNow } from '../app/useNow';
 import { useRoost } from '../app/useRoost';
-import { Icon } from '../ui/Icon';
 import { formatCountdown, formatLinkCode } from './deviceLabels';
+import { PanelHeader } from '../ui/PanelHeader';
 
 /** Makes a one-time link code that adds another device to this account (docs/PROTOCOL.md 6.4). */
 export function LinkCodePanel() {
@@ -41,17 +41,9 @@ export function LinkCodePanel() {
 
   return (
     <section className="link-panel" aria-labelledby="link-panel-title">
-      <div className="link-panel__header">
-        <span className="link-panel__icon" aria-hidden="true">
-          <Icon name="plus" size={20} />
-        </span>
-        <div>
-          <h2 id="link-panel-title" className="link-panel__title">
-            Add a device
-          </h2>
-          <p className="link-panel__text">Open Roost on the new device, choose “I already use Roost”, and enter the code below.</p>
-        </div>
-      </div>
+      <PanelHeader icon="plus" titleId="link-panel-title" title="Add a device">
+        <p className="link-panel__text">Open Roost on the new device, choose “I already use Roost”, and enter the code below.</p>
+      </PanelHeader>
       {addedName && (
         <p className="link-panel__added" role="status" data-testid="link-code-used">
           “{addedName}” was added to your devices.
