@@ -100,6 +100,10 @@ async function start(): Promise<void> {
     isQuitting: () => quitting,
     openExternal: (url) => void ready.openExternal(url),
   });
+  // Windows ends the session without before-quit: let the window close instead of hiding, or it holds up the logout.
+  window.on('session-end', () => {
+    quitting = true;
+  });
   forwardBridgeEvents(ready, () => window);
   if (e2e) e2e.trayTooltip = tray.tooltip();
   await window.loadURL(`${DESKTOP_ORIGIN}/`);
