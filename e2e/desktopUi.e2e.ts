@@ -83,6 +83,18 @@ test('host: first run, the owner pairs by name, a phone joins by QR link, its me
   await expect(ann.getByTestId('conversation-view')).toContainText('Dinner at 7?');
   await cleared;
 
+  // Hidden to the tray with the conversation still open: the page itself still looks visible and focused,
+  // but main says nobody is looking, so the message stays unread until the window comes back.
+  // (Were they marked read on arrival, the count could never reach 2.)
+  backend.shell.window = { visible: false, focused: false };
+  await sendMessage(phone.page, 'Still there?');
+  await expect(ann.getByTestId('conversation-view')).toContainText('Still there?');
+  await sendMessage(phone.page, 'Hello?');
+  await expect(ann.getByTestId('conversation-view')).toContainText('Hello?');
+  await expect.poll(() => backend.shell.unreadCount).toBe(2);
+  backend.shell.showWindow();
+  await expect.poll(() => backend.shell.unreadCount).toBe(0);
+
   // Ann's own messages never notify her.
   await sendMessage(ann, 'Yes!');
   await expect(phone.page.getByTestId('message').filter({ hasText: 'Yes!' })).toBeVisible();

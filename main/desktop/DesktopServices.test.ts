@@ -59,6 +59,18 @@ describe('DesktopServices: attention', () => {
     expect(shell.notifications).toEqual([message, message]);
   });
 
+  it('says whether the window is attended, and pushes each change once', async () => {
+    const { services, shell, events } = await open();
+    expect(services.windowAttended()).toBe(true);
+    shell.window = { visible: true, focused: false };
+    shell.window = { visible: false, focused: false };
+    shell.window = { visible: true, focused: true };
+    expect(events.filter(([name]) => name === 'windowAttended')).toEqual([
+      ['windowAttended', false],
+      ['windowAttended', true],
+    ]);
+  });
+
   it('a click shows the window and asks the renderer to open the conversation', async () => {
     const { services, shell, events } = await open();
     shell.window = { visible: false, focused: false };

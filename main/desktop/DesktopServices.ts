@@ -68,6 +68,7 @@ export class DesktopServices implements BridgeHandlers {
   private readonly listeners = new Set<DesktopEventListener>();
   private discovery: DiscoverySource | undefined;
   private unread = 0;
+  private attended: boolean;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -78,6 +79,7 @@ export class DesktopServices implements BridgeHandlers {
   ) {
     this.shell = options.shell ?? createHeadlessShell();
     this.handlers = bindHandlers(this);
+    this.attended = this.windowAttended();
   }
 
   /**
@@ -108,6 +110,12 @@ export class DesktopServices implements BridgeHandlers {
       const now = status.state === 'running' ? status.hubId : undefined;
       if (now !== hubId) this.discovery?.refresh?.();
       hubId = now;
+    });
+    this.shell.onWindowChange(() => {
+      const now = this.windowAttended();
+      if (now === this.attended) return;
+      this.attended = now;
+      this.emit('windowAttended', now);
     });
     this.discovery = this.options.discovery?.({
       selfHubId: () => this.hosting.hubId(),
@@ -222,6 +230,11 @@ export class DesktopServices implements BridgeHandlers {
       this.shell.showWindow();
       this.emit('openConversation', request.conversationId);
     });
+  }
+
+  windowAttended(): boolean {
+    const window = this.shell.windowVisibility();
+    return window.visible && window.focused;
   }
 
   setUnreadCount(count: number): void {

@@ -9,6 +9,7 @@ import type { Shell } from './ports';
  * notification.
  */
 export type HeadlessShell = Shell & {
+  /** The pretend window; assigning it tells onWindowChange listeners, as a real window's events would. */
   window: WindowVisibility;
   readonly notifications: NotificationRequest[];
   readonly opened: string[];
@@ -20,8 +21,20 @@ export type HeadlessShell = Shell & {
 
 export function createHeadlessShell(window: WindowVisibility = { visible: true, focused: true }): HeadlessShell {
   const clicks: Array<() => void> = [];
+  const windowListeners = new Set<() => void>();
+  let current = window;
   const shell: HeadlessShell = {
-    window,
+    get window() {
+      return current;
+    },
+    set window(next: WindowVisibility) {
+      current = next;
+      for (const listener of windowListeners) listener();
+    },
+    onWindowChange(listener) {
+      windowListeners.add(listener);
+      return () => windowListeners.delete(listener);
+    },
     notifications: [],
     opened: [],
     unreadCount: 0,

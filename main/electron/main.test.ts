@@ -47,7 +47,11 @@ describe('main.ts with a stand-in Electron', () => {
 
   it('answers bridge calls from the page and records shown notifications in the e2e probe', async () => {
     expect(await fake.ipc.get('roost:getSetup')!(fromPage())).toEqual({ mode: 'unset' });
+    win.show();
     win.hide();
+    // The page learns the window is no longer attended from main (a hidden page still counts as visible).
+    expect(win.webContents.sent.filter(([channel]) => channel === 'roost:event:windowAttended').at(-1)).toEqual(['roost:event:windowAttended', false]);
+    expect(await fake.ipc.get('roost:windowAttended')!(fromPage())).toBe(false);
     const request = { conversationId: 'general', title: 'Bob', body: 'hi' };
     expect(await fake.ipc.get('roost:notify')!(fromPage(), request)).toBe(true);
     expect(probe.notifications).toEqual([request]);

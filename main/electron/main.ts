@@ -100,6 +100,7 @@ async function start(): Promise<void> {
     isQuitting: () => quitting,
     openExternal: (url) => void ready.openExternal(url),
   });
+  shell.watchWindow(window);
   // Windows ends the session without before-quit: let the window close instead of hiding, or it holds up the logout.
   window.on('session-end', () => {
     quitting = true;

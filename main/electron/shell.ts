@@ -7,9 +7,21 @@ import type { AppTray } from './tray';
  * The Shell port (main/desktop/ports.ts) with Electron: native notifications,
  * the unread count on tray and badge, the system browser, and the window.
  */
-export function createElectronShell(deps: { window: () => BrowserWindow | undefined; tray: () => AppTray | undefined; e2e?: RoostE2E }): Shell {
+/** What the OS does to a window that changes whether someone can be looking at it. */
+const WINDOW_EVENTS = ['show', 'hide', 'focus', 'blur', 'minimize', 'restore'] as const;
+
+export type ElectronShell = Shell & {
+  /** Starts reporting the window's show/hide/focus/blur/minimize/restore to onWindowChange listeners. */
+  watchWindow(win: BrowserWindow): void;
+};
+
+export function createElectronShell(deps: { window: () => BrowserWindow | undefined; tray: () => AppTray | undefined; e2e?: RoostE2E }): ElectronShell {
   // Electron drops a notification's click handler once the object is garbage collected; keep each until it is done.
   const live = new Set<Notification>();
+  const windowListeners = new Set<() => void>();
+  const windowChanged = () => {
+    for (const listener of windowListeners) listener();
+  };
 
   const showWindow = () => {
     const win = deps.window();
@@ -20,6 +32,13 @@ export function createElectronShell(deps: { window: () => BrowserWindow | undefi
   };
 
   return {
+    watchWindow(win) {
+      for (const event of WINDOW_EVENTS) win.on(event as 'show', windowChanged);
+    },
+    onWindowChange(listener) {
+      windowListeners.add(listener);
+      return () => windowListeners.delete(listener);
+    },
     windowVisibility() {
       const win = deps.window();
       if (!win || win.isDestroyed()) return { visible: false, focused: false };

@@ -7,9 +7,15 @@ import type { DesktopBridge } from '../hub/desktopBridge';
  * current by the event. Subscribes before asking, and an event that arrives
  * first wins over the (older) answer.
  */
-export function useBridgeValue<E extends BridgeEventName>(bridge: DesktopBridge, event: E, read: () => Promise<BridgeEvent<E>>): BridgeEvent<E> | undefined {
+export function useBridgeValue<E extends BridgeEventName>(
+  bridge: DesktopBridge | undefined,
+  event: E,
+  read: () => Promise<BridgeEvent<E>>,
+): BridgeEvent<E> | undefined {
   const [value, setValue] = useState<BridgeEvent<E>>();
   useEffect(() => {
+    // No bridge (a plain browser): nothing to read; hooks cannot be skipped, so this one idles.
+    if (!bridge) return;
     let pushed = false;
     let active = true;
     const unsubscribe = bridge.on(event, (payload) => {

@@ -49,6 +49,12 @@ export const BRIDGE_METHODS = {
   discoveredHubs: method(none, z.array(DiscoveredHubSchema)),
   /** A message arrived. Main shows it only if the window is hidden or unfocused and notifications are not muted. */
   notify: method(z.tuple([NotificationRequestSchema]), z.boolean()),
+  /**
+   * Whether the window is shown and focused, as the OS sees it (also pushed as
+   * the `windowAttended` event). The desktop marks messages read only while it
+   * is: a page cannot tell, since a window hidden to the tray stays "visible".
+   */
+  windowAttended: method(none, z.boolean()),
   /** Total unread messages, for the tray and the app badge. */
   setUnreadCount: method(z.tuple([UnreadCountSchema]), z.void()),
   getMuted: method(none, MutedSchema),
@@ -62,6 +68,8 @@ export const BRIDGE_EVENTS = {
   hostingStatus: HostingStatusSchema,
   /** A notification was clicked: show this conversation. */
   openConversation: IdSchema,
+  /** The window was shown, hidden, focused, blurred, minimized or restored: whether it is attended now. */
+  windowAttended: z.boolean(),
 } as const;
 
 export type BridgeMethodName = keyof typeof BRIDGE_METHODS;

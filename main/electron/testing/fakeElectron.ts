@@ -69,9 +69,11 @@ export class BrowserWindow extends EventEmitter {
   maximize(): void {}
   show(): void {
     this.visible = true;
+    this.emit('show');
   }
   hide(): void {
     this.visible = false;
+    this.emit('hide');
   }
   focus(): void {}
   restore(): void {}
