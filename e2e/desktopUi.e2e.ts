@@ -91,9 +91,10 @@ test('host: first run, the owner pairs by name, a phone joins by QR link, its me
   await expect(ann.getByTestId('conversation-view')).toContainText('Still there?');
   await sendMessage(phone.page, 'Hello?');
   await expect(ann.getByTestId('conversation-view')).toContainText('Hello?');
-  await expect.poll(() => backend.shell.unreadCount).toBe(2);
-  backend.shell.showWindow();
-  await expect.poll(() => backend.shell.unreadCount).toBe(0);
+  const shell = backend.shell;
+  await expect.poll(() => shell.unreadCount).toBe(2);
+  shell.showWindow();
+  await expect.poll(() => shell.unreadCount).toBe(0);
 
   // Ann's own messages never notify her.
   await sendMessage(ann, 'Yes!');
