@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { FULL, QUICK, type BenchConfig } from './config';
+import { describeConfig, FULL, QUICK, type BenchConfig } from './config';
 import { ServerKindSchema } from './ipc/messages';
 import { measureFanout } from './measures/fanout';
 import { measureMemory } from './measures/memory';
@@ -10,7 +10,7 @@ import { Results } from './report/Results';
 import { formatTable } from './report/table';
 
 /**
- * `npm run bench -- [--quick] [--only=fanout,memory,stored] [--receivers=100,1000] [--servers=ws,roost] [--runs=5]`:
+ * `npm run bench -- [--quick] [--only=fanout,memory,stored] [--receivers=100,1000] [--servers=ws,roost] [--runs=5] [--rates=10000,50000]`:
  * every server under test and the load generator in processes of their own,
  * loopback only, runs interleaved; prints the table and writes
  * bench/results/latest.json.
@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   if (receivers) config.receivers = receivers.split(',').map(Number);
   const runs = args.find((a) => a.startsWith('--runs='))?.slice(7);
   if (runs) config.runs = Number(runs);
+  const rates = args.find((a) => a.startsWith('--rates='))?.slice(8);
+  if (rates) config.fixedRates = rates.split(',').map(Number);
   const servers = args.find((a) => a.startsWith('--servers='))?.slice(10);
   if (servers) config.servers = servers.split(',').map((k) => ServerKindSchema.parse(k));
   const wanted = (part: Part) => !only || only.includes(part);
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'roost-bench-'));
   const results = new Results();
-  log(`Roost benchmark, ${config.mode} mode, ${config.runs} interleaved runs, data in ${tempDir}`);
+  log(`Roost benchmark, ${config.mode} mode (${describeConfig(config)}), data in ${tempDir}`);
   try {
     if (wanted('fanout')) {
       for (const n of config.receivers) {
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
   const table = formatTable(results);
   console.log(`\n${table}\n`);
   for (const note of results.notes) console.log(`note: ${note}`);
-  log(`done in ${seconds.toFixed(0)} s`);
+  log(`done in ${seconds.toFixed(0)} s, ${config.mode} mode: ${describeConfig(config)}`);
   const outDir = path.join(import.meta.dirname, 'results');
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, 'latest.json'), JSON.stringify(toJson(config, results, seconds, table), null, 2));

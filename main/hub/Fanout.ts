@@ -21,13 +21,19 @@ export class Fanout {
   }
 
   toMembers(conversation: ConversationRecord, frame: ServerFrame, except?: Connection): void {
-    const text = encode(frame);
     if (conversation.kind === 'default') {
+      const text = encode(frame);
       for (const conn of this.sessions.all()) if (conn !== except) conn.sendRaw(text);
       return;
     }
+    // Encoded at the first connected recipient: members are often all offline (they catch up later), and then nothing is spent on the frame.
+    let text: Buffer | null = null;
     for (const userId of this.registry.membersOf(conversation)) {
-      for (const conn of this.sessions.ofUser(userId)) if (conn !== except) conn.sendRaw(text);
+      for (const conn of this.sessions.ofUser(userId)) {
+        if (conn === except) continue;
+        text ??= encode(frame);
+        conn.sendRaw(text);
+      }
     }
   }
 

@@ -188,15 +188,23 @@ export class ConversationLog {
     return ids;
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  /** Resolves with what settles the durable part of the batch: GroupCommit calls it once the next commit is on its way. */
+  private async commit(batch: Pending[]): Promise<() => void> {
     let durableCount = 0;
+    let settledCount = 0;
+    const settle = () => {
+      for (; settledCount < durableCount; settledCount++) this.settleDurable(batch[settledCount]!);
+    };
     try {
       await this.writer.write(batch, (count) => {
-        for (; durableCount < count; durableCount++) this.settleDurable(batch[durableCount]!);
+        durableCount = count;
       });
     } catch (err) {
-      this.fail(batch.slice(durableCount), err);
+      // What was durable before the failure is acknowledged; fail() rolls back to it.
+      settle();
+      this.fail(batch.slice(settledCount), err);
     }
+    return settle;
   }
 
   private settleDurable(pending: Pending): void {

@@ -59,9 +59,9 @@ describe('MessageLog append and read', () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs });
     await log.append('a', draft(1));
-    probe.holdDatasyncs();
+    probe.holdWrites();
     const pending = log.append('a', draft(2));
-    await probe.datasyncsStarted(2);
+    await probe.writesStarted(2);
     expect(log.lastSeq('a')).toBe(1);
     expect(seqs((await log.readForward('a', 0, 10)).messages)).toEqual([1]);
     expect(await log.readBackward('a', Number.MAX_SAFE_INTEGER, 10)).toMatchObject({ hasMore: false });

@@ -24,7 +24,7 @@ export type MessageLogOptions = {
   now?: () => number;
   /** Told about repairs (a torn tail dropped, an index rebuilt). Default console.warn. */
   warn?: (message: string) => void;
-  /** Replaces some file operations, for tests: count fdatasyncs, fail a write with ENOSPC. */
+  /** Replaces some file operations, for tests: check writes are durable, fail a write with ENOSPC. */
   fs?: Partial<LogFs>;
 };
 
@@ -38,8 +38,8 @@ const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /**
  * The hub's durable, append-only message log: one directory per
  * conversation, segment files of JSON lines, sparse indexes beside them.
- * An append resolves only once its line is fdatasync'ed; appends that
- * arrive meanwhile share the next write and fdatasync.
+ * An append resolves only once its line is on stable storage (LogFs.writeDurable);
+ * appends that arrive meanwhile share the next durable write.
  */
 export class MessageLog {
   private closing: Promise<void> | null = null;

@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LogCorruptError } from './errors';
 import type { LogFs } from './logFs';
@@ -36,13 +35,14 @@ export class SegmentWriter {
   ) {}
 
   /**
-   * Writes `lines` (ascending, contiguous seqs) with one write and one
-   * fdatasync per segment touched. Calls `onDurable(n)` whenever the first n
+   * Writes `lines` (ascending, contiguous seqs) with one durable write
+   * (LogFs.writeDurable) per segment touched. Calls `onDurable(n)` whenever the first n
    * lines are durable. Throws on the first failure; lines past the last
    * `onDurable` count are then not stored.
    */
   async write(lines: readonly LineToWrite[], onDurable: (count: number) => void): Promise<void> {
-    await this.truncateToDurable();
+    // Awaited only when there is something to do: in the common case the write reaches the disk in the caller's own tick (see GroupCommit).
+    if (this.dirty) await this.truncateToDurable();
     let i = 0;
     while (i < lines.length) {
       let segment = this.segments[this.segments.length - 1];
@@ -55,10 +55,9 @@ export class SegmentWriter {
         end += 1;
       } while (end < lines.length && segment.size + bytes < this.config.segmentBytes);
       const part = lines.slice(i, end);
-      const handle = await this.handleOf(segment);
+      const handle = this.handleFor === segment && this.handle ? this.handle : await this.handleOf(segment);
       this.dirty = true;
-      await this.config.fs.write(handle, Buffer.concat(part.map((l) => l.line), bytes), segment.size);
-      await this.config.fs.datasync(handle);
+      await this.config.fs.writeDurable(handle, Buffer.concat(part.map((l) => l.line), bytes), segment.size);
       this.dirty = false;
       this.recordDurable(segment, part);
       i = end;
@@ -99,7 +98,7 @@ export class SegmentWriter {
     }
     const segment = newSegment(this.conversationDir, firstSeq);
     // No O_TRUNC: an empty file of this name may be left by a roll that failed before; anything more is not ours to wipe.
-    const handle = await open(segment.dataPath, constants.O_RDWR | constants.O_CREAT, 0o644);
+    const handle = await this.config.fs.openSegment(segment.dataPath, true);
     try {
       if ((await handle.stat()).size !== 0) throw new LogCorruptError(segment.dataPath, 0, 'a new segment file already holds data');
       await this.config.fs.syncDir(this.conversationDir);
@@ -117,7 +116,7 @@ export class SegmentWriter {
   private async handleOf(segment: Segment): Promise<FileHandle> {
     if (this.handle && this.handleFor === segment) return this.handle;
     await this.closeHandle();
-    this.handle = await open(segment.dataPath, 'r+');
+    this.handle = await this.config.fs.openSegment(segment.dataPath, false);
     this.handleFor = segment;
     return this.handle;
   }

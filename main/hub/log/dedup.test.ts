@@ -70,9 +70,9 @@ describe('MessageLog resends', () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs });
     await log.append('a', draft(0));
-    probe.holdDatasyncs();
+    probe.holdWrites();
     const original = log.append('a', draft(1));
-    await probe.datasyncsStarted(2);
+    await probe.writesStarted(2);
     const resend = log.append('a', draft(1));
     const queuedResend = log.append('a', draft(1));
     probe.release();

@@ -3,7 +3,7 @@
  * branch without parsing messages.
  */
 
-/** A write or fdatasync failed (disk full, I/O error). The failed appends were rolled back. */
+/** A durable write or its sync failed (disk full, I/O error). The failed appends were rolled back. */
 export class StorageError extends Error {
   readonly code = 'STORAGE_FAILED';
 

@@ -29,6 +29,33 @@ describe('GroupCommit', () => {
       [4, 5, 6, 7, 8, 9],
     ]);
   });
+
+  it('starts the next commit before settling the previous one, and settles every batch in order', async () => {
+    const events: string[] = [];
+    const allSettled = deferred();
+    let gate = deferred();
+    const commits = new GroupCommit<number>(async (batch) => {
+      events.push(`start ${batch.join(',')}`);
+      await gate.promise;
+      return () => {
+        events.push(`settle ${batch.join(',')}`);
+        if (batch.includes(3)) allSettled.resolve();
+      };
+    });
+    commits.push(1);
+    await Promise.resolve();
+    commits.push(2);
+    commits.push(3);
+    const first = gate;
+    gate = deferred();
+    first.resolve();
+    // The second batch's write is under way before the first batch hears back.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events).toEqual(['start 1', 'start 2,3', 'settle 1']);
+    gate.resolve();
+    await allSettled.promise;
+    expect(events).toEqual(['start 1', 'start 2,3', 'settle 1', 'settle 2,3']);
+  });
 });
 
 describe('MessageLog group commit', () => {
@@ -40,7 +67,7 @@ describe('MessageLog group commit', () => {
     await removeDir(dir);
   });
 
-  it('stores 500 appends fired without awaiting with seqs 1..500, in order, with far fewer fdatasyncs', async () => {
+  it('stores 500 appends fired without awaiting with seqs 1..500, in order, with far fewer durable writes', async () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs });
     const resolvedInOrder: number[] = [];
@@ -54,28 +81,28 @@ describe('MessageLog group commit', () => {
     expect(results.map((r) => r.message.seq)).toEqual(range(1, 500));
     expect(results.map((r) => r.message.clientMsgId)).toEqual(range(1, 500).map((n) => draft(n).clientMsgId));
     expect(resolvedInOrder).toEqual(range(1, 500));
-    expect(probe.datasyncs).toBeLessThanOrEqual(5);
-    expect(probe.writes).toBe(probe.datasyncs);
+    expect(probe.writes).toBeLessThanOrEqual(5);
+    expect(probe.durableWrites).toBe(probe.writes);
     expect(await fileLines(join(dir, 'lobby', '000000000001.jsonl'))).toHaveLength(500);
     await log.close();
   });
 
-  it('queues appends that arrive while a commit is in flight and writes them in one write and one fdatasync', async () => {
+  it('queues appends that arrive while a commit is in flight and writes them in one durable write', async () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs });
     await log.append('lobby', draft(0, 'warmup'));
-    const before = { writes: probe.writes, datasyncs: probe.datasyncs };
+    const before = { writes: probe.writes, durableWrites: probe.durableWrites };
 
-    probe.holdDatasyncs();
+    probe.holdWrites();
     const first = log.append('lobby', draft(1));
-    await probe.datasyncsStarted(before.datasyncs + 1);
+    await probe.writesStarted(before.writes + 1);
     const queued = range(2, 100).map((n) => log.append('lobby', draft(n)));
     probe.release();
     const results = await Promise.all([first, ...queued]);
 
     expect(results.map((r) => r.message.seq)).toEqual(range(2, 101));
     expect(probe.writes - before.writes).toBe(2);
-    expect(probe.datasyncs - before.datasyncs).toBe(2);
+    expect(probe.durableWrites - before.durableWrites).toBe(2);
     expect(probe.writeSizes.slice(-2)[1]).toBeGreaterThan(98 * 40);
     await log.close();
   });
@@ -83,23 +110,23 @@ describe('MessageLog group commit', () => {
   it('commits different conversations in parallel', async () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs });
-    probe.holdDatasyncs();
+    probe.holdWrites();
     const a = log.append('room-a', draft(1));
     const b = log.append('room-b', draft(1));
-    // Both fdatasyncs are in flight at once; if commits were serialised across conversations this would never resolve.
-    await probe.datasyncsStarted(2);
+    // Both durable writes are in flight at once; if commits were serialised across conversations this would never resolve.
+    await probe.writesStarted(2);
     probe.release();
     expect((await a).message.seq).toBe(1);
     expect((await b).message.seq).toBe(1);
     await log.close();
   });
 
-  it('splits one batch across a segment rollover, one write and fdatasync per file', async () => {
+  it('splits one batch across a segment rollover, one durable write per file', async () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs, segmentBytes: 1000 });
     const results = await Promise.all(range(1, 60).map((n) => log.append('lobby', draft(n))));
     expect(results.map((r) => r.message.seq)).toEqual(range(1, 60));
-    expect(probe.writes).toBe(probe.datasyncs);
+    expect(probe.durableWrites).toBe(probe.writes);
     const page = await log.readForward('lobby', 0, 100);
     expect(page.messages.map((m) => m.seq)).toEqual(range(1, 60));
     await log.close();

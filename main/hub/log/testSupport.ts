@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
-import { nodeLogFs, type LogFs } from './logFs';
+import { nodeLogFs, SEGMENT_O_DSYNC, type LogFs } from './logFs';
 import type { MessageDraft } from './ConversationLog';
 
 /** Shared by the log's tests only. */
@@ -44,38 +45,51 @@ export function errnoError(code: string, syscall: string): NodeJS.ErrnoException
   return Object.assign(new Error(`${code}: injected failure, ${syscall}`), { code, syscall });
 }
 
+/** O_DSYNC as the kernel reports it in /proc/self/fdinfo; fs.constants may lack it off Linux. */
+const O_DSYNC_BIT = 0o10000;
+
+/** Whether the kernel will make every write(2) to this handle durable before it returns (Linux only: read from /proc). */
+export function hasDsyncFlag(handle: FileHandle): boolean {
+  const info = readFileSync(`/proc/self/fdinfo/${handle.fd}`, 'utf8');
+  const flags = /^flags:\s*([0-7]+)$/m.exec(info)?.[1];
+  return flags !== undefined && (parseInt(flags, 8) & O_DSYNC_BIT) !== 0;
+}
+
+type FailureMode = { error: NodeJS.ErrnoException; landed: 'none' | 'half' | 'all' };
+
 /**
- * Counts write and fdatasync calls, and can hold datasyncs until released
- * (to observe what queues behind an in-flight commit) and fail the next
- * write/datasync/truncate (to inject ENOSPC or EIO).
+ * Wraps the real LogFs. Counts durable writes, and counts separately those
+ * that really were durable when they returned: made to a handle the kernel
+ * syncs on every write (O_DSYNC), or followed by an fdatasync where the
+ * platform has no O_DSYNC (SEGMENT_O_DSYNC is 0). Can hold writes in flight
+ * after their data reached the file but before they report it durable (to
+ * observe what queues behind a commit) and fail the next write or truncate
+ * (ENOSPC or EIO, with none, half or all of the data in the file).
  */
 export class FsProbe {
   writes = 0;
-  datasyncs = 0;
+  /** Writes that were on stable storage when they returned; every write that resolves should be. */
+  durableWrites = 0;
   writeSizes: number[] = [];
   private hold: Deferred | null = null;
   private waitingForCalls: Array<{ count: number; done: Deferred }> = [];
-  private failures: Partial<Record<'write' | 'datasync' | 'truncate', { error: NodeJS.ErrnoException; partial: boolean }>> = {};
+  private failures: Partial<Record<'write' | 'truncate', FailureMode>> = {};
 
   readonly fs: Partial<LogFs> = {
-    write: async (handle: FileHandle, data: Buffer, position: number) => {
+    writeDurable: async (handle: FileHandle, data: Buffer, position: number) => {
       this.writes += 1;
       this.writeSizes.push(data.length);
+      for (const w of this.waitingForCalls) if (this.writes >= w.count) w.done.resolve();
       const failure = this.takeFailure('write');
       if (failure) {
-        // Like a full disk: part of the data lands, then the write fails.
-        if (failure.partial) await nodeLogFs.write(handle, data.subarray(0, Math.floor(data.length / 2)), position);
+        // Like a full disk (part lands, then ENOSPC) or a failing one (all lands, the sync reports EIO).
+        if (failure.landed !== 'none') await nodeLogFs.writeDurable(handle, failure.landed === 'all' ? data : data.subarray(0, Math.floor(data.length / 2)), position);
+        if (this.hold) await this.hold.promise;
         throw failure.error;
       }
-      await nodeLogFs.write(handle, data, position);
-    },
-    datasync: async (handle: FileHandle) => {
-      this.datasyncs += 1;
-      for (const w of this.waitingForCalls) if (this.datasyncs >= w.count) w.done.resolve();
+      await nodeLogFs.writeDurable(handle, data, position);
       if (this.hold) await this.hold.promise;
-      const failure = this.takeFailure('datasync');
-      if (failure) throw failure.error;
-      await nodeLogFs.datasync(handle);
+      if (SEGMENT_O_DSYNC === 0 || hasDsyncFlag(handle)) this.durableWrites += 1;
     },
     truncate: async (handle: FileHandle, length: number) => {
       const failure = this.takeFailure('truncate');
@@ -84,8 +98,8 @@ export class FsProbe {
     },
   };
 
-  /** Datasyncs wait until release() from now on. */
-  holdDatasyncs(): void {
+  /** Writes, once their data is in the file, wait until release() before they report it durable. */
+  holdWrites(): void {
     this.hold ??= deferred();
   }
 
@@ -94,19 +108,19 @@ export class FsProbe {
     this.hold = null;
   }
 
-  /** Resolves once `count` datasyncs have started in total. */
-  datasyncsStarted(count: number): Promise<void> {
+  /** Resolves once `count` durable writes have started in total. */
+  writesStarted(count: number): Promise<void> {
     const done = deferred();
-    if (this.datasyncs >= count) done.resolve();
+    if (this.writes >= count) done.resolve();
     else this.waitingForCalls.push({ count, done });
     return done.promise;
   }
 
-  failNext(op: 'write' | 'datasync' | 'truncate', code = 'ENOSPC', partial = true): void {
-    this.failures[op] = { error: errnoError(code, op), partial };
+  failNext(op: 'write' | 'truncate', code = 'ENOSPC', landed: FailureMode['landed'] = 'half'): void {
+    this.failures[op] = { error: errnoError(code, op), landed };
   }
 
-  private takeFailure(op: 'write' | 'datasync' | 'truncate'): { error: NodeJS.ErrnoException; partial: boolean } | undefined {
+  private takeFailure(op: 'write' | 'truncate'): FailureMode | undefined {
     const failure = this.failures[op];
     delete this.failures[op];
     return failure;

@@ -26,10 +26,10 @@ describe('write failures', () => {
     const log = await openWithThree(probe);
     const durableSize = (await stat(data())).size;
 
-    probe.holdDatasyncs();
-    probe.failNext('datasync', 'EIO');
+    probe.holdWrites();
+    probe.failNext('write', 'EIO', 'all');
     const batch = [log.append('a', draft(4)), log.append('a', draft(5))];
-    await probe.datasyncsStarted(4);
+    await probe.writesStarted(4);
     const queuedBehind = [log.append('a', draft(6)), log.append('a', draft(7))];
     const otherConversation = log.append('b', draft(1));
     probe.release();
@@ -65,7 +65,7 @@ describe('write failures', () => {
     const probe = new FsProbe();
     const log = await openWithThree(probe);
     const durableSize = (await stat(data())).size;
-    probe.failNext('write', 'ENOSPC', true);
+    probe.failNext('write', 'ENOSPC', 'half');
     await expect(log.append('a', draft(4))).rejects.toMatchObject({ code: 'STORAGE_FAILED', cause: { code: 'ENOSPC' } });
     await log.flush();
     expect((await stat(data())).size).toBe(durableSize);
@@ -77,7 +77,7 @@ describe('write failures', () => {
   it('keeps rejecting until the file can be cut back, then recovers', async () => {
     const probe = new FsProbe();
     const log = await openWithThree(probe);
-    probe.failNext('write', 'ENOSPC', true);
+    probe.failNext('write', 'ENOSPC', 'half');
     probe.failNext('truncate', 'EIO');
     await expect(log.append('a', draft(4))).rejects.toBeInstanceOf(StorageError);
     await log.flush();
@@ -94,11 +94,11 @@ describe('write failures', () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs, segmentBytes: 500 });
     const first = await log.append('a', draft(1));
-    probe.holdDatasyncs();
+    probe.holdWrites();
     const batch = range(2, 12).map((n) => log.append('a', draft(n)));
-    await probe.datasyncsStarted(2);
+    await probe.writesStarted(2);
     // The first part (filling segment 1) succeeds; the next segment's write fails.
-    probe.failNext('write', 'ENOSPC', true);
+    probe.failNext('write', 'ENOSPC', 'half');
     probe.release();
     const settled = await Promise.allSettled(batch);
     const fulfilled = settled.filter((r) => r.status === 'fulfilled').length;
@@ -120,7 +120,7 @@ describe('write failures', () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs, dedupWindow: 3 });
     for (const n of range(1, 3)) await log.append('a', draft(n));
-    probe.failNext('write', 'ENOSPC', true);
+    probe.failNext('write', 'ENOSPC', 'half');
     const failed = await Promise.allSettled([log.append('a', draft(4)), log.append('a', draft(5))]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await log.append('a', draft(1))).toMatchObject({ duplicate: true, message: { seq: 1 } });
@@ -131,10 +131,10 @@ describe('write failures', () => {
   it('rejects a resend waiting on an original whose commit failed', async () => {
     const probe = new FsProbe();
     const log = await openWithThree(probe);
-    probe.holdDatasyncs();
-    probe.failNext('datasync', 'EIO');
+    probe.holdWrites();
+    probe.failNext('write', 'EIO', 'all');
     const original = log.append('a', draft(4));
-    await probe.datasyncsStarted(4);
+    await probe.writesStarted(4);
     const resend = log.append('a', draft(4));
     probe.release();
     await expect(original).rejects.toBeInstanceOf(StorageError);
