@@ -40,6 +40,8 @@ const e2e = installE2eProbe(process.env);
 let window: BrowserWindow | undefined;
 let tray: AppTray | undefined;
 let services: DesktopServices | undefined;
+/** Set while DesktopServices.open runs: a quit meanwhile must wait for it, then stop what it started. */
+let opening: Promise<DesktopServices> | undefined;
 let quitting = false;
 let closed = false;
 
@@ -55,11 +57,12 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {});
   app.on('before-quit', (event) => {
     quitting = true;
-    if (closed || !services) return;
+    const running = services ?? opening;
+    if (closed || !running) return;
     // Stop the hub first: mDNS goodbye, messages flushed, data folder released.
     event.preventDefault();
-    void services
-      .close()
+    void Promise.resolve(running)
+      .then((s) => s.close())
       .catch((err: unknown) => console.error(`roost: the services did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
         closed = true;
@@ -80,13 +83,17 @@ async function start(): Promise<void> {
     return new Response(res.body, { status: res.status, headers: res.headers });
   });
 
-  services = await DesktopServices.open({
+  opening = DesktopServices.open({
     userDataDir: app.getPath('userData'),
     device: deviceIdentity(hostname(), process.platform),
     webRoot,
     shell,
     discovery: (callbacks) => browseHubs(callbacks),
   });
+  services = await opening;
+  opening = undefined;
+  // Quit was chosen while the services started: before-quit is stopping them; build no window.
+  if (quitting) return;
   const ready = services;
   registerBridgeIpc(ready.handlers, () => window);
 
