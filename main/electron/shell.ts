@@ -7,6 +7,9 @@ import type { AppTray } from './tray';
  * The Shell port (main/desktop/ports.ts) with Electron: native notifications,
  * the unread count on tray and badge, the system browser, and the window.
  */
+/** Notifications kept referenced (and so clickable from the system's notification list) at most. */
+const MAX_LIVE_NOTIFICATIONS = 100;
+
 /** What the OS does to a window that changes whether someone can be looking at it. */
 const WINDOW_EVENTS = ['show', 'hide', 'focus', 'blur', 'minimize', 'restore'] as const;
 
@@ -48,6 +51,8 @@ export function createElectronShell(deps: { window: () => BrowserWindow | undefi
       if (!Notification.isSupported()) return false;
       const notification = new Notification({ title: request.title, body: request.body });
       live.add(notification);
+      // Some systems never report a close: keep the newest ones clickable, not every one ever shown.
+      if (live.size > MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value!);
       const done = () => live.delete(notification);
       notification.on('click', () => {
         done();
