@@ -27,10 +27,15 @@ export class Sessions {
     return !this.byUser.has(conn.userId);
   }
 
-  /** Told after every add and remove (a host's UI shows who is connected). Returns the unsubscribe. */
+  /** Told after every add and remove, and when a connected device is renamed (a host's UI shows who is connected). Returns the unsubscribe. */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** A connected device changed in a way listeners show (its name): tell them as for a connect. */
+  deviceUpdated(deviceId: string): void {
+    if (this.byDevice.has(deviceId)) this.changed();
   }
 
   private changed(): void {

@@ -68,6 +68,16 @@ describe('connected devices (for the host UI)', () => {
     await carol.client.close();
   });
 
+  it('tells listeners when a connected device is renamed, so the host shows the new name', async () => {
+    const h = await hub();
+    const ann = await pairNewUser(h, 'Ann', 'Ann laptop');
+    const renamed = nextChange(h);
+    await ann.client.expect({ type: 'renameDevice', deviceId: ann.credentials.deviceId, name: 'Kitchen laptop' }, 'ok');
+    await renamed;
+    expect(h.connectedDevices().map((d) => d.deviceName)).toEqual(['Kitchen laptop']);
+    await ann.client.close();
+  });
+
   it('a throwing listener does not break pairing', async () => {
     const errors: string[] = [];
     const h = await hub({ logger: { info: () => {}, warn: () => {}, error: (m) => errors.push(m) } });

@@ -19,6 +19,7 @@ export async function handleRenameDevice(ctx: HubContext, conn: Connection, fram
   requireOwnDevice(ctx, conn, frame.deviceId);
   await ctx.registry.renameDevice(frame.deviceId, frame.name);
   pushDeviceList(ctx, conn.userId);
+  ctx.sessions.deviceUpdated(frame.deviceId);
   answerOk(conn, frame.rid);
 }
 
