@@ -89,6 +89,17 @@ describe('DesktopServices: attention', () => {
     expect(second.services.getMuted()).toBe(true);
   });
 
+  it('pushes a mute change once, wherever it came from', async () => {
+    const { services, events } = await open();
+    await services.setMuted(true);
+    await services.setMuted(true);
+    await services.setMuted(false);
+    expect(events.filter(([name]) => name === 'muted')).toEqual([
+      ['muted', true],
+      ['muted', false],
+    ]);
+  });
+
   it('passes the unread total to the shell', async () => {
     const { services, shell } = await open();
     services.setUnreadCount(5);

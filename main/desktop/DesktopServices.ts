@@ -251,7 +251,9 @@ export class DesktopServices implements BridgeHandlers {
   }
 
   async setMuted(muted: boolean): Promise<void> {
+    if (this.settings.get().muted === muted) return;
     await this.settings.update({ muted });
+    this.emit('muted', muted);
   }
 
   async openExternal(url: string): Promise<boolean> {

@@ -61,6 +61,16 @@ describe('main.ts with a stand-in Electron', () => {
     expect(fake.badge).toBe(3);
   });
 
+  it('mutes from the tray menu, and the page hears of it', async () => {
+    const tray = fake.trays[0]!;
+    const item = () => tray.menu.find((i) => i.label === 'Mute notifications')!;
+    expect(item()).toMatchObject({ type: 'checkbox', checked: false });
+    item().click!({ checked: true });
+    await vi.waitFor(() => expect(win.webContents.sent).toContainEqual(['roost:event:muted', true]));
+    expect(item().checked).toBe(true);
+    expect(await fake.ipc.get('roost:getMuted')!(fromPage())).toBe(true);
+  });
+
   it('closing the window hides it; quitting stops the services before the app ends', async () => {
     win.show();
     const close = new FakeEvent();

@@ -98,7 +98,15 @@ async function start(): Promise<void> {
   registerBridgeIpc(ready.handlers, () => window);
 
   const quit = () => app.quit();
-  tray = createTray({ iconDir: path.join(appRoot, 'dist', 'main'), onShow: shell.showWindow, onQuit: quit });
+  tray = createTray({
+    iconDir: path.join(appRoot, 'dist', 'main'),
+    muted: ready.getMuted(),
+    onShow: shell.showWindow,
+    onMutedChange: (muted) => void ready.setMuted(muted),
+    onQuit: quit,
+  });
+  const appTray = tray;
+  ready.on('muted', (muted) => appTray.setMuted(muted));
   installAppMenu({ onQuit: quit, onHide: () => window?.hide() });
   window = createMainWindow({
     preload: path.join(appRoot, 'dist', 'main', 'preload.cjs'),

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import { trayTitle, trayTooltip } from '../desktop/notificationPolicy';
 
-export type AppTray = { setUnread(count: number): void; tooltip(): string; destroy(): void };
+export type AppTray = { setUnread(count: number): void; setMuted(muted: boolean): void; tooltip(): string; destroy(): void };
+
+type TrayOptions = { iconDir: string; muted: boolean; onShow: () => void; onMutedChange: (muted: boolean) => void; onQuit: () => void };
 
 /**
  * The tray icon keeps the app reachable while its window is hidden (closing
@@ -11,15 +13,19 @@ export type AppTray = { setUnread(count: number): void; tooltip(): string; destr
  * from build/icons via the desktop build; without them the tray still works,
  * with an empty image, rather than crashing the app.
  */
-export function createTray(options: { iconDir: string; onShow: () => void; onQuit: () => void }): AppTray {
+export function createTray(options: TrayOptions): AppTray {
   const tray = new Tray(loadIcon(options.iconDir));
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Show Roost', click: options.onShow },
-      { type: 'separator' },
-      { label: 'Quit Roost', click: options.onQuit },
-    ]),
-  );
+  // Rebuilt on every change: Linux trays do not pick up changes to an existing menu's items.
+  const setMenu = (muted: boolean) =>
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Show Roost', click: options.onShow },
+        { label: 'Mute notifications', type: 'checkbox', checked: muted, click: (item) => options.onMutedChange(item.checked) },
+        { type: 'separator' },
+        { label: 'Quit Roost', click: options.onQuit },
+      ]),
+    );
+  setMenu(options.muted);
   // Linux ignores the click on many desktops (the menu opens instead), hence "Show Roost" in the menu.
   tray.on('click', options.onShow);
   let tooltip = trayTooltip(0);
@@ -30,6 +36,7 @@ export function createTray(options: { iconDir: string; onShow: () => void; onQui
       tray.setToolTip(tooltip);
       if (process.platform === 'darwin') tray.setTitle(trayTitle(count));
     },
+    setMuted: setMenu,
     tooltip: () => tooltip,
     destroy: () => tray.destroy(),
   };

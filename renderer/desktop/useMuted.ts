@@ -1,28 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DesktopBridge } from '../hub/desktopBridge';
+import { useBridgeValue } from './useBridgeValue';
 
-/** Whether desktop notifications are muted (kept by main); undefined until read. */
+/** Whether desktop notifications are muted (kept by main, also switchable from the tray); undefined until read. */
 export function useMuted(bridge: DesktopBridge): [boolean | undefined, (muted: boolean) => void] {
-  const [muted, setMutedState] = useState<boolean>();
-  useEffect(() => {
-    let active = true;
-    bridge
-      .getMuted()
-      .then((m) => active && setMutedState(m))
-      .catch((err: unknown) => console.warn('roost: getMuted failed', err));
-    return () => {
-      active = false;
-    };
-  }, [bridge]);
+  const fromMain = useBridgeValue(bridge, 'muted', () => bridge.getMuted());
+  // Shown at once when toggled here; main's event (or its answer) then confirms it.
+  const [shown, setShown] = useState<boolean>();
+  useEffect(() => setShown(fromMain), [fromMain]);
   const setMuted = useCallback(
     (next: boolean) => {
-      setMutedState(next);
+      setShown(next);
       bridge.setMuted(next).catch((err: unknown) => {
         console.warn('roost: setMuted failed', err);
-        setMutedState(!next);
+        setShown(!next);
       });
     },
     [bridge],
   );
-  return [muted, setMuted];
+  return [shown, setMuted];
 }

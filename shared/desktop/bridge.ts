@@ -70,6 +70,8 @@ export const BRIDGE_EVENTS = {
   openConversation: IdSchema,
   /** The window was shown, hidden, focused, blurred, minimized or restored: whether it is attended now. */
   windowAttended: z.boolean(),
+  /** Notifications were muted or unmuted (from the renderer or the tray menu). */
+  muted: MutedSchema,
 } as const;
 
 export type BridgeMethodName = keyof typeof BRIDGE_METHODS;

@@ -25,6 +25,7 @@ export const fake = {
   protocolHandlers: new Map<string, ProtocolHandler>(),
   ipc: new Map<string, Handler>(),
   windows: [] as BrowserWindow[],
+  trays: [] as Tray[],
   notifications: [] as unknown[],
   badge: 0,
 };
@@ -95,9 +96,18 @@ export class Notification extends EventEmitter {
   }
 }
 
+type MenuItem = { label?: string; type?: string; checked?: boolean; click?: (item: { checked: boolean }) => void };
+
 export class Tray extends EventEmitter {
   tooltip = '';
-  setContextMenu(): void {}
+  menu: MenuItem[] = [];
+  constructor() {
+    super();
+    fake.trays.push(this);
+  }
+  setContextMenu(menu: MenuItem[]): void {
+    this.menu = menu;
+  }
   setToolTip(text: string): void {
     this.tooltip = text;
   }
