@@ -123,6 +123,19 @@ describe('HostingService', () => {
     expect(startError(new Error('boom'), 1)).toEqual({ state: 'error', code: 'START_FAILED', message: 'boom' });
   });
 
+  it('a restart onto a taken port reports the error and keeps the running hub, on its old port', async () => {
+    const { hosting } = await service();
+    const other = await service();
+    const taken = running(await other.hosting.start({ name: 'Other', port: 0 })).port;
+    const before = running(await hosting.start({ name: 'Mine', port: 0 }));
+
+    const failed = await hosting.start({ name: 'Mine', port: taken });
+    expect(failed).toMatchObject({ state: 'error', code: 'PORT_IN_USE' });
+    const after = running(hosting.status());
+    expect(after).toMatchObject({ hubId: before.hubId, port: before.port });
+    expect((await httpGet(before.port, '/api/info')).status).toBe(200);
+  });
+
   it('restarts on a new name or port, keeps running when nothing changed, and stops cleanly', async () => {
     const { hosting, statuses } = await service();
     const a = running(await hosting.start({ name: 'One', port: 0 }));

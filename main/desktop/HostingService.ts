@@ -120,7 +120,22 @@ export class HostingService {
   private async doStart(config: HostingConfig): Promise<HostingStatus> {
     const current = this.running;
     if (current && current.config.name === config.name && (config.port === 0 || config.port === current.hub.port)) return this.status();
+    // Its real port, so going back to it keeps every phone's address working.
+    const previous = current ? { name: current.config.name, port: current.hub.port } : undefined;
     await this.doStop();
+    const failure = await this.launch(config);
+    if (!failure) return this.status();
+    this.logger.warn(`hosting failed to start: ${failure.message}`);
+    // A restart onto a taken port must not take down the hub everyone is using: go back to it,
+    // and give the caller the error (the settings form shows it).
+    if (previous && !(await this.launch(previous))) return failure;
+    this.phase = failure;
+    this.emitNow();
+    return failure;
+  }
+
+  /** Starts a hub with `config`; undefined once it runs, else why it could not. */
+  private async launch(config: HostingConfig): Promise<ErrorStatus | undefined> {
     this.phase = { state: 'starting' };
     this.emitNow();
     let hub: Hub;
@@ -137,10 +152,7 @@ export class HostingService {
         serveStatic: this.options.webRoot ? createStaticHandler(this.options.webRoot) : undefined,
       });
     } catch (err) {
-      this.phase = startError(err, config.port);
-      this.logger.warn(`hosting failed to start: ${this.phase.message}`);
-      this.emitNow();
-      return this.phase;
+      return startError(err, config.port);
     }
     const running: Running = {
       hub,
@@ -159,7 +171,7 @@ export class HostingService {
     this.running = running;
     this.advertise(running);
     this.emitNow();
-    return this.status();
+    return undefined;
   }
 
   private advertise(running: Running): void {
