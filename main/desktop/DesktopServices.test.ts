@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BRIDGE_EVENTS, BRIDGE_METHOD_NAMES, type DiscoveredHub } from '../../shared/desktop';
@@ -98,6 +98,25 @@ describe('DesktopServices: attention', () => {
       ['muted', true],
       ['muted', false],
     ]);
+  });
+
+  it('a mute that cannot be saved still applies everywhere for this session', async () => {
+    const { services, events, dir } = await open();
+    // A directory where the settings file's temp file goes makes every save fail, even as root.
+    await mkdir(path.join(dir, `${SETTINGS_FILE_NAME}.${process.pid}.tmp`), { recursive: true });
+    await expect(services.setMuted(true)).resolves.toBeUndefined();
+    expect(services.getMuted()).toBe(true);
+    expect(events.filter(([name]) => name === 'muted')).toEqual([['muted', true]]);
+    expect(services.notify({ conversationId: 'general', title: 'Bob', body: 'hi' })).toBe(false);
+  });
+
+  it('refuses to start a hub or change the setup once closing has begun', async () => {
+    const { services } = await open();
+    const closing = services.close();
+    await expect(services.startHosting({ name: 'Late', port: 0 })).rejects.toThrow(/SHUTTING_DOWN/);
+    await expect(services.call('chooseHost', [{ name: 'Late', port: 0 }])).rejects.toThrow(/SHUTTING_DOWN/);
+    await closing;
+    expect(services.hostingStatus()).toEqual({ state: 'off' });
   });
 
   it('passes the unread total to the shell', async () => {

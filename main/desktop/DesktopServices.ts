@@ -23,7 +23,7 @@ import type { HubLogger } from '../hub/HubContext';
 import { safeExternalUrl } from './externalUrl';
 import { createHeadlessShell } from './headlessShell';
 import { HostingService, type HostingServiceOptions } from './HostingService';
-import { dispatchBridgeCall } from './ipcGuard';
+import { BridgeCallError, BridgeErrorCode, dispatchBridgeCall } from './ipcGuard';
 import { shouldNotify } from './notificationPolicy';
 import type { DiscoverySource, Shell, StartDiscovery } from './ports';
 import { SettingsStore, type WindowBounds } from './settingsStore';
@@ -162,17 +162,20 @@ export class DesktopServices implements BridgeHandlers {
 
   /** Saved as the setup only once the hub runs, so a failed first start leaves the first-run form (with its error) in place. */
   async chooseHost(config: HostingConfig): Promise<HostingStatus> {
+    this.assertOpen('chooseHost');
     const status = await this.hosting.start(config);
     if (status.state === 'running') await this.settings.update({ setup: { mode: 'host', hosting: this.hostedConfig(config) } });
     return status;
   }
 
   async chooseJoin(hubUrl: string): Promise<void> {
+    this.assertOpen('chooseJoin');
     await this.hosting.stop();
     await this.settings.update({ setup: { mode: 'join', hubUrl } });
   }
 
   async resetSetup(): Promise<void> {
+    this.assertOpen('resetSetup');
     await this.hosting.stop();
     await this.settings.update({ setup: { mode: 'unset' } });
   }
@@ -195,6 +198,7 @@ export class DesktopServices implements BridgeHandlers {
   }
 
   async startHosting(config: HostingConfig): Promise<HostingStatus> {
+    this.assertOpen('startHosting');
     const status = await this.hosting.start(config);
     // Remembered so the next launch starts the same hub at the same address (phones keep their links).
     if (status.state === 'running' && this.settings.get().setup.mode === 'host') {
@@ -250,10 +254,16 @@ export class DesktopServices implements BridgeHandlers {
     return this.settings.get().muted;
   }
 
+  /**
+   * Applies at once (the settings store changes memory before it writes), so
+   * every view hears of it even if saving fails; a failed save is only
+   * logged: mute then holds until the app quits.
+   */
   async setMuted(muted: boolean): Promise<void> {
     if (this.settings.get().muted === muted) return;
-    await this.settings.update({ muted });
+    const saved = this.settings.update({ muted });
     this.emit('muted', muted);
+    await saved.catch((err: unknown) => this.logger.warn(`could not save the mute setting (${(err as Error).message}); it applies until Roost quits`));
   }
 
   async openExternal(url: string): Promise<boolean> {
@@ -279,6 +289,11 @@ export class DesktopServices implements BridgeHandlers {
   }
 
   /** Stops discovery and hosting (mDNS goodbye, messages flushed) and finishes settings writes. Safe to call twice. */
+  /** Once quitting has begun, a late call could start a hub that nothing stops (no goodbye, nothing flushed). */
+  private assertOpen(what: string): void {
+    if (this.closing) throw new BridgeCallError(BridgeErrorCode.SHUTTING_DOWN, `${what} refused: Roost is quitting`);
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.discovery?.stop().catch((err: unknown) => this.logger.warn(`discovery did not stop cleanly: ${(err as Error).message}`));

@@ -21,6 +21,8 @@ export const BridgeErrorCode = {
   UNKNOWN_METHOD: 'UNKNOWN_METHOD',
   /** The call did not come from the main frame of our own page. */
   UNTRUSTED_SENDER: 'UNTRUSTED_SENDER',
+  /** The app is quitting: nothing may start a hub or change the setup any more. */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
 } as const;
 export type BridgeErrorCode = (typeof BridgeErrorCode)[keyof typeof BridgeErrorCode];
 
