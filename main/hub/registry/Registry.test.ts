@@ -97,4 +97,29 @@ describe('Registry', () => {
     expect(again.device(device.id)).toBeUndefined();
     await again.close();
   });
+
+  it('a failed write undoes only its own change, never a later one that was written', async () => {
+    const dir = await tempDir();
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    const ann = await r.createUser('Ann');
+    const { device } = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
+    // The next write fails a little later; lowdb has taken its snapshot by then.
+    const adapter = (r as unknown as { db: { adapter: { write(data: unknown): Promise<void> } } }).db.adapter;
+    const write = adapter.write.bind(adapter);
+    let failNext = true;
+    adapter.write = async (data) => {
+      if (!failNext) return write(data);
+      failNext = false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('disk hiccup');
+    };
+    const [desk, office] = await Promise.allSettled([r.renameDevice(device.id, 'Desk'), r.renameDevice(device.id, 'Office')]);
+    expect(desk.status).toBe('rejected');
+    expect(office.status).toBe('fulfilled');
+    expect(r.device(device.id)?.name).toBe('Office');
+    await r.close();
+    const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    expect(again.device(device.id)?.name).toBe('Office');
+    await again.close();
+  });
 });

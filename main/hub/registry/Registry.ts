@@ -43,6 +43,7 @@ export class Registry {
   private saveTimer: NodeJS.Timeout | undefined;
   /** Set while batched writes fail, so the failure is logged once, not every retry. */
   private writeFailing = false;
+  private changes: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly db: Low<RegistryFile>,
@@ -92,13 +93,15 @@ export class Registry {
     return this.data.users.find((u) => u.id === id);
   }
 
-  async createUser(displayName: string): Promise<UserRecord> {
-    const user: UserRecord = { id: newId(), displayName, createdAt: this.now() };
-    this.data.users.push(user);
-    await this.saveOrUndo(() => {
-      this.data.users = this.data.users.filter((u) => u !== user);
+  createUser(displayName: string): Promise<UserRecord> {
+    return this.oneAtATime(async () => {
+      const user: UserRecord = { id: newId(), displayName, createdAt: this.now() };
+      this.data.users.push(user);
+      await this.saveOrUndo(() => {
+        this.data.users = this.data.users.filter((u) => u !== user);
+      });
+      return user;
     });
-    return user;
   }
 
   /** Forgets a user that never got a device (pairing interrupted). */
@@ -125,17 +128,19 @@ export class Registry {
   }
 
   /** Registers a device and returns its token; the token is not kept, only its hash. */
-  async addDevice(input: { userId: string; name: string; platform: Platform }): Promise<{ device: DeviceRecord; token: string }> {
-    const token = newToken();
-    const t = this.now();
-    const device: DeviceRecord = { id: newId(), ...input, tokenHash: hashToken(token), pairedAt: t, lastSeenAt: t };
-    this.data.devices.push(device);
-    this.devicesById.set(device.id, device);
-    await this.saveOrUndo(() => {
-      this.data.devices = this.data.devices.filter((d) => d !== device);
-      this.devicesById.delete(device.id);
+  addDevice(input: { userId: string; name: string; platform: Platform }): Promise<{ device: DeviceRecord; token: string }> {
+    return this.oneAtATime(async () => {
+      const token = newToken();
+      const t = this.now();
+      const device: DeviceRecord = { id: newId(), ...input, tokenHash: hashToken(token), pairedAt: t, lastSeenAt: t };
+      this.data.devices.push(device);
+      this.devicesById.set(device.id, device);
+      await this.saveOrUndo(() => {
+        this.data.devices = this.data.devices.filter((d) => d !== device);
+        this.devicesById.delete(device.id);
+      });
+      return { device, token };
     });
-    return { device, token };
   }
 
   /** The device if the token is its current one; undefined for unknown, removed or wrong. */
@@ -145,15 +150,17 @@ export class Registry {
     return hashesEqual(device.tokenHash, hashToken(token)) ? device : undefined;
   }
 
-  async renameDevice(id: string, name: string): Promise<DeviceRecord | undefined> {
-    const device = this.devicesById.get(id);
-    if (!device) return undefined;
-    const before = device.name;
-    device.name = name;
-    await this.saveOrUndo(() => {
-      device.name = before;
+  renameDevice(id: string, name: string): Promise<DeviceRecord | undefined> {
+    return this.oneAtATime(async () => {
+      const device = this.devicesById.get(id);
+      if (!device) return undefined;
+      const before = device.name;
+      device.name = name;
+      await this.saveOrUndo(() => {
+        device.name = before;
+      });
+      return device;
     });
-    return device;
   }
 
   /**
@@ -199,9 +206,9 @@ export class Registry {
     return this.data.conversations.filter((c) => this.isMember(c, userId));
   }
 
-  async createGroup(input: { name: string; createdBy: string; memberUserIds: string[] }): Promise<ConversationRecord> {
+  createGroup(input: { name: string; createdBy: string; memberUserIds: string[] }): Promise<ConversationRecord> {
     const members = unique([input.createdBy, ...input.memberUserIds]);
-    return this.addConversation({ id: newId(), kind: 'group', name: input.name, memberUserIds: members, createdAt: this.now(), createdBy: input.createdBy });
+    return this.oneAtATime(() => this.addConversation({ id: newId(), kind: 'group', name: input.name, memberUserIds: members, createdAt: this.now(), createdBy: input.createdBy }));
   }
 
   /** Membership changes synchronously, before the returned write settles, so callers can announce it first. */
@@ -212,14 +219,17 @@ export class Registry {
   }
 
   /** The direct conversation between two users, created on first use. */
-  async openDirect(a: string, b: string): Promise<{ conversation: ConversationRecord; created: boolean }> {
-    const pair = [a, b].sort();
-    const existing = this.data.conversations.find(
-      (c) => c.kind === 'direct' && c.memberUserIds.length === 2 && [...c.memberUserIds].sort().every((id, i) => id === pair[i]),
-    );
-    if (existing) return { conversation: existing, created: false };
-    const conversation = await this.addConversation({ id: newId(), kind: 'direct', name: '', memberUserIds: pair, createdAt: this.now(), createdBy: a });
-    return { conversation, created: true };
+  openDirect(a: string, b: string): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    // One at a time, so two devices opening the same pair at once get one conversation.
+    return this.oneAtATime(async () => {
+      const pair = [a, b].sort();
+      const existing = this.data.conversations.find(
+        (c) => c.kind === 'direct' && c.memberUserIds.length === 2 && [...c.memberUserIds].sort().every((id, i) => id === pair[i]),
+      );
+      if (existing) return { conversation: existing, created: false };
+      const conversation = await this.addConversation({ id: newId(), kind: 'direct', name: '', memberUserIds: pair, createdAt: this.now(), createdBy: a });
+      return { conversation, created: true };
+    });
   }
 
   private async addConversation(record: ConversationRecord): Promise<ConversationRecord> {
@@ -270,10 +280,29 @@ export class Registry {
 
   /** Writes now. lowdb's writer renames a temp file into place, so a crash never leaves half a file. */
   async save(): Promise<void> {
+    const batched = this.saveTimer !== undefined;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    await this.db.write();
+    try {
+      await this.db.write();
+    } catch (err) {
+      // The batched changes this write was to carry still need writing.
+      if (batched) this.saveSoon();
+      throw err;
+    }
     this.writeFailing = false;
+  }
+
+  /**
+   * Runs a change and its write before the next such change starts. lowdb
+   * takes its snapshot when a write is queued, so an undo after a failed
+   * write could otherwise meet a snapshot already holding the change (and
+   * then undo what a later, acknowledged change wrote).
+   */
+  private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(change);
+    this.changes = run.catch(() => {});
+    return run;
   }
 
   /**
@@ -285,6 +314,8 @@ export class Registry {
       await this.save();
     } catch (err) {
       undo();
+      // Another write (a batched one, a removal) may have carried the change to disk meanwhile.
+      this.saveSoon();
       throw err;
     }
   }
