@@ -9,28 +9,100 @@ const MAX_TITLE = 200;
 const MAX_BODY = 280;
 
 /**
- * The notifications a state change calls for: messages from other people
+ * The notifications a state change calls for, ignoring catch-ups (see
+ * `stepNotifications`, which the app uses): messages from other people
  * (never from this user's own devices) that became known in this change and
  * are not already read. Nothing before the account is known, so loading the
  * cache or the first catch-up of a new device stays quiet.
  */
 export function incomingNotifications(prev: RoostState, next: RoostState): NotificationRequest[] {
+  return notificationsFor(next, freshMessages(prev, next));
+}
+
+/** Messages from others, by conversation id, held back while a catch-up runs. */
+export interface HeldNotifications {
+  readonly holding: boolean;
+  readonly messages: Readonly<Record<string, readonly MessageWire[]>>;
+}
+
+export const NOTHING_HELD: HeldNotifications = { holding: false, messages: {} };
+
+/**
+ * One state change through the notification rules. While the client catches up
+ * (it just connected, or any conversation is `syncing`), new messages are held
+ * and coalesced; once nothing syncs any more, all of them go out together. What
+ * goes out at once is: per message for one conversation with at most
+ * MAX_NOTIFICATIONS_PER_CONVERSATION new ones, else exactly one summary.
+ */
+export function stepNotifications(held: HeldNotifications, prev: RoostState, next: RoostState): { held: HeldNotifications; notifications: NotificationRequest[] } {
+  if (!eligible(prev, next)) return { held: NOTHING_HELD, notifications: [] };
+  const messages = mergeMessages(held.messages, freshMessages(prev, next));
+  if (catchingUp(prev, next)) return { held: { holding: true, messages }, notifications: [] };
+  return { held: NOTHING_HELD, notifications: notificationsFor(next, messages) };
+}
+
+/** The client has just (re)connected (its catch-up starts in the same tick) or a conversation is fetching missed pages. */
+export function catchingUp(prev: Pick<RoostState, 'status'>, next: Pick<RoostState, 'status' | 'conversations'>): boolean {
+  if (next.status === 'connected' && prev.status !== 'connected') return true;
+  return Object.values(next.conversations).some((c) => c.syncing);
+}
+
+function eligible(prev: RoostState, next: RoostState): boolean {
   const self = next.self;
-  if (!self || prev.self?.userId !== self.userId || next.session.phase !== 'paired') return [];
-  const out: NotificationRequest[] = [];
+  return self !== undefined && prev.self?.userId === self.userId && next.session.phase === 'paired';
+}
+
+/** Messages from others that became known in this change and are unread, by conversation id. */
+function freshMessages(prev: RoostState, next: RoostState): Record<string, MessageWire[]> {
+  const out: Record<string, MessageWire[]> = {};
+  if (!eligible(prev, next)) return out;
+  const selfId = next.self!.userId;
   for (const conversation of Object.values(next.conversations)) {
     const before = prev.conversations[conversation.id];
     if (before === conversation) continue;
     const known = before ? newestKnownSeq(before) : 0;
-    const fresh = conversation.timeline.messages.filter((m) => m.seq > known && m.seq > conversation.readSeq && m.senderUserId !== self.userId);
-    if (fresh.length === 0) continue;
-    if (fresh.length <= MAX_NOTIFICATIONS_PER_CONVERSATION) {
-      for (const message of fresh) out.push(messageNotification(next, conversation, message));
-    } else {
-      out.push(summaryNotification(next, conversation, fresh));
-    }
+    const fresh = conversation.timeline.messages.filter((m) => m.seq > known && m.seq > conversation.readSeq && m.senderUserId !== selfId);
+    if (fresh.length > 0) out[conversation.id] = fresh;
   }
   return out;
+}
+
+function mergeMessages(held: HeldNotifications['messages'], fresh: Record<string, MessageWire[]>): Record<string, readonly MessageWire[]> {
+  const out: Record<string, readonly MessageWire[]> = { ...held };
+  for (const [id, messages] of Object.entries(fresh)) {
+    const before = out[id] ?? [];
+    const last = before.at(-1)?.seq ?? 0;
+    out[id] = [...before, ...messages.filter((m) => m.seq > last)];
+  }
+  return out;
+}
+
+/** Applies the burst rules to messages by conversation, dropping what was read or left meanwhile. */
+function notificationsFor(state: RoostState, byConversation: HeldNotifications['messages']): NotificationRequest[] {
+  const entries: Array<[ConversationState, readonly MessageWire[]]> = [];
+  for (const [id, messages] of Object.entries(byConversation)) {
+    const conversation = state.conversations[id];
+    if (!conversation) continue;
+    const unread = messages.filter((m) => m.seq > conversation.readSeq);
+    if (unread.length > 0) entries.push([conversation, unread]);
+  }
+  if (entries.length === 0) return [];
+  if (entries.length > 1) return [overallSummary(state, entries)];
+  const [conversation, messages] = entries[0]!;
+  if (messages.length <= MAX_NOTIFICATIONS_PER_CONVERSATION) return messages.map((m) => messageNotification(state, conversation, m));
+  return [summaryNotification(state, conversation, messages)];
+}
+
+/** Several conversations at once: "12 new messages in 5 conversations: General, Bob and 3 more", opening the newest. */
+function overallSummary(state: RoostState, entries: ReadonlyArray<[ConversationState, readonly MessageWire[]]>): NotificationRequest {
+  const newestFirst = [...entries].sort((a, b) => b[1].at(-1)!.sentAt - a[1].at(-1)!.sentAt);
+  const total = entries.reduce((n, [, messages]) => n + messages.length, 0);
+  const labels = newestFirst.map(([c, messages]) => (c.kind === 'direct' ? senderName(state, messages[0]!.senderUserId) : roomName(c)));
+  return {
+    conversationId: newestFirst[0]![0].id,
+    title: 'Roost',
+    body: clip(`${total} new messages in ${entries.length} conversations: ${listNames(labels)}`, MAX_BODY),
+  };
 }
 
 /** One message: "Bob" for a direct conversation, "Bob in Weekend plans" for a room. */
