@@ -110,6 +110,18 @@ describe('connection health', () => {
     await silent.waitClosed();
   });
 
+  it('keeps a reading device connected through a burst bigger than the slow-consumer limit', async () => {
+    const { hub: h } = await hub();
+    const alice = await pairNewUser(h, 'Alice');
+    const bob = await pairNewUser(h, 'Bob');
+    // About 12 KB each, 400 of them: nearly 5 MB, beyond the 4 MiB a device that stops reading may have queued.
+    const text = '€'.repeat(4000);
+    const ids = Array.from({ length: 400 }, (_, i) => `burst-${String(i).padStart(4, '0')}`);
+    for (const clientMsgId of ids) alice.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId, text });
+    await bob.client.nextOf('message', (f) => f.message.clientMsgId === ids.at(-1));
+    expect(bob.client.all('message').filter((f) => f.message.clientMsgId.startsWith('burst-'))).toHaveLength(400);
+  });
+
   it(`closes a connection that never says hello with ${CloseCode.HANDSHAKE_TIMEOUT}`, async () => {
     const { hub: h } = await hub({ handshakeTimeoutMs: 50 });
     const client = await TestClient.connect(h.port);

@@ -11,15 +11,29 @@ import type { Socket } from 'node:net';
  */
 const corked = new Set<Socket>();
 
+/**
+ * Held bytes after which a socket is flushed early. Corked bytes count in
+ * `bufferedAmount`, which the hub reads as "this device is not reading": a
+ * big burst held whole would cut off devices that read perfectly well.
+ */
+const FLUSH_AT_BYTES = 64 * 1024;
+
 export function corkUntilTickEnd(socket: Socket): void {
-  if (corked.has(socket)) return;
+  if (corked.has(socket)) {
+    if (socket.writableLength < FLUSH_AT_BYTES) return;
+    socket.uncork();
+    socket.cork();
+    return;
+  }
   if (corked.size === 0) process.nextTick(uncorkAll);
   corked.add(socket);
   socket.cork();
 }
 
 function uncorkAll(): void {
-  // A socket ended or destroyed meanwhile has flushed or dropped its data already; uncork is then a no-op.
-  for (const socket of corked) socket.uncork();
+  // Cleared first: should an uncork throw, the next tick must start with nothing held.
+  const sockets = [...corked];
   corked.clear();
+  // A socket ended or destroyed meanwhile has flushed or dropped its data already; uncork is then a no-op.
+  for (const socket of sockets) socket.uncork();
 }
