@@ -4,11 +4,12 @@
  * hub sends no goodbye and mDNS would keep it for hours. State lives in ./hubDirectory;
  * this file wires the library, the timers and the checks together.
  */
+import { setMaxListeners } from 'node:events';
 import { Bonjour, type Service } from 'bonjour-service';
 import { MDNS_SERVICE_TYPE } from '../../shared/protocol';
 import type { DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
 import { HubDirectory, orderAddresses, type Candidate, type DueCheck } from './hubDirectory';
-import { fetchHubInfo, findLiveUrl, type FetchInfo } from './liveness';
+import { fetchHubInfo, findLiveUrl, limitConcurrency, pickDialAddresses, type FetchInfo } from './liveness';
 import { destroyBonjour, hearMdnsErrors, oncePerError } from './mdnsErrors';
 import { parseTxtRecord } from './txtRecord';
 
@@ -18,7 +19,8 @@ export type BrowseOptions = {
   /** Called with the whole list whenever it changes (not at start: the list starts empty). */
   onChange: (hubs: DiscoveredHub[]) => void;
   /**
-   * Services that are not hubs we can list (BadAdvertError: BAD_TXT_RECORD, BAD_PORT) and mDNS socket errors
+   * Services that are not hubs we can list (BadAdvertError: BAD_TXT_RECORD, BAD_PORT), too many adverts
+   * (DiscoveryLimitError: TOO_MANY_ADVERTS, once per browser) and mDNS socket errors
    * (EADDRINUSE, ENETUNREACH...; each code at most every 5 minutes). Never thrown.
    */
   onWarning?: (err: Error) => void;
@@ -45,6 +47,10 @@ export const DEFAULT_TIMEOUT_MS = 1_500;
 const FIRST_REQUERY_MS = 1_000;
 const MAX_REQUERY_MS = 60_000;
 const REPEAT_SOCKET_WARNING_MS = 5 * 60_000;
+/** GET /api/info requests in flight across the whole browser; the rest wait in a queue. */
+export const MAX_REQUESTS_IN_FLIGHT = 8;
+/** Checks (one candidate each) in flight; confirmed hubs get free slots first. */
+export const MAX_CHECKS_IN_FLIGHT = 8;
 
 /** A browsed `_roost._tcp` service that is not a hub we can list. */
 export class BadAdvertError extends Error {
@@ -58,19 +64,31 @@ export class BadAdvertError extends Error {
   }
 }
 
+/** The LAN announced more instances than a browser keeps (see ./hubDirectory DEFAULT_LIMITS). */
+export class DiscoveryLimitError extends Error {
+  override name = 'DiscoveryLimitError';
+  /** Stable. */
+  readonly code = 'TOO_MANY_ADVERTS';
+}
+
 /** Starts browsing at once. Throws only if bonjour-service's internals changed. */
 export function browseHubs(options: BrowseOptions): HubBrowser {
   const { selfHubId, onChange, onWarning } = options;
   const checkIntervalMs = options.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const fetchInfo = options.fetchInfo ?? fetchHubInfo;
+  // One queue for every check's requests: a flood of adverts cannot open more than this many connections.
+  const fetchInfo = limitConcurrency(options.fetchInfo ?? fetchHubInfo, MAX_REQUESTS_IN_FLIGHT);
 
   const directory = new HubDirectory({ checkIntervalMs });
   const abort = new AbortController();
+  // Every running or queued request listens to it: at most MAX_CHECKS_IN_FLIGHT × 2 (see liveness.DIAL_PARALLELISM).
+  setMaxListeners(4 * MAX_CHECKS_IN_FLIGHT, abort.signal);
   let stopped: Promise<void> | undefined;
   let lastSent = '[]';
   let checkTimer: NodeJS.Timeout | undefined;
   let queryTimer: NodeJS.Timeout | undefined;
+  let checksInFlight = 0;
+  let warnedFull = false;
 
   const warn = (err: Error) => {
     if (stopped) return;
@@ -112,22 +130,26 @@ export function browseHubs(options: BrowseOptions): HubBrowser {
 
   const runCheck = async (due: DueCheck) => {
     const { candidate } = due;
-    const result = await findLiveUrl(candidate.addresses, candidate.port, { fetchInfo, timeoutMs, preferredUrl: due.preferredUrl, signal: abort.signal }).then(
+    checksInFlight++;
+    const result = await findLiveUrl(pickDialAddresses(candidate.addresses, candidate.sender), candidate.port, { fetchInfo, timeoutMs, preferredUrl: due.preferredUrl, signal: abort.signal }).then(
       (answer) => ({ ok: true as const, ...answer }),
       (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error : new Error(String(error)) }),
     );
+    checksInFlight--;
     if (stopped) return;
     directory.completeCheck(due.key, due.generation, result, Date.now());
     publish();
     schedule();
   };
 
-  /** Starts the checks that are due and sets one timer for the next. */
+  /** Starts the checks that are due (as many as there are free slots) and sets one timer for the next. */
   function schedule() {
     if (stopped) return;
     clearTimeout(checkTimer);
     checkTimer = undefined;
-    for (const due of directory.takeDueChecks(Date.now())) void runCheck(due);
+    for (const due of directory.takeDueChecks(Date.now(), MAX_CHECKS_IN_FLIGHT - checksInFlight)) void runCheck(due);
+    // All slots busy: the next completion calls schedule again (a timer would only spin).
+    if (checksInFlight >= MAX_CHECKS_IN_FLIGHT) return;
     const next = directory.nextCheckAt();
     if (next !== undefined) checkTimer = setTimeout(schedule, Math.max(0, next - Date.now()));
   }
@@ -143,9 +165,21 @@ export function browseHubs(options: BrowseOptions): HubBrowser {
       schedule();
       return;
     }
-    directory.upsert(candidate.candidate, Date.now());
+    add(candidate.candidate);
     publish();
     schedule();
+  };
+  const add = (candidate: Candidate) => {
+    const outcome = directory.upsert(candidate, Date.now());
+    if (outcome !== 'ok' && !warnedFull) {
+      warnedFull = true;
+      warn(
+        new DiscoveryLimitError(
+          `More Roost hubs are announced on the LAN than this app keeps track of (latest "${candidate.advert.name}" from ${candidate.sender ?? 'an unknown address'}); ` +
+            (outcome === 'refused' ? 'new ones are ignored.' : 'the oldest unconfirmed ones are forgotten.'),
+        ),
+      );
+    }
   };
   browser.on('up', onService);
   // Same instance name, new port or host (a restart on port 0) or new TXT: the new record wins.
@@ -173,6 +207,11 @@ export function browseHubs(options: BrowseOptions): HubBrowser {
     refresh() {
       if (stopped) return;
       browser.update();
+      // Candidates forgotten after failing (bonjour-service announces a known instance only once) get a fresh chance.
+      for (const service of browser.services) {
+        const candidate = toCandidate(service);
+        if (candidate.ok && !directory.has(candidate.candidate.key)) add(candidate.candidate);
+      }
       directory.refresh(Date.now());
       schedule();
       publish(); // selfHubId may have changed
@@ -202,7 +241,8 @@ function toCandidate(service: Service): CandidateResult {
   if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
     return { ok: false, error: new BadAdvertError('BAD_PORT', `Ignoring mDNS service "${service.name}"${where}: bad port ${service.port}.`) };
   }
-  // The packet's sender is an address too: some responders send SRV without A records.
-  const addresses = orderAddresses([...(service.addresses ?? []), ...(service.referer?.address ? [service.referer.address] : [])]);
-  return { ok: true, candidate: { key: service.fqdn, advert: txt.advert, addresses, port: service.port } };
+  // The packet's sender is an address too: some responders send SRV without A records. It is dialled first.
+  const sender = service.referer?.address || undefined;
+  const addresses = orderAddresses([...(service.addresses ?? []), ...(sender ? [sender] : [])]);
+  return { ok: true, candidate: { key: service.fqdn, advert: txt.advert, addresses, port: service.port, ...(sender ? { sender } : {}) } };
 }

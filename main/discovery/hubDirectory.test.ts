@@ -71,20 +71,97 @@ describe('HubDirectory', () => {
     expect(dir.hubs()).toHaveLength(1);
   });
 
-  it('backs off on a dead candidate and lists it again when it answers', () => {
+  it('backs off on a dropped hub, never forgets it, and lists it again when it answers', () => {
     const dir = new HubDirectory(timings);
     dir.upsert(candidate(), 0);
-    let now = 0;
+    checkAll(dir, 0, ok());
+    let now = 2_000;
     const gaps: number[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 10; i++) {
       checkAll(dir, now, failed);
       const next = dir.nextCheckAt()!;
       gaps.push(next - now);
       now = next;
     }
-    expect(gaps).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect(dir.hubs()).toEqual([]);
+    expect(gaps).toEqual([500, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000, 30_000, 30_000]);
     checkAll(dir, now, ok());
     expect(dir.hubs()).toHaveLength(1);
+  });
+
+  it('forgets a candidate that never answered after 3 failed checks spread over a minute', () => {
+    const dir = new HubDirectory(timings);
+    dir.upsert(candidate(), 0);
+    const checkedAt: number[] = [];
+    for (let now = dir.nextCheckAt(); now !== undefined; now = dir.nextCheckAt()) {
+      checkedAt.push(now);
+      checkAll(dir, now, failed);
+    }
+    expect(checkedAt).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000, 61_000]);
+    expect(dir.size).toBe(0);
+    // A new advert brings it back, and it is listed when it answers.
+    dir.upsert(candidate(), 70_000);
+    checkAll(dir, 70_000, ok());
+    expect(dir.hubs()).toHaveLength(1);
+  });
+
+  it('forgets after forgetAfterFailures when forgetAfterMs is 0, and a changed port makes it prove itself again', () => {
+    const dir = new HubDirectory({ ...timings, forgetAfterMs: 0 });
+    dir.upsert(candidate(), 0);
+    for (const now of [0, 1_000]) checkAll(dir, now, failed);
+    expect(dir.size).toBe(1);
+    checkAll(dir, 3_000, failed);
+    expect(dir.size).toBe(0);
+    // Once confirmed it stays through failures...
+    dir.upsert(candidate(), 10_000);
+    checkAll(dir, 10_000, ok());
+    for (let i = 0; i < 10; i++) checkAll(dir, dir.nextCheckAt()!, failed);
+    expect(dir.size).toBe(1);
+    // ...but a new port is a new endpoint: unconfirmed again, forgotten after 3 failures.
+    dir.upsert(candidate({ port: 40009 }), 500_000);
+    for (let i = 0; i < 3; i++) checkAll(dir, dir.nextCheckAt()!, failed);
+    expect(dir.size).toBe(0);
+  });
+
+  it('keeps at most maxUnconfirmed never-confirmed candidates, replacing the oldest', () => {
+    const dir = new HubDirectory(timings, { maxUnconfirmed: 3, maxCandidates: 10 });
+    const fake = (i: number) => candidate({ key: `fake${i}._roost._tcp.local`, id: `fake${i}` });
+    expect([0, 1, 2].map((i) => dir.upsert(fake(i), i))).toEqual(['ok', 'ok', 'ok']);
+    expect(dir.upsert(fake(3), 3)).toBe('replaced-oldest');
+    expect(dir.size).toBe(3);
+    expect(dir.has('fake0._roost._tcp.local')).toBe(false);
+    expect(dir.has('fake3._roost._tcp.local')).toBe(true);
+    // Re-announcing a kept one is not a new candidate.
+    expect(dir.upsert(fake(3), 4)).toBe('ok');
+    // A confirmed hub leaves the unconfirmed quota, so it is never the one replaced.
+    checkAll(dir, 10, (c) => (c.advert.id === 'fake1' ? ok(undefined, info('fake1')) : failed));
+    for (let i = 4; i < 20; i++) dir.upsert(fake(i), 20 + i);
+    expect(dir.size).toBe(4);
+    expect(dir.hubs().map((h) => h.hubId)).toEqual(['fake1']);
+  });
+
+  it('refuses a new candidate when full of confirmed ones, and replaces an unconfirmed one otherwise', () => {
+    const dir = new HubDirectory(timings, { maxUnconfirmed: 3, maxCandidates: 3 });
+    const hub = (i: number) => candidate({ key: `h${i}._roost._tcp.local`, id: `h${i}`, name: `H${i}` });
+    for (const i of [0, 1, 2]) dir.upsert(hub(i), 0);
+    checkAll(dir, 0, (c) => (c.advert.id === 'h2' ? failed : ok(undefined, info(c.advert.id, c.advert.name))));
+    expect(dir.upsert(hub(3), 1)).toBe('replaced-oldest'); // h2, never confirmed, makes room
+    expect(dir.has('h2._roost._tcp.local')).toBe(false);
+    checkAll(dir, 1, (c) => ok(undefined, info(c.advert.id, c.advert.name)));
+    expect(dir.upsert(hub(4), 2)).toBe('refused');
+    expect(dir.size).toBe(3);
+    expect(dir.hubs().map((h) => h.hubId).sort()).toEqual(['h0', 'h1', 'h3']);
+  });
+
+  it('hands out at most `max` due checks, confirmed hubs first', () => {
+    const dir = new HubDirectory(timings);
+    dir.upsert(candidate({ key: 'real._roost._tcp.local' }), 0);
+    checkAll(dir, 0, ok());
+    for (let i = 0; i < 20; i++) dir.upsert(candidate({ key: `fake${i}._roost._tcp.local`, id: `fake${i}` }), 1_000);
+    const first = dir.takeDueChecks(2_000, 3);
+    expect(first.map((d) => d.key)).toEqual(['real._roost._tcp.local', 'fake0._roost._tcp.local', 'fake1._roost._tcp.local']);
+    expect(dir.takeDueChecks(2_000, 0)).toEqual([]);
+    expect(dir.takeDueChecks(2_000)).toHaveLength(18);
   });
 
   it('checks a dropped hub at once when it is announced again', () => {

@@ -19,6 +19,8 @@ export type Candidate = {
   /** Announced addresses, IPv4 first (see orderAddresses). */
   addresses: string[];
   port: number;
+  /** The mDNS packet's source address: tried first (see liveness.pickDialAddresses). */
+  sender?: string;
 };
 
 export type CheckResult = { ok: true; url: string; info: HubInfo } | { ok: false; error: Error };
@@ -35,15 +37,46 @@ export type DirectoryTimings = {
   retryMs: number;
   /** Unconfirmed candidates are re-tried after retryMs, doubling up to this. */
   maxBackoffMs: number;
+  /**
+   * A candidate that never answered is forgotten after this many failed checks, once it is
+   * at least forgetAfterMs old (checks at 0, 1, 3, 7, 15, 31, 61 s: gone at about 61 s).
+   * Only a new or changed advert brings it back. Once confirmed, a candidate is retried until its goodbye.
+   */
+  forgetAfterFailures: number;
+  forgetAfterMs: number;
 };
 
-export const DEFAULT_TIMINGS: DirectoryTimings = { checkIntervalMs: 2_000, failuresToDrop: 2, retryMs: 500, maxBackoffMs: 30_000 };
+export const DEFAULT_TIMINGS: DirectoryTimings = {
+  checkIntervalMs: 2_000,
+  failuresToDrop: 2,
+  retryMs: 500,
+  maxBackoffMs: 30_000,
+  forgetAfterFailures: 3,
+  forgetAfterMs: 60_000,
+};
+
+/** Bounds against a hostile LAN peer announcing thousands of instances. */
+export type DirectoryLimits = {
+  /** Candidates that never answered; a new one beyond this replaces the oldest of them. */
+  maxUnconfirmed: number;
+  /** All candidates; when full of confirmed ones, a new one is refused. */
+  maxCandidates: number;
+};
+
+export const DEFAULT_LIMITS: DirectoryLimits = { maxUnconfirmed: 64, maxCandidates: 256 };
+
+/** What upsert did: `replaced-oldest` (the oldest never-confirmed candidate made room) and `refused` mean the directory is full. */
+export type UpsertOutcome = 'ok' | 'replaced-oldest' | 'refused';
 
 type Entry = {
   candidate: Candidate;
   /** Bumped whenever the candidate changes, so a check of the old data is ignored. */
   generation: number;
   listed: boolean;
+  /** Answered as the announced hub at least once since added or since its id or port changed. */
+  confirmed: boolean;
+  /** When it was added, or its id or port changed. */
+  since: number;
   /** Where /api/info last answered, and what it said. */
   answer: { url: string; info: HubInfo } | undefined;
   failures: number;
@@ -70,30 +103,54 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 
 export class HubDirectory {
   private readonly entries = new Map<string, Entry>();
+  /** Keys of never-confirmed entries, oldest first (a Set keeps insertion order). */
+  private readonly unconfirmed = new Set<string>();
   private readonly timings: DirectoryTimings;
+  private readonly limits: DirectoryLimits;
 
-  constructor(timings: Partial<DirectoryTimings> = {}) {
+  constructor(timings: Partial<DirectoryTimings> = {}, limits: Partial<DirectoryLimits> = {}) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** How many candidates are kept (for tests and diagnostics). */
+  get size(): number {
+    return this.entries.size;
   }
 
   /**
    * A candidate was announced or changed. A new or changed one is checked at once;
    * if its hub id or port changed, it is unlisted until that check confirms it.
+   * A new one beyond the limits replaces the oldest never-confirmed candidate, or is refused.
    */
-  upsert(candidate: Candidate, now: number): void {
+  upsert(candidate: Candidate, now: number): UpsertOutcome {
     const entry = this.entries.get(candidate.key);
     if (!entry) {
+      let outcome: UpsertOutcome = 'ok';
+      if (this.unconfirmed.size >= this.limits.maxUnconfirmed || this.entries.size >= this.limits.maxCandidates) {
+        const oldest = this.unconfirmed.values().next();
+        if (oldest.done) return 'refused';
+        this.remove(oldest.value);
+        outcome = 'replaced-oldest';
+      }
       this.entries.set(candidate.key, {
         candidate,
         generation: 0,
         listed: false,
+        confirmed: false,
+        since: now,
         answer: undefined,
         failures: 0,
         lastError: undefined,
         nextCheckAt: now,
         checking: false,
       });
-      return;
+      this.unconfirmed.add(candidate.key);
+      return outcome;
     }
     const old = entry.candidate;
     const endpointChanged = old.advert.id !== candidate.advert.id || old.port !== candidate.port;
@@ -101,7 +158,7 @@ export class HubDirectory {
     if (!changed) {
       // Re-announced as it was: a dropped hub may be back, so give it a prompt check.
       if (!entry.listed) this.recheckSoon(entry, now);
-      return;
+      return 'ok';
     }
     entry.candidate = candidate;
     entry.generation++;
@@ -111,12 +168,24 @@ export class HubDirectory {
     if (endpointChanged) {
       entry.listed = false;
       entry.answer = undefined;
+      entry.since = now;
+      if (entry.confirmed) {
+        // It must prove itself again, within the never-confirmed limit (it takes its place as the newest).
+        entry.confirmed = false;
+        if (this.unconfirmed.size >= this.limits.maxUnconfirmed) {
+          const oldest = this.unconfirmed.values().next();
+          if (!oldest.done) this.remove(oldest.value);
+        }
+        this.unconfirmed.add(candidate.key);
+      }
     }
+    return 'ok';
   }
 
   /** A goodbye: the instance is gone at once, whatever its last check said. */
   remove(key: string): void {
     this.entries.delete(key);
+    this.unconfirmed.delete(key);
   }
 
   /** Makes every candidate due now (e.g. the join screen opened). */
@@ -124,15 +193,20 @@ export class HubDirectory {
     for (const entry of this.entries.values()) this.recheckSoon(entry, now);
   }
 
-  /** Candidates due for a check at `now`; each is marked as being checked until completeCheck. */
-  takeDueChecks(now: number): DueCheck[] {
-    const due: DueCheck[] = [];
-    for (const [key, entry] of this.entries) {
-      if (entry.checking || entry.nextCheckAt > now) continue;
+  /**
+   * Candidates due for a check at `now`, at most `max` (the caller's free check slots):
+   * confirmed ones first, then the longest waiting. Each is marked as being checked until
+   * completeCheck. One pass over at most maxCandidates entries.
+   */
+  takeDueChecks(now: number, max = Infinity): DueCheck[] {
+    if (max <= 0) return [];
+    const due: Array<[string, Entry]> = [];
+    for (const item of this.entries) if (!item[1].checking && item[1].nextCheckAt <= now) due.push(item);
+    due.sort(([, a], [, b]) => Number(b.confirmed) - Number(a.confirmed) || a.nextCheckAt - b.nextCheckAt);
+    return due.slice(0, max).map(([key, entry]) => {
       entry.checking = true;
-      due.push({ key, generation: entry.generation, candidate: entry.candidate, preferredUrl: entry.answer?.url });
-    }
-    return due;
+      return { key, generation: entry.generation, candidate: entry.candidate, preferredUrl: entry.answer?.url };
+    });
   }
 
   /** When the next check falls due, or undefined if none is waiting. */
@@ -153,6 +227,8 @@ export class HubDirectory {
     const expectedId = entry.candidate.advert.id;
     if (result.ok && result.info.id === expectedId) {
       entry.listed = true;
+      entry.confirmed = true;
+      this.unconfirmed.delete(key);
       entry.answer = { url: result.url, info: result.info };
       entry.failures = 0;
       entry.lastError = undefined;
@@ -161,6 +237,11 @@ export class HubDirectory {
     }
     entry.lastError = result.ok ? new Error(`${result.url} is hub ${result.info.id}, not the announced ${expectedId}`) : result.error;
     entry.failures++;
+    if (!entry.confirmed && entry.failures >= timings.forgetAfterFailures && now - entry.since >= timings.forgetAfterMs) {
+      // Never answered: most likely not a hub we can reach (or not a hub). A new advert may bring it back.
+      this.remove(key);
+      return;
+    }
     if (entry.listed && entry.failures >= timings.failuresToDrop) entry.listed = false;
     entry.nextCheckAt = now + (entry.listed ? timings.retryMs : this.backoff(entry.failures));
   }

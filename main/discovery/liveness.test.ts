@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
 import { startTestHub } from '../hub/testing/testHub';
-import { fetchHubInfo, findLiveUrl, hubBaseUrl, isDialable, MAX_INFO_BYTES, type FetchInfo } from './liveness';
+import { fetchHubInfo, findLiveUrl, hubBaseUrl, isDialable, limitConcurrency, MAX_INFO_BYTES, pickDialAddresses, type FetchInfo } from './liveness';
 
 type Started = Awaited<ReturnType<typeof startTestHub>>;
 let testHub: Started;
@@ -108,3 +108,58 @@ describe('findLiveUrl', () => {
     expect(hubBaseUrl('fd00::1', 80)).toBe('http://[fd00::1]:80/');
   });
 });
+
+describe('bounds on what an advertiser can make us request', () => {
+  const hubInfo: HubInfo = { id: 'h1', name: 'Hub', protocolVersion: 1, appVersion: '1' };
+
+  it('dials the sender first, then announced addresses, at most 4, never loopback or multicast for a LAN sender', () => {
+    const announced = ['10.0.0.1', '127.0.0.1', '0.0.0.0', '224.0.0.251', '255.255.255.255', 'fe80::1', '::1', 'ff02::fb', 'example.com', '10.0.0.2', '10.0.0.3', '10.0.0.4'];
+    expect(pickDialAddresses(announced, '192.168.1.9')).toEqual(['192.168.1.9', '10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    expect(pickDialAddresses(['10.0.0.1', '192.168.1.9'], '192.168.1.9')).toEqual(['192.168.1.9', '10.0.0.1']);
+    // An advert from this machine may point at loopback (a hub on this computer).
+    expect(pickDialAddresses(['127.0.0.1', '10.0.0.1'], '127.0.0.1')).toEqual(['127.0.0.1', '10.0.0.1']);
+    expect(pickDialAddresses(['10.0.0.1'])).toEqual(['10.0.0.1']);
+  });
+
+  it('asks at most 2 addresses at once and at most 4 in all', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const asked: string[] = [];
+    const fetchInfo: FetchInfo = async (url) => {
+      asked.push(url);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      if (url === 'http://10.0.0.4:7420/') return hubInfo;
+      throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    };
+    const addresses = Array.from({ length: 10 }, (_, i) => `10.0.0.${i + 1}`);
+    await expect(findLiveUrl(addresses, 7420, { fetchInfo, timeoutMs: 100 })).resolves.toMatchObject({ url: 'http://10.0.0.4:7420/' });
+    expect(maxInFlight).toBe(2);
+    expect(asked).toHaveLength(4);
+    asked.length = 0;
+    await expect(findLiveUrl(addresses.slice(4), 7420, { fetchInfo, timeoutMs: 100 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(asked).toHaveLength(4);
+  });
+
+  it('limitConcurrency queues requests beyond the limit and drops aborted waiters', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const limited = limitConcurrency(async () => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      return hubInfo;
+    }, 3);
+    const results = await Promise.all(Array.from({ length: 20 }, () => limited('http://10.0.0.1:1/', { timeoutMs: 10 })));
+    expect(results).toHaveLength(20);
+    expect(maxInFlight).toBe(3);
+    const abort = new AbortController();
+    const running = Array.from({ length: 3 }, () => limited('http://10.0.0.1:1/', { timeoutMs: 10 }));
+    const waiting = limited('http://10.0.0.1:1/', { timeoutMs: 10, signal: abort.signal });
+    abort.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });
+    await Promise.all(running);
+  });
+});
+

@@ -4,7 +4,7 @@
  * answers, from one of the addresses it announced.
  */
 import { request } from 'node:http';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { HubInfoSchema, INFO_PATH, type HubInfo } from '../../shared/protocol';
 
 /** Fetches and validates a hub's /api/info at `baseUrl` (`http://ADDR:PORT/`); rejects on any failure. */
@@ -89,12 +89,75 @@ export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
 
 export type LiveAnswer = { url: string; info: HubInfo };
 
+/** Addresses tried per check: the advertiser picks them, so it must not be able to aim a fan-out of requests. */
+export const MAX_DIAL_ADDRESSES = 4;
+/** Requests one check runs at once (a hub's answer is usually from its first address). */
+export const DIAL_PARALLELISM = 2;
+
+const unmapped = (address: string) => address.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
+const isLoopback = (address: string) => {
+  const a = unmapped(address);
+  return a === '::1' || a.startsWith('127.');
+};
+/** Loopback, unspecified, multicast and broadcast: never a LAN hub's address unless the advert came from this machine. */
+function isLocalOrSpecial(address: string): boolean {
+  const a = unmapped(address);
+  if (isLoopback(a)) return true;
+  if (isIPv6(a)) return a === '::' || a.startsWith('ff');
+  const first = Number(a.split('.')[0]);
+  return first === 0 || first >= 224;
+}
+
 /**
- * Asks each dialable address for /api/info and returns where it answered. The address
- * that answered last time is asked alone first (the common case: one request); otherwise
- * all are asked at once, so a check takes at most about two timeouts however many
- * addresses a hub announced, and the first answering one in `addresses` order wins
- * (callers put IPv4 first). Rejects with the first address's error when none answers.
+ * Which announced addresses a check may dial, in order: the mDNS packet's sender first
+ * (it is on our link, and proven to exist), then the announced ones as given (IPv4 first),
+ * at most MAX_DIAL_ADDRESSES. Only IP literals (never a name to resolve). Link-local IPv6 is never dialled (see isDialable); loopback,
+ * unspecified, multicast and broadcast addresses only when the packet itself came from loopback.
+ */
+export function pickDialAddresses(addresses: readonly string[], sender?: string): string[] {
+  const fromLoopback = sender !== undefined && isLoopback(sender);
+  const ordered = [...new Set([...(sender ? [sender] : []), ...addresses])];
+  return ordered.filter((a) => isIP(a) !== 0 && isDialable(a) && (fromLoopback || !isLocalOrSpecial(a))).slice(0, MAX_DIAL_ADDRESSES);
+}
+
+/**
+ * Limits how many requests run at once, whoever starts them: the rest wait in a FIFO queue
+ * (their deadline starts when they run). A waiting request that is aborted leaves the queue.
+ */
+export function limitConcurrency(fetchInfo: FetchInfo, maxInFlight: number): FetchInfo {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  return (baseUrl, options) =>
+    new Promise<HubInfo>((resolve, reject) => {
+      const { signal } = options;
+      const start = () => {
+        signal?.removeEventListener('abort', onAbort);
+        running++;
+        fetchInfo(baseUrl, options).then(resolve, reject).finally(release);
+      };
+      const onAbort = () => {
+        const i = waiting.indexOf(start);
+        if (i >= 0) waiting.splice(i, 1);
+        reject(new LivenessError('ABORTED', `Check of ${baseUrl} was cancelled.`));
+      };
+      if (signal?.aborted) return onAbort();
+      if (running < maxInFlight) return start();
+      waiting.push(start);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+/**
+ * Asks the dialable addresses (at most MAX_DIAL_ADDRESSES) for /api/info and returns where
+ * it answered. The address that answered last time is asked alone first (the common case:
+ * one request); otherwise the others are asked DIAL_PARALLELISM at a time, in `addresses`
+ * order, and the first answering one in that order wins; so a check takes at most about
+ * three timeouts, and never sends more than two requests at once. Rejects with the first
+ * address's error when none answers.
  */
 export async function findLiveUrl(
   addresses: readonly string[],
@@ -102,17 +165,28 @@ export async function findLiveUrl(
   options: { fetchInfo: FetchInfo; timeoutMs: number; preferredUrl?: string; signal?: AbortSignal },
 ): Promise<LiveAnswer> {
   const { fetchInfo, timeoutMs, preferredUrl, signal } = options;
-  const urls = addresses.filter(isDialable).map((a) => hubBaseUrl(a, port));
+  let urls = addresses
+    .filter(isDialable)
+    .slice(0, MAX_DIAL_ADDRESSES)
+    .map((a) => hubBaseUrl(a, port));
   if (urls.length === 0) throw new LivenessError('NO_ADDRESS', `No address to reach port ${port} at (announced: ${addresses.join(', ') || 'none'}).`);
+  let firstError: unknown;
   if (preferredUrl && urls.includes(preferredUrl)) {
     try {
       return { url: preferredUrl, info: await fetchInfo(preferredUrl, { timeoutMs, signal }) };
     } catch (err) {
       if (urls.length === 1 || signal?.aborted) throw err;
+      firstError = err;
+      urls = urls.filter((u) => u !== preferredUrl);
     }
   }
-  const answers = await Promise.allSettled(urls.map((url) => fetchInfo(url, { timeoutMs, signal })));
-  const index = answers.findIndex((a) => a.status === 'fulfilled');
-  if (index >= 0) return { url: urls[index]!, info: (answers[index] as PromiseFulfilledResult<HubInfo>).value };
-  throw (answers[0] as PromiseRejectedResult).reason;
+  for (let i = 0; i < urls.length; i += DIAL_PARALLELISM) {
+    const batch = urls.slice(i, i + DIAL_PARALLELISM);
+    const answers = await Promise.allSettled(batch.map((url) => fetchInfo(url, { timeoutMs, signal })));
+    const index = answers.findIndex((a) => a.status === 'fulfilled');
+    if (index >= 0) return { url: batch[index]!, info: (answers[index] as PromiseFulfilledResult<HubInfo>).value };
+    firstError ??= (answers[0] as PromiseRejectedResult).reason;
+    if (signal?.aborted) break;
+  }
+  throw firstError;
 }
