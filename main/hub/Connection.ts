@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame } from '../../shared/protocol';
 import { TokenBucket } from './TokenBucket';
+import type { SharedFrame } from './sharedFrame';
 import { corkUntilTickEnd } from './writeCoalescing';
 
 export type ConnectionLimits = {
@@ -75,16 +76,35 @@ export class Connection {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  /** For frames serialized once and sent to many connections: encoded once too, as UTF-8 bytes. */
-  sendRaw(text: string | Buffer): void {
-    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
-      this.cutOff();
+  /** One frame's JSON text, through ws. */
+  sendRaw(text: string): void {
+    if (!this.mayWrite()) return;
+    if (this.socket) corkUntilTickEnd(this.socket);
+    this.ws.send(text);
+  }
+
+  /**
+   * A frame built once for many connections (sharedFrame.ts): its bytes go
+   * straight to the socket. Safe beside ws's own sends because ws writes
+   * each uncompressed frame to the socket whole and at once, so frames
+   * never interleave; bufferedAmount counts these bytes too.
+   */
+  sendShared(frame: SharedFrame): void {
+    if (!this.mayWrite()) return;
+    if (!this.socket) {
+      this.ws.send(frame.payload, { binary: false });
       return;
     }
-    if (this.socket) corkUntilTickEnd(this.socket);
-    // A Buffer would go out as a binary frame unless told otherwise; every hub frame is JSON text.
-    this.ws.send(text, { binary: false });
+    corkUntilTickEnd(this.socket);
+    this.socket.write(frame.wire);
+  }
+
+  /** Open, and not so far behind that it counts as not reading (then it is cut off). */
+  private mayWrite(): boolean {
+    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes) return true;
+    this.cutOff();
+    return false;
   }
 
   close(code: number, reason: string): void {
