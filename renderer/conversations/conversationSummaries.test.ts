@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageWire } from '../../shared/protocol';
 import type { ConversationState, RoostState } from '../../shared/sync';
+import { conversationState } from '../../shared/sync/testing/fixtures';
 import { conversationSummaries, otherUsers, typingText } from './conversationSummaries';
 
 const msg = (conversationId: string, seq: number, sender: string, sentAt: number, text = `m${seq}`): MessageWire => ({
@@ -14,24 +15,7 @@ const msg = (conversationId: string, seq: number, sender: string, sentAt: number
 });
 
 function conversation(id: string, kind: ConversationState['kind'], members: string[], messages: MessageWire[], extra: Partial<ConversationState> = {}): ConversationState {
-  return {
-    id,
-    kind,
-    name: kind === 'direct' ? '' : id,
-    memberUserIds: members,
-    createdAt: 1,
-    lastSeq: messages.length,
-    receipts: {},
-    timeline: { messages, cursor: messages.length, reachedStart: true, buffered: [] },
-    pending: [],
-    readSeq: 0,
-    unreadCount: 0,
-    hasOlder: false,
-    typing: [],
-    syncing: false,
-    loadingOlder: false,
-    ...extra,
-  };
+  return conversationState({ id, kind, name: kind === 'direct' ? '' : id, memberUserIds: members, createdAt: 1, ...extra }, messages);
 }
 
 const state = {

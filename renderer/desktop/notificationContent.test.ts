@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageWire } from '../../shared/protocol';
 import type { NotificationRequest } from '../../shared/desktop';
 import type { ConversationState, RoostState } from '../../shared/sync';
+import { conversationState } from '../../shared/sync/testing/fixtures';
 import { INITIAL_STATE } from '../../shared/sync/clientState';
 import { clip, incomingNotifications, NOTHING_HELD, stepNotifications, totalUnread, type HeldNotifications } from './notificationContent';
 
@@ -14,25 +15,7 @@ function message(seq: number, senderUserId: string, text = `message ${seq}`, con
 }
 
 function conversation(id: string, messages: MessageWire[], extra: Partial<ConversationState> = {}): ConversationState {
-  const cursor = messages.at(-1)?.seq ?? 0;
-  return {
-    id,
-    kind: 'group',
-    name: id === 'general' ? 'General' : id,
-    memberUserIds: [ME, BOB, CLEO],
-    createdAt: 0,
-    lastSeq: cursor,
-    receipts: {},
-    timeline: { messages, cursor, reachedStart: true, buffered: [] },
-    pending: [],
-    readSeq: 0,
-    unreadCount: 0,
-    hasOlder: false,
-    typing: [],
-    syncing: false,
-    loadingOlder: false,
-    ...extra,
-  };
+  return conversationState({ id, kind: 'group', name: id === 'general' ? 'General' : id, memberUserIds: [ME, BOB, CLEO], createdAt: 0, ...extra }, messages);
 }
 
 function state(conversations: ConversationState[], self: RoostState['self'] = { userId: ME, deviceId: 'd-me' }): RoostState {

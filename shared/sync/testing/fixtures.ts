@@ -1,4 +1,5 @@
 import type { ConversationWire, MessageWire, ServerFrameOf } from '../../protocol';
+import type { ConversationState } from '../clientState';
 
 export const HUB = { id: 'hub1', name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' };
 export const ALICE = 'userA';
@@ -58,3 +59,28 @@ export function ready(conversations: ConversationWire[] = [conversation()], rid?
     conversations,
   };
 }
+
+/**
+ * A conversation as the client holds it once `messages` (ascending seqs) are
+ * all loaded: nothing newer on the hub, nothing read, nobody typing, idle.
+ */
+export function conversationState(
+  fields: Pick<ConversationState, 'id' | 'kind' | 'name' | 'memberUserIds' | 'createdAt'> & Partial<ConversationState>,
+  messages: MessageWire[] = [],
+): ConversationState {
+  const cursor = messages.at(-1)?.seq ?? 0;
+  return {
+    lastSeq: cursor,
+    receipts: {},
+    timeline: { messages, cursor, reachedStart: true, buffered: [] },
+    pending: [],
+    readSeq: 0,
+    unreadCount: 0,
+    hasOlder: false,
+    typing: [],
+    syncing: false,
+    loadingOlder: false,
+    ...fields,
+  };
+}
+
