@@ -1,6 +1,5 @@
 import type { HostingConfig } from '../../shared/desktop';
 import type { DesktopBridge } from '../hub/desktopBridge';
-import { Icon } from '../ui/Icon';
 import { ConnectedDevicesCard } from './ConnectedDevicesCard';
 import { HubSettingsCard } from './HubSettingsCard';
 import { hostingErrorText } from './hubSetup';
@@ -8,6 +7,7 @@ import { InviteCard } from './InviteCard';
 import { useHostingStatus } from './useHostingStatus';
 import '../devices/DevicesScreen.css';
 import './desktop.css';
+import { BackButton } from '../ui/BackButton';
 
 type Props = { bridge: DesktopBridge; config: HostingConfig; onBack(): void };
 
@@ -28,9 +28,7 @@ export function HostingPanel({ bridge, config, onBack }: Props) {
   return (
     <section className="devices" aria-labelledby="hosting-title" data-testid="hosting-panel" data-state={status?.state ?? 'loading'}>
       <header className="pane-header">
-        <button type="button" className="icon-button pane-header__back" aria-label="Back to conversations" onClick={onBack}>
-          <Icon name="back" />
-        </button>
+        <BackButton onBack={onBack} />
         <div className="pane-header__text">
           <h1 id="hosting-title" className="pane-header__title">
             This hub

@@ -3,10 +3,10 @@ import { useNow } from '../app/useNow';
 import { usePresenceKnown } from '../app/usePresenceKnown';
 import { DesktopSettings } from '../desktop/DesktopSettings';
 import { useDesktop } from '../desktop/desktopContext';
-import { Icon } from '../ui/Icon';
 import { DeviceItem } from './DeviceItem';
 import { LinkCodePanel } from './LinkCodePanel';
 import './DevicesScreen.css';
+import { BackButton } from '../ui/BackButton';
 
 /** All devices of the own user, who is online, and how to add or remove one; in the desktop app, its settings too. */
 export function DevicesScreen({ onBack, onOpenHub }: { onBack(): void; onOpenHub: (() => void) | undefined }) {
@@ -24,9 +24,7 @@ export function DevicesScreen({ onBack, onOpenHub }: { onBack(): void; onOpenHub
   return (
     <section className="devices" aria-labelledby="devices-title" data-testid="devices-screen">
       <header className="pane-header">
-        <button type="button" className="icon-button pane-header__back" aria-label="Back to conversations" onClick={onBack} data-testid="back-button">
-          <Icon name="back" />
-        </button>
+        <BackButton onBack={onBack} testId="back-button" />
         <div className="pane-header__text">
           <h1 id="devices-title" className="pane-header__title">
             Your devices

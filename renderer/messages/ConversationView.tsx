@@ -10,6 +10,7 @@ import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 import './ConversationView.css';
+import { BackButton } from '../ui/BackButton';
 
 /** One open conversation: header, messages, who is typing, and the composer. */
 export function ConversationView({ id, onBack }: { id: string; onBack(): void }) {
@@ -25,9 +26,7 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
     return (
       <section className="conversation" aria-label="Conversation not found">
         <header className="pane-header">
-          <button type="button" className="icon-button pane-header__back" aria-label="Back to conversations" onClick={onBack}>
-            <Icon name="back" />
-          </button>
+          <BackButton onBack={onBack} />
           <div className="pane-header__text">
             <h1 className="pane-header__title">Conversation not available</h1>
           </div>
@@ -55,9 +54,7 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
   return (
     <section className="conversation" aria-labelledby="conversation-title" data-testid="conversation-view" data-conversation-id={id}>
       <header className="pane-header">
-        <button type="button" className="icon-button pane-header__back" aria-label="Back to conversations" onClick={onBack} data-testid="back-button">
-          <Icon name="back" />
-        </button>
+        <BackButton onBack={onBack} testId="back-button" />
         <Avatar id={peerId ?? conversation.id} name={title} room={conversation.kind !== 'direct'} online={presenceKnown ? peer?.online : undefined} />
         <div className="pane-header__text">
           <h1 id="conversation-title" className="pane-header__title">
