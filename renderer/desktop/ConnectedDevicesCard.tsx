@@ -7,7 +7,7 @@ export function ConnectedDevicesCard({ devices }: { devices: readonly ConnectedD
   return (
     <section className="hosting-section" aria-labelledby="connected-title">
       <h2 id="connected-title" className="hosting-section__title">
-        Connected now <span className="hosting-section__count">{devices.length}</span>
+        Connected now <span className="badge badge--quiet">{devices.length}</span>
       </h2>
       {devices.length === 0 ? (
         <p className="hosting-section__empty">Nobody is connected yet.</p>
