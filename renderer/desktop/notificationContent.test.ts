@@ -4,7 +4,10 @@ import type { NotificationRequest } from '../../shared/desktop';
 import type { ConversationState, RoostState } from '../../shared/sync';
 import { conversationState } from '../../shared/sync/testing/fixtures';
 import { INITIAL_STATE } from '../../shared/sync/clientState';
-import { clip, incomingNotifications, NOTHING_HELD, stepNotifications, totalUnread, type HeldNotifications } from './notificationContent';
+import { clip, NOTHING_HELD, stepNotifications, totalUnread, type HeldNotifications } from './notificationContent';
+
+/** One change with nothing held and no catch-up running: the rules for live messages. */
+const incomingNotifications = (prev: RoostState, next: RoostState) => stepNotifications(NOTHING_HELD, prev, next).notifications;
 
 const ME = 'u-me';
 const BOB = 'u-bob';

@@ -8,17 +8,6 @@ const MAX_TITLE = 200;
 /** Notification bodies are a preview; the system truncates long ones anyway. */
 const MAX_BODY = 280;
 
-/**
- * The notifications a state change calls for, ignoring catch-ups (see
- * `stepNotifications`, which the app uses): messages from other people
- * (never from this user's own devices) that became known in this change and
- * are not already read. Nothing before the account is known, so loading the
- * cache or the first catch-up of a new device stays quiet.
- */
-export function incomingNotifications(prev: RoostState, next: RoostState): NotificationRequest[] {
-  return notificationsFor(next, freshMessages(prev, next));
-}
-
 /** Messages from others, by conversation id, held back while a catch-up runs. */
 export interface HeldNotifications {
   readonly holding: boolean;
@@ -28,7 +17,11 @@ export interface HeldNotifications {
 export const NOTHING_HELD: HeldNotifications = { holding: false, messages: {} };
 
 /**
- * One state change through the notification rules. While the client catches up
+ * One state change through the notification rules: messages from other
+ * people (never from this user's own devices) that became known in this
+ * change and are not already read. Nothing before the account is known, so
+ * loading the cache or the first catch-up of a new device stays quiet.
+ * While the client catches up
  * (it just connected, or any conversation is `syncing`), new messages are held
  * and coalesced; once nothing syncs any more, all of them go out together. What
  * goes out at once is: per message for one conversation with at most
@@ -61,7 +54,7 @@ function freshMessages(prev: RoostState, next: RoostState): Record<string, Messa
     const before = prev.conversations[conversation.id];
     if (before === conversation) continue;
     const known = before ? newestKnownSeq(before) : 0;
-    const fresh = conversation.timeline.messages.filter((m) => m.seq > known && m.seq > conversation.readSeq && m.senderUserId !== selfId);
+    const fresh = newerThan(conversation.timeline.messages, known).filter((m) => m.seq > conversation.readSeq && m.senderUserId !== selfId);
     if (fresh.length > 0) out[conversation.id] = fresh;
   }
   return out;
@@ -129,6 +122,13 @@ export function totalUnread(state: Pick<RoostState, 'conversations'>): number {
   let total = 0;
   for (const c of Object.values(state.conversations)) total += c.unreadCount;
   return Math.min(total, 1_000_000);
+}
+
+/** The tail of an ascending timeline after `seq`, found from the end: this runs on every change, and a timeline can be long. */
+function newerThan(messages: readonly MessageWire[], seq: number): readonly MessageWire[] {
+  let start = messages.length;
+  while (start > 0 && messages[start - 1]!.seq > seq) start--;
+  return messages.slice(start);
 }
 
 function newestKnownSeq(c: ConversationState): number {
