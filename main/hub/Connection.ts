@@ -72,15 +72,11 @@ export class Connection {
     return false;
   }
 
+  /** A frame for this connection alone, through ws. */
   send(frame: ServerFrame): void {
-    this.sendRaw(JSON.stringify(frame));
-  }
-
-  /** One frame's JSON text, through ws. */
-  sendRaw(text: string): void {
     if (!this.mayWrite()) return;
     if (this.socket) corkUntilTickEnd(this.socket);
-    this.ws.send(text);
+    this.ws.send(JSON.stringify(frame));
   }
 
   /**
