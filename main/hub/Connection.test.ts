@@ -4,7 +4,7 @@ import { Connection, TYPING_RELAY_MS } from './Connection';
 
 describe('Connection.mayRelayTyping', () => {
   it('lets one typing per conversation through every TYPING_RELAY_MS', () => {
-    const conn = new Connection({} as WebSocket, '10.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024 });
+    const conn = new Connection({} as WebSocket, '10.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024, maxSendsInFlight: 4 });
     expect(conn.mayRelayTyping('general', 1_000)).toBe(true);
     expect(conn.mayRelayTyping('general', 1_000 + TYPING_RELAY_MS - 1)).toBe(false);
     expect(conn.mayRelayTyping('other', 1_500)).toBe(true);
@@ -14,7 +14,7 @@ describe('Connection.mayRelayTyping', () => {
 
 describe('Connection.oneReadAtATime', () => {
   it('runs reads one after another, and a failed read does not stop the next', async () => {
-    const conn = new Connection({} as WebSocket, '10.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024 });
+    const conn = new Connection({} as WebSocket, '10.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024, maxSendsInFlight: 4 });
     const events: string[] = [];
     let finishFirst!: () => void;
     const first = conn.oneReadAtATime(() => new Promise<void>((resolve) => {
@@ -38,5 +38,53 @@ describe('Connection.oneReadAtATime', () => {
     await expect(failing).rejects.toThrow('disk');
     await third;
     expect(events).toEqual(['first started', 'first done', 'second started', 'third started']);
+  });
+});
+
+describe('Connection.storingSend', () => {
+  function pausable() {
+    const ws = {
+      isPaused: false,
+      calls: [] as string[],
+      pause() {
+        this.isPaused = true;
+        this.calls.push('pause');
+      },
+      resume() {
+        this.isPaused = false;
+        this.calls.push('resume');
+      },
+    };
+    return ws;
+  }
+
+  it('stops reading at maxSendsInFlight and reads again once half have settled, failures included', async () => {
+    const ws = pausable();
+    const conn = new Connection(ws as unknown as WebSocket, '10.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024, maxSendsInFlight: 4 });
+    const settle: Array<(ok: boolean) => void> = [];
+    const sends = Array.from({ length: 4 }, () =>
+      conn.storingSend(() => new Promise<void>((resolve, reject) => settle.push((ok) => (ok ? resolve() : reject(new Error('disk')))))),
+    );
+    expect(ws.calls).toEqual(['pause']);
+    expect(conn.waitingForStorage).toBe(true);
+    settle[0]!(true);
+    await sends[0];
+    expect(ws.calls).toEqual(['pause']);
+    settle[1]!(false);
+    await expect(sends[1]).rejects.toThrow('disk');
+    expect(ws.calls).toEqual(['pause', 'resume']);
+    expect(conn.waitingForStorage).toBe(false);
+    settle[2]!(true);
+    settle[3]!(true);
+    await Promise.all([sends[2], sends[3]]);
+    expect(ws.calls).toEqual(['pause', 'resume']);
+  });
+
+  it('starts each send before returning, so seqs follow frame order', () => {
+    const conn = new Connection(pausable() as unknown as WebSocket, '10.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024, maxSendsInFlight: 4 });
+    const started: number[] = [];
+    void conn.storingSend(async () => void started.push(1));
+    void conn.storingSend(async () => void started.push(2));
+    expect(started).toEqual([1, 2]);
   });
 });

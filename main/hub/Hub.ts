@@ -46,6 +46,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   framesPerSecond: 100,
   frameBurst: 1000,
   maxBufferedBytes: 4 * 1024 * 1024,
+  maxSendsInFlight: 256,
 };
 
 const consoleLogger: HubLogger = {
@@ -212,7 +213,7 @@ export class Hub {
   private startHeartbeat(intervalMs: number): void {
     this.heartbeat = setInterval(() => {
       for (const conn of this.connections) {
-        if (!conn.alive) {
+        if (!conn.alive && !conn.waitingForStorage) {
           conn.ws.terminate();
           continue;
         }

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { CloseCode, INFO_PATH, WS_PATH } from '../../shared/protocol';
 import { Hub } from './Hub';
+import { nodeLogFs } from './log/logFs';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
 import { httpGet } from './testing/httpGet';
 import { TestClient } from './testing/TestClient';
@@ -120,6 +121,37 @@ describe('connection health', () => {
     for (const clientMsgId of ids) alice.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId, text });
     await bob.client.nextOf('message', (f) => f.message.clientMsgId === ids.at(-1));
     expect(bob.client.all('message').filter((f) => f.message.clientMsgId.startsWith('burst-'))).toHaveLength(400);
+  });
+
+  it('stops reading a device whose sends wait for the disk, keeps it through heartbeats, and stores every send once', async () => {
+    let openGate!: () => void;
+    let gate: Promise<void> = Promise.resolve();
+    const { hub: h } = await hub({
+      heartbeatMs: 50,
+      limits: { framesPerSecond: 10_000, frameBurst: 10_000, maxSendsInFlight: 64 },
+      log: { fs: { writeDurable: async (handle, data, position) => { await gate; await nodeLogFs.writeDurable(handle, data, position); } } },
+    });
+    const alice = await pairNewUser(h, 'Alice');
+    cleanups.push(() => alice.client.close());
+    gate = new Promise((resolve) => (openGate = resolve));
+    // Runs before the hub's own clean-up, which waits for the held writes.
+    cleanups.push(async () => openGate());
+    const pause = vi.spyOn(WebSocket.prototype, 'pause');
+    cleanups.push(async () => pause.mockRestore());
+    const ids = Array.from({ length: 1000 }, (_, i) => `held-${String(i).padStart(4, '0')}`);
+    for (const clientMsgId of ids) alice.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId, text: 'waiting for the disk' });
+    // Three heartbeat pings while paused: without the exemption the second would have dropped the connection (its pongs go unread).
+    let pings = 0;
+    const threePings = new Promise<void>((resolve) => alice.client.ws.on('ping', () => ++pings === 3 && resolve()));
+    await Promise.race([threePings, alice.client.waitClosed()]);
+    expect(alice.client.closed).toBeUndefined();
+    expect(pause).toHaveBeenCalled();
+    openGate();
+    await alice.client.nextOf('ack', (f) => f.clientMsgId === ids.at(-1));
+    const acks = alice.client.all('ack').filter((f) => f.clientMsgId.startsWith('held-'));
+    expect(acks.map((f) => f.clientMsgId)).toEqual(ids);
+    expect(new Set(acks.map((f) => f.seq)).size).toBe(ids.length);
+    expect(acks.every((f) => !f.duplicate)).toBe(true);
   });
 
   it(`closes a connection that never says hello with ${CloseCode.HANDSHAKE_TIMEOUT}`, async () => {
