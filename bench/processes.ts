@@ -37,8 +37,10 @@ export async function stopLoadGenerator(load: LoadProcess): Promise<void> {
   await load.ended();
 }
 
-export async function serverCpuMicros(server: ServerProcess): Promise<number> {
-  return (await server.child.request({ type: 'cpu' }, 'cpu')).micros;
+/** The server's CPU time so far: all threads, and its event-loop thread alone (null off Linux). */
+export async function serverCpuMicros(server: ServerProcess): Promise<{ all: number; mainThread: number | null }> {
+  const reply = await server.child.request({ type: 'cpu' }, 'cpu');
+  return { all: reply.micros, mainThread: reply.mainThreadMicros };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -22,7 +22,7 @@ export const ServerRequestSchema = z.discriminatedUnion('type', [
 export type ServerRequest = z.infer<typeof ServerRequestSchema>;
 
 export const ServerReplySchema = z.discriminatedUnion('type', [
-  z.object({ id: Id, type: z.literal('cpu'), micros: z.number() }),
+  z.object({ id: Id, type: z.literal('cpu'), micros: z.number(), mainThreadMicros: z.number().nullable() }),
   z.object({ id: Id, type: z.literal('rss'), bytes: z.number() }),
   z.object({ id: Id, type: z.literal('joinToken'), token: z.string() }),
   z.object({ id: Id, type: z.literal('stopped') }),

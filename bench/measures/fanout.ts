@@ -5,8 +5,6 @@ import type { ServerKind, WindowStats } from '../ipc/messages';
 import { serverCpuMicros, sleep, startLoadGenerator, startServer, stopLoadGenerator, stopServer, type LoadProcess, type ServerProcess } from '../processes';
 import type { Results } from '../report/Results';
 
-
-
 /**
  * Receiving devices per user. With one user per device, connecting 1,000
  * devices takes the hub about 50 s here: every ready snapshot lists every
@@ -53,6 +51,7 @@ export async function measureFanout(config: BenchConfig, results: Results, n: nu
           if (fixed.stats.p50Ms !== null) results.add(`fanout.p50.${rate}.${n}`, pair.kind, fixed.stats.p50Ms);
           if (fixed.stats.p99Ms !== null) results.add(`fanout.p99.${rate}.${n}`, pair.kind, fixed.stats.p99Ms);
           results.add(`fanout.cpu.${rate}.${n}`, pair.kind, fixed.cpuPerDelivery);
+          if (fixed.mainThreadCpuPerDelivery !== null) results.add(`fanout.cpuMain.${rate}.${n}`, pair.kind, fixed.mainThreadCpuPerDelivery);
           const achieved = fixed.stats.deliveries / fixed.stats.seconds;
           if (achieved < rate * 0.9) results.notes.push(`${pair.kind} N=${n} run ${run}: offered ${rate}/s, delivered only ${Math.round(achieved)}/s`);
           line.push(`${rate}/s p99 ${fixed.stats.p99Ms?.toFixed(2)} ms ${fixed.cpuPerDelivery.toFixed(2)} us`);
@@ -85,8 +84,10 @@ async function connectPair(kind: ServerKind, n: number, tempDir: string): Promis
   return { kind, server, load };
 }
 
+type Window = { stats: WindowStats; cpuPerDelivery: number; mainThreadCpuPerDelivery: number | null };
+
 /** One measured window: load on, warm-up, then deliveries, latencies and the server's CPU time over the window. */
-async function window(pair: Pair, mode: 'saturate' | 'fixed', rate: number, config: BenchConfig): Promise<{ stats: WindowStats; cpuPerDelivery: number }> {
+async function window(pair: Pair, mode: 'saturate' | 'fixed', rate: number, config: BenchConfig): Promise<Window> {
   await pair.load.request({ type: 'startLoad', mode, deliveriesPerSec: rate, windowDeliveries: config.saturationWindow }, 'done');
   await sleep(config.warmupMs);
   const cpu0 = await serverCpuMicros(pair.server);
@@ -95,7 +96,9 @@ async function window(pair: Pair, mode: 'saturate' | 'fixed', rate: number, conf
   const { stats } = await pair.load.request({ type: 'measureStop' }, 'window');
   const cpu1 = await serverCpuMicros(pair.server);
   await pair.load.request({ type: 'stopLoad' }, 'done');
-  return { stats, cpuPerDelivery: stats.deliveries > 0 ? (cpu1 - cpu0) / stats.deliveries : Number.NaN };
+  const perDelivery = (micros: number) => (stats.deliveries > 0 ? micros / stats.deliveries : Number.NaN);
+  const mainThread = cpu0.mainThread === null || cpu1.mainThread === null ? null : perDelivery(cpu1.mainThread - cpu0.mainThread);
+  return { stats, cpuPerDelivery: perDelivery(cpu1.all - cpu0.all), mainThreadCpuPerDelivery: mainThread };
 }
 
 function defineMetrics(config: BenchConfig, results: Results, n: number): void {
@@ -122,6 +125,8 @@ function defineMetrics(config: BenchConfig, results: Results, n: number): void {
       better: 'lower',
       target: { text: '<=1.0x (1)', met: (_r, ws) => ws !== null && ws <= 1 },
     });
+    // No target: shows how much of the row above is the event loop and how much other threads (the hub's synced writes run in the thread pool).
+    results.define({ id: `fanout.cpuMain.${rate}.${n}`, label: `... of it on the event-loop thread, ${rate / 1000}k/s, N=${n}`, unit: 'us', better: 'lower' });
   }
   results.define({ id: `fanout.cpuSaturated.${n}`, label: `Server CPU per delivery at saturation, N=${n}`, unit: 'us', better: 'lower' });
 }

@@ -4,6 +4,7 @@ import { sendLoop, startBareWsServer } from './bareWsServer';
 import { preparedFrame } from './preparedFrame';
 import { startRoostServer } from './roostServer';
 import type { RunningServer } from './RunningServer';
+import { mainThreadCpuMicros } from './threadCpu';
 import { startSocketIoServer } from './socketIoServer';
 
 /**
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     switch (request.type) {
       case 'cpu': {
         const usage = process.cpuUsage();
-        return { type: 'cpu', micros: usage.user + usage.system };
+        return { type: 'cpu', micros: usage.user + usage.system, mainThreadMicros: mainThreadCpuMicros() };
       }
       case 'rss':
         return { type: 'rss', bytes: await settledRss() };
