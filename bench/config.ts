@@ -16,7 +16,8 @@ export type BenchConfig = {
   idleDevices: number[];
   memoryRuns: number;
   stored: { small: number; large: number };
-  appends: { window: number; warmupMs: number; measureMs: number };
+  /** Closed loop: `window` sends kept in flight. Open loop: `offered` sends per second, whatever the acks do. */
+  appends: { window: number; offered: number; warmupMs: number; measureMs: number };
   catchUpMissed: number;
 };
 
@@ -32,7 +33,7 @@ export const FULL: BenchConfig = {
   idleDevices: [1000, 5000],
   memoryRuns: 3,
   stored: { small: 1000, large: 1_000_000 },
-  appends: { window: 100, warmupMs: 500, measureMs: 2000 },
+  appends: { window: 100, offered: 50_000, warmupMs: 500, measureMs: 2000 },
   catchUpMissed: 100_000,
 };
 
@@ -53,7 +54,7 @@ export const QUICK: BenchConfig = {
   idleDevices: [1000],
   memoryRuns: 1,
   stored: { small: 1000, large: 50_000 },
-  appends: { window: 100, warmupMs: 200, measureMs: 500 },
+  appends: { window: 100, offered: 50_000, warmupMs: 200, measureMs: 500 },
   catchUpMissed: 20_000,
 };
 
