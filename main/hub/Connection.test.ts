@@ -58,7 +58,7 @@ describe('Connection.storingSend', () => {
     return ws;
   }
 
-  it('stops reading at maxSendsInFlight and reads again once half have settled, failures included', async () => {
+  it('stops reading at maxSendsInFlight and reads again, as alive, once at most half are waiting, failures included', async () => {
     const ws = pausable();
     const conn = new Connection(ws as unknown as WebSocket, '10.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024, maxSendsInFlight: 4 });
     const settle: Array<(ok: boolean) => void> = [];
@@ -67,6 +67,8 @@ describe('Connection.storingSend', () => {
     );
     expect(ws.calls).toEqual(['pause']);
     expect(conn.waitingForStorage).toBe(true);
+    // A heartbeat passed while paused; the pong it got is still unread.
+    conn.alive = false;
     settle[0]!(true);
     await sends[0];
     expect(ws.calls).toEqual(['pause']);
@@ -74,6 +76,7 @@ describe('Connection.storingSend', () => {
     await expect(sends[1]).rejects.toThrow('disk');
     expect(ws.calls).toEqual(['pause', 'resume']);
     expect(conn.waitingForStorage).toBe(false);
+    expect(conn.alive).toBe(true);
     settle[2]!(true);
     settle[3]!(true);
     await Promise.all([sends[2], sends[3]]);
@@ -86,5 +89,22 @@ describe('Connection.storingSend', () => {
     void conn.storingSend(async () => void started.push(1));
     void conn.storingSend(async () => void started.push(2));
     expect(started).toEqual([1, 2]);
+  });
+});
+
+describe('Connection.storingSend, when a send throws before it is under way', () => {
+  it('counts it out, so the socket is read again', async () => {
+    const ws = { isPaused: false, pause() { this.isPaused = true; }, resume() { this.isPaused = false; } };
+    const conn = new Connection(ws as unknown as WebSocket, '10.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024, maxSendsInFlight: 2 });
+    let release!: () => void;
+    const held = conn.storingSend(() => new Promise<void>((resolve) => (release = resolve)));
+    const thrown = conn.storingSend(() => {
+      throw new Error('bug');
+    });
+    expect(ws.isPaused).toBe(true);
+    await expect(thrown).rejects.toThrow('bug');
+    expect(ws.isPaused).toBe(false);
+    release();
+    await held;
   });
 });
