@@ -75,7 +75,16 @@ export const WindowStatsSchema = z.object({
 });
 export type WindowStats = z.infer<typeof WindowStatsSchema>;
 
-export const AppendStatsSchema = z.object({ seconds: z.number(), acks: z.number(), p50Ms: z.number().nullable(), p99Ms: z.number().nullable() });
+export const AppendStatsSchema = z.object({
+  seconds: z.number(),
+  acks: z.number(),
+  /** Sends made during the window: the rate actually offered, which a busy load generator may fall short of. */
+  sent: z.number(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  /** Sends still unacknowledged when the load generator gave up waiting and closed. */
+  unacked: z.number(),
+});
 export type AppendStats = z.infer<typeof AppendStatsSchema>;
 
 export const LoadReplySchema = z.discriminatedUnion('type', [

@@ -59,21 +59,27 @@ export async function runAppendLoad(o: AppendLoad): Promise<AppendStats> {
   pump();
   await sleep(o.warmupMs);
   const acks0 = sender.acks;
+  const sent0 = sent;
   const t0 = nowMicros();
   measuring = true;
   await sleep(o.measureMs);
   measuring = false;
   const seconds = (nowMicros() - t0) / 1e6;
   const acks = sender.acks - acks0;
+  const sentInWindow = sent - sent0;
   if (timer) clearInterval(timer);
   sender.onAck = null;
-  const deadline = Date.now() + 5000;
+  // Everything sent must be stored before the next window starts, or that window shares the disk with this one's backlog.
+  const deadline = Date.now() + DRAIN_MS;
   while (sender.acks < sent && Date.now() < deadline) await sleep(10);
+  const unacked = sent - sender.acks;
   client.close();
   if (sender.errors > 0) throw new Error(`the hub answered ${sender.errors} sends with an error`);
   const [p50, p99] = latencies.percentiles(50, 99);
-  return { seconds, acks, p50Ms: p50 ?? null, p99Ms: p99 ?? null };
+  return { seconds, acks, sent: sentInWindow, p50Ms: p50 ?? null, p99Ms: p99 ?? null, unacked };
 }
+
+const DRAIN_MS = 30_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -14,7 +14,9 @@ export async function measureStored(config: BenchConfig, results: Results, tempD
   const { small, large } = config.stored;
   defineMetrics(config, results);
   let t0 = performance.now();
-  const smallFixture = await buildStoredFixture(path.join(tempDir, 'stored-small'), small);
+  // Appends add to what is stored, so every window on the small log gets a conversation of its own: it starts at `small`, not at what earlier windows left.
+  // The large one is shared: it only grows past `large` (by about 200k messages per full-mode run).
+  const smallFixture = await buildStoredFixture(path.join(tempDir, 'stored-small'), small, (config.runs + 1) * 2);
   const largeFixture = await buildStoredFixture(path.join(tempDir, 'stored-large'), large);
   log(`  stored ${small} and ${large} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -34,7 +36,7 @@ export async function measureStored(config: BenchConfig, results: Results, tempD
               type: 'appends',
               port: servers.get(fixture)!.port,
               device: fixture.writer,
-              conversationId: fixture.conversationId,
+              conversationId: conversationFor(fixture, run, mode),
               mode,
               messagesPerSec: mode === 'fixed' ? config.appends.offered : 0,
               window: config.appends.window,
@@ -48,6 +50,11 @@ export async function measureStored(config: BenchConfig, results: Results, tempD
         // Run 0 warms the JIT and the page cache and is not counted.
         if (run === 0) continue;
         for (const [prefix, { stats }] of [['appends', closed], ['appendsOffered', open]] as const) {
+          if (stats.unacked > 0) results.notes.push(`appends with ${name} stored, run ${run}: ${stats.unacked} sends still unacknowledged after the window; the next window shared the hub with them`);
+          const offered = stats.sent / stats.seconds;
+          if (prefix === 'appendsOffered' && offered < config.appends.offered * 0.98) {
+            results.notes.push(`appends with ${name} stored, run ${run}: the load generator offered only ${Math.round(offered)}/s of ${config.appends.offered}/s`);
+          }
           const rate = stats.acks / stats.seconds;
           results.add(`${prefix}.rate.${name}`, 'roost', rate);
           if (stats.p50Ms !== null) results.add(`${prefix}.p50.${name}`, 'roost', stats.p50Ms);
@@ -60,7 +67,7 @@ export async function measureStored(config: BenchConfig, results: Results, tempD
 
     const largeServer = servers.get(largeFixture)!;
     for (let run = 1; run <= config.runs; run++) {
-      const c = await load.request({ type: 'catchUp', port: largeServer.port, device: largeFixture.reader, conversationId: largeFixture.conversationId, missed: config.catchUpMissed }, 'catchUp');
+      const c = await load.request({ type: 'catchUp', port: largeServer.port, device: largeFixture.reader, conversationId: largeFixture.conversationIds[0]!, missed: config.catchUpMissed }, 'catchUp');
       results.add('catchUp.ms', 'roost', c.ms);
       log(`  run ${run} catch-up of ${c.messages} messages in ${c.pages} pages: ${c.ms.toFixed(0)} ms`);
     }
@@ -78,6 +85,12 @@ export async function measureStored(config: BenchConfig, results: Results, tempD
     results.add('startup.process', 'roost', server.spawnToListenMs);
     log(`  run ${run} start-up with ${large}+ stored: Hub.start ${server.startMs.toFixed(0)} ms, process spawn to listening ${server.spawnToListenMs.toFixed(0)} ms`);
   }
+}
+
+/** The fixture's conversation for one window: its own when the fixture has one per window, else the shared one. */
+function conversationFor(fixture: StoredFixture, run: number, mode: 'saturate' | 'fixed'): string {
+  const ids = fixture.conversationIds;
+  return ids.length === 1 ? ids[0]! : ids[run * 2 + (mode === 'fixed' ? 1 : 0)]!;
 }
 
 function label(count: number): string {
@@ -103,7 +116,8 @@ function defineMetrics(config: BenchConfig, results: Results): void {
       label: `Durable appends, ${name} stored (${offered})`,
       unit: 'msg/s',
       better: 'higher',
-      target: { text: '>=50k (98% of offered)', met: (r) => r >= 50_000 * 0.98 },
+      // Stored at least as fast as offered, give or take the clock's granularity, and the offered rate is the target's.
+      target: { text: '>=50k (98% of offered)', met: (r) => config.appends.offered >= 50_000 && r >= config.appends.offered * 0.98 },
     });
     results.define({ id: `appendsOffered.p50.${name}`, label: `Ack latency p50, ${name} stored, ${offered}`, unit: 'ms', better: 'lower' });
     results.define({ id: `appendsOffered.p99.${name}`, label: `Ack latency p99, ${name} stored, ${offered}`, unit: 'ms', better: 'lower', target: { text: '<5 ms', met: (r) => r < 5 } });
