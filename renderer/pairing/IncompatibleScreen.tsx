@@ -1,6 +1,5 @@
 import type { Session } from '../../shared/sync';
-import { Logo } from '../ui/Icon';
-import './Onboarding.css';
+import { OnboardingPage } from './OnboardingPage';
 
 type Incompatible = Extract<Session, { phase: 'incompatible' }>;
 
@@ -8,29 +7,23 @@ type Incompatible = Extract<Session, { phase: 'incompatible' }>;
 export function IncompatibleScreen({ session }: { session: Incompatible }) {
   const hubIsNewer = session.reason === 'CLIENT_TOO_OLD';
   return (
-    <main className="onboarding">
-      <div className="onboarding__brand">
-        <Logo size={32} />
-        <span>Roost</span>
+    <OnboardingPage titleId="incompatible-title" testId="incompatible-screen">
+      <div>
+        <h1 id="incompatible-title" className="onboarding__title">
+          {hubIsNewer ? 'This app is out of date' : 'The hub is out of date'}
+        </h1>
+        <p className="onboarding__lead">
+          {hubIsNewer
+            ? 'The hub runs a newer version of Roost. Reload to get the current version of this app.'
+            : 'The hub runs an older version of Roost than this app. Ask whoever runs the hub to update it.'}
+          {session.hubProtocol !== undefined && ` (Hub protocol ${session.hubProtocol}.)`}
+        </p>
       </div>
-      <section className="onboarding__card" aria-labelledby="incompatible-title" data-testid="incompatible-screen">
-        <div>
-          <h1 id="incompatible-title" className="onboarding__title">
-            {hubIsNewer ? 'This app is out of date' : 'The hub is out of date'}
-          </h1>
-          <p className="onboarding__lead">
-            {hubIsNewer
-              ? 'The hub runs a newer version of Roost. Reload to get the current version of this app.'
-              : 'The hub runs an older version of Roost than this app. Ask whoever runs the hub to update it.'}
-            {session.hubProtocol !== undefined && ` (Hub protocol ${session.hubProtocol}.)`}
-          </p>
-        </div>
-        {hubIsNewer && (
-          <button type="button" className="button button--primary button--block" onClick={() => location.reload()}>
-            Reload
-          </button>
-        )}
-      </section>
-    </main>
+      {hubIsNewer && (
+        <button type="button" className="button button--primary button--block" onClick={() => location.reload()}>
+          Reload
+        </button>
+      )}
+    </OnboardingPage>
   );
 }
