@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BRIDGE_EVENTS, BRIDGE_METHOD_NAMES, type DiscoveredHub } from '../../shared/desktop';
 import { TestClient } from '../hub/testing/TestClient';
 import { makeTempDir, quietLogger } from '../hub/testing/testHub';
@@ -8,12 +8,9 @@ import { DesktopServices, type BridgeEventTuple, type DesktopServicesOptions } f
 import { createHeadlessShell, type HeadlessShell } from './headlessShell';
 import type { DiscoveryCallbacks } from './ports';
 import { SETTINGS_FILE_NAME } from './settingsStore';
+import { cleanupsAfterEach } from '../hub/testing/cleanups';
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 type Opened = { services: DesktopServices; shell: HeadlessShell; events: BridgeEventTuple[]; dir: string };
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HostingStatusSchema, type HostingStatus } from '../../shared/desktop';
 import type { AdvertiseOptions } from '../discovery/advertise';
 import { Hub } from '../hub/Hub';
@@ -6,12 +6,9 @@ import { httpGet } from '../hub/testing/httpGet';
 import { TestClient } from '../hub/testing/TestClient';
 import { makeTempDir, quietLogger } from '../hub/testing/testHub';
 import { HostingService, startError, type HostingServiceOptions } from './HostingService';
+import { cleanupsAfterEach } from '../hub/testing/cleanups';
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 async function service(options: Partial<HostingServiceOptions> = {}): Promise<{ hosting: HostingService; dataDir: string; statuses: HostingStatus[] }> {
   const temp = await makeTempDir('roost-hosting-');

@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestClient } from './testing/TestClient';
 import { pairLinkedDevice, pairNewUser, reconnect, startTestHub } from './testing/testHub';
+import { cleanupsAfterEach } from './testing/cleanups';
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 async function hub(options: Parameters<typeof startTestHub>[0] = {}) {
   const started = await startTestHub(options);

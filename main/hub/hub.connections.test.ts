@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { CloseCode, INFO_PATH, WS_PATH } from '../../shared/protocol';
 import { Hub } from './Hub';
@@ -7,12 +7,9 @@ import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
 import { httpGet } from './testing/httpGet';
 import { TestClient } from './testing/TestClient';
 import { pairNewUser, quietLogger, startTestHub } from './testing/testHub';
+import { cleanupsAfterEach } from './testing/cleanups';
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 async function hub(options: Parameters<typeof startTestHub>[0] = {}) {
   const started = await startTestHub(options);

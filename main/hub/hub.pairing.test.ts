@@ -1,13 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION } from '../../shared/protocol';
 import { TestClient } from './testing/TestClient';
 import { pairNewUser, reconnect, startTestHub } from './testing/testHub';
+import { cleanupsAfterEach } from './testing/cleanups';
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 async function hubWithClock(start = 1_800_000_000_000) {
   const clock = { t: start };
