@@ -36,6 +36,8 @@ export class Connection {
   deviceId = '';
   /** Cleared at each heartbeat, set by any pong or frame. */
   alive = true;
+  /** The last presence change this connection's `ready` snapshot showed (PresenceAnnouncer). */
+  presenceSeen = 0;
   private readonly bucket: TokenBucket;
   /** Bounded by the conversations the user is a member of. */
   private readonly typingRelayedAt = new Map<string, number>();

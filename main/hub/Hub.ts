@@ -14,6 +14,7 @@ import { ConnectionQuota, type ConnectionQuotaOptions } from './ConnectionQuota'
 import { createHttpServer, refuseUpgrade } from './httpServer';
 import { MessageLog, type MessageLogOptions } from './log/MessageLog';
 import { PairingGate, type PairingCode, type PairingGateOptions } from './pairing/PairingGate';
+import { PresenceAnnouncer } from './PresenceAnnouncer';
 import { Registry } from './registry/Registry';
 import type { AccessPolicy } from './requestGuard';
 import { Sessions } from './Sessions';
@@ -111,6 +112,7 @@ export class Hub {
         gate: new PairingGate({ now, ...options.pairing }),
         sessions,
         fanout: new Fanout(sessions, reg),
+        presence: new PresenceAnnouncer(sessions),
         logger,
         now,
         info: (): HubInfo => ({ id: reg.hub.id, name: reg.hub.name, protocolVersion: PROTOCOL_VERSION, appVersion: APP_VERSION }),
@@ -238,6 +240,7 @@ export class Hub {
       conn.close(CloseCode.GOING_AWAY, 'hub shutting down');
     }));
     await Promise.all(sockets);
+    this.ctx.presence.stop();
     this.server.closeAllConnections();
     this.wss.close();
     await closed;

@@ -2,6 +2,7 @@ import type { HubInfo } from '../../shared/protocol';
 import type { Fanout } from './Fanout';
 import type { MessageLog } from './log/MessageLog';
 import type { PairingGate } from './pairing/PairingGate';
+import type { PresenceAnnouncer } from './PresenceAnnouncer';
 import type { Registry } from './registry/Registry';
 import type { Sessions } from './Sessions';
 
@@ -18,6 +19,7 @@ export type HubContext = {
   readonly gate: PairingGate;
   readonly sessions: Sessions;
   readonly fanout: Fanout;
+  readonly presence: PresenceAnnouncer;
   readonly logger: HubLogger;
   readonly now: () => number;
   info(): HubInfo;

@@ -70,9 +70,10 @@ function enterSession(ctx: HubContext, conn: Connection, device: DeviceRecord, r
   conn.state = 'ready';
   // Added before the snapshot is taken and with no await in between: every
   // message committed from here on is pushed, everything before is fetchable.
-  const cameOnline = ctx.sessions.add(conn);
+  if (ctx.sessions.add(conn)) ctx.presence.changed(device.userId);
   ctx.registry.touchDevice(device.id);
   const { registry, sessions } = ctx;
+  ctx.presence.snapshotTaken(conn);
   conn.send({
     type: 'ready',
     rid,
@@ -81,7 +82,6 @@ function enterSession(ctx: HubContext, conn: Connection, device: DeviceRecord, r
     devices: registry.devicesOf(device.userId).map((d) => deviceToWire(d, sessions)),
     conversations: registry.conversationsOf(device.userId).map((c) => conversationToWire(c, registry, ctx.log.lastSeq(c.id))),
   });
-  if (cameOnline) ctx.fanout.toAll({ type: 'presence', userId: device.userId, online: true }, conn);
   pushDeviceList(ctx, device.userId, conn);
 }
 
@@ -89,9 +89,8 @@ function enterSession(ctx: HubContext, conn: Connection, device: DeviceRecord, r
 export function leaveSession(ctx: HubContext, conn: Connection): void {
   const wasReady = ctx.sessions.ofDevice(conn.deviceId).has(conn);
   if (!wasReady) return;
-  const wentOffline = ctx.sessions.remove(conn);
+  if (ctx.sessions.remove(conn)) ctx.presence.changed(conn.userId);
   ctx.registry.touchDevice(conn.deviceId);
-  if (wentOffline) ctx.fanout.toAll({ type: 'presence', userId: conn.userId, online: false });
   pushDeviceList(ctx, conn.userId);
 }
 
