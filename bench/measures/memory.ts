@@ -10,10 +10,9 @@ import type { Results } from '../report/Results';
 const WARM_UP = 200;
 /**
  * Devices per user in the Roost registry. Every ready snapshot lists every
- * user and the default room's members, and every user coming online is
- * announced to all: with one user per device a 5,000-device storm costs
- * O(N^2) bytes and over a minute; a few devices per user keeps it short
- * without changing what one connection costs.
+ * user and the default room's members: with one user per device a
+ * 5,000-device storm costs O(N^2) bytes and minutes; a few devices per user
+ * keeps it short without changing what one connection costs.
  */
 const DEVICES_PER_USER = 20;
 
@@ -41,7 +40,7 @@ export async function measureMemory(config: BenchConfig, results: Results, tempD
   let roostTemplate = '';
   if (config.servers.includes('roost')) {
     roostTemplate = path.join(tempDir, 'memory-template');
-    // Several devices per user, as in a household: it keeps the ready snapshots and presence traffic of a 5,000-device storm small.
+    // Several devices per user, as in a household: it keeps the ready snapshots of a 5,000-device storm small.
     roostDevices = (await writeRegistry(roostTemplate, { devices: WARM_UP + most, devicesPerUser: DEVICES_PER_USER })).devices;
   }
   for (let run = 1; run <= config.memoryRuns; run++) {
