@@ -112,7 +112,7 @@ export class Hub {
         gate: new PairingGate({ now, ...options.pairing }),
         sessions,
         fanout: new Fanout(sessions, reg),
-        presence: new PresenceAnnouncer(sessions),
+        presence: new PresenceAnnouncer(sessions, (err) => logger.error('could not announce presence', err)),
         logger,
         now,
         info: (): HubInfo => ({ id: reg.hub.id, name: reg.hub.name, protocolVersion: PROTOCOL_VERSION, appVersion: APP_VERSION }),
@@ -234,13 +234,14 @@ export class Hub {
 
   private async doStop(): Promise<void> {
     clearInterval(this.heartbeat);
+    // Every connection is about to close: announcing who went offline would reach no one.
+    this.ctx.presence.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const sockets = [...this.connections].map((conn) => new Promise<void>((resolve) => {
       conn.ws.once('close', () => resolve());
       conn.close(CloseCode.GOING_AWAY, 'hub shutting down');
     }));
     await Promise.all(sockets);
-    this.ctx.presence.stop();
     this.server.closeAllConnections();
     this.wss.close();
     await closed;

@@ -27,18 +27,21 @@ function leave(sessions: Sessions, presence: PresenceAnnouncer, conn: Connection
 describe('PresenceAnnouncer', () => {
   let sessions: Sessions;
   let presence: PresenceAnnouncer;
+  let errors: unknown[];
 
   beforeEach(() => {
     vi.useFakeTimers();
     sessions = new Sessions();
-    presence = new PresenceAnnouncer(sessions);
+    errors = [];
+    presence = new PresenceAnnouncer(sessions, (err) => errors.push(err));
   });
   afterEach(() => {
     presence.stop();
     vi.useRealTimers();
+    expect(errors).toEqual([]);
   });
 
-  it('gathers the changes of one window and then announces them together, in the order they happened', () => {
+  it('gathers the changes of one window and then announces them together, in the order users first changed', () => {
     const alice = readyConnection(sessions, presence, 'alice', 'a1');
     vi.advanceTimersByTime(PRESENCE_FLUSH_MS);
     readyConnection(sessions, presence, 'bob', 'b1');
@@ -72,6 +75,37 @@ describe('PresenceAnnouncer', () => {
     expect(alice.sent).toEqual([{ type: 'presence', userId: 'ghost', online: false }]);
   });
 
+  it('tells those who knew a user online, once, when the user dropped and came back within one window, and one who joined in between', () => {
+    const alice = readyConnection(sessions, presence, 'alice', 'a1');
+    const bob = readyConnection(sessions, presence, 'bob', 'b1');
+    presence.flush();
+    alice.sent.length = 0;
+    leave(sessions, presence, bob.conn);
+    // Carol's snapshot shows Bob offline.
+    const carol = readyConnection(sessions, presence, 'carol', 'c1');
+    const bobAgain = readyConnection(sessions, presence, 'bob', 'b1');
+    vi.advanceTimersByTime(PRESENCE_FLUSH_MS);
+    expect(alice.sent.filter((f) => f.userId === 'bob')).toEqual([{ type: 'presence', userId: 'bob', online: true }]);
+    expect(carol.sent).toEqual([{ type: 'presence', userId: 'bob', online: true }]);
+    expect(bobAgain.sent).toEqual([]);
+  });
+
+  it('keeps announcing to the others when sending to one connection throws, and reports the error', () => {
+    const alice = readyConnection(sessions, presence, 'alice', 'a1');
+    const bob = readyConnection(sessions, presence, 'bob', 'b1');
+    presence.flush();
+    alice.sent.length = 0;
+    bob.sent.length = 0;
+    const broken = new Error('socket gone');
+    vi.spyOn(alice.conn, 'sendShared').mockImplementation(() => {
+      throw broken;
+    });
+    readyConnection(sessions, presence, 'carol', 'c1');
+    vi.advanceTimersByTime(PRESENCE_FLUSH_MS);
+    expect(bob.sent).toEqual([{ type: 'presence', userId: 'carol', online: true }]);
+    expect(errors.splice(0)).toEqual([broken]);
+  });
+
   it('says nothing when a second device of an online user comes or goes', () => {
     const alice = readyConnection(sessions, presence, 'alice', 'a1');
     readyConnection(sessions, presence, 'bob', 'b1');
@@ -91,5 +125,6 @@ describe('PresenceAnnouncer', () => {
     readyConnection(sessions, presence, 'carol', 'c1');
     vi.advanceTimersByTime(PRESENCE_FLUSH_MS * 2);
     expect(alice.sent).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

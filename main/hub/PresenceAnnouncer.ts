@@ -10,23 +10,27 @@ export const PRESENCE_FLUSH_MS = 100;
  * PRESENCE_FLUSH_MS. Sent one by one, a hub restart that brings N users back
  * cost N x N socket writes (each user to every connection, each auth in a
  * tick of its own): 1,000 users took 11-13 s to reconnect, 45% of it in those
- * writes. Gathered, each connection gets all of a window's changes in one
- * write.
+ * writes. Gathered, each connection gets a window's changes in one write (a
+ * few when they pass the 64 KiB at which corked writes are flushed).
  *
  * What is announced is the user's state at the end of the window, so a user
- * who comes and goes within one window produces at most one frame. A
- * connection is told only of changes its `ready` snapshot did not already
- * show (see snapshotTaken).
+ * who changes several times within one costs one frame per connection, and
+ * only to connections whose `ready` snapshot came before the user's last
+ * change (snapshotTaken). Not skipped when the state at the end equals the
+ * one before the window: a new user's `user` frame already said "online"
+ * to everyone, so who believes what before a window is not known here.
  */
 export class PresenceAnnouncer {
   /** Numbers the changes; a connection's `presenceSeen` is the last one its snapshot reflects. */
   private changes = 0;
+  /** Per user changed in this window, the number of their last change. */
   private readonly pending = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(
     private readonly sessions: Sessions,
+    private readonly onError: (err: unknown) => void,
     private readonly flushMs = PRESENCE_FLUSH_MS,
   ) {}
 
@@ -34,10 +38,9 @@ export class PresenceAnnouncer {
   changed(userId: string): void {
     if (this.stopped) return;
     this.changes += 1;
-    // Deleted first so the map's order stays the order of each user's latest change.
-    this.pending.delete(userId);
     this.pending.set(userId, this.changes);
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    // Unref'd: a pending announcement is no reason to keep a process alive.
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs).unref();
   }
 
   /** Call when a connection's `ready` snapshot is taken: it already shows every change so far. */
@@ -50,13 +53,18 @@ export class PresenceAnnouncer {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pending.size === 0) return;
-    const changes = [...this.pending].map(([userId, change]) => ({
-      change,
+    const changes = [...this.pending].map(([userId, last]) => ({
+      last,
       frame: shareFrame({ type: 'presence', userId, online: this.sessions.isUserOnline(userId) }),
     }));
     this.pending.clear();
     for (const conn of this.sessions.all()) {
-      for (const { change, frame } of changes) if (change > conn.presenceSeen) conn.sendShared(frame);
+      try {
+        for (const { last, frame } of changes) if (conn.presenceSeen < last) conn.sendShared(frame);
+      } catch (err) {
+        // Runs from a timer: a throw here would be uncaught, and the connections after this one would miss the window.
+        this.onError(err);
+      }
     }
   }
 

@@ -169,6 +169,8 @@ describe('hub messaging (real hub, real clients)', () => {
 
   it('shares presence and typing, which are not stored', async () => {
     expect(a1.ready.users.find((u) => u.id === a1.credentials.userId)?.online).toBe(true);
+    // Bob's arrival during set-up, taken now so the wait after his reconnect below cannot match it.
+    await a1.client.nextOf('presence', (f) => f.userId === b.credentials.userId && f.online);
     await b.client.expect({ type: 'typing', conversationId: GENERAL }, 'ok');
     const typing = await a1.client.nextOf('typing');
     expect(typing).toMatchObject({ conversationId: GENERAL, userId: b.credentials.userId });
