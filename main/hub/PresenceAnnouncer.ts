@@ -8,7 +8,7 @@ export const PRESENCE_FLUSH_MS = 100;
 /**
  * Announces users coming online and going offline, gathered for
  * PRESENCE_FLUSH_MS. Sent one by one, a hub restart that brings N users back
- * cost N x N socket writes (each user to every connection, each auth in a
+ * cost about N x N / 2 socket writes (each user to every connection, each auth in a
  * tick of its own): 1,000 users took 11-13 s to reconnect, 45% of it in those
  * writes. Gathered, each connection gets a window's changes in one write (a
  * few when they pass the 64 KiB at which corked writes are flushed).
