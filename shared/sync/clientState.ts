@@ -120,22 +120,16 @@ export function derive(c: ConversationState, selfUserId: string | undefined): Co
   return { ...c, readSeq, lastSeq, unreadCount: unread, hasOlder: older };
 }
 
+/** What the client holds of a conversation beyond the hub's metadata, before anything is loaded, read, sent or typed. */
+export function idleConversationFields(): Pick<ConversationState, 'receipts' | 'timeline' | 'pending' | 'readSeq' | 'unreadCount' | 'hasOlder' | 'typing' | 'syncing' | 'loadingOlder'> {
+  return { receipts: {}, timeline: EMPTY_TIMELINE, pending: [], readSeq: 0, unreadCount: 0, hasOlder: false, typing: [], syncing: false, loadingOlder: false };
+}
+
 /** New or updated conversation metadata from the hub; timeline, typing and flags are kept. */
 export function conversationFromWire(wire: ConversationWire, existing: ConversationState | undefined, selfUserId: string | undefined): ConversationState {
   const receipts: Record<string, ReceiptWire> = {};
   for (const r of wire.receipts) receipts[r.userId] = mergeReceipt(existing?.receipts[r.userId], r);
-  const base: ConversationState = existing ?? {
-    ...wire,
-    receipts: {},
-    timeline: EMPTY_TIMELINE,
-    pending: [],
-    readSeq: 0,
-    unreadCount: 0,
-    hasOlder: false,
-    typing: [],
-    syncing: false,
-    loadingOlder: false,
-  };
+  const base: ConversationState = existing ?? { ...wire, ...idleConversationFields() };
   return derive(
     {
       ...base,

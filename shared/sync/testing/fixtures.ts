@@ -1,5 +1,5 @@
 import type { ConversationWire, MessageWire, ServerFrameOf } from '../../protocol';
-import type { ConversationState } from '../clientState';
+import { idleConversationFields, type ConversationState } from '../clientState';
 
 export const HUB = { id: 'hub1', name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' };
 export const ALICE = 'userA';
@@ -70,16 +70,9 @@ export function conversationState(
 ): ConversationState {
   const cursor = messages.at(-1)?.seq ?? 0;
   return {
+    ...idleConversationFields(),
     lastSeq: cursor,
-    receipts: {},
     timeline: { messages, cursor, reachedStart: true, buffered: [] },
-    pending: [],
-    readSeq: 0,
-    unreadCount: 0,
-    hasOlder: false,
-    typing: [],
-    syncing: false,
-    loadingOlder: false,
     ...fields,
   };
 }
