@@ -66,22 +66,19 @@ export const LoadRequestSchema = z.discriminatedUnion('type', [
 ]);
 export type LoadRequest = z.infer<typeof LoadRequestSchema>;
 
-export const WindowStatsSchema = z.object({
+/** What every measured window reports: its length, what was sent in it (the rate actually offered, which a busy load generator may fall short of) and latency. */
+const MeasuredWindowSchema = z.object({
   seconds: z.number(),
-  deliveries: z.number(),
   sent: z.number(),
   p50Ms: z.number().nullable(),
   p99Ms: z.number().nullable(),
 });
+
+export const WindowStatsSchema = MeasuredWindowSchema.extend({ deliveries: z.number() });
 export type WindowStats = z.infer<typeof WindowStatsSchema>;
 
-export const AppendStatsSchema = z.object({
-  seconds: z.number(),
+export const AppendStatsSchema = MeasuredWindowSchema.extend({
   acks: z.number(),
-  /** Sends made during the window: the rate actually offered, which a busy load generator may fall short of. */
-  sent: z.number(),
-  p50Ms: z.number().nullable(),
-  p99Ms: z.number().nullable(),
   /** Sends still unacknowledged when the load generator gave up waiting and closed. */
   unacked: z.number(),
 });
