@@ -10,7 +10,13 @@ import {
   type ServerRequest,
 } from './ipc/messages';
 
-export type ServerProcess = { kind: ServerKind; child: Child<ServerRequest, ServerReply>; port: number; startMs: number; spawnToListenMs: number };
+export type ServerProcess = {
+  kind: ServerKind;
+  child: Child<ServerRequest, ServerReply>;
+  port: number;
+  startMs: number;
+  spawnToListenMs: number;
+};
 export type LoadProcess = Child<LoadRequest, LoadReply>;
 
 /** Starts a server under test in a process of its own and waits until it listens. */
@@ -18,7 +24,13 @@ export async function startServer(kind: ServerKind, dataDir?: string): Promise<S
   const t0 = performance.now();
   // BENCH_CPU_PROF=<dir> profiles every server process (node --cpu-prof), for finding where the time goes.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = Child.spawn<ServerRequest, ServerReply>(`server ${kind}`, 'servers/serverMain.ts', dataDir ? [kind, dataDir] : [kind], ServerReplySchema, ['--expose-gc', ...profile]);
+  const child = Child.spawn<ServerRequest, ServerReply>(
+    `server ${kind}`,
+    'servers/serverMain.ts',
+    dataDir ? [kind, dataDir] : [kind],
+    ServerReplySchema,
+    ['--expose-gc', ...profile],
+  );
   const started = await child.first(ServerStartedSchema);
   return { kind, child, port: started.port, startMs: started.startMs, spawnToListenMs: performance.now() - t0 };
 }

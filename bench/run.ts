@@ -21,7 +21,10 @@ type Part = (typeof PARTS)[number];
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const config: BenchConfig = { ...(args.includes('--quick') ? QUICK : FULL) };
-  const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',') as Part[] | undefined;
+  const only = args
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',') as Part[] | undefined;
   const receivers = args.find((a) => a.startsWith('--receivers='))?.slice(12);
   if (receivers) config.receivers = receivers.split(',').map(Number);
   const runs = args.find((a) => a.startsWith('--runs='))?.slice(7);
@@ -33,7 +36,8 @@ async function main(): Promise<void> {
   const wanted = (part: Part) => !only || only.includes(part);
 
   const started = performance.now();
-  const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  const log = (line: string) =>
+    console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'roost-bench-'));
   const results = new Results();
   log(`Roost benchmark, ${config.mode} mode (${describeConfig(config)}), data in ${tempDir}`);
@@ -69,7 +73,13 @@ function toJson(config: BenchConfig, results: Results, seconds: number, table: s
   const kinds = ['ws', 'wsFrame', 'socketio', 'roost'] as const;
   return {
     when: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     config,
     seconds,
     metrics: results.metrics.map((m) => ({

@@ -93,7 +93,8 @@ test('messages written offline wait as pending and are delivered once when back 
   }
   await expect(connection(a1.page)).toHaveAttribute('data-status', 'connected');
   for (const page of [a1.page, a2.page, b.page]) {
-    for (const text of ['offline one', 'offline two', 'offline three']) await expect(messages(page, text)).toHaveCount(1);
+    for (const text of ['offline one', 'offline two', 'offline three'])
+      await expect(messages(page, text)).toHaveCount(1);
   }
   await expect(connection(a1.page)).toHaveAttribute('data-pending', '0');
 });
@@ -108,10 +109,12 @@ test('every client reconnects by itself after the hub restarts, and nothing is l
   await expect(connection(b.page)).not.toHaveAttribute('data-status', 'connected');
   await sendMessage(a1.page, 'during restart');
   await hub.restart();
-  for (const page of [a1.page, a2.page, b.page]) await expect(connection(page)).toHaveAttribute('data-status', 'connected', { timeout: 45_000 });
+  for (const page of [a1.page, a2.page, b.page])
+    await expect(connection(page)).toHaveAttribute('data-status', 'connected', { timeout: 45_000 });
   await sendMessage(b.page, 'after restart');
   for (const page of [a1.page, b.page]) {
-    for (const text of ['before restart', 'during restart', 'after restart']) await expect(messages(page, text)).toHaveCount(1);
+    for (const text of ['before restart', 'during restart', 'after restart'])
+      await expect(messages(page, text)).toHaveCount(1);
   }
 });
 

@@ -7,7 +7,15 @@ import type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/
 import WebSocket from 'ws';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { BRIDGE_GLOBAL, BRIDGE_METHOD_NAMES, DESKTOP_ORIGIN, type BridgeEventName, type BridgeMethodName, type DeviceIdentity, type DiscoveredHub } from '../shared/desktop';
+import {
+  BRIDGE_GLOBAL,
+  BRIDGE_METHOD_NAMES,
+  DESKTOP_ORIGIN,
+  type BridgeEventName,
+  type BridgeMethodName,
+  type DeviceIdentity,
+  type DiscoveredHub,
+} from '../shared/desktop';
 import { DesktopServices } from '../main/desktop/DesktopServices';
 import { createHeadlessShell, type HeadlessShell } from '../main/desktop/headlessShell';
 import { INFO_PATH, PROTOCOL_VERSION } from '../shared/protocol';
@@ -37,7 +45,11 @@ export type BridgeCall = { name: BridgeMethodName; args: unknown[] };
  */
 export class DesktopHarness {
   readonly calls: BridgeCall[] = [];
-  private waiters: Array<{ name: BridgeMethodName; match: (args: unknown[]) => boolean; resolve: (args: unknown[]) => void }> = [];
+  private waiters: Array<{
+    name: BridgeMethodName;
+    match: (args: unknown[]) => boolean;
+    resolve: (args: unknown[]) => void;
+  }> = [];
   private readonly pages = new Set<Page>();
   private readonly contexts = new Set<BrowserContext>();
   private readonly unsubscribe: Array<() => void> = [];
@@ -51,7 +63,8 @@ export class DesktopHarness {
   }
 
   static async start(backend: DesktopBackend): Promise<DesktopHarness> {
-    if (!existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`No built renderer in ${RENDERER}: run \`npm run build:web\` first.`);
+    if (!existsSync(path.join(RENDERER, 'index.html')))
+      throw new Error(`No built renderer in ${RENDERER}: run \`npm run build:web\` first.`);
     const server = createHttpServer(createStaticHandler(RENDERER));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -62,8 +75,13 @@ export class DesktopHarness {
   async openApp(browser: Browser, viewport = DESKTOP): Promise<BrowserDevice> {
     const context = await browser.newContext({ viewport });
     this.contexts.add(context);
-    await context.routeWebSocket(() => true, (route) => relayWithDesktopOrigin(route));
-    await context.exposeBinding('__roostBridgeInvoke', (_source, name: string, args: unknown[]) => this.invoke(name, args));
+    await context.routeWebSocket(
+      () => true,
+      (route) => relayWithDesktopOrigin(route),
+    );
+    await context.exposeBinding('__roostBridgeInvoke', (_source, name: string, args: unknown[]) =>
+      this.invoke(name, args),
+    );
     await context.addInitScript(installBridge, { global: BRIDGE_GLOBAL, methods: BRIDGE_METHOD_NAMES });
     const page = await context.newPage();
     this.track(page);
@@ -72,7 +90,8 @@ export class DesktopHarness {
       throw err;
     });
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) throw new Error(`CSP violation: ${msg.text()}`);
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text()))
+        throw new Error(`CSP violation: ${msg.text()}`);
     });
     await page.goto(this.url);
     return { context, page };
@@ -113,7 +132,14 @@ export class DesktopHarness {
     await Promise.all(
       [...this.pages].map((page) =>
         page
-          .evaluate(([e, p]) => (globalThis as unknown as { __roostBridgeEmit?: (e: string, p: unknown) => void }).__roostBridgeEmit?.(e, p), [event, payload] as const)
+          .evaluate(
+            ([e, p]) =>
+              (globalThis as unknown as { __roostBridgeEmit?: (e: string, p: unknown) => void }).__roostBridgeEmit?.(
+                e,
+                p,
+              ),
+            [event, payload] as const,
+          )
           .catch(() => {}),
       ),
     );
@@ -140,7 +166,8 @@ function installBridge({ global, methods }: { global: string; methods: string[] 
     },
   };
   for (const name of methods) {
-    bridge[name] = (...args: unknown[]) => (scope.__roostBridgeInvoke as (n: string, a: unknown[]) => Promise<unknown>)(name, args);
+    bridge[name] = (...args: unknown[]) =>
+      (scope.__roostBridgeInvoke as (n: string, a: unknown[]) => Promise<unknown>)(name, args);
   }
   scope.__roostBridgeEmit = (event: string, payload: unknown) => {
     for (const listener of listeners.get(event) ?? []) listener(payload);
@@ -186,7 +213,11 @@ export async function freePort(): Promise<number> {
 
 /** A hub as discovery reports it, from what it answers at GET /api/info (what main/discovery does after an mDNS answer). */
 export async function discoveredHubAt(url: string): Promise<DiscoveredHub> {
-  const info = (await (await fetch(new URL(INFO_PATH, url))).json()) as { id: string; name: string; protocolVersion: number };
+  const info = (await (await fetch(new URL(INFO_PATH, url))).json()) as {
+    id: string;
+    name: string;
+    protocolVersion: number;
+  };
   const { hostname, port } = new URL(url);
   return {
     hubId: info.id,
@@ -213,7 +244,9 @@ export type DesktopBackendHandle = {
  * advertised, and discovery as a fixed list of hubs (the URLs of running hubs)
  * instead of mDNS, so nothing is ever multicast.
  */
-export async function startDesktopBackend(options: { discovered?: string[]; device?: DeviceIdentity } = {}): Promise<DesktopBackendHandle> {
+export async function startDesktopBackend(
+  options: { discovered?: string[]; device?: DeviceIdentity } = {},
+): Promise<DesktopBackendHandle> {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'roost-desktop-e2e-'));
   const hubs = await Promise.all((options.discovered ?? []).map(discoveredHubAt));
   const shell = createHeadlessShell();

@@ -22,7 +22,9 @@ test.afterEach(async () => {
   harness = backend = hub = undefined;
 });
 
-test('host: first run, the owner pairs by name, a phone joins by QR link, its message notifies', async ({ browser }) => {
+test('host: first run, the owner pairs by name, a phone joins by QR link, its message notifies', async ({
+  browser,
+}) => {
   backend = await startDesktopBackend();
   harness = await DesktopHarness.start(backend.services);
   const { page: ann } = await harness.openApp(browser);
@@ -72,7 +74,9 @@ test('host: first run, the owner pairs by name, a phone joins by QR link, its me
   const [request] = (await notified) as [NotificationRequest];
   expect(request.title).toBe('Bob in General');
   await badge;
-  expect(harness.callsOf('notify').filter((args) => (args[0] as NotificationRequest).body === 'Dinner at 7?')).toHaveLength(1);
+  expect(
+    harness.callsOf('notify').filter((args) => (args[0] as NotificationRequest).body === 'Dinner at 7?'),
+  ).toHaveLength(1);
   expect(backend.shell.notifications.at(-1)).toEqual(request);
   expect(backend.shell.unreadCount).toBe(1);
 

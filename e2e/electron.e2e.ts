@@ -37,10 +37,24 @@ test('the window runs the renderer sandboxed: context isolation, no Node, web se
   const prefs = await roost.app.evaluate(({ BrowserWindow }) => {
     const contents = BrowserWindow.getAllWindows()[0]?.webContents;
     // The preferences the page really got. The method exists at runtime but is missing from electron.d.ts.
-    const p = (contents as unknown as { getLastWebPreferences(): WebPreferences | null } | undefined)?.getLastWebPreferences();
-    return { url: contents?.getURL(), contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration, webSecurity: p?.webSecurity };
+    const p = (
+      contents as unknown as { getLastWebPreferences(): WebPreferences | null } | undefined
+    )?.getLastWebPreferences();
+    return {
+      url: contents?.getURL(),
+      contextIsolation: p?.contextIsolation,
+      sandbox: p?.sandbox,
+      nodeIntegration: p?.nodeIntegration,
+      webSecurity: p?.webSecurity,
+    };
   });
-  expect(prefs).toEqual({ url: expect.stringMatching(/^app:\/\/roost\//), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+  expect(prefs).toEqual({
+    url: expect.stringMatching(/^app:\/\/roost\//),
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    webSecurity: true,
+  });
   // From the page's side: the bridge is there, Node is not.
   const page = await roost.window.evaluate(() => ({
     bridge: typeof (globalThis as Record<string, unknown>).roostDesktop,
@@ -62,7 +76,9 @@ test('a second launch with the same profile shows the running window and exits',
   // Focus is asked for too (shell.showWindow), but without a window manager (xvfb) the OS may not grant it.
 });
 
-test('host a hub, a browser joins by the join link, messages flow both ways, a hidden window notifies and the tray counts unread', async ({ browser }) => {
+test('host a hub, a browser joins by the join link, messages flow both ways, a hidden window notifies and the tray counts unread', async ({
+  browser,
+}) => {
   roost = await RoostApp.launch();
   const ann = roost.window;
 

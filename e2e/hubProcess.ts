@@ -56,7 +56,20 @@ export class HubProcess {
     this.output = '';
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'main/cli/hub.ts', '--port', String(port), '--host', '127.0.0.1', '--data-dir', this.dataDir, '--no-mdns', '--name', 'E2E hub'],
+      [
+        '--import',
+        'tsx',
+        'main/cli/hub.ts',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        this.dataDir,
+        '--no-mdns',
+        '--name',
+        'E2E hub',
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     this.child = child;

@@ -15,7 +15,8 @@ export async function openDevice(browser: Browser, url: string, viewport = DESKT
     throw err;
   });
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) throw new Error(`CSP violation: ${msg.text()}`);
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text()))
+      throw new Error(`CSP violation: ${msg.text()}`);
   });
   await page.goto(url);
   return { context, page };

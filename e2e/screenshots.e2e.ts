@@ -26,7 +26,10 @@ async function shot(page: Page, name: string): Promise<void> {
 
 test('main screens at desktop and phone width', async ({ browser }) => {
   const people = { desktop: ['Ann', 'Bob'], phone: ['Maya', 'Theo'] } as const;
-  for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [label, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     const [me, friend] = people[label];
     const ann = await openDevice(browser, hub.url, viewport);
     await expect(ann.page.getByTestId('pairing-screen')).toBeVisible();
@@ -43,7 +46,10 @@ test('main screens at desktop and phone width', async ({ browser }) => {
 
     await openConversation(ann.page, 'General');
     await sendMessage(ann.page, 'Count me in. I will bring coffee ☕');
-    await expect(ann.page.getByTestId('message').filter({ hasText: 'coffee' }).last()).toHaveAttribute('data-status', /sent|delivered|read/);
+    await expect(ann.page.getByTestId('message').filter({ hasText: 'coffee' }).last()).toHaveAttribute(
+      'data-status',
+      /sent|delivered|read/,
+    );
     await shot(ann.page, `${label}-3-conversation`);
 
     await createLinkCode(ann.page);
@@ -54,8 +60,14 @@ test('main screens at desktop and phone width', async ({ browser }) => {
 });
 
 test('desktop app: first run and "This hub"', async ({ browser }) => {
-  for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
-    const backend = await startDesktopBackend({ discovered: [hub.url], device: { name: label === 'phone' ? 'Maya’s laptop' : 'Ann’s laptop', platform: 'linux' } });
+  for (const [label, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    const backend = await startDesktopBackend({
+      discovered: [hub.url],
+      device: { name: label === 'phone' ? 'Maya’s laptop' : 'Ann’s laptop', platform: 'linux' },
+    });
     const harness = await DesktopHarness.start(backend.services);
     try {
       const { page } = await harness.openApp(browser, viewport);
@@ -73,7 +85,11 @@ test('desktop app: first run and "This hub"', async ({ browser }) => {
 
       const status = await backend.services.hostingStatus();
       if (status.state !== 'running') throw new Error(`hub not running: ${status.state}`);
-      const friend = await openDevice(browser, status.joinUrl.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${status.port}/`), PHONE);
+      const friend = await openDevice(
+        browser,
+        status.joinUrl.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${status.port}/`),
+        PHONE,
+      );
       await friend.page.getByLabel('Your name').fill(label === 'phone' ? 'Theo' : 'Bob');
       await friend.page.getByTestId('pair-button').click();
       await expect(friend.page.getByTestId('conversation-list')).toBeVisible();

@@ -5,7 +5,12 @@ const check = (path: string, source: string) => checkBoundaries([{ path, source 
 
 describe('checkBoundaries: one violating snippet per rule', () => {
   const cases: Array<[string, string, string, RegExp]> = [
-    ['shared: node: builtin', 'shared/a.ts', "import { readFile } from 'node:fs';", /shared\/ is pure.*Node builtins.*'node:fs'/],
+    [
+      'shared: node: builtin',
+      'shared/a.ts',
+      "import { readFile } from 'node:fs';",
+      /shared\/ is pure.*Node builtins.*'node:fs'/,
+    ],
     ['shared: bare builtin', 'shared/a.ts', "import path from 'path';", /Node builtins.*'path'/],
     ['shared: builtin subpath', 'shared/a.ts', "import { readFile } from 'fs/promises';", /Node builtins/],
     ['shared: electron', 'shared/a.ts', "import { app } from 'electron';", /'electron'/],
@@ -14,11 +19,31 @@ describe('checkBoundaries: one violating snippet per rule', () => {
     ['shared: renderer/', 'shared/a.ts', "export * from '../renderer/App';", /renderer\//],
     ['hub: electron', 'main/hub/a.ts', "import { app } from 'electron';", /plain Node.*'electron'/],
     ['hub: electron subpath', 'main/hub/a.ts', "import { ipcMain } from 'electron/main';", /'electron'/],
-    ['discovery: main/electron/', 'main/discovery/a.ts', "import { win } from '../electron/window';", /main\/electron\//],
+    [
+      'discovery: main/electron/',
+      'main/discovery/a.ts',
+      "import { win } from '../electron/window';",
+      /main\/electron\//,
+    ],
     ['cli: main/electron/', 'main/cli/a.ts', "const w = await import('../electron/window');", /main\/electron\//],
-    ['desktop: electron', 'main/desktop/a.ts', "import { app } from 'electron';", /main\/desktop are plain Node.*'electron'/],
-    ['preload: node:', 'main/electron/preload.ts', "import { join } from 'node:path';", /preload runs sandboxed.*Node builtins/],
-    ['preload: main/desktop/', 'main/electron/preload.ts', "import { x } from '../desktop/x';", /preload runs sandboxed.*main\/desktop\//],
+    [
+      'desktop: electron',
+      'main/desktop/a.ts',
+      "import { app } from 'electron';",
+      /main\/desktop are plain Node.*'electron'/,
+    ],
+    [
+      'preload: node:',
+      'main/electron/preload.ts',
+      "import { join } from 'node:path';",
+      /preload runs sandboxed.*Node builtins/,
+    ],
+    [
+      'preload: main/desktop/',
+      'main/electron/preload.ts',
+      "import { x } from '../desktop/x';",
+      /preload runs sandboxed.*main\/desktop\//,
+    ],
     ['main: renderer/', 'main/electron/a.ts', "import '../../renderer/main';", /main\/ runs in Node.*renderer\//],
     ['renderer: electron', 'renderer/a.tsx', "import { ipcRenderer } from 'electron';", /browser.*'electron'/],
     ['renderer: node:', 'renderer/a.ts', "import os from 'node:os';", /Node builtins/],
@@ -60,7 +85,8 @@ describe('checkBoundaries: every way of loading a module is seen', () => {
   }
 
   it('reports the line of each import, counting UTF-16 offsets after non-ASCII text', () => {
-    const source = "// héllo wörld ✓\nimport { z } from 'zod';\n\nimport fs from 'node:fs';\nconst ws = require('ws');\n";
+    const source =
+      "// héllo wörld ✓\nimport { z } from 'zod';\n\nimport fs from 'node:fs';\nconst ws = require('ws');\n";
     expect(check('shared/a.ts', source).map((v) => v.line)).toEqual([4, 5]);
   });
 
@@ -78,13 +104,24 @@ describe('checkBoundaries: every way of loading a module is seen', () => {
 describe('checkBoundaries: clean code passes', () => {
   it('allows what each runtime may use', () => {
     const files = [
-      { path: 'shared/protocol/a.ts', source: "import { z } from 'zod';\nimport { LIMITS } from './limits';\nexport * from '../appVersion';" },
+      {
+        path: 'shared/protocol/a.ts',
+        source: "import { z } from 'zod';\nimport { LIMITS } from './limits';\nexport * from '../appVersion';",
+      },
       {
         path: 'main/hub/a.ts',
-        source: "import { readFile } from 'node:fs/promises';\nimport { WebSocketServer } from 'ws';\nimport { LIMITS } from '../../shared/protocol';\nimport { x } from '../discovery/advertise';",
+        source:
+          "import { readFile } from 'node:fs/promises';\nimport { WebSocketServer } from 'ws';\nimport { LIMITS } from '../../shared/protocol';\nimport { x } from '../discovery/advertise';",
       },
-      { path: 'main/electron/a.ts', source: "import { app } from 'electron';\nimport { Hub } from '../hub/Hub';\nimport path from 'node:path';" },
-      { path: 'renderer/App.tsx', source: "import { useState } from 'react';\nimport { LIMITS } from '../shared/protocol';\nexport const App = () => <div>{LIMITS.maxTextLength}</div>;" },
+      {
+        path: 'main/electron/a.ts',
+        source: "import { app } from 'electron';\nimport { Hub } from '../hub/Hub';\nimport path from 'node:path';",
+      },
+      {
+        path: 'renderer/App.tsx',
+        source:
+          "import { useState } from 'react';\nimport { LIMITS } from '../shared/protocol';\nexport const App = () => <div>{LIMITS.maxTextLength}</div>;",
+      },
       // Outside the checked folders nothing is restricted.
       { path: 'scripts/tool.ts', source: "import { app } from 'electron';\nimport fs from 'node:fs';" },
       // A string that merely looks like an import is not one; a regex-based check would flag it.

@@ -68,7 +68,14 @@ const RULES: Rule[] = [
     // A sandboxed preload can require only a few Electron modules; everything else must be bundled from shared/.
     label: 'the preload runs sandboxed',
     appliesTo: (f) => /^main\/electron\/preload\.[cm]?ts$/.test(f),
-    forbids: [builtins, packages(...NODE_ONLY_PACKAGES), folder('main/hub'), folder('main/discovery'), folder('main/desktop'), folder('main/cli')],
+    forbids: [
+      builtins,
+      packages(...NODE_ONLY_PACKAGES),
+      folder('main/hub'),
+      folder('main/discovery'),
+      folder('main/desktop'),
+      folder('main/cli'),
+    ],
   },
   {
     label: 'main/ runs in Node',
@@ -175,20 +182,32 @@ function checkFile(file: SourceFile): Violation[] {
     ast = parseAst(file.source, { lang: langOf(file.path) }, file.path);
   } catch (err) {
     // An unparsable file could hide anything, so it fails the check instead of passing silently.
-    const first = String((err as Error).message).split('\n').slice(0, 2).join(' ');
+    const first = String((err as Error).message)
+      .split('\n')
+      .slice(0, 2)
+      .join(' ');
     return [{ file: file.path, line: 1, rule: `cannot parse, so its imports cannot be checked: ${first}` }];
   }
   const violations: Violation[] = [];
   for (const ref of collectModuleRefs(ast)) {
     const line = lineOf(file.source, ref.offset);
     if (ref.spec === undefined) {
-      violations.push({ file: file.path, line, rule: 'import specifier is not a string literal, so it cannot be checked' });
+      violations.push({
+        file: file.path,
+        line,
+        rule: 'import specifier is not a string literal, so it cannot be checked',
+      });
       continue;
     }
     const target = classify(ref.spec, file.path);
     for (const rule of rules) {
       const hit = rule.forbids.find((f) => f.matches(target));
-      if (hit) violations.push({ file: file.path, line, rule: `${rule.label}: may not import ${hit.what}, got ${describe(target)}` });
+      if (hit)
+        violations.push({
+          file: file.path,
+          line,
+          rule: `${rule.label}: may not import ${hit.what}, got ${describe(target)}`,
+        });
     }
   }
   return violations;
@@ -210,7 +229,8 @@ function listSources(root: string, dir: string, out: string[] = []): string[] {
   }
   for (const entry of entries) {
     const path = posix.join(dir, entry.name);
-    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) listSources(root, path, out);
+    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.'))
+      listSources(root, path, out);
     if (entry.isFile() && SOURCE_EXTENSIONS.test(entry.name)) out.push(path);
   }
   return out;

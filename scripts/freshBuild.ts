@@ -29,7 +29,10 @@ const PARTS = [
  */
 export async function ensureBuilt(log: (line: string) => void): Promise<void> {
   for (const part of PARTS) {
-    const newestSource = await newestMtime(part.sources.map((p) => path.join(REPO_ROOT, p)), /\.test\.[jt]sx?$/);
+    const newestSource = await newestMtime(
+      part.sources.map((p) => path.join(REPO_ROOT, p)),
+      /\.test\.[jt]sx?$/,
+    );
     const outputTimes = await Promise.all(part.outputs.map((p) => mtimeOf(path.join(REPO_ROOT, p))));
     const oldestOutput = Math.min(...outputTimes);
     if (oldestOutput > 0 && oldestOutput >= newestSource) continue;
@@ -43,7 +46,8 @@ export async function builtFiles(): Promise<string[]> {
   const files: string[] = [];
   for (const dir of ['dist/main', 'dist/renderer']) {
     const entries = await readdir(path.join(REPO_ROOT, dir), { recursive: true, withFileTypes: true });
-    for (const e of entries) if (e.isFile()) files.push(path.relative(REPO_ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+    for (const e of entries)
+      if (e.isFile()) files.push(path.relative(REPO_ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
   }
   return files;
 }
@@ -51,10 +55,16 @@ export async function builtFiles(): Promise<string[]> {
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: process.platform === 'win32',
+    });
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output}`)),
+    );
   });
 }

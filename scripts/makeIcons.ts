@@ -118,7 +118,10 @@ type Layer = { shape: Sdf; paint: Paint };
 
 /** The square everything sits on; Apple's grid puts the body at about 80% of the canvas. */
 function tile(inset: number, radius: number): Layer {
-  return { shape: roundedRect(inset, inset, 1 - inset, 1 - inset, radius), paint: verticalGradient(ACCENT_TOP, ACCENT_BOTTOM, inset, 1 - inset) };
+  return {
+    shape: roundedRect(inset, inset, 1 - inset, 1 - inset, radius),
+    paint: verticalGradient(ACCENT_TOP, ACCENT_BOTTOM, inset, 1 - inset),
+  };
 }
 
 /** The house outline: walls and roof as one closed line, as in the favicon. */
@@ -281,7 +284,8 @@ function main(): void {
     console.log(`wrote build/${relative} (${size}×${size})`);
   };
   write('icon.png', appIcon(), 1024);
-  for (const size of [16, 32, 48, 64, 128, 256, 512]) write(`icons/${size}x${size}.png`, size <= 32 ? smallIcon(1 / 16) : appIcon(), size);
+  for (const size of [16, 32, 48, 64, 128, 256, 512])
+    write(`icons/${size}x${size}.png`, size <= 32 ? smallIcon(1 / 16) : appIcon(), size);
   // The tray has no room to spare: the tile fills it.
   write('icons/tray.png', smallIcon(0), 16);
   write('icons/tray@2x.png', smallIcon(0), 32);

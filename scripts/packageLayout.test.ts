@@ -33,7 +33,14 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'roost-package-layout-'));
   const electronDist = await makeStandInElectronDist(work);
   const output = path.join(work, 'release');
-  await electronBuilder(['--linux', 'dir', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`]);
+  await electronBuilder([
+    '--linux',
+    'dir',
+    '--publish',
+    'never',
+    `-c.electronDist=${electronDist}`,
+    `-c.directories.output=${output}`,
+  ]);
   resourcesDir = path.join(output, 'linux-unpacked', 'resources');
   asarPath = path.join(resourcesDir, 'app.asar');
   packed = listPackage(asarPath, { isPack: false })
@@ -57,7 +64,9 @@ describe('the packaged app (app.asar from the electron-builder dir target)', () 
   it('holds the built renderer: index.html and every file it references', () => {
     expect(packed).toContain('dist/renderer/index.html');
     const html = readPacked('dist/renderer/index.html');
-    const references = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((ref) => !/^[a-z]+:/i.test(ref));
+    const references = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)]
+      .map((m) => m[1]!)
+      .filter((ref) => !/^[a-z]+:/i.test(ref));
     expect(references.length).toBeGreaterThan(0);
     for (const ref of references) expect(packed).toContain(path.posix.join('dist/renderer', ref.replace(/^\.?\//, '')));
   });
@@ -75,14 +84,18 @@ describe('the packaged app (app.asar from the electron-builder dir target)', () 
       ['development folder', /(?:^|\/)(?:node_modules|e2e|docs|scripts|bench|test-results|\.git)\//],
       ['secret or local config', /(?:^|\/)(?:\.env(?:\..*)?|\.npmrc)$/],
     ];
-    const found = packed.flatMap((file) => forbidden.filter(([, pattern]) => pattern.test(file)).map(([what]) => `${what}: ${file}`));
+    const found = packed.flatMap((file) =>
+      forbidden.filter(([, pattern]) => pattern.test(file)).map(([what]) => `${what}: ${file}`),
+    );
     expect(found).toEqual([]);
   });
 
   it('runs without node_modules: the bundles require only Node built-ins and electron', () => {
     // ws loads these optional native add-ons inside try/catch and works without them.
     const optional = new Set(['bufferutil', 'utf-8-validate']);
-    const external = requiredModules(readPacked('dist/main/main.cjs')).filter((m) => !isBuiltin(m) && m !== 'electron' && !optional.has(m));
+    const external = requiredModules(readPacked('dist/main/main.cjs')).filter(
+      (m) => !isBuiltin(m) && m !== 'electron' && !optional.has(m),
+    );
     expect(external).toEqual([]);
     // A sandboxed preload can require only electron (and a few polyfilled built-ins); it must be one self-contained file.
     expect(requiredModules(readPacked('dist/main/preload.cjs'))).toEqual(['electron']);
@@ -123,7 +136,10 @@ async function makeStandInElectronDist(parent: string): Promise<string> {
   const dir = path.join(parent, STAND_IN_NAME);
   await mkdir(path.join(dir, 'resources'), { recursive: true });
   const executable = path.join(dir, 'electron');
-  await writeFile(executable, '#!/bin/sh\necho "stand-in for the Electron binary, made by scripts/packageLayout.test.ts: not runnable" >&2\nexit 1\n');
+  await writeFile(
+    executable,
+    '#!/bin/sh\necho "stand-in for the Electron binary, made by scripts/packageLayout.test.ts: not runnable" >&2\nexit 1\n',
+  );
   await chmod(executable, 0o755);
   return dir;
 }
@@ -132,10 +148,18 @@ function electronBuilder(args: string[]): Promise<void> {
   const cli = path.join(REPO_ROOT, 'node_modules', 'electron-builder', 'cli.js');
   return new Promise((resolve, reject) => {
     let output = '';
-    const child = spawn(process.execPath, [cli, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' } });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+    });
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`electron-builder ${args.join(' ')} failed (exit ${code}):\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`electron-builder ${args.join(' ')} failed (exit ${code}):\n${output}`)),
+    );
   });
 }

@@ -31,7 +31,12 @@ export const ServerReplySchema = z.discriminatedUnion('type', [
 export type ServerReply = z.infer<typeof ServerReplySchema>;
 
 /** Sent once, unasked (id 0), when the server listens. */
-export const ServerStartedSchema = z.object({ id: z.literal(0), type: z.literal('started'), port: z.number().int(), startMs: z.number() });
+export const ServerStartedSchema = z.object({
+  id: z.literal(0),
+  type: z.literal('started'),
+  port: z.number().int(),
+  startMs: z.number(),
+});
 export type ServerStarted = z.infer<typeof ServerStartedSchema>;
 
 export const RoostSetupSchema = z.object({
@@ -42,10 +47,30 @@ export const RoostSetupSchema = z.object({
 export type RoostSetup = z.infer<typeof RoostSetupSchema>;
 
 export const LoadRequestSchema = z.discriminatedUnion('type', [
-  z.object({ id: Id, type: z.literal('connect'), kind: ServerKindSchema, port: z.number().int(), receivers: z.number().int(), roost: RoostSetupSchema.optional() }),
-  z.object({ id: Id, type: z.literal('idle'), kind: ServerKindSchema, port: z.number().int(), devices: z.array(Credentials).optional(), count: z.number().int() }),
+  z.object({
+    id: Id,
+    type: z.literal('connect'),
+    kind: ServerKindSchema,
+    port: z.number().int(),
+    receivers: z.number().int(),
+    roost: RoostSetupSchema.optional(),
+  }),
+  z.object({
+    id: Id,
+    type: z.literal('idle'),
+    kind: ServerKindSchema,
+    port: z.number().int(),
+    devices: z.array(Credentials).optional(),
+    count: z.number().int(),
+  }),
   z.object({ id: Id, type: z.literal('closeIdle') }),
-  z.object({ id: Id, type: z.literal('startLoad'), mode: z.enum(['saturate', 'fixed']), deliveriesPerSec: z.number(), windowDeliveries: z.number().int() }),
+  z.object({
+    id: Id,
+    type: z.literal('startLoad'),
+    mode: z.enum(['saturate', 'fixed']),
+    deliveriesPerSec: z.number(),
+    windowDeliveries: z.number().int(),
+  }),
   z.object({ id: Id, type: z.literal('measureStart') }),
   z.object({ id: Id, type: z.literal('measureStop') }),
   z.object({ id: Id, type: z.literal('stopLoad') }),
@@ -61,7 +86,14 @@ export const LoadRequestSchema = z.discriminatedUnion('type', [
     warmupMs: z.number(),
     measureMs: z.number(),
   }),
-  z.object({ id: Id, type: z.literal('catchUp'), port: z.number().int(), device: Credentials, conversationId: z.string(), missed: z.number().int() }),
+  z.object({
+    id: Id,
+    type: z.literal('catchUp'),
+    port: z.number().int(),
+    device: Credentials,
+    conversationId: z.string(),
+    missed: z.number().int(),
+  }),
   z.object({ id: Id, type: z.literal('close') }),
 ]);
 export type LoadRequest = z.infer<typeof LoadRequestSchema>;

@@ -25,7 +25,11 @@ export function serveRequests<Req extends { id: number; type: string }, Rep exte
       try {
         process.send?.({ ...(await handle(request)), id: request.id });
       } catch (err) {
-        process.send?.({ id: request.id, type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+        process.send?.({
+          id: request.id,
+          type: 'error',
+          message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        });
       }
     });
   });

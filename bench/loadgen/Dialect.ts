@@ -27,7 +27,11 @@ export function openWs(url: string, onMessage?: (frame: Buffer, ws: WebSocket) =
 }
 
 /** Opens `count` connections, `parallel` at a time, in index order. */
-export async function connectMany<T>(count: number, parallel: number, open: (index: number) => Promise<T>): Promise<T[]> {
+export async function connectMany<T>(
+  count: number,
+  parallel: number,
+  open: (index: number) => Promise<T>,
+): Promise<T[]> {
   const out: T[] = new Array(count);
   let next = 0;
   const worker = async () => {

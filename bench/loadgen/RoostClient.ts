@@ -42,7 +42,10 @@ export class RoostClient {
   }
 
   /** hello + auth with a paired device's credentials; resolves with `ready`. */
-  static async authenticated(port: number, device: { deviceId: string; token: string }): Promise<{ client: RoostClient; ready: Frame }> {
+  static async authenticated(
+    port: number,
+    device: { deviceId: string; token: string },
+  ): Promise<{ client: RoostClient; ready: Frame }> {
     const client = await RoostClient.connect(port);
     const ready = await client.expect({ type: 'auth', deviceId: device.deviceId, token: device.token }, 'ready');
     return { client, ready };
@@ -58,7 +61,8 @@ export class RoostClient {
 
   async expect(frame: Record<string, unknown> & { type: string }, type: string): Promise<Frame> {
     const answer = await this.request(frame);
-    if (answer.type !== type) throw new Error(`expected ${type} for ${frame.type}, got ${JSON.stringify(answer).slice(0, 300)}`);
+    if (answer.type !== type)
+      throw new Error(`expected ${type} for ${frame.type}, got ${JSON.stringify(answer).slice(0, 300)}`);
     return answer;
   }
 

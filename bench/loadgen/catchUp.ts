@@ -10,10 +10,17 @@ type Page = { type: string; messages?: Array<{ seq: number }>; hasMore?: boolean
  * PROTOCOL.md 8.4 describes. Every page is parsed and checked for gaps, as a
  * client must. Timed from sending `auth` to the last page parsed.
  */
-export async function runCatchUp(port: number, device: { deviceId: string; token: string }, conversationId: string, missed: number) {
+export async function runCatchUp(
+  port: number,
+  device: { deviceId: string; token: string },
+  conversationId: string,
+  missed: number,
+) {
   // Learn lastSeq first, on a connection of its own, so the timed run starts cold at auth.
   const probe = await RoostClient.authenticated(port, device);
-  const conv = (probe.ready.conversations as Array<{ id: string; lastSeq: number }>).find((c) => c.id === conversationId);
+  const conv = (probe.ready.conversations as Array<{ id: string; lastSeq: number }>).find(
+    (c) => c.id === conversationId,
+  );
   probe.client.close();
   if (!conv) throw new Error(`device is not a member of ${conversationId}`);
   const cursor0 = conv.lastSeq - missed;
@@ -25,8 +32,15 @@ export async function runCatchUp(port: number, device: { deviceId: string; token
   let cursor = cursor0;
   let pages = 0;
   for (;;) {
-    const page = (await client.request({ type: 'fetchMessages', conversationId, direction: 'forward', cursor, limit: LIMITS.maxPageSize })) as Page;
-    if (page.type !== 'messages' || !page.messages) throw new Error(`fetchMessages failed: ${JSON.stringify(page).slice(0, 300)}`);
+    const page = (await client.request({
+      type: 'fetchMessages',
+      conversationId,
+      direction: 'forward',
+      cursor,
+      limit: LIMITS.maxPageSize,
+    })) as Page;
+    if (page.type !== 'messages' || !page.messages)
+      throw new Error(`fetchMessages failed: ${JSON.stringify(page).slice(0, 300)}`);
     pages += 1;
     for (const m of page.messages) {
       if (m.seq !== cursor + 1) throw new Error(`gap in catch-up: expected seq ${cursor + 1}, got ${m.seq}`);

@@ -40,7 +40,11 @@ serveRequests<LoadRequest, LoadReply>(LoadRequestSchema, async (request) => {
       const dialect = dialectFor(request);
       const sender: Sender = await dialect.connectSender();
       open.push(sender);
-      open.push(...(await connectMany(request.receivers, PARALLEL_CONNECTS, (i) => dialect.connectReceiver(i, recorder.onFrame))));
+      open.push(
+        ...(await connectMany(request.receivers, PARALLEL_CONNECTS, (i) =>
+          dialect.connectReceiver(i, recorder.onFrame),
+        )),
+      );
       driver = new LoadDriver(sender, recorder, request.receivers);
       return { type: 'done' };
     }
@@ -77,7 +81,10 @@ serveRequests<LoadRequest, LoadReply>(LoadRequestSchema, async (request) => {
     case 'appends':
       return { type: 'appends', stats: await runAppendLoad(request) };
     case 'catchUp':
-      return { type: 'catchUp', ...(await runCatchUp(request.port, request.device, request.conversationId, request.missed)) };
+      return {
+        type: 'catchUp',
+        ...(await runCatchUp(request.port, request.device, request.conversationId, request.missed)),
+      };
     case 'close':
       driver?.stop();
       for (const c of [...open, ...idle]) c.close();

@@ -15,15 +15,25 @@ export function roostDialect(port: number, setup: RoostSetup): Dialect {
     async connectSender() {
       const client = await RoostClient.connect(port);
       await client.expect(
-        { type: 'pair', credential: { kind: 'joinToken', token: setup.joinToken, displayName: 'Bench sender' }, device: { name: 'bench sender', platform: 'linux' } },
+        {
+          type: 'pair',
+          credential: { kind: 'joinToken', token: setup.joinToken, displayName: 'Bench sender' },
+          device: { name: 'bench sender', platform: 'linux' },
+        },
         'paired',
       );
       const userIds = setup.receivers.map((r) => r.userId);
       const chunk = LIMITS.maxMembersPerRequest;
-      const created = await client.expect({ type: 'createGroup', name: 'Bench', memberUserIds: userIds.slice(0, chunk) }, 'conversation');
+      const created = await client.expect(
+        { type: 'createGroup', name: 'Bench', memberUserIds: userIds.slice(0, chunk) },
+        'conversation',
+      );
       const conversationId = (created.conversation as { id: string }).id;
       for (let i = chunk; i < userIds.length; i += chunk) {
-        await client.expect({ type: 'addMembers', conversationId, userIds: userIds.slice(i, i + chunk) }, 'conversation');
+        await client.expect(
+          { type: 'addMembers', conversationId, userIds: userIds.slice(i, i + chunk) },
+          'conversation',
+        );
       }
       return roostSender(client, conversationId);
     },
@@ -37,7 +47,13 @@ export function roostDialect(port: number, setup: RoostSetup): Dialect {
   };
 }
 
-export type RoostSender = { send(text: string): void; close(): void; acks: number; errors: number; onAck: (() => void) | null };
+export type RoostSender = {
+  send(text: string): void;
+  close(): void;
+  acks: number;
+  errors: number;
+  onAck: (() => void) | null;
+};
 
 /** Sends on `conversationId` with fresh clientMsgIds and counts acks; error frames are counted, not thrown, and reported. */
 export function roostSender(client: RoostClient, conversationId: string): RoostSender {

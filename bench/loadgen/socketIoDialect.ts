@@ -12,7 +12,11 @@ import { openWs, type Dialect } from './Dialect';
 export function socketIoDialect(port: number): Dialect {
   return {
     async connectSender() {
-      const socket = io(`http://${HOST}:${port}`, { transports: ['websocket'], auth: { role: 'sender' }, reconnection: false });
+      const socket = io(`http://${HOST}:${port}`, {
+        transports: ['websocket'],
+        auth: { role: 'sender' },
+        reconnection: false,
+      });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);

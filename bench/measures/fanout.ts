@@ -2,7 +2,16 @@ import path from 'node:path';
 import type { BenchConfig } from '../config';
 import { writeRegistry } from '../fixtures/roostRegistry';
 import type { ServerKind, WindowStats } from '../ipc/messages';
-import { serverCpuMicros, sleep, startLoadGenerator, startServer, stopLoadGenerator, stopServer, type LoadProcess, type ServerProcess } from '../processes';
+import {
+  serverCpuMicros,
+  sleep,
+  startLoadGenerator,
+  startServer,
+  stopLoadGenerator,
+  stopServer,
+  type LoadProcess,
+  type ServerProcess,
+} from '../processes';
 import type { Results } from '../report/Results';
 
 /**
@@ -22,7 +31,13 @@ type Pair = { kind: ServerKind; server: ServerProcess; load: LoadProcess };
  * connected, measured in interleaved runs (1 2 3 4 1 2 3 4 ...): saturation
  * throughput, then latency and server CPU at each fixed offered rate.
  */
-export async function measureFanout(config: BenchConfig, results: Results, n: number, tempDir: string, log: (line: string) => void): Promise<void> {
+export async function measureFanout(
+  config: BenchConfig,
+  results: Results,
+  n: number,
+  tempDir: string,
+  log: (line: string) => void,
+): Promise<void> {
   defineMetrics(config, results, n);
   const pairs: Pair[] = [];
   try {
@@ -45,15 +60,21 @@ export async function measureFanout(config: BenchConfig, results: Results, n: nu
         const sat = await window(pair, 'saturate', 0, config);
         results.add(`fanout.saturation.${n}`, pair.kind, sat.stats.deliveries / sat.stats.seconds);
         results.add(`fanout.cpuSaturated.${n}`, pair.kind, sat.cpuPerDelivery);
-        const line = [`run ${run} ${pair.kind} N=${n}: ${Math.round(sat.stats.deliveries / sat.stats.seconds)}/s saturated`];
+        const line = [
+          `run ${run} ${pair.kind} N=${n}: ${Math.round(sat.stats.deliveries / sat.stats.seconds)}/s saturated`,
+        ];
         for (const rate of config.fixedRates) {
           const fixed = await window(pair, 'fixed', rate, config);
           if (fixed.stats.p50Ms !== null) results.add(`fanout.p50.${rate}.${n}`, pair.kind, fixed.stats.p50Ms);
           if (fixed.stats.p99Ms !== null) results.add(`fanout.p99.${rate}.${n}`, pair.kind, fixed.stats.p99Ms);
           results.add(`fanout.cpu.${rate}.${n}`, pair.kind, fixed.cpuPerDelivery);
-          if (fixed.mainThreadCpuPerDelivery !== null) results.add(`fanout.cpuMain.${rate}.${n}`, pair.kind, fixed.mainThreadCpuPerDelivery);
+          if (fixed.mainThreadCpuPerDelivery !== null)
+            results.add(`fanout.cpuMain.${rate}.${n}`, pair.kind, fixed.mainThreadCpuPerDelivery);
           const achieved = fixed.stats.deliveries / fixed.stats.seconds;
-          if (achieved < rate * 0.9) results.notes.push(`${pair.kind} N=${n} run ${run}: offered ${rate}/s, delivered only ${Math.round(achieved)}/s`);
+          if (achieved < rate * 0.9)
+            results.notes.push(
+              `${pair.kind} N=${n} run ${run}: offered ${rate}/s, delivered only ${Math.round(achieved)}/s`,
+            );
           line.push(`${rate}/s p99 ${fixed.stats.p99Ms?.toFixed(2)} ms ${fixed.cpuPerDelivery.toFixed(2)} us`);
         }
         log(`  ${line.join(', ')}`);
@@ -88,7 +109,10 @@ type Window = { stats: WindowStats; cpuPerDelivery: number; mainThreadCpuPerDeli
 
 /** One measured window: load on, warm-up, then deliveries, latencies and the server's CPU time over the window. */
 async function window(pair: Pair, mode: 'saturate' | 'fixed', rate: number, config: BenchConfig): Promise<Window> {
-  await pair.load.request({ type: 'startLoad', mode, deliveriesPerSec: rate, windowDeliveries: config.saturationWindow }, 'done');
+  await pair.load.request(
+    { type: 'startLoad', mode, deliveriesPerSec: rate, windowDeliveries: config.saturationWindow },
+    'done',
+  );
   await sleep(config.warmupMs);
   const cpu0 = await serverCpuMicros(pair.server);
   await pair.load.request({ type: 'measureStart' }, 'done');
@@ -97,7 +121,8 @@ async function window(pair: Pair, mode: 'saturate' | 'fixed', rate: number, conf
   const cpu1 = await serverCpuMicros(pair.server);
   await pair.load.request({ type: 'stopLoad' }, 'done');
   const perDelivery = (micros: number) => (stats.deliveries > 0 ? micros / stats.deliveries : Number.NaN);
-  const mainThread = cpu0.mainThread === null || cpu1.mainThread === null ? null : perDelivery(cpu1.mainThread - cpu0.mainThread);
+  const mainThread =
+    cpu0.mainThread === null || cpu1.mainThread === null ? null : perDelivery(cpu1.mainThread - cpu0.mainThread);
   return { stats, cpuPerDelivery: perDelivery(cpu1.all - cpu0.all), mainThreadCpuPerDelivery: mainThread };
 }
 
@@ -110,7 +135,12 @@ function defineMetrics(config: BenchConfig, results: Results, n: number): void {
     target: { text: '>=1.0x (1), >=1.25x (3)', met: (_r, ws, sio) => (ws ?? 0) >= 1 && (sio ?? 0) >= 1.25 },
   });
   for (const rate of config.fixedRates) {
-    results.define({ id: `fanout.p50.${rate}.${n}`, label: `p50 latency at ${rate / 1000}k/s, N=${n}`, unit: 'ms', better: 'lower' });
+    results.define({
+      id: `fanout.p50.${rate}.${n}`,
+      label: `p50 latency at ${rate / 1000}k/s, N=${n}`,
+      unit: 'ms',
+      better: 'lower',
+    });
     results.define({
       id: `fanout.p99.${rate}.${n}`,
       label: `p99 latency at ${rate / 1000}k/s, N=${n}`,
@@ -126,7 +156,17 @@ function defineMetrics(config: BenchConfig, results: Results, n: number): void {
       target: { text: '<=1.0x (1)', met: (_r, ws) => ws !== null && ws <= 1 },
     });
     // No target: shows how much of the row above is the event loop and how much other threads (the hub's synced writes run in the thread pool).
-    results.define({ id: `fanout.cpuMain.${rate}.${n}`, label: `... of it on the event-loop thread, ${rate / 1000}k/s, N=${n}`, unit: 'us', better: 'lower' });
+    results.define({
+      id: `fanout.cpuMain.${rate}.${n}`,
+      label: `... of it on the event-loop thread, ${rate / 1000}k/s, N=${n}`,
+      unit: 'us',
+      better: 'lower',
+    });
   }
-  results.define({ id: `fanout.cpuSaturated.${n}`, label: `Server CPU per delivery at saturation, N=${n}`, unit: 'us', better: 'lower' });
+  results.define({
+    id: `fanout.cpuSaturated.${n}`,
+    label: `Server CPU per delivery at saturation, N=${n}`,
+    unit: 'us',
+    better: 'lower',
+  });
 }

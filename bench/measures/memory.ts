@@ -23,7 +23,12 @@ const DEVICES_PER_USER = 20;
  * registry that knows them is loaded in both readings, so only what a
  * connection costs is counted.
  */
-export async function measureMemory(config: BenchConfig, results: Results, tempDir: string, log: (line: string) => void): Promise<void> {
+export async function measureMemory(
+  config: BenchConfig,
+  results: Results,
+  tempDir: string,
+  log: (line: string) => void,
+): Promise<void> {
   const counts = config.idleDevices;
   const most = Math.max(...counts);
   for (const count of counts) {
@@ -41,7 +46,8 @@ export async function measureMemory(config: BenchConfig, results: Results, tempD
   if (config.servers.includes('roost')) {
     roostTemplate = path.join(tempDir, 'memory-template');
     // Several devices per user, as in a household: it keeps the ready snapshots of a 5,000-device storm small.
-    roostDevices = (await writeRegistry(roostTemplate, { devices: WARM_UP + most, devicesPerUser: DEVICES_PER_USER })).devices;
+    roostDevices = (await writeRegistry(roostTemplate, { devices: WARM_UP + most, devicesPerUser: DEVICES_PER_USER }))
+      .devices;
   }
   for (let run = 1; run <= config.memoryRuns; run++) {
     for (const kind of config.servers) {
@@ -51,7 +57,15 @@ export async function measureMemory(config: BenchConfig, results: Results, tempD
   }
 }
 
-async function measureOnce(kind: ServerKind, counts: number[], devices: Credentials[], template: string, tempDir: string, run: number, results: Results): Promise<string> {
+async function measureOnce(
+  kind: ServerKind,
+  counts: number[],
+  devices: Credentials[],
+  template: string,
+  tempDir: string,
+  run: number,
+  results: Results,
+): Promise<string> {
   let dataDir: string | undefined;
   if (kind === 'roost') {
     dataDir = path.join(tempDir, `memory-${run}`);
@@ -61,14 +75,32 @@ async function measureOnce(kind: ServerKind, counts: number[], devices: Credenti
   const load = startLoadGenerator(`${kind} idle`);
   const parts: string[] = [];
   try {
-    await load.request({ type: 'idle', kind, port: server.port, count: WARM_UP, devices: kind === 'roost' ? devices.slice(0, WARM_UP) : undefined }, 'done');
+    await load.request(
+      {
+        type: 'idle',
+        kind,
+        port: server.port,
+        count: WARM_UP,
+        devices: kind === 'roost' ? devices.slice(0, WARM_UP) : undefined,
+      },
+      'done',
+    );
     await load.request({ type: 'closeIdle' }, 'done');
     await sleep(500);
     const base = (await server.child.request({ type: 'rss' }, 'rss')).bytes;
     let connected = 0;
     for (const count of [...counts].sort((a, b) => a - b)) {
       const more = count - connected;
-      await load.request({ type: 'idle', kind, port: server.port, count: more, devices: kind === 'roost' ? devices.slice(WARM_UP + connected, WARM_UP + count) : undefined }, 'done');
+      await load.request(
+        {
+          type: 'idle',
+          kind,
+          port: server.port,
+          count: more,
+          devices: kind === 'roost' ? devices.slice(WARM_UP + connected, WARM_UP + count) : undefined,
+        },
+        'done',
+      );
       connected = count;
       // Let the connection storm's garbage and timers (the hub's 10 s hello timers among them) settle.
       await sleep(1000);

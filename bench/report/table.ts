@@ -11,7 +11,16 @@ const KINDS: ServerKind[] = ['ws', 'wsFrame', 'socketio', 'roost'];
 
 /** The results as a Markdown table: medians with min-max, ratios against (1) and (3), and Roost's targets. */
 export function formatTable(results: Results): string {
-  const head = ['Measure', ...KINDS.map((k) => SERVER_NAMES[k]), '(2)/(1)', '(3)/(1)', '(4)/(1)', '(4)/(3)', 'Roost target', 'met'];
+  const head = [
+    'Measure',
+    ...KINDS.map((k) => SERVER_NAMES[k]),
+    '(2)/(1)',
+    '(3)/(1)',
+    '(4)/(1)',
+    '(4)/(3)',
+    'Roost target',
+    'met',
+  ];
   const rows = [head, head.map(() => '---')];
   for (const metric of results.metrics) {
     const cells = KINDS.map((k) => {
@@ -26,7 +35,16 @@ export function formatTable(results: Results): string {
     ].map((r) => (r === null ? 'n/a' : `${r.toFixed(2)}x`));
     const roost = results.summary(metric.id, 'roost');
     const target = metric.target;
-    const met = target && roost ? (target.met(roost.median, results.ratio(metric.id, 'roost', 'ws'), results.ratio(metric.id, 'roost', 'socketio')) ? 'yes' : 'NO') : '';
+    const met =
+      target && roost
+        ? target.met(
+            roost.median,
+            results.ratio(metric.id, 'roost', 'ws'),
+            results.ratio(metric.id, 'roost', 'socketio'),
+          )
+          ? 'yes'
+          : 'NO'
+        : '';
     rows.push([`${metric.label} [${metric.unit}]`, ...cells, ...ratios, target?.text ?? '', met]);
   }
   return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');

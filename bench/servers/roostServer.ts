@@ -1,7 +1,11 @@
 import { Hub } from '../../main/hub/Hub';
 import { HOST, type RunningServer } from './RunningServer';
 
-const quiet = { info: () => {}, warn: (m: string) => console.warn(`[hub] ${m}`), error: (m: string, e?: unknown) => console.error(`[hub] ${m}`, e ?? '') };
+const quiet = {
+  info: () => {},
+  warn: (m: string) => console.warn(`[hub] ${m}`),
+  error: (m: string, e?: unknown) => console.error(`[hub] ${m}`, e ?? ''),
+};
 
 /**
  * The real hub: persistence and durable acks as shipped. The one setting

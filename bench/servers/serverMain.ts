@@ -24,7 +24,10 @@ async function main(): Promise<void> {
     server = roost;
     startMs = roost.startMs;
   } else {
-    server = kind === 'socketio' ? await startSocketIoServer() : await startBareWsServer(kind === 'ws' ? sendLoop : preparedFrame);
+    server =
+      kind === 'socketio'
+        ? await startSocketIoServer()
+        : await startBareWsServer(kind === 'ws' ? sendLoop : preparedFrame);
     startMs = performance.now() - started;
   }
   serveRequests<ServerRequest, ServerReply>(ServerRequestSchema, async (request) => {

@@ -9,7 +9,12 @@ export const SOCKET_IO_EVENT = 'm';
 /** Socket.IO 4, websocket transport only, one room that every receiver joins. */
 export function startSocketIoServer(): Promise<RunningServer> {
   const http = createServer();
-  const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false, serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const io = new Server(http, {
+    transports: ['websocket'],
+    perMessageDeflate: false,
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+  });
   io.on('connection', (socket) => {
     if ((socket.handshake.auth as { role?: unknown }).role === 'sender') {
       socket.on(SOCKET_IO_EVENT, (text: unknown) => void io.to(SOCKET_IO_ROOM).emit(SOCKET_IO_EVENT, text));

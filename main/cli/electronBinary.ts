@@ -11,6 +11,8 @@ export function findElectronBinary(): { path: string } | { missing: string } {
     if (typeof found === 'string' && found.length > 0) return { path: found };
     return { missing: 'the electron package did not report a binary' };
   } catch {
-    return { missing: 'the Electron binary is not installed (its download needs the internet and is skipped at install time)' };
+    return {
+      missing: 'the Electron binary is not installed (its download needs the internet and is skipped at install time)',
+    };
   }
 }

@@ -16,10 +16,14 @@ afterAll(() => {
 
 /** Starts `npm run hub`'s entry point as its own process and resolves with its port. */
 async function spawnHub(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/hub.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--no-mdns'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'main/cli/hub.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--no-mdns'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
@@ -34,7 +38,13 @@ async function spawnHub(dataDir: string): Promise<{ child: ChildProcess; port: n
 }
 
 /** Sends continuously with a window of unacknowledged messages, recording every ack. */
-function sendLoop(client: TestClient, name: string, acked: Map<string, number>, sent: Set<string>, onAck: () => void): Promise<void> {
+function sendLoop(
+  client: TestClient,
+  name: string,
+  acked: Map<string, number>,
+  sent: Set<string>,
+  onAck: () => void,
+): Promise<void> {
   let i = 0;
   return new Promise((resolve) => {
     const inFlight = new Set<string>();
@@ -61,8 +71,11 @@ function sendLoop(client: TestClient, name: string, acked: Map<string, number>, 
 
 async function fetchAll(client: TestClient): Promise<MessageWire[]> {
   const all: MessageWire[] = [];
-  for (let cursor = 0, more = true; more; ) {
-    const page = await client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor, limit: 500 }, 'messages');
+  for (let cursor = 0, more = true; more;) {
+    const page = await client.expect(
+      { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor, limit: 500 },
+      'messages',
+    );
     all.push(...page.messages);
     cursor = page.messages.at(-1)?.seq ?? cursor;
     more = page.hasMore;

@@ -9,7 +9,9 @@ describe('parseHubArgs', () => {
   });
 
   it('reads every option', () => {
-    expect(parseHubArgs(['--port', '0', '--host', '127.0.0.1', '--data-dir', '/tmp/r', '--name', ' Den ', '--no-mdns'])).toEqual({
+    expect(
+      parseHubArgs(['--port', '0', '--host', '127.0.0.1', '--data-dir', '/tmp/r', '--name', ' Den ', '--no-mdns']),
+    ).toEqual({
       port: 0,
       host: '127.0.0.1',
       dataDir: '/tmp/r',
@@ -19,9 +21,12 @@ describe('parseHubArgs', () => {
     });
   });
 
-  it.each([[['--port', 'abc']], [['--port', '70000']], [['--bogus']], [['--name', '']]])('rejects %j with a usage error', (argv) => {
-    expect(() => parseHubArgs(argv)).toThrow(expect.objectContaining({ code: 'USAGE' }));
-  });
+  it.each([[['--port', 'abc']], [['--port', '70000']], [['--bogus']], [['--name', '']]])(
+    'rejects %j with a usage error',
+    (argv) => {
+      expect(() => parseHubArgs(argv)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    },
+  );
 });
 
 describe('defaultDataDir', () => {

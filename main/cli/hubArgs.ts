@@ -57,7 +57,9 @@ export function parseHubArgs(argv: string[]): HubArgs {
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UsageError(`--${String(issue?.path[0] ?? '?').replace('dataDir', 'data-dir')}: ${issue?.message ?? 'invalid'}`);
+    throw new UsageError(
+      `--${String(issue?.path[0] ?? '?').replace('dataDir', 'data-dir')}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

@@ -13,7 +13,10 @@ afterEach(async () => {
 
 /** Runs the hub CLI as `npm run hub` does and collects what it prints. */
 function runCli(args: string[], { until }: { until?: RegExp } = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/hub.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/hub.ts', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -23,7 +26,9 @@ function runCli(args: string[], { until }: { until?: RegExp } = {}) {
       if (until?.test(out)) resolve(out);
     });
   });
-  const exited = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+  const exited = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, out, err })),
+  );
   return { child, matched, exited };
 }
 
@@ -31,7 +36,9 @@ describe('npm run hub', () => {
   it('prints where to connect and the pairing code, and stops cleanly on SIGTERM', async () => {
     const temp = await makeTempDir('roost-cli-');
     removers.push(temp.remove);
-    const hub = runCli(['--port', '0', '--host', '127.0.0.1', '--data-dir', temp.dir, '--name', 'Attic', '--no-mdns'], { until: /Press Ctrl\+C/ });
+    const hub = runCli(['--port', '0', '--host', '127.0.0.1', '--data-dir', temp.dir, '--name', 'Attic', '--no-mdns'], {
+      until: /Press Ctrl\+C/,
+    });
     const out = await hub.matched;
     expect(out).toContain('Roost hub "Attic" is running');
     expect(out).toMatch(/Listening on port \d+/);

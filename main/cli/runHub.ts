@@ -35,7 +35,8 @@ export async function runHub(argv: string[]): Promise<void> {
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') console.error(`roost: port ${args.port} is in use. Pick another with --port, or --port 0 for any free one.`);
+    if (e.code === 'EADDRINUSE')
+      console.error(`roost: port ${args.port} is in use. Pick another with --port, or --port 0 for any free one.`);
     else console.error(`roost: could not start the hub: ${e.message}`);
     process.exit(1);
   }
@@ -60,10 +61,13 @@ export async function runHub(argv: string[]): Promise<void> {
         hubId: info.id,
         name: info.name,
         protocolVersion: info.protocolVersion,
-        onError: (e: Error) => console.warn(`roost: mDNS advertising failed (${e.message}); devices can still use the URLs above.`),
+        onError: (e: Error) =>
+          console.warn(`roost: mDNS advertising failed (${e.message}); devices can still use the URLs above.`),
       })
     : undefined;
-  console.log(args.mdns ? '  Advertised on the local network as _roost._tcp.' : '  Not advertised on the network (--no-mdns).');
+  console.log(
+    args.mdns ? '  Advertised on the local network as _roost._tcp.' : '  Not advertised on the network (--no-mdns).',
+  );
   console.log('Press Ctrl+C to stop.');
 
   let stopping = false;

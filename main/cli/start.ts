@@ -17,7 +17,9 @@ if ('path' in electron) {
     process.exitCode = 1;
   });
 } else {
-  console.log(`roost: ${electron.missing}; starting the headless hub instead. Open one of the URLs below in a browser.`);
+  console.log(
+    `roost: ${electron.missing}; starting the headless hub instead. Open one of the URLs below in a browser.`,
+  );
   await runHub(argv).catch((err: unknown) => {
     console.error(`roost: unexpected failure: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -13,12 +13,22 @@ export const WEB_BUILD_DIR = path.join(REPO_ROOT, 'dist', 'renderer');
  */
 export async function ensureWebBuild(log: (line: string) => void): Promise<string | undefined> {
   const sources = path.join(REPO_ROOT, 'renderer');
-  const newestSource = await newestMtime([sources, path.join(REPO_ROOT, 'shared'), path.join(REPO_ROOT, 'vite.config.ts')]);
+  const newestSource = await newestMtime([
+    sources,
+    path.join(REPO_ROOT, 'shared'),
+    path.join(REPO_ROOT, 'vite.config.ts'),
+  ]);
   if (newestSource === 0) return undefined;
   const built = await mtimeOf(path.join(WEB_BUILD_DIR, 'index.html'));
   if (built >= newestSource) return WEB_BUILD_DIR;
-  log(built === 0 ? 'Building the web client (first run, a few seconds)...' : 'Web client sources changed; rebuilding...');
-  await run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], REPO_ROOT);
+  log(
+    built === 0 ? 'Building the web client (first run, a few seconds)...' : 'Web client sources changed; rebuilding...',
+  );
+  await run(
+    process.execPath,
+    [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+    REPO_ROOT,
+  );
   return WEB_BUILD_DIR;
 }
 

@@ -154,7 +154,14 @@ describe('DesktopServices: setup and hosting', () => {
     const owner = await TestClient.connect(status.port, { headers: { Origin: 'app://roost' } });
     await owner.hello();
     const ticket = first.services.ownerTicket();
-    await owner.expect({ type: 'pair', credential: { kind: 'joinToken', token: ticket!.joinToken, displayName: 'Ann' }, device: first.services.device() }, 'paired');
+    await owner.expect(
+      {
+        type: 'pair',
+        credential: { kind: 'joinToken', token: ticket!.joinToken, displayName: 'Ann' },
+        device: first.services.device(),
+      },
+      'paired',
+    );
     await owner.close();
     await first.services.close();
 
@@ -168,7 +175,10 @@ describe('DesktopServices: setup and hosting', () => {
     const taken = await other.services.startHosting({ name: 'Other', port: 0 });
     if (taken.state !== 'running') throw new Error(JSON.stringify(taken));
     const { services } = await open();
-    expect(await services.chooseHost({ name: 'Mine', port: taken.port })).toMatchObject({ state: 'error', code: 'PORT_IN_USE' });
+    expect(await services.chooseHost({ name: 'Mine', port: taken.port })).toMatchObject({
+      state: 'error',
+      code: 'PORT_IN_USE',
+    });
     expect(services.getSetup()).toEqual({ mode: 'unset' });
   });
 
@@ -201,7 +211,15 @@ describe('DesktopServices: setup and hosting', () => {
 });
 
 describe('DesktopServices: discovery', () => {
-  const hub: DiscoveredHub = { hubId: 'h1', name: 'Attic', protocolVersion: 1, compatible: true, url: 'http://10.0.0.5:7420/', addresses: ['10.0.0.5'], port: 7420 };
+  const hub: DiscoveredHub = {
+    hubId: 'h1',
+    name: 'Attic',
+    protocolVersion: 1,
+    compatible: true,
+    url: 'http://10.0.0.5:7420/',
+    addresses: ['10.0.0.5'],
+    port: 7420,
+  };
 
   it('lists and pushes what the discovery source finds, knows its own hub, and stops it on close', async () => {
     let callbacks: DiscoveryCallbacks | undefined;

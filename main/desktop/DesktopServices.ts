@@ -164,7 +164,8 @@ export class DesktopServices implements BridgeHandlers {
   async chooseHost(config: HostingConfig): Promise<HostingStatus> {
     this.assertOpen('chooseHost');
     const status = await this.hosting.start(config);
-    if (status.state === 'running') await this.settings.update({ setup: { mode: 'host', hosting: this.hostedConfig(config) } });
+    if (status.state === 'running')
+      await this.settings.update({ setup: { mode: 'host', hosting: this.hostedConfig(config) } });
     return status;
   }
 
@@ -263,7 +264,9 @@ export class DesktopServices implements BridgeHandlers {
     if (this.settings.get().muted === muted) return;
     const saved = this.settings.update({ muted });
     this.emit('muted', muted);
-    await saved.catch((err: unknown) => this.logger.warn(`could not save the mute setting (${(err as Error).message}); it applies until Roost quits`));
+    await saved.catch((err: unknown) =>
+      this.logger.warn(`could not save the mute setting (${(err as Error).message}); it applies until Roost quits`),
+    );
   }
 
   async openExternal(url: string): Promise<boolean> {
@@ -285,7 +288,9 @@ export class DesktopServices implements BridgeHandlers {
   }
 
   saveWindowBounds(bounds: WindowBounds): Promise<void> {
-    return this.settings.update({ windowBounds: bounds }).catch((err: unknown) => this.logger.warn(`could not save the window position: ${(err as Error).message}`));
+    return this.settings
+      .update({ windowBounds: bounds })
+      .catch((err: unknown) => this.logger.warn(`could not save the window position: ${(err as Error).message}`));
   }
 
   /** Stops discovery and hosting (mDNS goodbye, messages flushed) and finishes settings writes. Safe to call twice. */
@@ -296,7 +301,9 @@ export class DesktopServices implements BridgeHandlers {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.discovery?.stop().catch((err: unknown) => this.logger.warn(`discovery did not stop cleanly: ${(err as Error).message}`));
+      await this.discovery
+        ?.stop()
+        .catch((err: unknown) => this.logger.warn(`discovery did not stop cleanly: ${(err as Error).message}`));
       await this.hosting.stop();
       await this.settings.flush();
     })();

@@ -10,10 +10,18 @@ import { cleanupsAfterEach } from '../hub/testing/cleanups';
 
 const cleanups = cleanupsAfterEach();
 
-async function service(options: Partial<HostingServiceOptions> = {}): Promise<{ hosting: HostingService; dataDir: string; statuses: HostingStatus[] }> {
+async function service(
+  options: Partial<HostingServiceOptions> = {},
+): Promise<{ hosting: HostingService; dataDir: string; statuses: HostingStatus[] }> {
   const temp = await makeTempDir('roost-hosting-');
   // Loopback only and no mDNS: tests never reach the real network.
-  const hosting = new HostingService({ dataDir: temp.dir, host: '127.0.0.1', advertise: false, logger: quietLogger, ...options });
+  const hosting = new HostingService({
+    dataDir: temp.dir,
+    host: '127.0.0.1',
+    advertise: false,
+    logger: quietLogger,
+    ...options,
+  });
   const statuses: HostingStatus[] = [];
   hosting.onStatus((s) => statuses.push(HostingStatusSchema.parse(s)));
   cleanups.push(async () => {
@@ -44,7 +52,14 @@ function waitForStatus(hosting: HostingService, match: (s: HostingStatus) => boo
 async function joinWith(port: number, token: string, displayName: string, deviceName: string): Promise<TestClient> {
   const client = await TestClient.connect(port);
   await client.hello();
-  await client.expect({ type: 'pair', credential: { kind: 'joinToken', token, displayName }, device: { name: deviceName, platform: 'macos' } }, 'paired');
+  await client.expect(
+    {
+      type: 'pair',
+      credential: { kind: 'joinToken', token, displayName },
+      device: { name: deviceName, platform: 'macos' },
+    },
+    'paired',
+  );
   await client.nextOf('ready');
   return client;
 }
@@ -58,7 +73,12 @@ describe('HostingService', () => {
 
     const status = running(await hosting.start({ name: 'Kitchen', port: 0 }));
     expect(HostingStatusSchema.parse(status)).toEqual(status);
-    expect(status).toMatchObject({ name: 'Kitchen', advertised: false, connected: [], urls: [`http://127.0.0.1:${status.port}/`] });
+    expect(status).toMatchObject({
+      name: 'Kitchen',
+      advertised: false,
+      connected: [],
+      urls: [`http://127.0.0.1:${status.port}/`],
+    });
     expect(status.pairingCode.code).toMatch(/^\d{6}$/);
     expect(status.joinUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${status.port}/#join=[\\w-]+$`));
     expect(hosting.localWsUrl()).toBe(`ws://127.0.0.1:${status.port}/ws`);
@@ -76,7 +96,9 @@ describe('HostingService', () => {
 
     const owner = await joinWith(port, ticket!.joinToken, 'Ann', 'Ann desktop');
     const withOwner = running(await waitForStatus(hosting, (s) => s.state === 'running' && s.connected.length === 1));
-    expect(withOwner.connected).toEqual([{ deviceId: expect.any(String), deviceName: 'Ann desktop', userName: 'Ann', platform: 'macos', connections: 1 }]);
+    expect(withOwner.connected).toEqual([
+      { deviceId: expect.any(String), deviceName: 'Ann desktop', userName: 'Ann', platform: 'macos', connections: 1 },
+    ]);
 
     await owner.close();
     await waitForStatus(hosting, (s) => s.state === 'running' && s.connected.length === 0);
@@ -93,7 +115,9 @@ describe('HostingService', () => {
     await phone.close();
 
     const coder = await pairWithCode(first.port, first.pairingCode.code, 'Cy');
-    const rotated = running(await waitForStatus(hosting, (s) => s.state === 'running' && s.pairingCode.code !== first.pairingCode.code));
+    const rotated = running(
+      await waitForStatus(hosting, (s) => s.state === 'running' && s.pairingCode.code !== first.pairingCode.code),
+    );
     expect(rotated.connected.map((d) => d.userName)).toContain('Cy');
     await coder.close();
   });
@@ -163,7 +187,12 @@ describe('HostingService', () => {
     });
     const status = running(await hosting.start({ name: 'Attic', port: 0 }));
     expect(status.advertised).toBe(true);
-    expect(adverts[0]?.options).toMatchObject({ port: status.port, hubId: status.hubId, name: 'Attic', protocolVersion: 1 });
+    expect(adverts[0]?.options).toMatchObject({
+      port: status.port,
+      hubId: status.hubId,
+      name: 'Attic',
+      protocolVersion: 1,
+    });
 
     adverts[0]!.options.onError?.(new Error('EADDRINUSE 5353'));
     await waitForStatus(hosting, (s) => s.state === 'running' && !s.advertised);
@@ -177,6 +206,13 @@ describe('HostingService', () => {
 async function pairWithCode(port: number, code: string, displayName: string): Promise<TestClient> {
   const client = await TestClient.connect(port);
   await client.hello();
-  await client.expect({ type: 'pair', credential: { kind: 'code', code, displayName }, device: { name: `${displayName} phone`, platform: 'android' } }, 'paired');
+  await client.expect(
+    {
+      type: 'pair',
+      credential: { kind: 'code', code, displayName },
+      device: { name: `${displayName} phone`, platform: 'android' },
+    },
+    'paired',
+  );
   return client;
 }

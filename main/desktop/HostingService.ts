@@ -29,7 +29,9 @@ export type HostingServiceOptions = {
   logger?: HubLogger;
   now?: () => number;
   /** Passed on to Hub.start (tests shorten pairing lifetimes, quota and so on). */
-  hubOptions?: Partial<Omit<HubOptions, 'dataDir' | 'port' | 'host' | 'name' | 'rename' | 'serveStatic' | 'logger' | 'now'>>;
+  hubOptions?: Partial<
+    Omit<HubOptions, 'dataDir' | 'port' | 'host' | 'name' | 'rename' | 'serveStatic' | 'logger' | 'now'>
+  >;
   /** The addresses devices can open for a port; default every LAN IPv4 address, then localhost. */
   urls?: (port: number) => string[];
 };
@@ -59,7 +61,11 @@ export class HostingService {
 
   constructor(private readonly options: HostingServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.logger = options.logger ?? { info: () => {}, warn: (m) => console.warn(`[roost] ${m}`), error: (m, e) => console.error(`[roost] ${m}`, e ?? '') };
+    this.logger = options.logger ?? {
+      info: () => {},
+      warn: (m) => console.warn(`[roost] ${m}`),
+      error: (m, e) => console.error(`[roost] ${m}`, e ?? ''),
+    };
   }
 
   /** The status now. While running, a spent or expired join link is replaced here. */
@@ -93,7 +99,8 @@ export class HostingService {
   localWsUrl(): string | undefined {
     if (!this.running) return undefined;
     const host = this.options.host;
-    const address = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const address =
+      !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     return `ws://${address}:${this.running.hub.port}${WS_PATH}`;
   }
 
@@ -119,7 +126,8 @@ export class HostingService {
 
   private async doStart(config: HostingConfig): Promise<HostingStatus> {
     const current = this.running;
-    if (current && current.config.name === config.name && (config.port === 0 || config.port === current.hub.port)) return this.status();
+    if (current && current.config.name === config.name && (config.port === 0 || config.port === current.hub.port))
+      return this.status();
     // Its real port, so going back to it keeps every phone's address working.
     const previous = current ? { name: current.config.name, port: current.hub.port } : undefined;
     await this.doStop();
@@ -185,7 +193,13 @@ export class HostingService {
       this.emitSoon();
     };
     try {
-      running.advert = advertiser({ port: running.hub.port, hubId: info.id, name: info.name, protocolVersion: info.protocolVersion, onError });
+      running.advert = advertiser({
+        port: running.hub.port,
+        hubId: info.id,
+        name: info.name,
+        protocolVersion: info.protocolVersion,
+        onError,
+      });
       running.advertised = true;
     } catch (err) {
       this.logger.warn(`mDNS advertising could not start (${(err as Error).message}).`);
@@ -199,7 +213,9 @@ export class HostingService {
     clearTimeout(this.expiryTimer);
     running.unsubscribe();
     // Goodbye first, so browsers drop the hub before its connections close.
-    await running.advert?.stop().catch((err: unknown) => this.logger.warn(`mDNS goodbye failed: ${(err as Error).message}`));
+    await running.advert
+      ?.stop()
+      .catch((err: unknown) => this.logger.warn(`mDNS goodbye failed: ${(err as Error).message}`));
     await running.hub.stop().catch((err: unknown) => this.logger.error('the hub did not stop cleanly', err));
   }
 
@@ -258,8 +274,18 @@ export class HostingService {
 /** Start failures as stable codes with a message a person can act on. */
 export function startError(err: unknown, port: number): ErrorStatus {
   const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'EADDRINUSE') return { state: 'error', code: 'PORT_IN_USE', message: `Port ${port} is already in use by another program. Pick another port.` };
+  if (e?.code === 'EADDRINUSE')
+    return {
+      state: 'error',
+      code: 'PORT_IN_USE',
+      message: `Port ${port} is already in use by another program. Pick another port.`,
+    };
   if (e?.code === DATA_DIR_LOCKED) return { state: 'error', code: 'DATA_DIR_LOCKED', message: e.message };
-  if (e?.code === 'EACCES') return { state: 'error', code: 'START_FAILED', message: `Port ${port} needs administrator rights. Pick one from 1024 to 65535.` };
+  if (e?.code === 'EACCES')
+    return {
+      state: 'error',
+      code: 'START_FAILED',
+      message: `Port ${port} needs administrator rights. Pick one from 1024 to 65535.`,
+    };
   return { state: 'error', code: 'START_FAILED', message: e instanceof Error ? e.message : String(err) };
 }

@@ -34,13 +34,16 @@ describe('serveAppRequest', () => {
     }
   });
 
-  it.each(['app://roost/../secret.txt', 'app://roost/%2e%2e/secret.txt', 'app://roost/..%2fsecret.txt', 'app://roost/assets/..%2f..%2fsecret.txt', 'app://roost/%2E%2E%5Csecret.txt'])(
-    'never serves outside the build: %s',
-    async (url) => {
-      const res = await serveAppRequest(root, { url });
-      expect(String(res.body)).not.toContain('not for the renderer');
-    },
-  );
+  it.each([
+    'app://roost/../secret.txt',
+    'app://roost/%2e%2e/secret.txt',
+    'app://roost/..%2fsecret.txt',
+    'app://roost/assets/..%2f..%2fsecret.txt',
+    'app://roost/%2E%2E%5Csecret.txt',
+  ])('never serves outside the build: %s', async (url) => {
+    const res = await serveAppRequest(root, { url });
+    expect(String(res.body)).not.toContain('not for the renderer');
+  });
 
   it('refuses other hosts, bad encodings, NUL bytes and writes', async () => {
     expect((await serveAppRequest(root, { url: 'app://evil/index.html' })).status).toBe(404);

@@ -62,7 +62,11 @@ export async function serveAppRequest(root: string, request: { url: string; meth
   const body = method === 'HEAD' ? '' : await readFile(file);
   return {
     status: 200,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' },
+    headers: {
+      ...SECURITY_HEADERS,
+      'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-cache',
+    },
     body,
   };
 }

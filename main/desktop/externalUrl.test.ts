@@ -7,12 +7,20 @@ describe('safeExternalUrl', () => {
     expect(safeExternalUrl('http://192.168.1.20:7420/')).toBe('http://192.168.1.20:7420/');
   });
 
-  it.each(['file:///etc/passwd', 'javascript:alert(1)', 'smb://server/share', 'app://roost/index.html', 'mailto:a@b.c', 'ms-settings:', 'vbscript:x', '//example.com', 'example.com', ''])(
-    'refuses %j',
-    (url) => {
-      expect(safeExternalUrl(url)).toBeUndefined();
-    },
-  );
+  it.each([
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'smb://server/share',
+    'app://roost/index.html',
+    'mailto:a@b.c',
+    'ms-settings:',
+    'vbscript:x',
+    '//example.com',
+    'example.com',
+    '',
+  ])('refuses %j', (url) => {
+    expect(safeExternalUrl(url)).toBeUndefined();
+  });
 
   it('refuses links with credentials, which disguise the real host', () => {
     expect(safeExternalUrl('https://bank.example@evil.example/')).toBeUndefined();

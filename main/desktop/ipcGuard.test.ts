@@ -4,7 +4,10 @@ import { BridgeCallError, dispatchBridgeCall, isTrustedSender, parseBridgeArgs }
 
 describe('parseBridgeArgs', () => {
   it('returns the arguments as the schema parses them', () => {
-    expect(parseBridgeArgs('startHosting', [{ name: '  Kitchen  ', port: 7420 }])).toEqual({ ok: true, args: [{ name: 'Kitchen', port: 7420 }] });
+    expect(parseBridgeArgs('startHosting', [{ name: '  Kitchen  ', port: 7420 }])).toEqual({
+      ok: true,
+      args: [{ name: 'Kitchen', port: 7420 }],
+    });
     expect(parseBridgeArgs('getSetup', [])).toEqual({ ok: true, args: [] });
   });
 

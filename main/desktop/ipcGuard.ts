@@ -55,7 +55,10 @@ export function parseBridgeArgs<K extends BridgeMethodName>(
   if (parsed.success) return { ok: true, args: parsed.data as ParsedArgs<K> };
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? `argument ${issue.path.join('.')}` : 'arguments';
-  return { ok: false, error: new BridgeCallError(BridgeErrorCode.BAD_ARGUMENTS, `${name}: ${where}: ${issue?.message ?? 'invalid'}`) };
+  return {
+    ok: false,
+    error: new BridgeCallError(BridgeErrorCode.BAD_ARGUMENTS, `${name}: ${where}: ${issue?.message ?? 'invalid'}`),
+  };
 }
 
 /** What Electron tells about the frame a call came from (event.senderFrame). */
@@ -84,11 +87,21 @@ export function isTrustedSender(frame: SenderFrame | null | undefined): boolean 
  * arguments → BAD_ARGUMENTS, otherwise the handler's result (or its error).
  * The sender must have been checked before.
  */
-export async function dispatchBridgeCall(handlers: BridgeHandlers, name: unknown, args: readonly unknown[]): Promise<BridgeResult<BridgeMethodName>> {
-  if (!isBridgeMethod(name)) throw new BridgeCallError(BridgeErrorCode.UNKNOWN_METHOD, `no bridge method ${JSON.stringify(String(name)).slice(0, 80)}`);
+export async function dispatchBridgeCall(
+  handlers: BridgeHandlers,
+  name: unknown,
+  args: readonly unknown[],
+): Promise<BridgeResult<BridgeMethodName>> {
+  if (!isBridgeMethod(name))
+    throw new BridgeCallError(
+      BridgeErrorCode.UNKNOWN_METHOD,
+      `no bridge method ${JSON.stringify(String(name)).slice(0, 80)}`,
+    );
   const parsed = parseBridgeArgs(name, args);
   if (!parsed.ok) throw parsed.error;
   // Each name maps to its own handler; TypeScript cannot correlate the two through the union, hence the cast.
-  const handler = handlers[name] as (...a: readonly unknown[]) => Promise<BridgeResult<BridgeMethodName>> | BridgeResult<BridgeMethodName>;
+  const handler = handlers[name] as (
+    ...a: readonly unknown[]
+  ) => Promise<BridgeResult<BridgeMethodName>> | BridgeResult<BridgeMethodName>;
   return await handler.apply(handlers, parsed.args as unknown[]);
 }

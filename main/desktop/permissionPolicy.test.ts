@@ -10,7 +10,17 @@ describe('isPermissionAllowed', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', undefined)).toBe(false);
   });
 
-  it.each(['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midiSysex', 'hid', 'fullscreen', 'unknown'])('refuses %s even to our page', (permission) => {
+  it.each([
+    'media',
+    'geolocation',
+    'notifications',
+    'clipboard-read',
+    'openExternal',
+    'midiSysex',
+    'hid',
+    'fullscreen',
+    'unknown',
+  ])('refuses %s even to our page', (permission) => {
     expect(isPermissionAllowed(permission, 'app://roost')).toBe(false);
   });
 });

@@ -16,7 +16,9 @@ async function tempDir(): Promise<string> {
   return d.dir;
 }
 
-async function openWith(content: string | undefined): Promise<{ store: SettingsStore; warnings: string[]; dir: string }> {
+async function openWith(
+  content: string | undefined,
+): Promise<{ store: SettingsStore; warnings: string[]; dir: string }> {
   const dir = await tempDir();
   if (content !== undefined) await writeFile(path.join(dir, SETTINGS_FILE_NAME), content);
   const warnings: string[] = [];
@@ -51,15 +53,25 @@ describe('SettingsStore', () => {
     ['an empty file', '', /not valid JSON/],
     ['another app’s JSON', '{"theme": "dark"}', /not Roost settings/],
     ['a newer version', JSON.stringify({ ...DEFAULT_SETTINGS, schemaVersion: 99 }), /schemaVersion/],
-    ['a bad value', JSON.stringify({ ...DEFAULT_SETTINGS, setup: { mode: 'join', hubUrl: 'file:///etc/passwd' } }), /setup/],
-  ])('uses the defaults with one warning for %s, and replaces the file on the next change', async (_what, content, problem) => {
-    const { store, warnings, dir } = await openWith(content);
-    expect(store.get()).toEqual(DEFAULT_SETTINGS);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(problem);
-    await store.update({ muted: true });
-    expect(JSON.parse(await readFile(path.join(dir, SETTINGS_FILE_NAME), 'utf8'))).toMatchObject({ schemaVersion: 1, muted: true });
-  });
+    [
+      'a bad value',
+      JSON.stringify({ ...DEFAULT_SETTINGS, setup: { mode: 'join', hubUrl: 'file:///etc/passwd' } }),
+      /setup/,
+    ],
+  ])(
+    'uses the defaults with one warning for %s, and replaces the file on the next change',
+    async (_what, content, problem) => {
+      const { store, warnings, dir } = await openWith(content);
+      expect(store.get()).toEqual(DEFAULT_SETTINGS);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(problem);
+      await store.update({ muted: true });
+      expect(JSON.parse(await readFile(path.join(dir, SETTINGS_FILE_NAME), 'utf8'))).toMatchObject({
+        schemaVersion: 1,
+        muted: true,
+      });
+    },
+  );
 
   it('refuses an invalid change without touching what is saved', async () => {
     const { store } = await openWith(undefined);

@@ -29,7 +29,11 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { schemaVersion: SETTINGS_SCHEMA_VERSION, setup: { mode: 'unset' }, muted: false };
+export const DEFAULT_SETTINGS: Settings = {
+  schemaVersion: SETTINGS_SCHEMA_VERSION,
+  setup: { mode: 'unset' },
+  muted: false,
+};
 
 export type SettingsStoreOptions = {
   /** The app's user-data folder; the file is `settings.json` in it. */
@@ -59,7 +63,10 @@ export class SettingsStore {
     const file = path.join(options.dir, SETTINGS_FILE_NAME);
     const loaded = await load(file);
     if (loaded.ok) return new SettingsStore(file, loaded.settings);
-    if (loaded.problem) options.warn?.(`Ignoring ${file} (${loaded.problem}); using default settings. It will be replaced on the next change.`);
+    if (loaded.problem)
+      options.warn?.(
+        `Ignoring ${file} (${loaded.problem}); using default settings. It will be replaced on the next change.`,
+      );
     return new SettingsStore(file, DEFAULT_SETTINGS);
   }
 

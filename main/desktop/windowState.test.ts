@@ -7,14 +7,21 @@ const right = { x: 1920, y: 0, width: 1280, height: 1024 };
 describe('initialWindow', () => {
   it('centres the default size on the primary display the first time', () => {
     expect(initialWindow(undefined, [primary], primary)).toEqual({
-      bounds: { x: (1920 - DEFAULT_WINDOW_SIZE.width) / 2, y: (1040 - DEFAULT_WINDOW_SIZE.height) / 2, ...DEFAULT_WINDOW_SIZE },
+      bounds: {
+        x: (1920 - DEFAULT_WINDOW_SIZE.width) / 2,
+        y: (1040 - DEFAULT_WINDOW_SIZE.height) / 2,
+        ...DEFAULT_WINDOW_SIZE,
+      },
       maximized: false,
     });
   });
 
   it('restores saved bounds that are on a display, second monitor included', () => {
     const saved = { x: 2000, y: 100, width: 900, height: 700, maximized: true };
-    expect(initialWindow(saved, [primary, right], primary)).toEqual({ bounds: { x: 2000, y: 100, width: 900, height: 700 }, maximized: true });
+    expect(initialWindow(saved, [primary, right], primary)).toEqual({
+      bounds: { x: 2000, y: 100, width: 900, height: 700 },
+      maximized: true,
+    });
   });
 
   it('falls back to the default when the saved place is on a display that is gone', () => {
@@ -31,7 +38,12 @@ describe('initialWindow', () => {
 
   it('shrinks a window larger than its display, and the default on a small screen', () => {
     const small = { x: 0, y: 0, width: 1024, height: 600 };
-    expect(initialWindow({ x: 0, y: 0, width: 1900, height: 1000, maximized: false }, [small], small).bounds).toEqual({ x: 0, y: 0, width: 1024, height: 600 });
+    expect(initialWindow({ x: 0, y: 0, width: 1900, height: 1000, maximized: false }, [small], small).bounds).toEqual({
+      x: 0,
+      y: 0,
+      width: 1024,
+      height: 600,
+    });
     expect(initialWindow(undefined, [small], small).bounds).toEqual({ x: 0, y: 0, width: 1024, height: 600 });
   });
 });

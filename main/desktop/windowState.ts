@@ -19,7 +19,11 @@ export type InitialWindow = { bounds: Rect; maximized: boolean };
  * @param workAreas each display's work area (without task bars)
  * @param primary the primary display's work area, for the default
  */
-export function initialWindow(saved: WindowBounds | undefined, workAreas: readonly Rect[], primary: Rect): InitialWindow {
+export function initialWindow(
+  saved: WindowBounds | undefined,
+  workAreas: readonly Rect[],
+  primary: Rect,
+): InitialWindow {
   if (saved) {
     const area = workAreas.find((a) => overlap(saved, a) >= MIN_VISIBLE);
     if (area) return { bounds: fitInto(saved, area), maximized: saved.maximized };

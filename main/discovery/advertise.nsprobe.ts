@@ -64,8 +64,18 @@ async function discover() {
   browser.stop();
   await new Promise((resolve) => browserBonjour.destroy(resolve));
   return {
-    alpha: { name: alphaSeen.name, port: alphaSeen.port, txt: parseTxtRecord(alphaSeen.txt), instanceName: alpha.instanceName },
-    beta: { name: betaSeen.name, port: betaSeen.port, txt: parseTxtRecord(betaSeen.txt), instanceName: beta.instanceName },
+    alpha: {
+      name: alphaSeen.name,
+      port: alphaSeen.port,
+      txt: parseTxtRecord(alphaSeen.txt),
+      instanceName: alpha.instanceName,
+    },
+    beta: {
+      name: betaSeen.name,
+      port: betaSeen.port,
+      txt: parseTxtRecord(betaSeen.txt),
+      instanceName: beta.instanceName,
+    },
     downsBeforeStop,
     downs,
     errors,

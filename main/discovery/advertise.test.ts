@@ -66,27 +66,31 @@ async function runProbe(scenario: string, setup: string): Promise<Record<string,
 }
 
 describe.skipIf(skipReason)('advertiseHub in a private network namespace', () => {
-  it('is found with its TXT record, renames on a name conflict without evicting the other hub, and says goodbye on stop', { timeout: 30_000 }, async () => {
-    const result = await runProbe('discover', LOOPBACK_WITH_MULTICAST);
-    expect(result).toEqual({
-      alpha: {
-        name: 'Roost Probe',
-        port: 40001,
-        txt: { ok: true, advert: { id: 'hubAlpha', name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION } },
-        instanceName: 'Roost Probe',
-      },
-      beta: {
-        name: 'Roost Probe (2)',
-        port: 40002,
-        txt: { ok: true, advert: { id: 'hubBeta', name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION } },
-        instanceName: 'Roost Probe (2)',
-      },
-      // bonjour-service on its own sends a goodbye for the taken name here, dropping Alpha.
-      downsBeforeStop: [],
-      downs: ['Roost Probe', 'Roost Probe (2)'],
-      errors: [],
-    });
-  });
+  it(
+    'is found with its TXT record, renames on a name conflict without evicting the other hub, and says goodbye on stop',
+    { timeout: 30_000 },
+    async () => {
+      const result = await runProbe('discover', LOOPBACK_WITH_MULTICAST);
+      expect(result).toEqual({
+        alpha: {
+          name: 'Roost Probe',
+          port: 40001,
+          txt: { ok: true, advert: { id: 'hubAlpha', name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION } },
+          instanceName: 'Roost Probe',
+        },
+        beta: {
+          name: 'Roost Probe (2)',
+          port: 40002,
+          txt: { ok: true, advert: { id: 'hubBeta', name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION } },
+          instanceName: 'Roost Probe (2)',
+        },
+        // bonjour-service on its own sends a goodbye for the taken name here, dropping Alpha.
+        downsBeforeStop: [],
+        downs: ['Roost Probe', 'Roost Probe (2)'],
+        errors: [],
+      });
+    },
+  );
 
   it('reports, instead of crashing on, port 5353 held by another responder', { timeout: 30_000 }, async () => {
     const result = await runProbe('port-taken', LOOPBACK_WITH_MULTICAST);

@@ -97,7 +97,11 @@ export function advertiseHub(options: AdvertiseOptions): Advertisement {
     publishName(bonjour, { name: instanceNameFor(name, attempt), type: MDNS_SERVICE_TYPE, port, txt }, () => {
       if (stopped) return;
       if (attempt >= MAX_RENAMES) {
-        report(new Error(`mDNS names "${instanceNameFor(name, 1)}" to "${instanceNameFor(name, attempt)}" are all taken; not advertising`));
+        report(
+          new Error(
+            `mDNS names "${instanceNameFor(name, 1)}" to "${instanceNameFor(name, attempt)}" are all taken; not advertising`,
+          ),
+        );
         return;
       }
       attempt++;

@@ -8,7 +8,9 @@ import type { FetchInfo } from './liveness';
  * browseHubs against a flood of adverts from one hostile LAN peer, with bonjour-service
  * replaced by a fake (no socket, no multicast): only the browser's own bounds are tested.
  */
-const fakes = vi.hoisted(() => ({ browsers: [] as Array<import('node:events').EventEmitter & { services: unknown[] }> }));
+const fakes = vi.hoisted(() => ({
+  browsers: [] as Array<import('node:events').EventEmitter & { services: unknown[] }>,
+}));
 vi.mock('bonjour-service', async () => {
   const { EventEmitter: Emitter } = await import('node:events');
   class FakeBrowser extends Emitter {
@@ -89,15 +91,24 @@ describe('browseHubs against a flood of adverts', () => {
     const fetchInfo: FetchInfo = async (url) => {
       asked.push(url);
       await new Promise((r) => setTimeout(r, 2));
-      if (url === 'http://192.168.1.200:7420/') return { id: 'real', name: 'Real hub', protocolVersion: PROTOCOL_VERSION, appVersion: '1' };
+      if (url === 'http://192.168.1.200:7420/')
+        return { id: 'real', name: 'Real hub', protocolVersion: PROTOCOL_VERSION, appVersion: '1' };
       throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     };
     const lists: DiscoveredHub[][] = [];
     const browser = browseHubs({ onChange: (hubs) => lists.push(hubs), fetchInfo, timeoutMs: 5 });
     stops.push(() => browser.stop());
     const [mdns] = fakes.browsers;
-    for (let i = 0; i < 100; i++) mdns!.emit('up', { ...service(i, 2), addresses: ['127.0.0.1', '0.0.0.0', '224.0.0.251', '10.9.9.9'] });
-    const real = { ...service(0, 1), name: 'Real hub', fqdn: 'Real hub._roost._tcp.local', txt: { v: '1', id: 'real', name: 'Real hub', proto: String(PROTOCOL_VERSION) }, addresses: ['192.168.1.200'], referer: { address: '192.168.1.200' } };
+    for (let i = 0; i < 100; i++)
+      mdns!.emit('up', { ...service(i, 2), addresses: ['127.0.0.1', '0.0.0.0', '224.0.0.251', '10.9.9.9'] });
+    const real = {
+      ...service(0, 1),
+      name: 'Real hub',
+      fqdn: 'Real hub._roost._tcp.local',
+      txt: { v: '1', id: 'real', name: 'Real hub', proto: String(PROTOCOL_VERSION) },
+      addresses: ['192.168.1.200'],
+      referer: { address: '192.168.1.200' },
+    };
     mdns!.emit('up', real);
     await vi.waitFor(() => expect(lists.at(-1)?.map((h) => h.hubId)).toEqual(['real']), { timeout: 10_000 });
     expect(asked.filter((u) => /127\.0\.0\.1|0\.0\.0\.0|224\./.test(u))).toEqual([]);

@@ -20,7 +20,8 @@ import { Hub } from '../hub/Hub';
 import { advertiseHub } from './advertise';
 import { browseHubs } from './browse';
 
-const emit = (event: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ event, at: Date.now(), ...fields }));
+const emit = (event: string, fields: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ event, at: Date.now(), ...fields }));
 const onSignal = (stop: () => Promise<void>) => {
   let stopping = false;
   const handler = () => {
@@ -39,14 +40,26 @@ const onSignal = (stop: () => Promise<void>) => {
 };
 
 async function hub(dataDir: string, host: string, name: string) {
-  const logger = { info: () => {}, warn: (m: string) => console.error(m), error: (m: string, e?: unknown) => console.error(m, e) };
+  const logger = {
+    info: () => {},
+    warn: (m: string) => console.error(m),
+    error: (m: string, e?: unknown) => console.error(m, e),
+  };
   const running = await Hub.start({ dataDir, port: 0, host, name, logger });
   const info = running.info();
   const onError = (err: Error) => console.error(`advertise: ${err.message}`);
   const common = { port: running.port, hubId: info.id, protocolVersion: info.protocolVersion, onError };
-  const adverts = [advertiseHub({ ...common, name: info.name }), advertiseHub({ ...common, name: `${info.name} alias` })];
+  const adverts = [
+    advertiseHub({ ...common, name: info.name }),
+    advertiseHub({ ...common, name: `${info.name} alias` }),
+  ];
   const bogus = new Bonjour({}, onError);
-  const bogusService = bogus.publish({ name: 'Bogus', type: MDNS_SERVICE_TYPE, port: running.port, txt: { v: '1', id: 'not an id', name: 'Bogus', proto: '1' } });
+  const bogusService = bogus.publish({
+    name: 'Bogus',
+    type: MDNS_SERVICE_TYPE,
+    port: running.port,
+    txt: { v: '1', id: 'not an id', name: 'Bogus', proto: '1' },
+  });
   emit('listening', { hubId: info.id, port: running.port });
   onSignal(async () => {
     await new Promise<void>((resolve) => bogusService.stop?.(() => resolve()));
@@ -72,7 +85,8 @@ async function browse() {
 }
 
 const [role, ...args] = process.argv.slice(2);
-const run = role === 'hub' && args.length === 3 ? hub(args[0]!, args[1]!, args[2]!) : role === 'browse' ? browse() : undefined;
+const run =
+  role === 'hub' && args.length === 3 ? hub(args[0]!, args[1]!, args[2]!) : role === 'browse' ? browse() : undefined;
 if (!run) {
   console.error('usage: browse.nsprobe.ts hub DATA_DIR HOST NAME | browse');
   process.exit(2);

@@ -92,10 +92,22 @@ class Probe {
       const check = () => {
         const found = this.lines.slice(from).find(matches);
         if (found) return done(() => resolve(found));
-        if (this.exited) done(() => reject(new Error(`probe ${this.exited} before ${what}\nlines: ${JSON.stringify(this.lines)}\nstderr:\n${this.stderr}`)));
+        if (this.exited)
+          done(() =>
+            reject(
+              new Error(
+                `probe ${this.exited} before ${what}\nlines: ${JSON.stringify(this.lines)}\nstderr:\n${this.stderr}`,
+              ),
+            ),
+          );
       };
       const timer = setTimeout(
-        () => done(() => reject(new Error(`timed out waiting for ${what}\nlines: ${JSON.stringify(this.lines)}\nstderr:\n${this.stderr}`))),
+        () =>
+          done(() =>
+            reject(
+              new Error(`timed out waiting for ${what}\nlines: ${JSON.stringify(this.lines)}\nstderr:\n${this.stderr}`),
+            ),
+          ),
         WAIT_MS,
       );
       const done = (settle: () => void) => {
@@ -146,61 +158,91 @@ describe.skipIf(skipReason)('browseHubs between two network namespaces', () => {
     await temp?.remove();
   });
 
-  it('lists a live hub with its TXT contents, drops it on goodbye, and after SIGKILL within seconds', { timeout: 90_000 }, async () => {
-    temp = await makeTempDir('roost-browse-');
-    const browser = start(NS_BROWSER, ['browse']);
-    await browser.waitFor('the browser to start', (l) => l.event === 'ready');
+  it(
+    'lists a live hub with its TXT contents, drops it on goodbye, and after SIGKILL within seconds',
+    { timeout: 90_000 },
+    async () => {
+      temp = await makeTempDir('roost-browse-');
+      const browser = start(NS_BROWSER, ['browse']);
+      await browser.waitFor('the browser to start', (l) => l.event === 'ready');
 
-    // 1. Appears, once, with what the hub announced, at the address it answered on.
-    const hub = start(NS_HUB, ['hub', temp.dir, HUB_ADDR, 'Roost NS']);
-    const { hubId, port } = await hub.waitFor('the hub to listen', (l) => l.event === 'listening');
-    const seen = await browser.waitFor('the hub to be listed', (l) => isChange('fast')(l) && lists(String(hubId))(l));
-    const expected: DiscoveredHub = {
-      hubId: String(hubId),
-      name: 'Roost NS',
-      protocolVersion: PROTOCOL_VERSION,
-      compatible: true,
-      url: `http://${HUB_ADDR}:${port}/`,
-      addresses: expect.arrayContaining([HUB_ADDR]) as unknown as string[],
-      port: Number(port),
-    };
-    expect(hubsOf(seen)).toEqual([expected]);
-    expect(hubsOf(seen)[0]!.addresses[0]).toBe(HUB_ADDR); // IPv4 first
-    expect(DiscoveredHubSchema.safeParse(hubsOf(seen)[0]).success).toBe(true);
-    await browser.waitFor('the slow browser to list it too', (l) => isChange('slow')(l) && lists(String(hubId))(l));
-    // The same hub under a second instance name must not be listed twice; the bad TXT is reported.
-    await browser.waitFor('a warning about the bad TXT record', (l) => l.event === 'warning' && l.code === 'BAD_TXT_RECORD');
+      // 1. Appears, once, with what the hub announced, at the address it answered on.
+      const hub = start(NS_HUB, ['hub', temp.dir, HUB_ADDR, 'Roost NS']);
+      const { hubId, port } = await hub.waitFor('the hub to listen', (l) => l.event === 'listening');
+      const seen = await browser.waitFor('the hub to be listed', (l) => isChange('fast')(l) && lists(String(hubId))(l));
+      const expected: DiscoveredHub = {
+        hubId: String(hubId),
+        name: 'Roost NS',
+        protocolVersion: PROTOCOL_VERSION,
+        compatible: true,
+        url: `http://${HUB_ADDR}:${port}/`,
+        addresses: expect.arrayContaining([HUB_ADDR]) as unknown as string[],
+        port: Number(port),
+      };
+      expect(hubsOf(seen)).toEqual([expected]);
+      expect(hubsOf(seen)[0]!.addresses[0]).toBe(HUB_ADDR); // IPv4 first
+      expect(DiscoveredHubSchema.safeParse(hubsOf(seen)[0]).success).toBe(true);
+      await browser.waitFor('the slow browser to list it too', (l) => isChange('slow')(l) && lists(String(hubId))(l));
+      // The same hub under a second instance name must not be listed twice; the bad TXT is reported.
+      await browser.waitFor(
+        'a warning about the bad TXT record',
+        (l) => l.event === 'warning' && l.code === 'BAD_TXT_RECORD',
+      );
 
-    // 2. Clean stop: the goodbye removes it, even from the browser that re-checks only every minute.
-    const beforeStop = browser.mark();
-    hub.signal('SIGTERM');
-    await hub.waitFor('the hub to stop', (l) => l.event === 'stopped');
-    await browser.waitFor('the goodbye to reach the slow browser', (l) => isChange('slow')(l) && hubsOf(l).length === 0, beforeStop);
-    await browser.waitFor('the fast browser to drop it', (l) => isChange('fast')(l) && hubsOf(l).length === 0, beforeStop);
-    await hub.exit();
+      // 2. Clean stop: the goodbye removes it, even from the browser that re-checks only every minute.
+      const beforeStop = browser.mark();
+      hub.signal('SIGTERM');
+      await hub.waitFor('the hub to stop', (l) => l.event === 'stopped');
+      await browser.waitFor(
+        'the goodbye to reach the slow browser',
+        (l) => isChange('slow')(l) && hubsOf(l).length === 0,
+        beforeStop,
+      );
+      await browser.waitFor(
+        'the fast browser to drop it',
+        (l) => isChange('fast')(l) && hubsOf(l).length === 0,
+        beforeStop,
+      );
+      await hub.exit();
 
-    // 3. The same hub comes back (same data directory, so same id, on a new port)...
-    const beforeRestart = browser.mark();
-    const again = start(NS_HUB, ['hub', temp.dir, HUB_ADDR, 'Roost NS']);
-    const relisted = await again.waitFor('the hub to listen again', (l) => l.event === 'listening');
-    expect(relisted.hubId).toBe(hubId);
-    const back = await browser.waitFor('the hub to be listed again', (l) => isChange('fast')(l) && lists(String(hubId))(l), beforeRestart);
-    expect(hubsOf(back)).toEqual([{ ...expected, url: `http://${HUB_ADDR}:${relisted.port}/`, port: Number(relisted.port) }]);
-    await browser.waitFor('the slow browser to list it again', (l) => isChange('slow')(l) && lists(String(hubId))(l), beforeRestart);
+      // 3. The same hub comes back (same data directory, so same id, on a new port)...
+      const beforeRestart = browser.mark();
+      const again = start(NS_HUB, ['hub', temp.dir, HUB_ADDR, 'Roost NS']);
+      const relisted = await again.waitFor('the hub to listen again', (l) => l.event === 'listening');
+      expect(relisted.hubId).toBe(hubId);
+      const back = await browser.waitFor(
+        'the hub to be listed again',
+        (l) => isChange('fast')(l) && lists(String(hubId))(l),
+        beforeRestart,
+      );
+      expect(hubsOf(back)).toEqual([
+        { ...expected, url: `http://${HUB_ADDR}:${relisted.port}/`, port: Number(relisted.port) },
+      ]);
+      await browser.waitFor(
+        'the slow browser to list it again',
+        (l) => isChange('slow')(l) && lists(String(hubId))(l),
+        beforeRestart,
+      );
 
-    // 4. ...and crashes: no goodbye, so only the liveness check can drop it.
-    const beforeKill = browser.mark();
-    const killedAt = Date.now();
-    again.signal('SIGKILL');
-    await again.exit();
-    await browser.waitFor('the fast browser to drop the crashed hub', (l) => isChange('fast')(l) && hubsOf(l).length === 0, beforeKill);
-    expect(Date.now() - killedAt).toBeLessThan(15_000); // defaults give about 2.5 s; mDNS alone would take hours
-    // The slow browser, whose next check is a minute away, still lists it: mDNS said nothing.
-    const slowChanges = browser.lines.filter(isChange('slow'));
-    expect(hubsOf(slowChanges.at(-1)!).map((h) => h.hubId)).toEqual([hubId]);
+      // 4. ...and crashes: no goodbye, so only the liveness check can drop it.
+      const beforeKill = browser.mark();
+      const killedAt = Date.now();
+      again.signal('SIGKILL');
+      await again.exit();
+      await browser.waitFor(
+        'the fast browser to drop the crashed hub',
+        (l) => isChange('fast')(l) && hubsOf(l).length === 0,
+        beforeKill,
+      );
+      expect(Date.now() - killedAt).toBeLessThan(15_000); // defaults give about 2.5 s; mDNS alone would take hours
+      // The slow browser, whose next check is a minute away, still lists it: mDNS said nothing.
+      const slowChanges = browser.lines.filter(isChange('slow'));
+      expect(hubsOf(slowChanges.at(-1)!).map((h) => h.hubId)).toEqual([hubId]);
 
-    // Never two entries for one hub, though it was announced under two instance names.
-    for (const line of browser.lines.filter((l) => l.event === 'change')) expect(hubsOf(line).length).toBeLessThanOrEqual(1);
-    expect(browser.lines.filter((l) => l.event === 'warning' && l.code !== 'BAD_TXT_RECORD')).toEqual([]);
-  });
+      // Never two entries for one hub, though it was announced under two instance names.
+      for (const line of browser.lines.filter((l) => l.event === 'change'))
+        expect(hubsOf(line).length).toBeLessThanOrEqual(1);
+      expect(browser.lines.filter((l) => l.event === 'warning' && l.code !== 'BAD_TXT_RECORD')).toEqual([]);
+    },
+  );
 });

@@ -131,7 +131,12 @@ export function browseHubs(options: BrowseOptions): HubBrowser {
   const runCheck = async (due: DueCheck) => {
     const { candidate } = due;
     checksInFlight++;
-    const result = await findLiveUrl(pickDialAddresses(candidate.addresses, candidate.sender), candidate.port, { fetchInfo, timeoutMs, preferredUrl: due.preferredUrl, signal: abort.signal }).then(
+    const result = await findLiveUrl(pickDialAddresses(candidate.addresses, candidate.sender), candidate.port, {
+      fetchInfo,
+      timeoutMs,
+      preferredUrl: due.preferredUrl,
+      signal: abort.signal,
+    }).then(
       (answer) => ({ ok: true as const, ...answer }),
       (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error : new Error(String(error)) }),
     );
@@ -236,13 +241,28 @@ function toCandidate(service: Service): CandidateResult {
   const where = service.referer?.address ? ` from ${service.referer.address}` : '';
   const txt = parseTxtRecord(service.txt);
   if (!txt.ok) {
-    return { ok: false, error: new BadAdvertError('BAD_TXT_RECORD', `Ignoring mDNS service "${service.name}"${where}: bad TXT record (${txt.error}).`) };
+    return {
+      ok: false,
+      error: new BadAdvertError(
+        'BAD_TXT_RECORD',
+        `Ignoring mDNS service "${service.name}"${where}: bad TXT record (${txt.error}).`,
+      ),
+    };
   }
   if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
-    return { ok: false, error: new BadAdvertError('BAD_PORT', `Ignoring mDNS service "${service.name}"${where}: bad port ${service.port}.`) };
+    return {
+      ok: false,
+      error: new BadAdvertError(
+        'BAD_PORT',
+        `Ignoring mDNS service "${service.name}"${where}: bad port ${service.port}.`,
+      ),
+    };
   }
   // The packet's sender is an address too: some responders send SRV without A records. It is dialled first.
   const sender = service.referer?.address || undefined;
   const addresses = orderAddresses([...(service.addresses ?? []), ...(sender ? [sender] : [])]);
-  return { ok: true, candidate: { key: service.fqdn, advert: txt.advert, addresses, port: service.port, ...(sender ? { sender } : {}) } };
+  return {
+    ok: true,
+    candidate: { key: service.fqdn, advert: txt.advert, addresses, port: service.port, ...(sender ? { sender } : {}) },
+  };
 }

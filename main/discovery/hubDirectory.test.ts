@@ -16,14 +16,23 @@ function candidate(over: Partial<Candidate> & { id?: string; name?: string } = {
   };
 }
 
-const info = (id = 'hubA', name = 'Kitchen', protocolVersion = PROTOCOL_VERSION): HubInfo => ({ id, name, protocolVersion, appVersion: '0.1.0' });
+const info = (id = 'hubA', name = 'Kitchen', protocolVersion = PROTOCOL_VERSION): HubInfo => ({
+  id,
+  name,
+  protocolVersion,
+  appVersion: '0.1.0',
+});
 const ok = (url = 'http://192.168.1.20:7420/', i = info()): CheckResult => ({ ok: true, url, info: i });
-const failed: CheckResult = { ok: false, error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) };
+const failed: CheckResult = {
+  ok: false,
+  error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+};
 
 /** Runs every due check at `now` with the same result. */
 function checkAll(dir: HubDirectory, now: number, result: CheckResult | ((c: Candidate) => CheckResult)) {
   const due = dir.takeDueChecks(now);
-  for (const d of due) dir.completeCheck(d.key, d.generation, typeof result === 'function' ? result(d.candidate) : result, now);
+  for (const d of due)
+    dir.completeCheck(d.key, d.generation, typeof result === 'function' ? result(d.candidate) : result, now);
   return due;
 }
 
@@ -35,7 +44,15 @@ describe('HubDirectory', () => {
     expect(checkAll(dir, 0, ok())).toHaveLength(1);
     const hubs = dir.hubs();
     expect(hubs).toEqual([
-      { hubId: 'hubA', name: 'Kitchen', protocolVersion: PROTOCOL_VERSION, compatible: true, url: 'http://192.168.1.20:7420/', addresses: ['192.168.1.20'], port: 7420 },
+      {
+        hubId: 'hubA',
+        name: 'Kitchen',
+        protocolVersion: PROTOCOL_VERSION,
+        compatible: true,
+        url: 'http://192.168.1.20:7420/',
+        addresses: ['192.168.1.20'],
+        port: 7420,
+      },
     ]);
     expect(DiscoveredHubSchema.parse(hubs[0])).toEqual(hubs[0]);
   });
@@ -150,7 +167,12 @@ describe('HubDirectory', () => {
     checkAll(dir, 1, (c) => ok(undefined, info(c.advert.id, c.advert.name)));
     expect(dir.upsert(hub(4), 2)).toBe('refused');
     expect(dir.size).toBe(3);
-    expect(dir.hubs().map((h) => h.hubId).sort()).toEqual(['h0', 'h1', 'h3']);
+    expect(
+      dir
+        .hubs()
+        .map((h) => h.hubId)
+        .sort(),
+    ).toEqual(['h0', 'h1', 'h3']);
   });
 
   it('hands out at most `max` due checks, confirmed hubs first', () => {
@@ -159,7 +181,11 @@ describe('HubDirectory', () => {
     checkAll(dir, 0, ok());
     for (let i = 0; i < 20; i++) dir.upsert(candidate({ key: `fake${i}._roost._tcp.local`, id: `fake${i}` }), 1_000);
     const first = dir.takeDueChecks(2_000, 3);
-    expect(first.map((d) => d.key)).toEqual(['real._roost._tcp.local', 'fake0._roost._tcp.local', 'fake1._roost._tcp.local']);
+    expect(first.map((d) => d.key)).toEqual([
+      'real._roost._tcp.local',
+      'fake0._roost._tcp.local',
+      'fake1._roost._tcp.local',
+    ]);
     expect(dir.takeDueChecks(2_000, 0)).toEqual([]);
     expect(dir.takeDueChecks(2_000)).toHaveLength(18);
   });
@@ -180,7 +206,12 @@ describe('HubDirectory', () => {
     dir.upsert(candidate({ id: 'hubB', name: 'Den' }), 0);
     checkAll(dir, 0, (c) => (c.advert.id === 'hubA' ? ok() : failed));
     dir.refresh(100);
-    expect(dir.takeDueChecks(100).map((d) => d.key).sort()).toEqual(['Den._roost._tcp.local', 'Kitchen._roost._tcp.local']);
+    expect(
+      dir
+        .takeDueChecks(100)
+        .map((d) => d.key)
+        .sort(),
+    ).toEqual(['Den._roost._tcp.local', 'Kitchen._roost._tcp.local']);
   });
 
   it('removes an instance at once on goodbye, whatever its last check said', () => {
@@ -214,7 +245,7 @@ describe('HubDirectory', () => {
     expect(dir.hubs()).toMatchObject([{ hubId: 'hubA', port: 40002, url: 'http://192.168.1.20:40002/' }]);
   });
 
-  it('leaves out this app\'s own hub', () => {
+  it("leaves out this app's own hub", () => {
     const dir = new HubDirectory(timings);
     dir.upsert(candidate(), 0);
     dir.upsert(candidate({ id: 'hubB', name: 'Den' }), 0);
@@ -258,13 +289,20 @@ describe('HubDirectory', () => {
     const dir = new HubDirectory(timings);
     dir.upsert(candidate(), 0);
     checkAll(dir, 0, ok(undefined, info('hubA', 'Renamed kitchen', PROTOCOL_VERSION + 1)));
-    expect(dir.hubs()).toMatchObject([{ name: 'Renamed kitchen', protocolVersion: PROTOCOL_VERSION + 1, compatible: false }]);
+    expect(dir.hubs()).toMatchObject([
+      { name: 'Renamed kitchen', protocolVersion: PROTOCOL_VERSION + 1, compatible: false },
+    ]);
   });
 });
 
 describe('orderAddresses', () => {
   it('puts IPv4 first, removes duplicates, keeps at most 16', () => {
-    expect(orderAddresses(['fe80::1', '10.0.0.2', 'fd00::2', '10.0.0.2', '192.168.1.2'])).toEqual(['10.0.0.2', '192.168.1.2', 'fe80::1', 'fd00::2']);
+    expect(orderAddresses(['fe80::1', '10.0.0.2', 'fd00::2', '10.0.0.2', '192.168.1.2'])).toEqual([
+      '10.0.0.2',
+      '192.168.1.2',
+      'fe80::1',
+      'fd00::2',
+    ]);
     expect(orderAddresses(Array.from({ length: 20 }, (_, i) => `10.0.0.${i}`))).toHaveLength(16);
   });
 });

@@ -154,7 +154,8 @@ export class HubDirectory {
     }
     const old = entry.candidate;
     const endpointChanged = old.advert.id !== candidate.advert.id || old.port !== candidate.port;
-    const changed = endpointChanged || old.advert.name !== candidate.advert.name || !sameList(old.addresses, candidate.addresses);
+    const changed =
+      endpointChanged || old.advert.name !== candidate.advert.name || !sameList(old.addresses, candidate.addresses);
     if (!changed) {
       // Re-announced as it was: a dropped hub may be back, so give it a prompt check.
       if (!entry.listed) this.recheckSoon(entry, now);
@@ -235,9 +236,15 @@ export class HubDirectory {
       entry.nextCheckAt = now + timings.checkIntervalMs;
       return;
     }
-    entry.lastError = result.ok ? new Error(`${result.url} is hub ${result.info.id}, not the announced ${expectedId}`) : result.error;
+    entry.lastError = result.ok
+      ? new Error(`${result.url} is hub ${result.info.id}, not the announced ${expectedId}`)
+      : result.error;
     entry.failures++;
-    if (!entry.confirmed && entry.failures >= timings.forgetAfterFailures && now - entry.since >= timings.forgetAfterMs) {
+    if (
+      !entry.confirmed &&
+      entry.failures >= timings.forgetAfterFailures &&
+      now - entry.since >= timings.forgetAfterMs
+    ) {
       // Never answered: most likely not a hub we can reach (or not a hub). A new advert may bring it back.
       this.remove(key);
       return;

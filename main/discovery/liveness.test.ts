@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
 import { startTestHub } from '../hub/testing/testHub';
-import { fetchHubInfo, findLiveUrl, hubBaseUrl, isDialable, limitConcurrency, MAX_INFO_BYTES, pickDialAddresses, type FetchInfo } from './liveness';
+import {
+  fetchHubInfo,
+  findLiveUrl,
+  hubBaseUrl,
+  isDialable,
+  limitConcurrency,
+  MAX_INFO_BYTES,
+  pickDialAddresses,
+  type FetchInfo,
+} from './liveness';
 
 type Started = Awaited<ReturnType<typeof startTestHub>>;
 let testHub: Started;
@@ -38,38 +47,53 @@ afterAll(async () => {
 const options = { timeoutMs: 5_000 };
 
 describe('fetchHubInfo', () => {
-  it('returns a real hub\'s validated info', async () => {
+  it("returns a real hub's validated info", async () => {
     const info = await fetchHubInfo(hubBaseUrl('127.0.0.1', testHub.hub.port), options);
-    expect(info).toEqual({ id: testHub.hub.info().id, name: 'Liveness hub', protocolVersion: PROTOCOL_VERSION, appVersion: expect.any(String) });
+    expect(info).toEqual({
+      id: testHub.hub.info().id,
+      name: 'Liveness hub',
+      protocolVersion: PROTOCOL_VERSION,
+      appVersion: expect.any(String),
+    });
   });
 
   it('rejects a server that is not a hub', async () => {
     const html = await serve((_req, res) => res.end('<html>router admin</html>'));
     await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', html), options)).rejects.toMatchObject({ code: 'NOT_HUB_INFO' });
     const otherJson = await serve((_req, res) => res.end(JSON.stringify({ id: 'x', hello: 'world' })));
-    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', otherJson), options)).rejects.toMatchObject({ code: 'NOT_HUB_INFO' });
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', otherJson), options)).rejects.toMatchObject({
+      code: 'NOT_HUB_INFO',
+    });
     const notFound = await serve((_req, res) => {
       res.statusCode = 404;
       res.end();
     });
-    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', notFound), options)).rejects.toMatchObject({ code: 'HTTP_STATUS' });
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', notFound), options)).rejects.toMatchObject({
+      code: 'HTTP_STATUS',
+    });
   });
 
-  it('stops reading a body larger than a hub\'s info could be', async () => {
+  it("stops reading a body larger than a hub's info could be", async () => {
     const huge = await serve((_req, res) => res.end(`{"id":"${'x'.repeat(MAX_INFO_BYTES * 4)}"}`));
     await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', huge), options)).rejects.toMatchObject({ code: 'TOO_LARGE' });
   });
 
   it('gives up on a server that accepts but never answers', async () => {
     const hanging = await serve(() => {});
-    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', hanging), { timeoutMs: 300 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', hanging), { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
     // Headers sent, body never finished: the deadline covers the whole exchange.
     const trickle = await serve((_req, res) => res.write('{"id":'));
-    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', trickle), { timeoutMs: 300 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', trickle), { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
   });
 
   it('reports a closed port with its network code', async () => {
-    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', await closedPort()), options)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', await closedPort()), options)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 
   it('can be cancelled', async () => {
@@ -84,8 +108,14 @@ describe('fetchHubInfo', () => {
 describe('findLiveUrl', () => {
   it('tries each address and answers with the first, in the given order, that is the hub', async () => {
     // 127.0.0.2 is loopback too, but the hub listens on 127.0.0.1 only: refused.
-    const answer = await findLiveUrl(['127.0.0.2', '127.0.0.1'], testHub.hub.port, { fetchInfo: fetchHubInfo, timeoutMs: 5_000 });
-    expect(answer).toEqual({ url: `http://127.0.0.1:${testHub.hub.port}/`, info: expect.objectContaining({ id: testHub.hub.info().id }) });
+    const answer = await findLiveUrl(['127.0.0.2', '127.0.0.1'], testHub.hub.port, {
+      fetchInfo: fetchHubInfo,
+      timeoutMs: 5_000,
+    });
+    expect(answer).toEqual({
+      url: `http://127.0.0.1:${testHub.hub.port}/`,
+      info: expect.objectContaining({ id: testHub.hub.info().id }),
+    });
   });
 
   it('asks the address that answered last time alone first', async () => {
@@ -95,14 +125,22 @@ describe('findLiveUrl', () => {
       asked.push(url);
       return info;
     };
-    await findLiveUrl(['10.0.0.1', '10.0.0.2'], 7420, { fetchInfo, timeoutMs: 100, preferredUrl: 'http://10.0.0.2:7420/' });
+    await findLiveUrl(['10.0.0.1', '10.0.0.2'], 7420, {
+      fetchInfo,
+      timeoutMs: 100,
+      preferredUrl: 'http://10.0.0.2:7420/',
+    });
     expect(asked).toEqual(['http://10.0.0.2:7420/']);
   });
 
   it('rejects when no address answers, and never dials link-local IPv6', async () => {
     const port = await closedPort();
-    await expect(findLiveUrl(['127.0.0.1'], port, { fetchInfo: fetchHubInfo, timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    await expect(findLiveUrl(['fe80::1'], port, { fetchInfo: fetchHubInfo, timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'NO_ADDRESS' });
+    await expect(findLiveUrl(['127.0.0.1'], port, { fetchInfo: fetchHubInfo, timeoutMs: 5_000 })).rejects.toMatchObject(
+      { code: 'ECONNREFUSED' },
+    );
+    await expect(findLiveUrl(['fe80::1'], port, { fetchInfo: fetchHubInfo, timeoutMs: 5_000 })).rejects.toMatchObject({
+      code: 'NO_ADDRESS',
+    });
     expect(isDialable('fe80::1')).toBe(false);
     expect(isDialable('fd00::1')).toBe(true);
     expect(hubBaseUrl('fd00::1', 80)).toBe('http://[fd00::1]:80/');
@@ -113,7 +151,20 @@ describe('bounds on what an advertiser can make us request', () => {
   const hubInfo: HubInfo = { id: 'h1', name: 'Hub', protocolVersion: 1, appVersion: '1' };
 
   it('dials the sender first, then announced addresses, at most 4, never loopback or multicast for a LAN sender', () => {
-    const announced = ['10.0.0.1', '127.0.0.1', '0.0.0.0', '224.0.0.251', '255.255.255.255', 'fe80::1', '::1', 'ff02::fb', 'example.com', '10.0.0.2', '10.0.0.3', '10.0.0.4'];
+    const announced = [
+      '10.0.0.1',
+      '127.0.0.1',
+      '0.0.0.0',
+      '224.0.0.251',
+      '255.255.255.255',
+      'fe80::1',
+      '::1',
+      'ff02::fb',
+      'example.com',
+      '10.0.0.2',
+      '10.0.0.3',
+      '10.0.0.4',
+    ];
     expect(pickDialAddresses(announced, '192.168.1.9')).toEqual(['192.168.1.9', '10.0.0.1', '10.0.0.2', '10.0.0.3']);
     expect(pickDialAddresses(['10.0.0.1', '192.168.1.9'], '192.168.1.9')).toEqual(['192.168.1.9', '10.0.0.1']);
     // An advert from this machine may point at loopback (a hub on this computer).
@@ -134,11 +185,15 @@ describe('bounds on what an advertiser can make us request', () => {
       throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     };
     const addresses = Array.from({ length: 10 }, (_, i) => `10.0.0.${i + 1}`);
-    await expect(findLiveUrl(addresses, 7420, { fetchInfo, timeoutMs: 100 })).resolves.toMatchObject({ url: 'http://10.0.0.4:7420/' });
+    await expect(findLiveUrl(addresses, 7420, { fetchInfo, timeoutMs: 100 })).resolves.toMatchObject({
+      url: 'http://10.0.0.4:7420/',
+    });
     expect(maxInFlight).toBe(2);
     expect(asked).toHaveLength(4);
     asked.length = 0;
-    await expect(findLiveUrl(addresses.slice(4), 7420, { fetchInfo, timeoutMs: 100 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(findLiveUrl(addresses.slice(4), 7420, { fetchInfo, timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
     expect(asked).toHaveLength(4);
   });
 
@@ -151,7 +206,9 @@ describe('bounds on what an advertiser can make us request', () => {
       inFlight--;
       return hubInfo;
     }, 3);
-    const results = await Promise.all(Array.from({ length: 20 }, () => limited('http://10.0.0.1:1/', { timeoutMs: 10 })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => limited('http://10.0.0.1:1/', { timeoutMs: 10 })),
+    );
     expect(results).toHaveLength(20);
     expect(maxInFlight).toBe(3);
     const abort = new AbortController();
@@ -162,4 +219,3 @@ describe('bounds on what an advertiser can make us request', () => {
     await Promise.all(running);
   });
 });
-

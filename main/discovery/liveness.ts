@@ -53,7 +53,10 @@ export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
     };
     const onAbort = () => finish(new LivenessError('ABORTED', `Check of ${baseUrl} was cancelled.`));
     // One deadline for connect, headers and body: a hub that accepts but never answers is dead too.
-    const timer = setTimeout(() => finish(new LivenessError('TIMEOUT', `${url.href} did not answer within ${timeoutMs} ms.`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new LivenessError('TIMEOUT', `${url.href} did not answer within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
     // agent: false: no pooled keep-alive socket to a hub that may have vanished.
     const req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json' } }, (res) => {
       if (res.statusCode !== 200) {
@@ -64,7 +67,8 @@ export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_INFO_BYTES) finish(new LivenessError('TOO_LARGE', `${url.href} sent more than ${MAX_INFO_BYTES} bytes.`));
+        if (size > MAX_INFO_BYTES)
+          finish(new LivenessError('TOO_LARGE', `${url.href} sent more than ${MAX_INFO_BYTES} bytes.`));
         else chunks.push(chunk);
       });
       res.on('error', (err) => finish(err));
@@ -77,11 +81,14 @@ export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
           return;
         }
         const parsed = HubInfoSchema.safeParse(body);
-        if (!parsed.success) finish(new LivenessError('NOT_HUB_INFO', `${url.href} answered something other than a Roost hub's info.`));
+        if (!parsed.success)
+          finish(new LivenessError('NOT_HUB_INFO', `${url.href} answered something other than a Roost hub's info.`));
         else finish(undefined, parsed.data);
       });
     });
-    req.on('error', (err: NodeJS.ErrnoException) => finish(new LivenessError(err.code ?? 'NETWORK', `${url.href}: ${err.message}`)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      finish(new LivenessError(err.code ?? 'NETWORK', `${url.href}: ${err.message}`)),
+    );
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort);
     req.end();
@@ -117,7 +124,9 @@ function isLocalOrSpecial(address: string): boolean {
 export function pickDialAddresses(addresses: readonly string[], sender?: string): string[] {
   const fromLoopback = sender !== undefined && isLoopback(sender);
   const ordered = [...new Set([...(sender ? [sender] : []), ...addresses])];
-  return ordered.filter((a) => isIP(a) !== 0 && isDialable(a) && (fromLoopback || !isLocalOrSpecial(a))).slice(0, MAX_DIAL_ADDRESSES);
+  return ordered
+    .filter((a) => isIP(a) !== 0 && isDialable(a) && (fromLoopback || !isLocalOrSpecial(a)))
+    .slice(0, MAX_DIAL_ADDRESSES);
 }
 
 /**
@@ -169,7 +178,11 @@ export async function findLiveUrl(
     .filter(isDialable)
     .slice(0, MAX_DIAL_ADDRESSES)
     .map((a) => hubBaseUrl(a, port));
-  if (urls.length === 0) throw new LivenessError('NO_ADDRESS', `No address to reach port ${port} at (announced: ${addresses.join(', ') || 'none'}).`);
+  if (urls.length === 0)
+    throw new LivenessError(
+      'NO_ADDRESS',
+      `No address to reach port ${port} at (announced: ${addresses.join(', ') || 'none'}).`,
+    );
   let firstError: unknown;
   if (preferredUrl && urls.includes(preferredUrl)) {
     try {

@@ -26,11 +26,20 @@ describe('buildTxtRecord', () => {
 
 describe('parseTxtRecord', () => {
   it('parses a good record', () => {
-    expect(parseTxtRecord(good)).toEqual({ ok: true, advert: { id: 'hub_A1-b2', name: 'Kitchen', protocolVersion: 3 } });
+    expect(parseTxtRecord(good)).toEqual({
+      ok: true,
+      advert: { id: 'hub_A1-b2', name: 'Kitchen', protocolVersion: 3 },
+    });
   });
 
   it('accepts values as Buffers, keys in any case, and ignores unknown keys', () => {
-    const txt = { V: Buffer.from('1'), ID: Buffer.from('h1'), Name: Buffer.from(' Den '), proto: Buffer.from('12'), extra: 'x' };
+    const txt = {
+      V: Buffer.from('1'),
+      ID: Buffer.from('h1'),
+      Name: Buffer.from(' Den '),
+      proto: Buffer.from('12'),
+      extra: 'x',
+    };
     expect(parseTxtRecord(txt)).toEqual({ ok: true, advert: { id: 'h1', name: 'Den', protocolVersion: 12 } });
   });
 

@@ -83,7 +83,9 @@ const HubTxtSchema = z.preprocess(
     v: TxtTextSchema.pipe(z.literal(TXT_FORMAT_VERSION)),
     id: TxtTextSchema.pipe(IdSchema),
     // A newer hub may allow longer names; show a shortened one rather than hide the hub.
-    name: TxtTextSchema.pipe(z.string().trim().min(1, 'must not be blank')).transform((n) => n.slice(0, LIMITS.maxNameLength)),
+    name: TxtTextSchema.pipe(z.string().trim().min(1, 'must not be blank')).transform((n) =>
+      n.slice(0, LIMITS.maxNameLength),
+    ),
     proto: TxtTextSchema.pipe(z.string().regex(/^\d{1,9}$/, 'must be a non-negative integer')),
   }),
 );

@@ -8,7 +8,9 @@ import { BRIDGE_METHOD_NAMES, bridgeChannel, type BridgeHandlers } from '../../s
 
 const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
 vi.mock('electron', () => ({
-  ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, fn) },
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, fn),
+  },
 }));
 
 const { registerBridgeIpc } = await import('./ipc');
@@ -56,14 +58,18 @@ describe('registerBridgeIpc', () => {
   it('refuses a navigated-away main frame', async () => {
     mainFrame.url = 'https://evil.example/';
     try {
-      await expect(Promise.resolve().then(() => handlers.get('roost:setUnreadCount')!(eventFrom(mainFrame), 1))).rejects.toThrow(/^UNTRUSTED_SENDER/);
+      await expect(
+        Promise.resolve().then(() => handlers.get('roost:setUnreadCount')!(eventFrom(mainFrame), 1)),
+      ).rejects.toThrow(/^UNTRUSTED_SENDER/);
     } finally {
       mainFrame.url = 'app://roost/index.html';
     }
   });
 
   it('refuses bad arguments with BAD_ARGUMENTS', async () => {
-    await expect(handlers.get('roost:setUnreadCount')!(eventFrom(mainFrame), 'many')).rejects.toThrow(/^BAD_ARGUMENTS: setUnreadCount/);
+    await expect(handlers.get('roost:setUnreadCount')!(eventFrom(mainFrame), 'many')).rejects.toThrow(
+      /^BAD_ARGUMENTS: setUnreadCount/,
+    );
     expect(calls).toEqual([]);
   });
 });

@@ -11,7 +11,11 @@ import { BridgeCallError, BridgeErrorCode, dispatchBridgeCall, isTrustedSender }
 export function registerBridgeIpc(handlers: BridgeHandlers, window: () => BrowserWindow | undefined): void {
   for (const name of BRIDGE_METHOD_NAMES) {
     ipcMain.handle(bridgeChannel(name), (event, ...args: unknown[]) => {
-      if (!fromOurPage(event, window())) throw new BridgeCallError(BridgeErrorCode.UNTRUSTED_SENDER, `${name} refused: not called from Roost's own window`);
+      if (!fromOurPage(event, window()))
+        throw new BridgeCallError(
+          BridgeErrorCode.UNTRUSTED_SENDER,
+          `${name} refused: not called from Roost's own window`,
+        );
       return dispatchBridgeCall(handlers, name, args);
     });
   }

@@ -9,7 +9,9 @@ import { makeTempDir } from '../hub/testing/tempDir';
 import { app, fake } from './testing/fakeElectron';
 
 vi.mock('electron', () => import('./testing/fakeElectron'));
-vi.mock('../discovery/browse', () => ({ browseHubs: () => ({ hubs: () => [], refresh: () => {}, stop: async () => {} }) }));
+vi.mock('../discovery/browse', () => ({
+  browseHubs: () => ({ hubs: () => [], refresh: () => {}, stop: async () => {} }),
+}));
 
 // Node 20 has no Promise.withResolvers.
 let finishOpening!: (services: unknown) => void;

@@ -13,7 +13,9 @@ import type { RoostE2E } from './e2eProbe';
 import { app, fake, FakeEvent } from './testing/fakeElectron';
 
 vi.mock('electron', () => import('./testing/fakeElectron'));
-vi.mock('../discovery/browse', () => ({ browseHubs: () => ({ hubs: () => [], refresh: () => {}, stop: async () => {} }) }));
+vi.mock('../discovery/browse', () => ({
+  browseHubs: () => ({ hubs: () => [], refresh: () => {}, stop: async () => {} }),
+}));
 
 const temp = await makeTempDir('roost-electron-main-');
 afterAll(() => temp.remove());
@@ -35,7 +37,9 @@ describe('main.ts with a stand-in Electron', () => {
     expect(fake.paths.get('userData')).toBe(path.join(temp.dir, 'profile'));
     // Electron's app.setPath throws for a folder that does not exist.
     expect(existsSync(path.join(temp.dir, 'profile'))).toBe(true);
-    expect(fake.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(fake.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
   });
 
   it('serves the built web client at app://roost with the CSP', async () => {
@@ -50,7 +54,10 @@ describe('main.ts with a stand-in Electron', () => {
     win.show();
     win.hide();
     // The page learns the window is no longer attended from main (a hidden page still counts as visible).
-    expect(win.webContents.sent.filter(([channel]) => channel === 'roost:event:windowAttended').at(-1)).toEqual(['roost:event:windowAttended', false]);
+    expect(win.webContents.sent.filter(([channel]) => channel === 'roost:event:windowAttended').at(-1)).toEqual([
+      'roost:event:windowAttended',
+      false,
+    ]);
     expect(await fake.ipc.get('roost:windowAttended')!(fromPage())).toBe(false);
     const request = { conversationId: 'general', title: 'Bob', body: 'hi' };
     expect(await fake.ipc.get('roost:notify')!(fromPage(), request)).toBe(true);

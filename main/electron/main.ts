@@ -34,7 +34,9 @@ if (userDataOverride) {
 if (process.platform === 'win32') app.setAppUserModelId('app.roost.desktop');
 
 // Must happen before `ready`. Standard + secure gives app://roost a real origin (storage, relative URLs, a secure context).
-protocol.registerSchemesAsPrivileged([{ scheme: DESKTOP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: DESKTOP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 const e2e = installE2eProbe(process.env);
 let window: BrowserWindow | undefined;
@@ -63,7 +65,9 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     void Promise.resolve(running)
       .then((s) => s.close())
-      .catch((err: unknown) => console.error(`roost: the services did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err: unknown) =>
+        console.error(`roost: the services did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`),
+      )
       .finally(() => {
         closed = true;
         app.quit();
@@ -76,8 +80,12 @@ async function start(): Promise<void> {
   const appRoot = app.getAppPath();
   const webRoot = path.join(appRoot, 'dist', 'renderer');
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl)));
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details.requestingUrl)),
+  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin),
+  );
   protocol.handle(DESKTOP_SCHEME, async (request) => {
     const res = await serveAppRequest(webRoot, request);
     return new Response(res.body, { status: res.status, headers: res.headers });

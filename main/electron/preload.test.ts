@@ -18,7 +18,8 @@ vi.mock('electron', () => ({
       set.add(fn);
       listeners.set(channel, set);
     },
-    removeListener: (channel: string, fn: (event: unknown, payload: unknown) => void) => listeners.get(channel)?.delete(fn),
+    removeListener: (channel: string, fn: (event: unknown, payload: unknown) => void) =>
+      listeners.get(channel)?.delete(fn),
   },
 }));
 

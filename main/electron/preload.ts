@@ -16,11 +16,14 @@ import {
   type DesktopBridge,
 } from '../../shared/desktop/bridge';
 
-const methods = Object.fromEntries(BRIDGE_METHOD_NAMES.map((name) => [name, (...args: unknown[]) => ipcRenderer.invoke(bridgeChannel(name), ...args)]));
+const methods = Object.fromEntries(
+  BRIDGE_METHOD_NAMES.map((name) => [name, (...args: unknown[]) => ipcRenderer.invoke(bridgeChannel(name), ...args)]),
+);
 
 function on(event: BridgeEventName, listener: (payload: unknown) => void): () => void {
   // A name outside the table would subscribe to an arbitrary channel: refuse it.
-  if (!BRIDGE_EVENT_NAMES.includes(event)) throw new Error(`roostDesktop.on: unknown event ${JSON.stringify(String(event))}`);
+  if (!BRIDGE_EVENT_NAMES.includes(event))
+    throw new Error(`roostDesktop.on: unknown event ${JSON.stringify(String(event))}`);
   if (typeof listener !== 'function') throw new Error('roostDesktop.on: the listener must be a function');
   const channel = bridgeEventChannel(event);
   // The IPC event object (with its sender) stays here; the page gets the payload only.

@@ -18,7 +18,11 @@ export type ElectronShell = Shell & {
   watchWindow(win: BrowserWindow): void;
 };
 
-export function createElectronShell(deps: { window: () => BrowserWindow | undefined; tray: () => AppTray | undefined; e2e?: RoostE2E }): ElectronShell {
+export function createElectronShell(deps: {
+  window: () => BrowserWindow | undefined;
+  tray: () => AppTray | undefined;
+  e2e?: RoostE2E;
+}): ElectronShell {
   // Electron drops a notification's click handler once the object is garbage collected; keep each until it is done.
   const live = new Set<Notification>();
   const windowListeners = new Set<() => void>();

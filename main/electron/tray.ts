@@ -3,9 +3,20 @@ import path from 'node:path';
 import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import { trayTitle, trayTooltip } from '../desktop/notificationPolicy';
 
-export type AppTray = { setUnread(count: number): void; setMuted(muted: boolean): void; tooltip(): string; destroy(): void };
+export type AppTray = {
+  setUnread(count: number): void;
+  setMuted(muted: boolean): void;
+  tooltip(): string;
+  destroy(): void;
+};
 
-type TrayOptions = { iconDir: string; muted: boolean; onShow: () => void; onMutedChange: (muted: boolean) => void; onQuit: () => void };
+type TrayOptions = {
+  iconDir: string;
+  muted: boolean;
+  onShow: () => void;
+  onMutedChange: (muted: boolean) => void;
+  onQuit: () => void;
+};
 
 /**
  * The tray icon keeps the app reachable while its window is hidden (closing
@@ -20,7 +31,12 @@ export function createTray(options: TrayOptions): AppTray {
     tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: 'Show Roost', click: options.onShow },
-        { label: 'Mute notifications', type: 'checkbox', checked: muted, click: (item) => options.onMutedChange(item.checked) },
+        {
+          label: 'Mute notifications',
+          type: 'checkbox',
+          checked: muted,
+          click: (item) => options.onMutedChange(item.checked),
+        },
         { type: 'separator' },
         { label: 'Quit Roost', click: options.onQuit },
       ]),

@@ -47,14 +47,25 @@ const { createMainWindow } = await import('./window');
 
 function open(quitting = false) {
   const opened: string[] = [];
-  createMainWindow({ preload: '/app/dist/main/preload.cjs', saved: undefined, saveBounds: () => {}, isQuitting: () => quitting, openExternal: (u) => opened.push(u) });
+  createMainWindow({
+    preload: '/app/dist/main/preload.cjs',
+    saved: undefined,
+    saveBounds: () => {},
+    isQuitting: () => quitting,
+    openExternal: (u) => opened.push(u),
+  });
   return { win: FakeWindow.last, opened };
 }
 
 function navigationEvent(url: string, isMainFrame = true) {
-  return { url, isMainFrame, prevented: false, preventDefault() {
-    this.prevented = true;
-  } };
+  return {
+    url,
+    isMainFrame,
+    prevented: false,
+    preventDefault() {
+      this.prevented = true;
+    },
+  };
 }
 
 describe('createMainWindow', () => {

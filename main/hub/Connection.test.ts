@@ -21,13 +21,16 @@ describe('Connection.oneReadAtATime', () => {
     const conn = new Connection({} as WebSocket, '10.0.0.1', limits());
     const events: string[] = [];
     let finishFirst!: () => void;
-    const first = conn.oneReadAtATime(() => new Promise<void>((resolve) => {
-      events.push('first started');
-      finishFirst = () => {
-        events.push('first done');
-        resolve();
-      };
-    }));
+    const first = conn.oneReadAtATime(
+      () =>
+        new Promise<void>((resolve) => {
+          events.push('first started');
+          finishFirst = () => {
+            events.push('first done');
+            resolve();
+          };
+        }),
+    );
     const failing = conn.oneReadAtATime(async () => {
       events.push('second started');
       throw new Error('disk');
@@ -67,7 +70,9 @@ describe('Connection.storingSend', () => {
     const conn = new Connection(ws as unknown as WebSocket, '10.0.0.1', limits());
     const settle: Array<(ok: boolean) => void> = [];
     const sends = Array.from({ length: 4 }, () =>
-      conn.storingSend(() => new Promise<void>((resolve, reject) => settle.push((ok) => (ok ? resolve() : reject(new Error('disk')))))),
+      conn.storingSend(
+        () => new Promise<void>((resolve, reject) => settle.push((ok) => (ok ? resolve() : reject(new Error('disk'))))),
+      ),
     );
     expect(ws.calls).toEqual(['pause']);
     expect(conn.waitingForStorage).toBe(true);

@@ -85,7 +85,11 @@ export class Hub {
         const address = req.socket.remoteAddress ?? 'unknown';
         const release = this.quota.reserve(address);
         if (!release) {
-          refuseUpgrade(socket, { status: 429, code: 'TOO_MANY_CONNECTIONS', message: `This address already has ${this.quota.count(address)} connections open to the hub.` });
+          refuseUpgrade(socket, {
+            status: 429,
+            code: 'TOO_MANY_CONNECTIONS',
+            message: `This address already has ${this.quota.count(address)} connections open to the hub.`,
+          });
           return;
         }
         socket.once('close', release);
@@ -103,7 +107,12 @@ export class Hub {
     try {
       registry = await Registry.open({ dataDir: options.dataDir, hubName: options.name ?? 'Roost hub', now });
       if (options.rename && options.name && options.name !== registry.hub.name) await registry.setHubName(options.name);
-      log = await MessageLog.open({ ...options.log, dir: path.join(options.dataDir, 'messages'), now, warn: (m: string) => logger.warn(m) });
+      log = await MessageLog.open({
+        ...options.log,
+        dir: path.join(options.dataDir, 'messages'),
+        now,
+        warn: (m: string) => logger.warn(m),
+      });
       const sessions = new Sessions();
       const reg = registry;
       const ctx: HubContext = {
@@ -115,11 +124,20 @@ export class Hub {
         presence: new PresenceAnnouncer(sessions, (err) => logger.error('could not announce presence', err)),
         logger,
         now,
-        info: (): HubInfo => ({ id: reg.hub.id, name: reg.hub.name, protocolVersion: PROTOCOL_VERSION, appVersion: APP_VERSION }),
+        info: (): HubInfo => ({
+          id: reg.hub.id,
+          name: reg.hub.name,
+          protocolVersion: PROTOCOL_VERSION,
+          appVersion: APP_VERSION,
+        }),
       };
       const hub = new Hub(
         ctx,
-        { limits: { ...DEFAULT_LIMITS, ...options.limits }, handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000, releaseLock: lock.release },
+        {
+          limits: { ...DEFAULT_LIMITS, ...options.limits },
+          handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+          releaseLock: lock.release,
+        },
         options,
       );
       await listen(hub.server, options.port ?? DEFAULT_PORT, options.host);
@@ -168,7 +186,13 @@ export class Hub {
       const connections = sessions.ofDevice(device.id).size;
       if (connections === 0) continue;
       const userName = registry.user(device.userId)?.displayName ?? '';
-      connected.push({ deviceId: device.id, deviceName: device.name, userName, platform: device.platform, connections });
+      connected.push({
+        deviceId: device.id,
+        deviceName: device.name,
+        userName,
+        platform: device.platform,
+        connections,
+      });
     }
     return connected;
   }
@@ -237,10 +261,13 @@ export class Hub {
     // Every connection is about to close: announcing who went offline would reach no one.
     this.ctx.presence.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    const sockets = [...this.connections].map((conn) => new Promise<void>((resolve) => {
-      conn.ws.once('close', () => resolve());
-      conn.close(CloseCode.GOING_AWAY, 'hub shutting down');
-    }));
+    const sockets = [...this.connections].map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          conn.ws.once('close', () => resolve());
+          conn.close(CloseCode.GOING_AWAY, 'hub shutting down');
+        }),
+    );
     await Promise.all(sockets);
     this.server.closeAllConnections();
     this.wss.close();

@@ -7,10 +7,25 @@ import { Sessions } from './Sessions';
 type Sent = { type: string; userId?: string; online?: boolean };
 
 /** A ready connection whose frames are recorded (no TCP socket, so sendShared goes through ws.send). */
-function readyConnection(sessions: Sessions, presence: PresenceAnnouncer, userId: string, deviceId: string): { conn: Connection; sent: Sent[] } {
+function readyConnection(
+  sessions: Sessions,
+  presence: PresenceAnnouncer,
+  userId: string,
+  deviceId: string,
+): { conn: Connection; sent: Sent[] } {
   const sent: Sent[] = [];
-  const ws = { readyState: 1, OPEN: 1, bufferedAmount: 0, send: (data: Buffer) => sent.push(JSON.parse(data.toString('utf8')) as Sent) };
-  const conn = new Connection(ws as unknown as WebSocket, '127.0.0.1', { framesPerSecond: 10, frameBurst: 10, maxBufferedBytes: 1024, maxSendsInFlight: 4 });
+  const ws = {
+    readyState: 1,
+    OPEN: 1,
+    bufferedAmount: 0,
+    send: (data: Buffer) => sent.push(JSON.parse(data.toString('utf8')) as Sent),
+  };
+  const conn = new Connection(ws as unknown as WebSocket, '127.0.0.1', {
+    framesPerSecond: 10,
+    frameBurst: 10,
+    maxBufferedBytes: 1024,
+    maxSendsInFlight: 4,
+  });
   conn.userId = userId;
   conn.deviceId = deviceId;
   conn.state = 'ready';

@@ -14,7 +14,11 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** A pid that certainly belonged to a process and is now gone. */
 async function deadPid(): Promise<number> {

@@ -21,7 +21,9 @@ const SECURITY_HEADERS = {
 /** The hub's one HTTP port: /api/info, the web client, and the WebSocket upgrade. */
 export function createHttpServer(handlers: HttpHandlers): Server {
   const server = createServer((req, res) => handleRequest(handlers, req, res));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(handlers, req, socket, head));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    handleUpgrade(handlers, req, socket, head),
+  );
   // Headers must arrive promptly; a LAN client has no reason to dawdle.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -37,7 +39,8 @@ function handleRequest(handlers: HttpHandlers, req: IncomingMessage, res: Server
   }
   const path = (req.url ?? '/').split('?')[0];
   if (path === INFO_PATH) return sendJson(res, 200, handlers.info());
-  if (path === WS_PATH) return sendJson(res, 426, { error: { code: 'UPGRADE_REQUIRED', message: `${WS_PATH} is a WebSocket endpoint.` } });
+  if (path === WS_PATH)
+    return sendJson(res, 426, { error: { code: 'UPGRADE_REQUIRED', message: `${WS_PATH} is a WebSocket endpoint.` } });
   if (handlers.serveStatic) return handlers.serveStatic(req, res);
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'This hub serves no web client.' } });
 }
@@ -45,8 +48,10 @@ function handleRequest(handlers: HttpHandlers, req: IncomingMessage, res: Server
 function handleUpgrade(handlers: HttpHandlers, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   socket.on('error', () => socket.destroy());
   const path = (req.url ?? '/').split('?')[0];
-  if (path !== WS_PATH) return refuseUpgrade(socket, { status: 404, code: 'NOT_FOUND', message: `WebSocket endpoint is ${WS_PATH}.` });
-  const refused = checkHost(req.headers.host, handlers.policy) ?? checkOrigin(req.headers.origin, req.headers.host, handlers.policy);
+  if (path !== WS_PATH)
+    return refuseUpgrade(socket, { status: 404, code: 'NOT_FOUND', message: `WebSocket endpoint is ${WS_PATH}.` });
+  const refused =
+    checkHost(req.headers.host, handlers.policy) ?? checkOrigin(req.headers.origin, req.headers.host, handlers.policy);
   if (refused) return refuseUpgrade(socket, refused);
   handlers.upgrade(req, socket, head);
 }
@@ -62,7 +67,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+};
 
 /** Answers an upgrade with an HTTP error and a JSON body instead of a WebSocket, then closes the TCP connection. */
 export function refuseUpgrade(socket: Duplex, failure: { status: number; code: string; message: string }): void {

@@ -26,32 +26,136 @@ afterAll(async () => {
 /** After any bad input from someone, the hub must still serve everyone else. */
 async function hubStillServes(): Promise<void> {
   const text = `still here ${n++}`;
-  await bob.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId: `ok-check-${n}-${Date.now()}`, text }, 'ack');
+  await bob.client.expect(
+    { type: 'send', conversationId: GENERAL, clientMsgId: `ok-check-${n}-${Date.now()}`, text },
+    'ack',
+  );
   await alice.client.nextOf('message', (f) => f.message.text === text);
 }
 
 type Stage = 'fresh' | 'greeted' | 'ready';
-const cases: Array<{ name: string; stage: Stage; send: string | Record<string, unknown>; code: string; rid?: string }> = [
-  { name: 'non-JSON text', stage: 'ready', send: '{not json', code: 'BAD_JSON' },
-  { name: 'a JSON array', stage: 'ready', send: '[1,2]', code: 'BAD_FRAME' },
-  { name: 'a frame without type', stage: 'ready', send: { text: 'hi' }, code: 'BAD_FRAME' },
-  { name: 'an unknown type', stage: 'ready', send: { type: 'selfDestruct', rid: 'u1' }, code: 'UNKNOWN_TYPE', rid: 'u1' },
-  { name: 'wrong field types', stage: 'ready', send: { type: 'send', rid: 'w1', conversationId: GENERAL, clientMsgId: 12345678, text: 'x' }, code: 'BAD_FRAME', rid: 'w1' },
-  { name: 'a blank message', stage: 'ready', send: { type: 'send', conversationId: GENERAL, clientMsgId: 'blank-0001', text: '   ' }, code: 'BAD_FRAME' },
-  { name: 'a too-long message', stage: 'ready', send: { type: 'send', conversationId: GENERAL, clientMsgId: 'long-00001', text: 'x'.repeat(LIMITS.maxTextLength + 1) }, code: 'BAD_FRAME' },
-  { name: 'a page size over the limit', stage: 'ready', send: { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0, limit: LIMITS.maxPageSize + 1 }, code: 'BAD_FRAME' },
-  { name: 'an unknown conversation', stage: 'ready', send: { type: 'send', conversationId: 'nope', clientMsgId: 'nope-00001', text: 'x' }, code: 'NOT_FOUND' },
-  { name: 'a path-like conversation id', stage: 'ready', send: { type: 'fetchMessages', conversationId: '../../etc', direction: 'forward', cursor: 0 }, code: 'BAD_FRAME' },
-  { name: 'a second hello', stage: 'ready', send: { type: 'hello', protocol: PROTOCOL_VERSION }, code: 'BAD_FRAME' },
-  { name: 'pairing when already paired', stage: 'ready', send: { type: 'auth', deviceId: 'abc', token: 'abc' }, code: 'ALREADY_AUTHENTICATED' },
-  { name: 'a message before hello', stage: 'fresh', send: { type: 'send', conversationId: GENERAL, clientMsgId: 'early-0001', text: 'x' }, code: 'NOT_AUTHENTICATED' },
-  { name: 'pairing before hello', stage: 'fresh', send: { type: 'pair', credential: { kind: 'code', code: '123456', displayName: 'E' }, device: { name: 'E', platform: 'web' } }, code: 'HELLO_REQUIRED' },
-  { name: 'a message before pairing', stage: 'greeted', send: { type: 'send', conversationId: GENERAL, clientMsgId: 'early-0002', text: 'x' }, code: 'NOT_AUTHENTICATED' },
-  { name: 'fetching history before pairing', stage: 'greeted', send: { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0 }, code: 'NOT_AUTHENTICATED' },
-  { name: 'listing devices before pairing', stage: 'greeted', send: { type: 'listDevices' }, code: 'NOT_AUTHENTICATED' },
-  { name: 'a wrong pairing code', stage: 'greeted', send: { type: 'pair', credential: { kind: 'code', code: 'abc', displayName: 'E' }, device: { name: 'E', platform: 'web' } }, code: 'PAIRING_CODE_INVALID' },
-  { name: 'an unknown platform (falls back, wrong code still refused)', stage: 'greeted', send: { type: 'pair', credential: { kind: 'code', code: '1', displayName: 'E' }, device: { name: 'E', platform: 'amiga' } }, code: 'PAIRING_CODE_INVALID' },
-];
+const cases: Array<{ name: string; stage: Stage; send: string | Record<string, unknown>; code: string; rid?: string }> =
+  [
+    { name: 'non-JSON text', stage: 'ready', send: '{not json', code: 'BAD_JSON' },
+    { name: 'a JSON array', stage: 'ready', send: '[1,2]', code: 'BAD_FRAME' },
+    { name: 'a frame without type', stage: 'ready', send: { text: 'hi' }, code: 'BAD_FRAME' },
+    {
+      name: 'an unknown type',
+      stage: 'ready',
+      send: { type: 'selfDestruct', rid: 'u1' },
+      code: 'UNKNOWN_TYPE',
+      rid: 'u1',
+    },
+    {
+      name: 'wrong field types',
+      stage: 'ready',
+      send: { type: 'send', rid: 'w1', conversationId: GENERAL, clientMsgId: 12345678, text: 'x' },
+      code: 'BAD_FRAME',
+      rid: 'w1',
+    },
+    {
+      name: 'a blank message',
+      stage: 'ready',
+      send: { type: 'send', conversationId: GENERAL, clientMsgId: 'blank-0001', text: '   ' },
+      code: 'BAD_FRAME',
+    },
+    {
+      name: 'a too-long message',
+      stage: 'ready',
+      send: {
+        type: 'send',
+        conversationId: GENERAL,
+        clientMsgId: 'long-00001',
+        text: 'x'.repeat(LIMITS.maxTextLength + 1),
+      },
+      code: 'BAD_FRAME',
+    },
+    {
+      name: 'a page size over the limit',
+      stage: 'ready',
+      send: {
+        type: 'fetchMessages',
+        conversationId: GENERAL,
+        direction: 'forward',
+        cursor: 0,
+        limit: LIMITS.maxPageSize + 1,
+      },
+      code: 'BAD_FRAME',
+    },
+    {
+      name: 'an unknown conversation',
+      stage: 'ready',
+      send: { type: 'send', conversationId: 'nope', clientMsgId: 'nope-00001', text: 'x' },
+      code: 'NOT_FOUND',
+    },
+    {
+      name: 'a path-like conversation id',
+      stage: 'ready',
+      send: { type: 'fetchMessages', conversationId: '../../etc', direction: 'forward', cursor: 0 },
+      code: 'BAD_FRAME',
+    },
+    { name: 'a second hello', stage: 'ready', send: { type: 'hello', protocol: PROTOCOL_VERSION }, code: 'BAD_FRAME' },
+    {
+      name: 'pairing when already paired',
+      stage: 'ready',
+      send: { type: 'auth', deviceId: 'abc', token: 'abc' },
+      code: 'ALREADY_AUTHENTICATED',
+    },
+    {
+      name: 'a message before hello',
+      stage: 'fresh',
+      send: { type: 'send', conversationId: GENERAL, clientMsgId: 'early-0001', text: 'x' },
+      code: 'NOT_AUTHENTICATED',
+    },
+    {
+      name: 'pairing before hello',
+      stage: 'fresh',
+      send: {
+        type: 'pair',
+        credential: { kind: 'code', code: '123456', displayName: 'E' },
+        device: { name: 'E', platform: 'web' },
+      },
+      code: 'HELLO_REQUIRED',
+    },
+    {
+      name: 'a message before pairing',
+      stage: 'greeted',
+      send: { type: 'send', conversationId: GENERAL, clientMsgId: 'early-0002', text: 'x' },
+      code: 'NOT_AUTHENTICATED',
+    },
+    {
+      name: 'fetching history before pairing',
+      stage: 'greeted',
+      send: { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0 },
+      code: 'NOT_AUTHENTICATED',
+    },
+    {
+      name: 'listing devices before pairing',
+      stage: 'greeted',
+      send: { type: 'listDevices' },
+      code: 'NOT_AUTHENTICATED',
+    },
+    {
+      name: 'a wrong pairing code',
+      stage: 'greeted',
+      send: {
+        type: 'pair',
+        credential: { kind: 'code', code: 'abc', displayName: 'E' },
+        device: { name: 'E', platform: 'web' },
+      },
+      code: 'PAIRING_CODE_INVALID',
+    },
+    {
+      name: 'an unknown platform (falls back, wrong code still refused)',
+      stage: 'greeted',
+      send: {
+        type: 'pair',
+        credential: { kind: 'code', code: '1', displayName: 'E' },
+        device: { name: 'E', platform: 'amiga' },
+      },
+      code: 'PAIRING_CODE_INVALID',
+    },
+  ];
 
 describe('bad input gets its documented error and the hub keeps serving', () => {
   for (const c of cases) {

@@ -31,7 +31,13 @@ describe('connected devices (for the host UI)', () => {
     const secondTab = await reconnect(h.port, ann.credentials);
 
     const byName = (name: string) => h.connectedDevices().find((d) => d.deviceName === name);
-    expect(byName('Ann laptop')).toEqual({ deviceId: ann.credentials.deviceId, deviceName: 'Ann laptop', userName: 'Ann', platform: 'linux', connections: 2 });
+    expect(byName('Ann laptop')).toEqual({
+      deviceId: ann.credentials.deviceId,
+      deviceName: 'Ann laptop',
+      userName: 'Ann',
+      platform: 'linux',
+      connections: 2,
+    });
     expect(byName('Ann phone')).toMatchObject({ userName: 'Ann', platform: 'web', connections: 1 });
 
     const closed = nextChange(h);
@@ -96,7 +102,14 @@ describe('connected devices (for the host UI)', () => {
 
     const client = await TestClient.connect(h.port);
     await client.hello();
-    await client.expect({ type: 'pair', credential: { kind: 'joinToken', token: spent.token, displayName: 'Eve' }, device: { name: 'Eve phone', platform: 'android' } }, 'paired');
+    await client.expect(
+      {
+        type: 'pair',
+        credential: { kind: 'joinToken', token: spent.token, displayName: 'Eve' },
+        device: { name: 'Eve phone', platform: 'android' },
+      },
+      'paired',
+    );
     expect(h.isJoinTokenLive(spent.token)).toBe(false);
     expect(h.isJoinTokenLive(expiring.token)).toBe(true);
     now += 60_000;

@@ -17,12 +17,20 @@ async function hub(options: Parameters<typeof startTestHub>[0] = {}) {
   return started;
 }
 
-async function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+async function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   const { status, body } = await httpGet(port, path, headers);
   return { status, body: JSON.parse(body) };
 }
 
-function upgradeStatus(port: number, headers: Record<string, string>, path = WS_PATH): Promise<{ status: number; body: string }> {
+function upgradeStatus(
+  port: number,
+  headers: Record<string, string>,
+  path = WS_PATH,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
     ws.on('unexpected-response', (_req, res) => {
@@ -99,7 +107,11 @@ describe('connection health', () => {
     const silent = await TestClient.connect(h.port, { autoPong: false });
     await silent.hello();
     await silent.expect(
-      { type: 'pair', credential: { kind: 'code', code: h.pairingCode().code, displayName: 'Ghost' }, device: { name: 'g', platform: 'web' } },
+      {
+        type: 'pair',
+        credential: { kind: 'code', code: h.pairingCode().code, displayName: 'Ghost' },
+        device: { name: 'g', platform: 'web' },
+      },
       'paired',
     );
     const ghostId = (await silent.nextOf('ready')).self.userId;
@@ -127,7 +139,14 @@ describe('connection health', () => {
     const { hub: h } = await hub({
       heartbeatMs: 50,
       limits: { framesPerSecond: 10_000, frameBurst: 10_000, maxSendsInFlight: 64 },
-      log: { fs: { writeDurable: async (handle, data, position) => { await gate; await nodeLogFs.writeDurable(handle, data, position); } } },
+      log: {
+        fs: {
+          writeDurable: async (handle, data, position) => {
+            await gate;
+            await nodeLogFs.writeDurable(handle, data, position);
+          },
+        },
+      },
     });
     const alice = await pairNewUser(h, 'Alice');
     cleanups.push(() => alice.client.close());
@@ -137,7 +156,8 @@ describe('connection health', () => {
     const pause = vi.spyOn(WebSocket.prototype, 'pause');
     cleanups.push(async () => pause.mockRestore());
     const ids = Array.from({ length: 1000 }, (_, i) => `held-${String(i).padStart(4, '0')}`);
-    for (const clientMsgId of ids) alice.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId, text: 'waiting for the disk' });
+    for (const clientMsgId of ids)
+      alice.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId, text: 'waiting for the disk' });
     // Three heartbeat pings while paused: without the exemption the second would have dropped the connection (its pongs go unread).
     let pings = 0;
     const threePings = new Promise<void>((resolve) => alice.client.ws.on('ping', () => ++pings === 3 && resolve()));
@@ -159,7 +179,9 @@ describe('connection health', () => {
   });
 
   it('cuts off a device that stops reading instead of buffering without bound', async () => {
-    const { hub: h } = await hub({ limits: { maxBufferedBytes: 64 * 1024, framesPerSecond: 10_000, frameBurst: 10_000 } });
+    const { hub: h } = await hub({
+      limits: { maxBufferedBytes: 64 * 1024, framesPerSecond: 10_000, frameBurst: 10_000 },
+    });
     const alice = await pairNewUser(h, 'Alice');
     const slow = await pairNewUser(h, 'Slowpoke');
     cleanups.push(() => alice.client.close());
@@ -182,21 +204,29 @@ describe('connection health', () => {
 describe('lifecycle', () => {
   it('allows one hub per data directory', async () => {
     const { dataDir } = await hub();
-    await expect(Hub.start({ dataDir, port: 0, host: '127.0.0.1', logger: quietLogger })).rejects.toMatchObject({ code: 'DATA_DIR_LOCKED' });
+    await expect(Hub.start({ dataDir, port: 0, host: '127.0.0.1', logger: quietLogger })).rejects.toMatchObject({
+      code: 'DATA_DIR_LOCKED',
+    });
   });
 
   it('closes clients with 1001 on stop and keeps everything for the next start', async () => {
     const first = await startTestHub();
     cleanups.push(first.cleanup);
     const alice = await pairNewUser(first.hub, 'Alice');
-    await alice.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId: 'keep-me-0001', text: 'kept' }, 'ack');
+    await alice.client.expect(
+      { type: 'send', conversationId: GENERAL, clientMsgId: 'keep-me-0001', text: 'kept' },
+      'ack',
+    );
     const closing = alice.client.waitClosed();
     await first.hub.stop();
     expect((await closing).code).toBe(CloseCode.GOING_AWAY);
     const second = await hub({ dataDir: first.dataDir });
     const again = await TestClient.connect(second.hub.port);
     await again.hello();
-    const ready = await again.expect({ type: 'auth', deviceId: alice.credentials.deviceId, token: alice.credentials.token }, 'ready');
+    const ready = await again.expect(
+      { type: 'auth', deviceId: alice.credentials.deviceId, token: alice.credentials.token },
+      'ready',
+    );
     expect(ready.conversations.find((c) => c.id === GENERAL)?.lastSeq).toBe(1);
     expect(second.hub.info().id).toBe(first.hub.info().id);
     await again.close();

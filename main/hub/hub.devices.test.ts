@@ -48,7 +48,11 @@ describe('device management', () => {
 
     const retry = await TestClient.connect(hub.port);
     await retry.hello();
-    const refused = await retry.request({ type: 'auth', deviceId: a1.credentials.deviceId, token: a1.credentials.token });
+    const refused = await retry.request({
+      type: 'auth',
+      deviceId: a1.credentials.deviceId,
+      token: a1.credentials.token,
+    });
     expect(refused).toMatchObject({ type: 'error', code: 'AUTH_FAILED' });
     await retry.close();
 
@@ -57,8 +61,14 @@ describe('device management', () => {
     const restarted = await startTestHub({ dataDir });
     const afterRestart = await TestClient.connect(restarted.hub.port);
     await afterRestart.hello();
-    expect(await afterRestart.request({ type: 'auth', deviceId: a1.credentials.deviceId, token: a1.credentials.token })).toMatchObject({ code: 'AUTH_FAILED' });
-    const stillPaired = await afterRestart.request({ type: 'auth', deviceId: a2.credentials.deviceId, token: a2.credentials.token });
+    expect(
+      await afterRestart.request({ type: 'auth', deviceId: a1.credentials.deviceId, token: a1.credentials.token }),
+    ).toMatchObject({ code: 'AUTH_FAILED' });
+    const stillPaired = await afterRestart.request({
+      type: 'auth',
+      deviceId: a2.credentials.deviceId,
+      token: a2.credentials.token,
+    });
     expect(stillPaired.type).toBe('ready');
     await afterRestart.close();
     await restarted.hub.stop();

@@ -27,13 +27,23 @@ afterEach(async () => {
 describe('hub messaging (real hub, real clients)', () => {
   it('acks the sender once durable and pushes to every other device of every member, not back to the sender', async () => {
     const clientMsgId = mid();
-    const ack = await a1.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId, text: 'hello all' }, 'ack');
+    const ack = await a1.client.expect(
+      { type: 'send', conversationId: GENERAL, clientMsgId, text: 'hello all' },
+      'ack',
+    );
     expect(ack).toMatchObject({ conversationId: GENERAL, clientMsgId, seq: 1, duplicate: false });
 
     const onA2 = await a2.client.nextOf('message');
     const onB = await b.client.nextOf('message');
     for (const f of [onA2, onB]) {
-      expect(f.message).toMatchObject({ conversationId: GENERAL, seq: 1, clientMsgId, text: 'hello all', senderUserId: a1.credentials.userId, senderDeviceId: a1.credentials.deviceId });
+      expect(f.message).toMatchObject({
+        conversationId: GENERAL,
+        seq: 1,
+        clientMsgId,
+        text: 'hello all',
+        senderUserId: a1.credentials.userId,
+        senderDeviceId: a1.credentials.deviceId,
+      });
     }
     await a1.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId: mid(), text: 'second' }, 'ack');
     await b.client.nextOf('message', (f) => f.message.seq === 2);
@@ -41,9 +51,15 @@ describe('hub messaging (real hub, real clients)', () => {
   });
 
   it('pushes group and direct messages only to members', async () => {
-    const group = await a1.client.expect({ type: 'createGroup', name: 'Alice only', memberUserIds: [] }, 'conversation');
+    const group = await a1.client.expect(
+      { type: 'createGroup', name: 'Alice only', memberUserIds: [] },
+      'conversation',
+    );
     await a2.client.nextOf('conversation', (f) => f.conversation.id === group.conversation.id);
-    await a1.client.expect({ type: 'send', conversationId: group.conversation.id, clientMsgId: mid(), text: 'private' }, 'ack');
+    await a1.client.expect(
+      { type: 'send', conversationId: group.conversation.id, clientMsgId: mid(), text: 'private' },
+      'ack',
+    );
     await a2.client.nextOf('message', (f) => f.message.text === 'private');
 
     const dm = await a1.client.expect({ type: 'openDirect', userId: b.credentials.userId }, 'conversation');
@@ -51,12 +67,20 @@ describe('hub messaging (real hub, real clients)', () => {
     await b.client.nextOf('conversation', (f) => f.conversation.id === dm.conversation.id);
     const again = await a2.client.expect({ type: 'openDirect', userId: b.credentials.userId }, 'conversation');
     expect(again.conversation.id).toBe(dm.conversation.id);
-    await b.client.expect({ type: 'send', conversationId: dm.conversation.id, clientMsgId: mid(), text: 'hi alice' }, 'ack');
+    await b.client.expect(
+      { type: 'send', conversationId: dm.conversation.id, clientMsgId: mid(), text: 'hi alice' },
+      'ack',
+    );
     await a1.client.nextOf('message', (f) => f.message.text === 'hi alice');
     await a2.client.nextOf('message', (f) => f.message.text === 'hi alice');
 
     // Bob is not in the group: he cannot send there, and he never saw its message.
-    const refused = await b.client.request({ type: 'send', conversationId: group.conversation.id, clientMsgId: mid(), text: 'sneak' });
+    const refused = await b.client.request({
+      type: 'send',
+      conversationId: group.conversation.id,
+      clientMsgId: mid(),
+      text: 'sneak',
+    });
     expect(refused).toMatchObject({ type: 'error', code: 'NOT_A_MEMBER' });
     expect(b.client.all('message').map((f) => f.message.text)).toEqual([]);
   });
@@ -71,7 +95,10 @@ describe('hub messaging (real hub, real clients)', () => {
     a1 = await reconnect(hub.port, a1.credentials);
     const third = await a1.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId, text: 'once' }, 'ack');
     expect(third).toMatchObject({ seq: first.seq, duplicate: true });
-    const page = await b.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0 }, 'messages');
+    const page = await b.client.expect(
+      { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0 },
+      'messages',
+    );
     expect(page.messages.map((m) => m.clientMsgId)).toEqual([clientMsgId]);
   });
 
@@ -93,8 +120,11 @@ describe('hub messaging (real hub, real clients)', () => {
     expect(general.lastSeq).toBe(31);
     const got: string[] = [];
     let at = cursor;
-    for (let hasMore = true; hasMore; ) {
-      const page = await b.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: at, limit: 7 }, 'messages');
+    for (let hasMore = true; hasMore;) {
+      const page = await b.client.expect(
+        { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: at, limit: 7 },
+        'messages',
+      );
       expect(page.messages.map((m) => m.seq)).toEqual(page.messages.map((_, i) => at + 1 + i));
       got.push(...page.messages.map((m) => m.clientMsgId));
       at = page.messages.at(-1)?.seq ?? at;
@@ -104,23 +134,36 @@ describe('hub messaging (real hub, real clients)', () => {
   });
 
   it('gives a new device of an existing user the full history, and pages backwards for scrolling', async () => {
-    for (let i = 0; i < 12; i++) await a1.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId: mid(), text: `m${i}` }, 'ack');
+    for (let i = 0; i < 12; i++)
+      await a1.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId: mid(), text: `m${i}` }, 'ack');
     const a3 = await pairLinkedDevice(hub, a2.client, 'Alice tablet');
-    const all = await a3.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0, limit: 500 }, 'messages');
+    const all = await a3.client.expect(
+      { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0, limit: 500 },
+      'messages',
+    );
     expect(all.messages.map((m) => m.text)).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`));
     expect(all.hasMore).toBe(false);
 
-    const latest = await a3.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'backward', cursor: 13, limit: 5 }, 'messages');
+    const latest = await a3.client.expect(
+      { type: 'fetchMessages', conversationId: GENERAL, direction: 'backward', cursor: 13, limit: 5 },
+      'messages',
+    );
     expect(latest.messages.map((m) => m.seq)).toEqual([8, 9, 10, 11, 12]);
     expect(latest.hasMore).toBe(true);
-    const oldest = await a3.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'backward', cursor: 3, limit: 5 }, 'messages');
+    const oldest = await a3.client.expect(
+      { type: 'fetchMessages', conversationId: GENERAL, direction: 'backward', cursor: 3, limit: 5 },
+      'messages',
+    );
     expect(oldest.messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(oldest.hasMore).toBe(false);
     await a3.client.close();
   });
 
   it("syncs a user's read marker to all their devices and tells senders about delivery and reads", async () => {
-    const ack = await b.client.expect({ type: 'send', conversationId: GENERAL, clientMsgId: mid(), text: 'read me' }, 'ack');
+    const ack = await b.client.expect(
+      { type: 'send', conversationId: GENERAL, clientMsgId: mid(), text: 'read me' },
+      'ack',
+    );
     await a1.client.nextOf('message');
     await a2.client.nextOf('message');
     await a1.client.expect({ type: 'markDelivered', conversationId: GENERAL, seq: ack.seq }, 'ok');
@@ -136,20 +179,30 @@ describe('hub messaging (real hub, real clients)', () => {
     await a1.client.expect({ type: 'markRead', conversationId: GENERAL, seq: 0 }, 'ok');
     const a3 = await pairLinkedDevice(hub, a1.client, 'Alice tablet');
     const general = a3.ready.conversations.find((c) => c.id === GENERAL)!;
-    expect(general.receipts.find((r) => r.userId === a1.credentials.userId)).toMatchObject({ readSeq: ack.seq, deliveredSeq: ack.seq });
+    expect(general.receipts.find((r) => r.userId === a1.credentials.userId)).toMatchObject({
+      readSeq: ack.seq,
+      deliveredSeq: ack.seq,
+    });
     await a3.client.close();
   });
 
   it('stops a page early once its texts reach the page budget', async () => {
     const big = 'x'.repeat(LIMITS.maxTextLength);
     const count = Math.ceil(LIMITS.maxPageTextLength / big.length) + 5;
-    for (let i = 0; i < count; i++) a1.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId: `big-${i}-padding`, text: big });
+    for (let i = 0; i < count; i++)
+      a1.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId: `big-${i}-padding`, text: big });
     await a1.client.nextOf('ack', (f) => f.clientMsgId === `big-${count - 1}-padding`);
-    const forward = await b.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0, limit: 500 }, 'messages');
+    const forward = await b.client.expect(
+      { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: 0, limit: 500 },
+      'messages',
+    );
     expect(forward.messages.length).toBe(Math.floor(LIMITS.maxPageTextLength / big.length));
     expect(forward.messages[0]?.seq).toBe(1);
     expect(forward.hasMore).toBe(true);
-    const backward = await b.client.expect({ type: 'fetchMessages', conversationId: GENERAL, direction: 'backward', cursor: count + 1, limit: 500 }, 'messages');
+    const backward = await b.client.expect(
+      { type: 'fetchMessages', conversationId: GENERAL, direction: 'backward', cursor: count + 1, limit: 500 },
+      'messages',
+    );
     expect(backward.messages.at(-1)?.seq).toBe(count);
     expect(backward.hasMore).toBe(true);
   });
@@ -180,7 +233,9 @@ describe('hub messaging (real hub, real clients)', () => {
     await a1.client.nextOf('presence', (f) => f.userId === b.credentials.userId && !f.online);
     // Alice still has a device online, so closing one of hers changes no presence.
     await a2.client.close();
-    const devices = await a1.client.nextOf('devices', (f) => f.devices.some((d) => d.id === a2.credentials.deviceId && !d.online));
+    const devices = await a1.client.nextOf('devices', (f) =>
+      f.devices.some((d) => d.id === a2.credentials.deviceId && !d.online),
+    );
     expect(devices.devices.find((d) => d.id === a1.credentials.deviceId)?.online).toBe(true);
     b = await reconnect(hub.port, b.credentials);
     await a1.client.nextOf('presence', (f) => f.userId === b.credentials.userId && f.online);

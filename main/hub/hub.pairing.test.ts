@@ -28,9 +28,16 @@ describe('pairing', () => {
     const client = await greeted(hub.port);
     const code = hub.pairingCode().code;
     const wrong = code === '000000' ? '000001' : '000000';
-    const refused = await client.request({ type: 'pair', credential: { kind: 'code', code: wrong, displayName: 'Eve' }, device });
+    const refused = await client.request({
+      type: 'pair',
+      credential: { kind: 'code', code: wrong, displayName: 'Eve' },
+      device,
+    });
     expect(refused).toMatchObject({ type: 'error', code: 'PAIRING_CODE_INVALID', frameType: 'pair' });
-    const paired = await client.expect({ type: 'pair', credential: { kind: 'code', code, displayName: 'Carol' }, device }, 'paired');
+    const paired = await client.expect(
+      { type: 'pair', credential: { kind: 'code', code, displayName: 'Carol' }, device },
+      'paired',
+    );
     expect(paired.token.length).toBeGreaterThanOrEqual(43);
     await client.nextOf('ready');
   });
@@ -38,14 +45,20 @@ describe('pairing', () => {
   it('makes codes single-use and expiring', async () => {
     const { hub, clock } = await hubWithClock();
     const first = hub.pairingCode();
-    await (await greeted(hub.port)).expect({ type: 'pair', credential: { kind: 'code', code: first.code, displayName: 'One' }, device }, 'paired');
-    const reuse = await (await greeted(hub.port)).request({ type: 'pair', credential: { kind: 'code', code: first.code, displayName: 'Two' }, device });
+    await (
+      await greeted(hub.port)
+    ).expect({ type: 'pair', credential: { kind: 'code', code: first.code, displayName: 'One' }, device }, 'paired');
+    const reuse = await (
+      await greeted(hub.port)
+    ).request({ type: 'pair', credential: { kind: 'code', code: first.code, displayName: 'Two' }, device });
     expect(reuse).toMatchObject({ type: 'error', code: 'PAIRING_CODE_EXPIRED' });
 
     const second = hub.pairingCode();
     expect(second.code).not.toBe(first.code);
     clock.t = second.expiresAt + 1;
-    const late = await (await greeted(hub.port)).request({ type: 'pair', credential: { kind: 'code', code: second.code, displayName: 'Three' }, device });
+    const late = await (
+      await greeted(hub.port)
+    ).request({ type: 'pair', credential: { kind: 'code', code: second.code, displayName: 'Three' }, device });
     expect(late).toMatchObject({ type: 'error', code: 'PAIRING_CODE_EXPIRED' });
   });
 
@@ -55,20 +68,35 @@ describe('pairing', () => {
     const code = hub.pairingCode().code;
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     for (let i = 0; i < 5; i++) {
-      const r = await client.request({ type: 'pair', credential: { kind: 'code', code: wrong, displayName: 'Eve' }, device });
+      const r = await client.request({
+        type: 'pair',
+        credential: { kind: 'code', code: wrong, displayName: 'Eve' },
+        device,
+      });
       expect(r).toMatchObject({ type: 'error', code: 'PAIRING_CODE_INVALID' });
     }
-    const locked = await client.request({ type: 'pair', credential: { kind: 'code', code: hub.pairingCode().code, displayName: 'Eve' }, device });
+    const locked = await client.request({
+      type: 'pair',
+      credential: { kind: 'code', code: hub.pairingCode().code, displayName: 'Eve' },
+      device,
+    });
     expect(locked).toMatchObject({ type: 'error', code: 'PAIRING_LOCKED' });
     clock.t += 61_000;
-    await client.expect({ type: 'pair', credential: { kind: 'code', code: hub.pairingCode().code, displayName: 'Eve' }, device }, 'paired');
+    await client.expect(
+      { type: 'pair', credential: { kind: 'code', code: hub.pairingCode().code, displayName: 'Eve' }, device },
+      'paired',
+    );
   });
 
   it('pairs with a one-time join token, once', async () => {
     const { hub } = await hubWithClock();
     const { token } = hub.createJoinToken();
-    await (await greeted(hub.port)).expect({ type: 'pair', credential: { kind: 'joinToken', token, displayName: 'Dan' }, device }, 'paired');
-    const again = await (await greeted(hub.port)).request({ type: 'pair', credential: { kind: 'joinToken', token, displayName: 'Dan2' }, device });
+    await (
+      await greeted(hub.port)
+    ).expect({ type: 'pair', credential: { kind: 'joinToken', token, displayName: 'Dan' }, device }, 'paired');
+    const again = await (
+      await greeted(hub.port)
+    ).request({ type: 'pair', credential: { kind: 'joinToken', token, displayName: 'Dan2' }, device });
     expect(again).toMatchObject({ type: 'error', code: 'JOIN_TOKEN_INVALID' });
   });
 
@@ -81,11 +109,16 @@ describe('pairing', () => {
     const phone = await greeted(hub.port);
     // People type codes in lower case with a dash; both are accepted.
     const typed = `${link.code.slice(0, 4).toLowerCase()}-${link.code.slice(4)}`;
-    const paired = await phone.expect({ type: 'pair', credential: { kind: 'linkCode', code: typed }, device }, 'paired');
+    const paired = await phone.expect(
+      { type: 'pair', credential: { kind: 'linkCode', code: typed }, device },
+      'paired',
+    );
     expect(paired.userId).toBe(alice.credentials.userId);
     const ready = await phone.nextOf('ready');
     expect(ready.devices.map((d) => d.id).sort()).toEqual([alice.credentials.deviceId, paired.deviceId].sort());
-    const reuse = await (await greeted(hub.port)).request({ type: 'pair', credential: { kind: 'linkCode', code: link.code }, device });
+    const reuse = await (
+      await greeted(hub.port)
+    ).request({ type: 'pair', credential: { kind: 'linkCode', code: link.code }, device });
     expect(reuse).toMatchObject({ type: 'error', code: 'LINK_CODE_INVALID' });
   });
 

@@ -15,7 +15,11 @@ export type AccessPolicy = {
   allowedOrigins?: readonly string[];
 };
 
-export type GuardFailure = { status: 400 | 403; code: 'HOST_NOT_ALLOWED' | 'ORIGIN_NOT_ALLOWED' | 'BAD_REQUEST'; message: string };
+export type GuardFailure = {
+  status: 400 | 403;
+  code: 'HOST_NOT_ALLOWED' | 'ORIGIN_NOT_ALLOWED' | 'BAD_REQUEST';
+  message: string;
+};
 
 export function checkHost(hostHeader: string | undefined, policy: AccessPolicy): GuardFailure | undefined {
   if (!hostHeader) return { status: 400, code: 'BAD_REQUEST', message: 'The request has no Host header.' };
@@ -28,7 +32,11 @@ export function checkHost(hostHeader: string | undefined, policy: AccessPolicy):
   };
 }
 
-export function checkOrigin(origin: string | undefined, hostHeader: string | undefined, policy: AccessPolicy): GuardFailure | undefined {
+export function checkOrigin(
+  origin: string | undefined,
+  hostHeader: string | undefined,
+  policy: AccessPolicy,
+): GuardFailure | undefined {
   // Native clients send no Origin; only browsers do, and they cannot omit it.
   if (origin === undefined) return undefined;
   // The desktop app's renderer (app://roost). No web page can send this origin:
@@ -37,7 +45,11 @@ export function checkOrigin(origin: string | undefined, hostHeader: string | und
   if (policy.allowedOrigins?.includes(origin)) return undefined;
   const sameOrigin = parseOriginHost(origin) === hostHeader?.toLowerCase();
   if (sameOrigin) return undefined;
-  return { status: 403, code: 'ORIGIN_NOT_ALLOWED', message: `Origin "${origin.slice(0, 100)}" may not connect to this hub.` };
+  return {
+    status: 403,
+    code: 'ORIGIN_NOT_ALLOWED',
+    message: `Origin "${origin.slice(0, 100)}" may not connect to this hub.`,
+  };
 }
 
 function isAllowedHostName(name: string, policy: AccessPolicy): boolean {

@@ -33,7 +33,13 @@ export function attachConnection(
     }
     const parsed = parseClientFrame(data.toString());
     if (!parsed.ok) {
-      conn.send({ type: 'error', rid: parsed.rid, code: parsed.code, message: parsed.message, frameType: parsed.frameType });
+      conn.send({
+        type: 'error',
+        rid: parsed.rid,
+        code: parsed.code,
+        message: parsed.message,
+        frameType: parsed.frameType,
+      });
       return;
     }
     void dispatch(ctx, conn, parsed.frame);

@@ -36,7 +36,11 @@ let b: Device;
 function makeDevice(
   port: number,
   name: string,
-  { storage = new MemoryStorage(), pageSize = 200, transport = wsTransport(port) }: { storage?: MemoryStorage; pageSize?: number; transport?: Transport } = {},
+  {
+    storage = new MemoryStorage(),
+    pageSize = 200,
+    transport = wsTransport(port),
+  }: { storage?: MemoryStorage; pageSize?: number; transport?: Transport } = {},
 ): Device {
   const warnings: RoostWarning[] = [];
   const client = new RoostClient({
@@ -57,7 +61,12 @@ function makeDevice(
 }
 
 /** Resolves with the first truthy value of `select` over the client's states, now or after a change. */
-function waitFor<T>(device: Device, select: (s: RoostState) => T | undefined | false | null, what: string, timeoutMs = 10_000): Promise<T> {
+function waitFor<T>(
+  device: Device,
+  select: (s: RoostState) => T | undefined | false | null,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const check = (): boolean => {
       const value = select(device.state());
@@ -69,7 +78,11 @@ function waitFor<T>(device: Device, select: (s: RoostState) => T | undefined | f
     const timer = setTimeout(() => {
       cleanup();
       const s = device.state();
-      reject(new Error(`timed out waiting for ${what}; status ${s.status}, session ${JSON.stringify(s.session)}, warnings ${JSON.stringify(device.warnings)}`));
+      reject(
+        new Error(
+          `timed out waiting for ${what}; status ${s.status}, session ${JSON.stringify(s.session)}, warnings ${JSON.stringify(device.warnings)}`,
+        ),
+      );
     }, timeoutMs);
     const unsubscribe = device.client.subscribe(() => void check());
     const cleanup = () => {
@@ -127,7 +140,8 @@ async function pairLinked(existing: Device, deviceName: string): Promise<Device>
   return device;
 }
 
-const messagesIn = (device: Device, id = GENERAL): readonly MessageWire[] => device.state().conversations[id]?.timeline.messages ?? [];
+const messagesIn = (device: Device, id = GENERAL): readonly MessageWire[] =>
+  device.state().conversations[id]?.timeline.messages ?? [];
 
 /** Every message once, in seq order. */
 function expectCleanTimeline(messages: readonly MessageWire[]): void {
@@ -162,7 +176,10 @@ describe('sync client against a real hub', () => {
     expect(b.state().self!.userId).not.toBe(aliceId);
     expect(await a1.storage.loadCredentials()).toMatchObject({ hubId: hub.info().id, userId: aliceId });
 
-    const names = (d: Device) => Object.values(d.state().users).map((u) => u.displayName).sort();
+    const names = (d: Device) =>
+      Object.values(d.state().users)
+        .map((u) => u.displayName)
+        .sort();
     await waitFor(a1, (s) => Object.keys(s.users).length === 2, 'Alice to learn about Bob');
     for (const d of [a1, a2, b]) {
       expect(names(d)).toEqual(['Alice', 'Bob']);
@@ -188,7 +205,11 @@ describe('sync client against a real hub', () => {
     b.client.markRead(GENERAL);
     const bobId = b.state().self!.userId;
     await waitFor(a1, (s) => s.conversations[GENERAL]?.receipts[bobId]?.readSeq === 1, "Bob's read receipt on A1");
-    await waitFor(a1, (s) => (s.conversations[GENERAL]?.receipts[bobId]?.deliveredSeq ?? 0) >= 1, "Bob's delivery receipt on A1");
+    await waitFor(
+      a1,
+      (s) => (s.conversations[GENERAL]?.receipts[bobId]?.deliveredSeq ?? 0) >= 1,
+      "Bob's delivery receipt on A1",
+    );
 
     // A reply read on one of Alice's devices clears it on the other.
     await b.client.send(GENERAL, 'hi Alice');
@@ -219,11 +240,19 @@ describe('sync client against a real hub', () => {
     // Alice keeps writing while B's first page is held back: the live messages wait in B's buffer.
     await waitFor(back, (s) => s.conversations[GENERAL]?.syncing, 'B to start catching up');
     for (let i = 1; i <= 10; i++) await a1.client.send(GENERAL, `live ${i}`);
-    await waitFor(back, (s) => s.conversations[GENERAL]?.timeline.buffered.length === 10, 'live messages buffered on B');
+    await waitFor(
+      back,
+      (s) => s.conversations[GENERAL]?.timeline.buffered.length === 10,
+      'live messages buffered on B',
+    );
     expect(messagesIn(back)).toHaveLength(1);
     pages.release();
 
-    await waitFor(back, (s) => s.conversations[GENERAL]!.timeline.cursor === 61 && !s.conversations[GENERAL]!.syncing, 'B caught up');
+    await waitFor(
+      back,
+      (s) => s.conversations[GENERAL]!.timeline.cursor === 61 && !s.conversations[GENERAL]!.syncing,
+      'B caught up',
+    );
     const texts = messagesIn(back).map((m) => m.text);
     expect(texts).toEqual([
       'before B goes offline',
@@ -235,7 +264,11 @@ describe('sync client against a real hub', () => {
     for (const s of seen) expectCleanTimeline(s.conversations[GENERAL]?.timeline.messages ?? []);
     expect(back.state().conversations[GENERAL]!.unreadCount).toBe(61);
     const bobId = back.state().self!.userId;
-    await waitFor(a1, (s) => s.conversations[GENERAL]?.receipts[bobId]?.deliveredSeq === 61, 'delivered mark for the catch-up');
+    await waitFor(
+      a1,
+      (s) => s.conversations[GENERAL]?.receipts[bobId]?.deliveredSeq === 61,
+      'delivered mark for the catch-up',
+    );
     expect(back.warnings).toEqual([]);
   });
 
@@ -244,7 +277,8 @@ describe('sync client against a real hub', () => {
     await hub.stop();
     await waitFor(a1, (s) => s.status === 'reconnecting', 'A1 to notice');
     const ids: string[] = [];
-    for (const text of ['written offline 1', 'written offline 2', 'written offline 3']) ids.push(await a1.client.send(GENERAL, text));
+    for (const text of ['written offline 1', 'written offline 2', 'written offline 3'])
+      ids.push(await a1.client.send(GENERAL, text));
     expect(a1.state().pendingCount).toBe(3);
     expect((await a1.storage.loadOutbox()).map((e) => e.clientMsgId).sort()).toEqual([...ids].sort());
 
@@ -254,21 +288,28 @@ describe('sync client against a real hub', () => {
 
     await waitFor(a1, (s) => s.status === 'connected' && s.pendingCount === 0, 'A1 to deliver its outbox');
     for (const d of [a1, a2, b]) {
-      await waitFor(d, () => messagesIn(d).length === 3 && d.state().conversations[GENERAL]!.timeline.cursor === 3, 'the three messages');
+      await waitFor(
+        d,
+        () => messagesIn(d).length === 3 && d.state().conversations[GENERAL]!.timeline.cursor === 3,
+        'the three messages',
+      );
       expect(messagesIn(d).map((m) => m.clientMsgId)).toEqual(ids);
       expectCleanTimeline(messagesIn(d));
     }
     expect(await a1.storage.loadOutbox()).toEqual([]);
   });
 
-  it('answers requests by rid and rejects with the hub\'s error code', async () => {
+  it("answers requests by rid and rejects with the hub's error code", async () => {
     const bobId = b.state().self!.userId;
     const group = await a1.client.createGroup('Team', [bobId]);
     expect(group).toMatchObject({ kind: 'group', name: 'Team' });
     await waitFor(b, (s) => s.conversations[group.id], 'B to see the group');
     const direct = await a2.client.openDirect(bobId);
     expect(direct.kind).toBe('direct');
-    await expect(a1.client.addMembers(GENERAL, [bobId])).rejects.toMatchObject({ name: 'RoostError', code: 'FORBIDDEN' });
+    await expect(a1.client.addMembers(GENERAL, [bobId])).rejects.toMatchObject({
+      name: 'RoostError',
+      code: 'FORBIDDEN',
+    });
     await a1.client.renameDevice(a2.state().self!.deviceId, 'Pixel');
     await waitFor(a2, (s) => s.devices.some((d) => d.name === 'Pixel'), 'the new name on A2');
 

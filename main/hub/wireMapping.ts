@@ -26,7 +26,11 @@ export function receiptToWire(receipt: ReceiptRecord): ReceiptWire {
   return { userId: receipt.userId, deliveredSeq: receipt.deliveredSeq, readSeq: receipt.readSeq };
 }
 
-export function conversationToWire(conversation: ConversationRecord, registry: Registry, lastSeq: number): ConversationWire {
+export function conversationToWire(
+  conversation: ConversationRecord,
+  registry: Registry,
+  lastSeq: number,
+): ConversationWire {
   const members = registry.membersOf(conversation);
   return {
     id: conversation.id,

@@ -16,5 +16,11 @@ function BrowserApp() {
   const { state, choose, forget } = useHubAddress();
   if (state.phase === 'resolving') return <Splash message="Starting Roost…" />;
   if (state.phase === 'ask') return <HubAddressScreen onChoose={choose} />;
-  return <HubSession key={state.address.wsUrl} address={state.address} onChangeHub={state.address.servedByHub ? undefined : forget} />;
+  return (
+    <HubSession
+      key={state.address.wsUrl}
+      address={state.address}
+      onChangeHub={state.address.servedByHub ? undefined : forget}
+    />
+  );
 }

@@ -37,7 +37,10 @@ function SessionScreens({ onChangeHub }: { onChangeHub: (() => void) | undefined
     setLinkToken(undefined);
   }, []);
   // The desktop app that hosts the hub pairs its owner with a ticket from main: only a name to type.
-  const owner = useOwnerTicket(desktop?.bridge, desktop?.setup.mode === 'host' && session.phase === 'unpaired' && !linkToken);
+  const owner = useOwnerTicket(
+    desktop?.bridge,
+    desktop?.setup.mode === 'host' && session.phase === 'unpaired' && !linkToken,
+  );
 
   useEffect(() => {
     if (session.phase === 'paired' && linkToken) dropLinkToken();

@@ -48,12 +48,19 @@ export function ChatApp() {
       />
       <div className={`layout${detailOpen ? ' layout--detail' : ''}`}>
         <nav className="layout__sidebar" aria-label="Conversations and people">
-          <ConversationList selectedId={page.name === 'conversation' ? page.id : undefined} onOpen={(id) => navigate({ name: 'conversation', id }, { replace: detailOpen })} />
+          <ConversationList
+            selectedId={page.name === 'conversation' ? page.id : undefined}
+            onOpen={(id) => navigate({ name: 'conversation', id }, { replace: detailOpen })}
+          />
         </nav>
         <main className="layout__main">
           {page.name === 'conversation' && <ConversationView key={page.id} id={page.id} onBack={back} />}
-          {page.name === 'devices' && <DevicesScreen onBack={back} onOpenHub={hosting ? () => navigate({ name: 'hub' }) : undefined} />}
-          {page.name === 'hub' && desktop && hosting && <HostingPanel bridge={desktop.bridge} config={hosting} onBack={back} />}
+          {page.name === 'devices' && (
+            <DevicesScreen onBack={back} onOpenHub={hosting ? () => navigate({ name: 'hub' }) : undefined} />
+          )}
+          {page.name === 'hub' && desktop && hosting && (
+            <HostingPanel bridge={desktop.bridge} config={hosting} onBack={back} />
+          )}
           {page.name === 'home' && (
             <div className="layout__empty">
               <Logo size={44} />

@@ -18,7 +18,13 @@ export function ConnectionStatus() {
   const text = connectionText(status, pendingCount, nextAttemptAt, now);
 
   return (
-    <div className={`connection connection--${status}`} data-testid="connection-status" data-status={status} data-pending={pendingCount} title={text.description}>
+    <div
+      className={`connection connection--${status}`}
+      data-testid="connection-status"
+      data-status={status}
+      data-pending={pendingCount}
+      title={text.description}
+    >
       <span className="connection__dot" aria-hidden="true" />
       <span role="status" className="connection__text">
         <span className="connection__label">{text.label}</span>

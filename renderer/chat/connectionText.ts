@@ -26,10 +26,19 @@ const SENTENCES: Record<ConnectionStatus, string> = {
 };
 
 /** What the connection indicator says. `now` and `nextAttemptAt` in ms since epoch. */
-export function connectionText(status: ConnectionStatus, pendingCount: number, nextAttemptAt: number | undefined, now: number): ConnectionText {
+export function connectionText(
+  status: ConnectionStatus,
+  pendingCount: number,
+  nextAttemptAt: number | undefined,
+  now: number,
+): ConnectionText {
   const pending = pendingCount > 0 ? `${pendingCount} pending` : undefined;
-  const waiting = pendingCount > 0 ? ` ${pendingCount} ${pendingCount === 1 ? 'message is' : 'messages are'} waiting to be sent.` : '';
-  const seconds = status === 'reconnecting' && nextAttemptAt !== undefined ? Math.ceil((nextAttemptAt - now) / 1000) : 0;
+  const waiting =
+    pendingCount > 0
+      ? ` ${pendingCount} ${pendingCount === 1 ? 'message is' : 'messages are'} waiting to be sent.`
+      : '';
+  const seconds =
+    status === 'reconnecting' && nextAttemptAt !== undefined ? Math.ceil((nextAttemptAt - now) / 1000) : 0;
   return {
     label: LABELS[status],
     pending,

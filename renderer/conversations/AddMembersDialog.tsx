@@ -22,8 +22,14 @@ function AddMembersForm({ conversation, onClose }: { conversation: ConversationS
   const client = useClient();
   const users = useRoost((s) => s.users);
   const members = conversation.memberUserIds;
-  const candidates = useMemo(() => otherUsers(client.getState()).filter((u) => !members.includes(u.id)), [client, users, members]);
-  const current = useMemo(() => members.map((id) => users[id]?.displayName ?? 'Unknown').sort((a, b) => a.localeCompare(b)), [members, users]);
+  const candidates = useMemo(
+    () => otherUsers(client.getState()).filter((u) => !members.includes(u.id)),
+    [client, users, members],
+  );
+  const current = useMemo(
+    () => members.map((id) => users[id]?.displayName ?? 'Unknown').sort((a, b) => a.localeCompare(b)),
+    [members, users],
+  );
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -47,9 +53,18 @@ function AddMembersForm({ conversation, onClose }: { conversation: ConversationS
       <p className="dialog__text">
         <strong>Members:</strong> {current.join(', ')}
       </p>
-      <MemberPicker label="Add" people={candidates} selected={chosen} onToggle={(id) => setChosen((c) => toggled(c, id))} />
+      <MemberPicker
+        label="Add"
+        people={candidates}
+        selected={chosen}
+        onToggle={(id) => setChosen((c) => toggled(c, id))}
+      />
       <FormError error={error} />
-      <DialogActions onCancel={onClose} confirmLabel={busy ? 'Adding…' : 'Add to room'} disabled={busy || candidates.length === 0} />
+      <DialogActions
+        onCancel={onClose}
+        confirmLabel={busy ? 'Adding…' : 'Add to room'}
+        disabled={busy || candidates.length === 0}
+      />
     </form>
   );
 }

@@ -3,12 +3,37 @@ import { Avatar } from '../ui/Avatar';
 import { formatListTime } from '../ui/time';
 import type { ConversationSummary } from './conversationSummaries';
 
-type Props = { summary: ConversationSummary; selected: boolean; now: number; presenceKnown: boolean; onOpen(id: string): void };
+type Props = {
+  summary: ConversationSummary;
+  selected: boolean;
+  now: number;
+  presenceKnown: boolean;
+  onOpen(id: string): void;
+};
 
 /** One conversation: name, newest message, when, and how many are unread. */
-export const ConversationItem = memo(function ConversationItem({ summary: s, selected, now, presenceKnown, onOpen }: Props) {
-  const preview = s.typing ? 'typing…' : s.preview === undefined ? (s.kind === 'direct' ? 'Say hello' : 'No messages yet') : s.preview;
-  const prefix = s.typing || s.preview === undefined ? '' : s.previewFromSelf ? 'You: ' : s.previewSender ? `${s.previewSender}: ` : '';
+export const ConversationItem = memo(function ConversationItem({
+  summary: s,
+  selected,
+  now,
+  presenceKnown,
+  onOpen,
+}: Props) {
+  const preview = s.typing
+    ? 'typing…'
+    : s.preview === undefined
+      ? s.kind === 'direct'
+        ? 'Say hello'
+        : 'No messages yet'
+      : s.preview;
+  const prefix =
+    s.typing || s.preview === undefined
+      ? ''
+      : s.previewFromSelf
+        ? 'You: '
+        : s.previewSender
+          ? `${s.previewSender}: `
+          : '';
   const hasTime = s.preview !== undefined;
   return (
     <li className="conversation-list__entry">
@@ -21,11 +46,18 @@ export const ConversationItem = memo(function ConversationItem({ summary: s, sel
         data-conversation-id={s.id}
         data-unread={s.unread}
       >
-        <Avatar id={s.peerUserId ?? s.id} name={s.title} room={s.kind !== 'direct'} online={s.kind === 'direct' && presenceKnown ? s.peerOnline : undefined} />
+        <Avatar
+          id={s.peerUserId ?? s.id}
+          name={s.title}
+          room={s.kind !== 'direct'}
+          online={s.kind === 'direct' && presenceKnown ? s.peerOnline : undefined}
+        />
         <span className="conversation-item__main">
           <span className="conversation-item__top">
             <span className="conversation-item__title">{s.title}</span>
-            {s.kind === 'direct' && presenceKnown && <span className="sr-only">{s.peerOnline ? ', online' : ', offline'}</span>}
+            {s.kind === 'direct' && presenceKnown && (
+              <span className="sr-only">{s.peerOnline ? ', online' : ', offline'}</span>
+            )}
             {hasTime && (
               <time className="conversation-item__time" dateTime={new Date(s.lastActivityAt).toISOString()}>
                 {formatListTime(s.lastActivityAt, now)}

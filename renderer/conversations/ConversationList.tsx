@@ -30,17 +30,35 @@ export function ConversationList({ selectedId, onOpen }: Props) {
         <h2 className="sidebar__heading" id="conversations-heading">
           Conversations
         </h2>
-        <button type="button" className="icon-button" aria-label="New room" title="New room" onClick={() => setCreating(true)} data-testid="new-room-button">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="New room"
+          title="New room"
+          onClick={() => setCreating(true)}
+          data-testid="new-room-button"
+        >
           <Icon name="plus" />
         </button>
       </div>
       <ul className="conversation-list" aria-labelledby="conversations-heading" data-testid="conversation-list">
         {summaries.map((s) => (
-          <ConversationItem key={s.id} summary={s} selected={s.id === selectedId} now={now} presenceKnown={presenceKnown} onOpen={onOpen} />
+          <ConversationItem
+            key={s.id}
+            summary={s}
+            selected={s.id === selectedId}
+            now={now}
+            presenceKnown={presenceKnown}
+            onOpen={onOpen}
+          />
         ))}
       </ul>
       <PeopleList onOpenConversation={onOpen} />
-      <NewRoomDialog open={creating} onClose={() => setCreating(false)} onCreated={(id) => (setCreating(false), onOpen(id))} />
+      <NewRoomDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(id) => (setCreating(false), onOpen(id))}
+      />
     </div>
   );
 }

@@ -45,8 +45,21 @@ function NewRoomForm({ onClose, onCreated }: Omit<Props, 'open'>) {
 
   return (
     <form className="dialog-form" onSubmit={submit} noValidate>
-      <TextField label="Room name" value={name} onChange={setName} maxLength={64} placeholder="e.g. Weekend plans" autoFocus autoComplete="off" />
-      <MemberPicker label="Members" people={people} selected={members} onToggle={(id) => setMembers((m) => toggled(m, id))} />
+      <TextField
+        label="Room name"
+        value={name}
+        onChange={setName}
+        maxLength={64}
+        placeholder="e.g. Weekend plans"
+        autoFocus
+        autoComplete="off"
+      />
+      <MemberPicker
+        label="Members"
+        people={people}
+        selected={members}
+        onToggle={(id) => setMembers((m) => toggled(m, id))}
+      />
       <FormError error={error} />
       <DialogActions onCancel={onClose} confirmLabel={busy ? 'Creating…' : 'Create room'} disabled={busy} />
     </form>

@@ -20,14 +20,20 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation(id: stri
   const open = async (userId: string) => {
     // An existing direct conversation opens without asking the hub, so it works offline too.
     const state = client.getState();
-    const existing = Object.values(state.conversations).find((c) => c.kind === 'direct' && c.memberUserIds.includes(userId));
+    const existing = Object.values(state.conversations).find(
+      (c) => c.kind === 'direct' && c.memberUserIds.includes(userId),
+    );
     if (existing) return onOpenConversation(existing.id);
     setOpening(userId);
     setError(undefined);
     try {
       onOpenConversation((await client.openDirect(userId)).id);
     } catch (err) {
-      setError(connected ? `Could not open the conversation: ${err instanceof Error ? err.message : String(err)}` : 'You are offline. A new conversation can be started once the hub is back.');
+      setError(
+        connected
+          ? `Could not open the conversation: ${err instanceof Error ? err.message : String(err)}`
+          : 'You are offline. A new conversation can be started once the hub is back.',
+      );
     } finally {
       setOpening(undefined);
     }
@@ -46,7 +52,9 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation(id: stri
         )}
       </div>
       {people.length === 0 ? (
-        <p className="people__empty">Nobody else is here yet. Share the hub’s address and pairing code to invite people.</p>
+        <p className="people__empty">
+          Nobody else is here yet. Share the hub’s address and pairing code to invite people.
+        </p>
       ) : (
         <ul className="people__list" aria-labelledby="people-heading">
           {people.map((p) => (
@@ -62,7 +70,11 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation(id: stri
               >
                 <Avatar id={p.id} name={p.displayName} size="small" online={connected ? p.online : undefined} />
                 <span className="person__name">{p.displayName}</span>
-                {connected && <span className={`person__status${p.online ? ' person__status--online' : ''}`}>{p.online ? 'Online' : 'Offline'}</span>}
+                {connected && (
+                  <span className={`person__status${p.online ? ' person__status--online' : ''}`}>
+                    {p.online ? 'Online' : 'Offline'}
+                  </span>
+                )}
               </button>
             </li>
           ))}

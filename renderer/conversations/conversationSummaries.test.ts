@@ -14,8 +14,17 @@ const msg = (conversationId: string, seq: number, sender: string, sentAt: number
   text,
 });
 
-function conversation(id: string, kind: ConversationState['kind'], members: string[], messages: MessageWire[], extra: Partial<ConversationState> = {}): ConversationState {
-  return conversationState({ id, kind, name: kind === 'direct' ? '' : id, memberUserIds: members, createdAt: 1, ...extra }, messages);
+function conversation(
+  id: string,
+  kind: ConversationState['kind'],
+  members: string[],
+  messages: MessageWire[],
+  extra: Partial<ConversationState> = {},
+): ConversationState {
+  return conversationState(
+    { id, kind, name: kind === 'direct' ? '' : id, memberUserIds: members, createdAt: 1, ...extra },
+    messages,
+  );
 }
 
 const state = {
@@ -39,7 +48,14 @@ describe('conversation list', () => {
 
   it('names direct conversations after the other member and shows their presence', () => {
     const dm = conversationSummaries(state).find((s) => s.id === 'dm')!;
-    expect(dm).toMatchObject({ title: 'Bo', peerUserId: 'bo', peerOnline: true, preview: 'hi Bo', previewFromSelf: true, previewSender: undefined });
+    expect(dm).toMatchObject({
+      title: 'Bo',
+      peerUserId: 'bo',
+      peerOnline: true,
+      preview: 'hi Bo',
+      previewFromSelf: true,
+      previewSender: undefined,
+    });
   });
 
   it('shows who wrote the newest message of a room, and the unread count', () => {

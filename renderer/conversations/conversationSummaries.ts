@@ -26,7 +26,8 @@ export function conversationSummaries(state: RoostState): ConversationSummary[] 
   const list = Object.values(state.conversations).map((c): ConversationSummary => {
     const lastMessage = c.timeline.messages.at(-1);
     const lastPending = c.pending.at(-1);
-    const pendingIsNewer = lastPending !== undefined && (lastMessage === undefined || lastPending.createdAt >= lastMessage.sentAt);
+    const pendingIsNewer =
+      lastPending !== undefined && (lastMessage === undefined || lastPending.createdAt >= lastMessage.sentAt);
     const peerUserId = c.kind === 'direct' ? c.memberUserIds.find((id) => id !== selfId) : undefined;
     const fromSelf = pendingIsNewer || (lastMessage !== undefined && lastMessage.senderUserId === selfId);
     return {
@@ -35,7 +36,10 @@ export function conversationSummaries(state: RoostState): ConversationSummary[] 
       title: conversationTitle(state, c),
       preview: pendingIsNewer ? lastPending.text : lastMessage?.text,
       previewFromSelf: fromSelf,
-      previewSender: !fromSelf && lastMessage && c.kind !== 'direct' ? state.users[lastMessage.senderUserId]?.displayName : undefined,
+      previewSender:
+        !fromSelf && lastMessage && c.kind !== 'direct'
+          ? state.users[lastMessage.senderUserId]?.displayName
+          : undefined,
       lastActivityAt: Math.max(c.createdAt, lastMessage?.sentAt ?? 0, pendingIsNewer ? lastPending.createdAt : 0),
       unread: c.unreadCount,
       peerUserId,
@@ -43,7 +47,12 @@ export function conversationSummaries(state: RoostState): ConversationSummary[] 
       typing: c.typing.length > 0,
     };
   });
-  return list.sort((a, b) => Number(b.kind === 'default') - Number(a.kind === 'default') || b.lastActivityAt - a.lastActivityAt || a.title.localeCompare(b.title));
+  return list.sort(
+    (a, b) =>
+      Number(b.kind === 'default') - Number(a.kind === 'default') ||
+      b.lastActivityAt - a.lastActivityAt ||
+      a.title.localeCompare(b.title),
+  );
 }
 
 /** "Ann is typing…", "Ann and Bo are typing…", "3 people are typing…". */

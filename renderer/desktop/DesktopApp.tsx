@@ -11,13 +11,18 @@ import { useDesktopSetup } from './useDesktopSetup';
 export function DesktopApp({ bridge }: { bridge: DesktopBridge }) {
   const { state, chooseHost, chooseJoin, reset } = useDesktopSetup(bridge);
   const setup = state.phase === 'set' ? state.setup : undefined;
-  const shell = useMemo<DesktopShell | undefined>(() => (setup ? { bridge, setup, changeHub: reset } : undefined), [bridge, setup, reset]);
+  const shell = useMemo<DesktopShell | undefined>(
+    () => (setup ? { bridge, setup, changeHub: reset } : undefined),
+    [bridge, setup, reset],
+  );
 
   if (state.phase === 'loading') return <Splash message="Starting Roost…" />;
-  if (state.phase === 'unset' || !shell) return <FirstRunScreen bridge={bridge} onChooseHost={chooseHost} onChooseJoin={chooseJoin} />;
+  if (state.phase === 'unset' || !shell)
+    return <FirstRunScreen bridge={bridge} onChooseHost={chooseHost} onChooseJoin={chooseJoin} />;
   const changeHub = () => void reset().catch((err: unknown) => console.warn('roost: resetSetup failed', err));
   if (!state.address) {
-    if (shell.setup.mode === 'host') return <HubUnavailableScreen bridge={bridge} config={shell.setup.hosting} onChangeHub={changeHub} />;
+    if (shell.setup.mode === 'host')
+      return <HubUnavailableScreen bridge={bridge} config={shell.setup.hosting} onChangeHub={changeHub} />;
     return <FirstRunScreen bridge={bridge} onChooseHost={chooseHost} onChooseJoin={chooseJoin} />;
   }
   return (

@@ -17,14 +17,26 @@ export function DesktopSettings({ desktop, onOpenHub }: Props) {
   const { setup } = desktop;
 
   return (
-    <section className="link-panel desktop-settings" aria-labelledby="desktop-settings-title" data-testid="desktop-settings">
+    <section
+      className="link-panel desktop-settings"
+      aria-labelledby="desktop-settings-title"
+      data-testid="desktop-settings"
+    >
       <PanelHeader icon="laptop" titleId="desktop-settings-title" title="This computer">
         <p className="link-panel__text" data-testid="desktop-hub-summary">
-          {setup.mode === 'host' ? `Hosts the hub “${setup.hosting.name}”.` : `Uses the hub at ${hostOf(setup.hubUrl)}.`}
+          {setup.mode === 'host'
+            ? `Hosts the hub “${setup.hosting.name}”.`
+            : `Uses the hub at ${hostOf(setup.hubUrl)}.`}
         </p>
       </PanelHeader>
       <label className="switch">
-        <input type="checkbox" checked={muted ?? false} disabled={muted === undefined} onChange={(e) => setMuted(e.target.checked)} data-testid="mute-toggle" />
+        <input
+          type="checkbox"
+          checked={muted ?? false}
+          disabled={muted === undefined}
+          onChange={(e) => setMuted(e.target.checked)}
+          data-testid="mute-toggle"
+        />
         <span className="switch__track" aria-hidden="true" />
         <span className="switch__label">
           Mute notifications
@@ -38,7 +50,12 @@ export function DesktopSettings({ desktop, onOpenHub }: Props) {
             This hub
           </button>
         )}
-        <button type="button" className="button button--ghost" onClick={() => setConfirming(true)} data-testid="change-hub-button">
+        <button
+          type="button"
+          className="button button--ghost"
+          onClick={() => setConfirming(true)}
+          data-testid="change-hub-button"
+        >
           Change hub…
         </button>
       </div>
@@ -69,7 +86,15 @@ function ChangeHubBody({ desktop, onClose }: { desktop: DesktopShell; onClose():
           : 'This computer leaves this hub and you choose again: host a hub here or join another one.'}
       </p>
       <FormError error={error} />
-      <DialogActions onCancel={onClose} focusCancel danger={desktop.setup.mode === 'host'} onConfirm={() => void change()} disabled={busy} confirmLabel={busy ? 'Changing…' : 'Change hub'} confirmTestId="confirm-change-hub" />
+      <DialogActions
+        onCancel={onClose}
+        focusCancel
+        danger={desktop.setup.mode === 'host'}
+        onConfirm={() => void change()}
+        disabled={busy}
+        confirmLabel={busy ? 'Changing…' : 'Change hub'}
+        confirmTestId="confirm-change-hub"
+      />
     </>
   );
 }

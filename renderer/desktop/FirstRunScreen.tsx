@@ -30,14 +30,28 @@ export function FirstRunScreen({ bridge, onChooseHost, onChooseJoin }: Props) {
         <h1 id="first-run-title" className="onboarding__title">
           Set up Roost on this computer
         </h1>
-        <p className="onboarding__lead">Everyone on your network chats through one hub. Run it here, or join one that already runs.</p>
+        <p className="onboarding__lead">
+          Everyone on your network chats through one hub. Run it here, or join one that already runs.
+        </p>
       </div>
       <fieldset className="choices">
         <legend className="sr-only">Host or join?</legend>
-        <ChoiceOption value="host" current={choice} onChoose={setChoice} icon="broadcast" title="Host a hub on this computer">
+        <ChoiceOption
+          value="host"
+          current={choice}
+          onChoose={setChoice}
+          icon="broadcast"
+          title="Host a hub on this computer"
+        >
           Others join you. Keep this computer on while people chat.
         </ChoiceOption>
-        <ChoiceOption value="join" current={choice} onChoose={setChoice} icon="search" title="Join a hub on this network">
+        <ChoiceOption
+          value="join"
+          current={choice}
+          onChoose={setChoice}
+          icon="search"
+          title="Join a hub on this network"
+        >
           Someone already runs a hub at home or in the office.
         </ChoiceOption>
       </fieldset>
@@ -47,12 +61,25 @@ export function FirstRunScreen({ bridge, onChooseHost, onChooseJoin }: Props) {
   );
 }
 
-type OptionProps = { value: Choice; current: Choice | undefined; onChoose(value: Choice): void; icon: IconName; title: string; children: string };
+type OptionProps = {
+  value: Choice;
+  current: Choice | undefined;
+  onChoose(value: Choice): void;
+  icon: IconName;
+  title: string;
+  children: string;
+};
 
 function ChoiceOption({ value, current, onChoose, icon, title, children }: OptionProps) {
   return (
     <label className="choice" data-testid={`choose-${value}`}>
-      <input type="radio" name="first-run-choice" value={value} checked={current === value} onChange={() => onChoose(value)} />
+      <input
+        type="radio"
+        name="first-run-choice"
+        value={value}
+        checked={current === value}
+        onChange={() => onChoose(value)}
+      />
       <span className="choice__icon" aria-hidden="true">
         <Icon name={icon} size={22} />
       </span>

@@ -42,11 +42,33 @@ export function HostHubForm({ initial, submitLabel, busyLabel, onSubmit, autoFoc
   return (
     <form className="onboarding__form" onSubmit={(e) => void submit(e)} noValidate data-testid={testId}>
       <div className="host-form__row">
-        <TextField label="Hub name" value={name} onChange={setName} maxLength={MAX_HUB_NAME} autoComplete="off" autoFocus={autoFocus} hint="Shown to everyone who joins." />
-        <TextField className="host-form__port" label="Port" value={port} onChange={setPort} inputMode="numeric" autoComplete="off" maxLength={5} placeholder="7420" />
+        <TextField
+          label="Hub name"
+          value={name}
+          onChange={setName}
+          maxLength={MAX_HUB_NAME}
+          autoComplete="off"
+          autoFocus={autoFocus}
+          hint="Shown to everyone who joins."
+        />
+        <TextField
+          className="host-form__port"
+          label="Port"
+          value={port}
+          onChange={setPort}
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={5}
+          placeholder="7420"
+        />
       </div>
       <FormError error={error} testId={testId ? `${testId}-error` : undefined} />
-      <button type="submit" className="button button--primary button--block" disabled={busy} data-testid={testId ? `${testId}-submit` : undefined}>
+      <button
+        type="submit"
+        className="button button--primary button--block"
+        disabled={busy}
+        data-testid={testId ? `${testId}-submit` : undefined}
+      >
         {busy ? busyLabel : submitLabel}
       </button>
     </form>

@@ -26,7 +26,12 @@ export function HostingPanel({ bridge, config, onBack }: Props) {
             : '';
 
   return (
-    <section className="devices" aria-labelledby="hosting-title" data-testid="hosting-panel" data-state={status?.state ?? 'loading'}>
+    <section
+      className="devices"
+      aria-labelledby="hosting-title"
+      data-testid="hosting-panel"
+      data-state={status?.state ?? 'loading'}
+    >
       <header className="pane-header">
         <BackButton onBack={onBack} />
         <div className="pane-header__text">
@@ -45,7 +50,9 @@ export function HostingPanel({ bridge, config, onBack }: Props) {
             <ConnectedDevicesCard devices={status.connected} />
           </>
         )}
-        {status?.state === 'off' && <p className="notice">The hub is stopped: nobody can send or receive messages until it runs again.</p>}
+        {status?.state === 'off' && (
+          <p className="notice">The hub is stopped: nobody can send or receive messages until it runs again.</p>
+        )}
         {status?.state === 'error' && (
           <p className="notice" role="alert" data-testid="hosting-error">
             {hostingErrorText(status, config.port)}

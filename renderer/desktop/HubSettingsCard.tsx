@@ -40,7 +40,11 @@ export function HubSettingsCard({ bridge, status, config }: Props) {
       </h2>
       <div className="link-panel hosting-settings">
         {running && (
-          <p className="hosting-settings__advertised" data-testid="hosting-advertised" data-advertised={status.advertised}>
+          <p
+            className="hosting-settings__advertised"
+            data-testid="hosting-advertised"
+            data-advertised={status.advertised}
+          >
             <Icon name={status.advertised ? 'broadcast' : 'alert'} size={18} />
             <span>
               {status.advertised
@@ -49,9 +53,22 @@ export function HubSettingsCard({ bridge, status, config }: Props) {
             </span>
           </p>
         )}
-        <HostHubForm key={`${current.name}:${current.port}`} initial={current} submitLabel={running ? 'Save and restart' : 'Save and start'} busyLabel="Restarting…" testId="hub-settings" onSubmit={start} />
+        <HostHubForm
+          key={`${current.name}:${current.port}`}
+          initial={current}
+          submitLabel={running ? 'Save and restart' : 'Save and start'}
+          busyLabel="Restarting…"
+          testId="hub-settings"
+          onSubmit={start}
+        />
         <FormError error={error} />
-        <button type="button" className={`button ${running ? 'button--danger-quiet' : 'button--secondary'}`} onClick={() => void toggle()} disabled={busy || status.state === 'starting'} data-testid="hosting-toggle">
+        <button
+          type="button"
+          className={`button ${running ? 'button--danger-quiet' : 'button--secondary'}`}
+          onClick={() => void toggle()}
+          disabled={busy || status.state === 'starting'}
+          data-testid="hosting-toggle"
+        >
           <Icon name="power" size={18} />
           {running ? 'Stop the hub' : 'Start the hub'}
         </button>

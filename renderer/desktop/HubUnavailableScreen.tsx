@@ -13,7 +13,11 @@ export function HubUnavailableScreen({ bridge, config, onChangeHub }: Props) {
   const status = useHostingStatus(bridge);
   const starting = status === undefined || status.state === 'starting' || status.state === 'running';
   return (
-    <OnboardingPage titleId="hub-down-title" testId="hub-unavailable-screen" data={{ 'data-state': status?.state ?? 'loading' }}>
+    <OnboardingPage
+      titleId="hub-down-title"
+      testId="hub-unavailable-screen"
+      data={{ 'data-state': status?.state ?? 'loading' }}
+    >
       <div>
         <h1 id="hub-down-title" className="onboarding__title">
           {starting ? 'Starting your hub…' : 'Your hub is not running'}

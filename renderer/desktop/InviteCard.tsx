@@ -17,21 +17,32 @@ export function InviteCard({ status }: { status: Running }) {
   return (
     <section className="link-panel invite" aria-labelledby="invite-title" data-testid="invite-card">
       <PanelHeader icon="userPlus" titleId="invite-title" title="Invite people">
-        <p className="link-panel__text">Phones: scan the code with the camera. Other computers: open an address below and enter the pairing code.</p>
+        <p className="link-panel__text">
+          Phones: scan the code with the camera. Other computers: open an address below and enter the pairing code.
+        </p>
       </PanelHeader>
       <div className="invite__body">
         <figure className="invite__qr">
           <JoinQrCode url={status.joinUrl} />
-          <figcaption className="link-panel__expiry">Joins once · until {formatClock(status.joinUrlExpiresAt)}</figcaption>
+          <figcaption className="link-panel__expiry">
+            Joins once · until {formatClock(status.joinUrlExpiresAt)}
+          </figcaption>
         </figure>
         <div className="invite__details">
           <div className="link-panel__code-box">
             <span className="invite__label">Pairing code</span>
-            <output className="link-panel__code" data-testid="hosting-pairing-code" data-code={code.code} aria-label={`Pairing code ${code.code.split('').join(' ')}`}>
+            <output
+              className="link-panel__code"
+              data-testid="hosting-pairing-code"
+              data-code={code.code}
+              aria-label={`Pairing code ${code.code.split('').join(' ')}`}
+            >
               {formatPairingCode(code.code)}
             </output>
             <p className="link-panel__expiry" data-testid="hosting-pairing-expiry">
-              {codeLive ? `Valid for ${formatCountdown(code.expiresAt, now)} more, then a new one appears.` : 'A new code is on its way…'}
+              {codeLive
+                ? `Valid for ${formatCountdown(code.expiresAt, now)} more, then a new one appears.`
+                : 'A new code is on its way…'}
             </p>
           </div>
           <div className="invite__link">
@@ -72,7 +83,12 @@ function CopyableText({ text, testId }: { text: string; testId: string }) {
       <code className="copyable__text" data-testid={testId}>
         {text}
       </code>
-      <button type="button" className="button button--ghost button--small" onClick={copy} aria-label="Copy the join link">
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        onClick={copy}
+        aria-label="Copy the join link"
+      >
         <Icon name={copied ? 'check' : 'copy'} size={16} />
         <span>{copied ? 'Copied' : 'Copy'}</span>
       </button>

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DiscoveredHub } from '../../shared/desktop';
-import { defaultHubName, discoveredHubLabel, discoveredHubWsUrl, hostingErrorText, hubNameProblem, incompatibleHubText, parsePort } from './hubSetup';
+import {
+  defaultHubName,
+  discoveredHubLabel,
+  discoveredHubWsUrl,
+  hostingErrorText,
+  hubNameProblem,
+  incompatibleHubText,
+  parsePort,
+} from './hubSetup';
 
 const hub = (over: Partial<DiscoveredHub> = {}): DiscoveredHub => ({
   hubId: 'h1',
@@ -48,7 +56,9 @@ describe('hub setup helpers', () => {
   });
 
   it('explains hosting errors', () => {
-    expect(hostingErrorText({ state: 'error', code: 'PORT_IN_USE', message: 'EADDRINUSE' }, 7420)).toMatch(/Port 7420 is already used/);
+    expect(hostingErrorText({ state: 'error', code: 'PORT_IN_USE', message: 'EADDRINUSE' }, 7420)).toMatch(
+      /Port 7420 is already used/,
+    );
     expect(hostingErrorText({ state: 'error', code: 'START_FAILED', message: 'boom' })).toMatch(/boom/);
   });
 });

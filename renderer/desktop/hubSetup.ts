@@ -27,9 +27,14 @@ export type ParsedPort = { ok: true; port: number } | { ok: false; error: string
 export function parsePort(text: string): ParsedPort {
   const trimmed = text.trim();
   if (!trimmed) return { ok: true, port: DEFAULT_PORT };
-  if (!/^\d{1,5}$/.test(trimmed)) return { ok: false, error: `“${trimmed}” is not a port number. Use a number such as ${DEFAULT_PORT}.` };
+  if (!/^\d{1,5}$/.test(trimmed))
+    return { ok: false, error: `“${trimmed}” is not a port number. Use a number such as ${DEFAULT_PORT}.` };
   const port = Number(trimmed);
-  if (port < 1024) return { ok: false, error: `Port ${port} needs administrator rights. Pick one from 1024 to 65535, such as ${DEFAULT_PORT}.` };
+  if (port < 1024)
+    return {
+      ok: false,
+      error: `Port ${port} needs administrator rights. Pick one from 1024 to 65535, such as ${DEFAULT_PORT}.`,
+    };
   if (port > 65535) return { ok: false, error: `Ports go up to 65535; ${port} is too high.` };
   return { ok: true, port };
 }

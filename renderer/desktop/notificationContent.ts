@@ -27,7 +27,11 @@ export const NOTHING_HELD: HeldNotifications = { holding: false, messages: {} };
  * goes out at once is: per message for one conversation with at most
  * MAX_NOTIFICATIONS_PER_CONVERSATION new ones, else exactly one summary.
  */
-export function stepNotifications(held: HeldNotifications, prev: RoostState, next: RoostState): { held: HeldNotifications; notifications: NotificationRequest[] } {
+export function stepNotifications(
+  held: HeldNotifications,
+  prev: RoostState,
+  next: RoostState,
+): { held: HeldNotifications; notifications: NotificationRequest[] } {
   if (!eligible(prev, next)) return { held: NOTHING_HELD, notifications: [] };
   const messages = mergeMessages(held.messages, freshMessages(prev, next));
   if (catchingUp(prev, next)) return { held: { holding: true, messages }, notifications: [] };
@@ -35,7 +39,10 @@ export function stepNotifications(held: HeldNotifications, prev: RoostState, nex
 }
 
 /** The client has just (re)connected (its catch-up starts in the same tick) or a conversation is fetching missed pages. */
-export function catchingUp(prev: Pick<RoostState, 'status'>, next: Pick<RoostState, 'status' | 'conversations'>): boolean {
+export function catchingUp(
+  prev: Pick<RoostState, 'status'>,
+  next: Pick<RoostState, 'status' | 'conversations'>,
+): boolean {
   if (next.status === 'connected' && prev.status !== 'connected') return true;
   return Object.values(next.conversations).some((c) => c.syncing);
 }
@@ -54,13 +61,18 @@ function freshMessages(prev: RoostState, next: RoostState): Record<string, Messa
     const before = prev.conversations[conversation.id];
     if (before === conversation) continue;
     const known = before ? newestKnownSeq(before) : 0;
-    const fresh = newerThan(conversation.timeline.messages, known).filter((m) => m.seq > conversation.readSeq && m.senderUserId !== selfId);
+    const fresh = newerThan(conversation.timeline.messages, known).filter(
+      (m) => m.seq > conversation.readSeq && m.senderUserId !== selfId,
+    );
     if (fresh.length > 0) out[conversation.id] = fresh;
   }
   return out;
 }
 
-function mergeMessages(held: HeldNotifications['messages'], fresh: Record<string, MessageWire[]>): Record<string, readonly MessageWire[]> {
+function mergeMessages(
+  held: HeldNotifications['messages'],
+  fresh: Record<string, MessageWire[]>,
+): Record<string, readonly MessageWire[]> {
   const out: Record<string, readonly MessageWire[]> = { ...held };
   for (const [id, messages] of Object.entries(fresh)) {
     const before = out[id] ?? [];
@@ -82,15 +94,21 @@ function notificationsFor(state: RoostState, byConversation: HeldNotifications['
   if (entries.length === 0) return [];
   if (entries.length > 1) return [overallSummary(state, entries)];
   const [conversation, messages] = entries[0]!;
-  if (messages.length <= MAX_NOTIFICATIONS_PER_CONVERSATION) return messages.map((m) => messageNotification(state, conversation, m));
+  if (messages.length <= MAX_NOTIFICATIONS_PER_CONVERSATION)
+    return messages.map((m) => messageNotification(state, conversation, m));
   return [summaryNotification(state, conversation, messages)];
 }
 
 /** Several conversations at once: "12 new messages in 5 conversations: General, Bob and 3 more", opening the newest. */
-function overallSummary(state: RoostState, entries: ReadonlyArray<[ConversationState, readonly MessageWire[]]>): NotificationRequest {
+function overallSummary(
+  state: RoostState,
+  entries: ReadonlyArray<[ConversationState, readonly MessageWire[]]>,
+): NotificationRequest {
   const newestFirst = [...entries].sort((a, b) => b[1].at(-1)!.sentAt - a[1].at(-1)!.sentAt);
   const total = entries.reduce((n, [, messages]) => n + messages.length, 0);
-  const labels = newestFirst.map(([c, messages]) => (c.kind === 'direct' ? senderName(state, messages[0]!.senderUserId) : roomName(c)));
+  const labels = newestFirst.map(([c, messages]) =>
+    c.kind === 'direct' ? senderName(state, messages[0]!.senderUserId) : roomName(c),
+  );
   return {
     conversationId: newestFirst[0]![0].id,
     title: 'Roost',
@@ -99,13 +117,21 @@ function overallSummary(state: RoostState, entries: ReadonlyArray<[ConversationS
 }
 
 /** One message: "Bob" for a direct conversation, "Bob in Weekend plans" for a room. */
-export function messageNotification(state: RoostState, conversation: ConversationState, message: MessageWire): NotificationRequest {
+export function messageNotification(
+  state: RoostState,
+  conversation: ConversationState,
+  message: MessageWire,
+): NotificationRequest {
   const sender = senderName(state, message.senderUserId);
   const title = conversation.kind === 'direct' ? sender : `${sender} in ${roomName(conversation)}`;
   return { conversationId: conversation.id, title: clip(title, MAX_TITLE), body: clip(message.text, MAX_BODY) };
 }
 
-function summaryNotification(state: RoostState, conversation: ConversationState, messages: readonly MessageWire[]): NotificationRequest {
+function summaryNotification(
+  state: RoostState,
+  conversation: ConversationState,
+  messages: readonly MessageWire[],
+): NotificationRequest {
   const senders = [...new Set(messages.map((m) => senderName(state, m.senderUserId)))];
   const title = conversation.kind === 'direct' ? senders[0]! : roomName(conversation);
   const last = messages.at(-1)!;

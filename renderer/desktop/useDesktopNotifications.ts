@@ -18,7 +18,8 @@ export function useDesktopNotifications(bridge: DesktopBridge): void {
       const step = stepNotifications(held, previous, next);
       held = step.held;
       previous = next;
-      for (const n of step.notifications) void bridge.notify(n).catch((err: unknown) => console.warn('roost: notify failed', err));
+      for (const n of step.notifications)
+        void bridge.notify(n).catch((err: unknown) => console.warn('roost: notify failed', err));
     });
   }, [client, bridge]);
 }

@@ -31,11 +31,16 @@ export function useDesktopSetup(bridge: DesktopBridge): DesktopSetup {
     const url = await bridge.hubUrl();
     const parsed = url ? parseHubAddress(url) : undefined;
     const address = parsed?.ok ? parsed.address : undefined;
-    setState((prev) => (prev.phase === 'set' && sameSetup(prev.setup, setup) && prev.address?.wsUrl === address?.wsUrl ? prev : { phase: 'set', setup, address }));
+    setState((prev) =>
+      prev.phase === 'set' && sameSetup(prev.setup, setup) && prev.address?.wsUrl === address?.wsUrl
+        ? prev
+        : { phase: 'set', setup, address },
+    );
   }, [bridge]);
 
   useEffect(() => {
-    const load = () => void refresh().catch((err: unknown) => console.warn('roost: reading the desktop setup failed', err));
+    const load = () =>
+      void refresh().catch((err: unknown) => console.warn('roost: reading the desktop setup failed', err));
     load();
     return bridge.on('hostingStatus', load);
   }, [bridge, refresh]);

@@ -7,7 +7,12 @@ import { formatAgo, formatListTime } from '../ui/time';
 import { platformIcon, platformLabel } from './deviceLabels';
 import { RemoveDeviceDialog } from './RemoveDeviceDialog';
 
-type Props = { device: DeviceWire; isThisDevice: boolean; now: number; /** Offline, the last known presence is not shown. */ presenceKnown: boolean };
+type Props = {
+  device: DeviceWire;
+  isThisDevice: boolean;
+  now: number;
+  /** Offline, the last known presence is not shown. */ presenceKnown: boolean;
+};
 
 /** One device: name (renamable in place), platform, presence, and removal. */
 export function DeviceItem({ device, isThisDevice, now, presenceKnown }: Props) {
@@ -51,7 +56,13 @@ export function DeviceItem({ device, isThisDevice, now, presenceKnown }: Props) 
   };
 
   return (
-    <li className={`device${isThisDevice ? ' device--this' : ''}`} data-testid="device-item" data-device-id={device.id} data-online={online} data-this-device={isThisDevice}>
+    <li
+      className={`device${isThisDevice ? ' device--this' : ''}`}
+      data-testid="device-item"
+      data-device-id={device.id}
+      data-online={online}
+      data-this-device={isThisDevice}
+    >
       <span className="device__icon" aria-hidden="true">
         <Icon name={platformIcon(device.platform)} size={22} />
         {presenceKnown && <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} />}
@@ -62,7 +73,15 @@ export function DeviceItem({ device, isThisDevice, now, presenceKnown }: Props) 
             <label className="sr-only" htmlFor={inputId}>
               Device name
             </label>
-            <input id={inputId} className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={64} autoFocus autoComplete="off" />
+            <input
+              id={inputId}
+              className="input"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={64}
+              autoFocus
+              autoComplete="off"
+            />
             <button type="submit" className="button button--primary button--small" disabled={busy}>
               Save
             </button>
@@ -95,17 +114,32 @@ export function DeviceItem({ device, isThisDevice, now, presenceKnown }: Props) 
       </div>
       {!editing && (
         <div className="device__actions">
-          <button type="button" className="button button--ghost button--small" onClick={() => setEditing(true)} aria-label={`Rename ${device.name}`}>
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => setEditing(true)}
+            aria-label={`Rename ${device.name}`}
+          >
             <Icon name="pencil" size={16} />
             <span className="device__action-label">Rename</span>
           </button>
-          <button type="button" className="button button--danger-quiet button--small" onClick={() => setRemoving(true)} aria-label={`Remove ${device.name}`}>
+          <button
+            type="button"
+            className="button button--danger-quiet button--small"
+            onClick={() => setRemoving(true)}
+            aria-label={`Remove ${device.name}`}
+          >
             <Icon name="trash" size={16} />
             <span className="device__action-label">Remove</span>
           </button>
         </div>
       )}
-      <RemoveDeviceDialog open={removing} device={device} isThisDevice={isThisDevice} onClose={() => setRemoving(false)} />
+      <RemoveDeviceDialog
+        open={removing}
+        device={device}
+        isThisDevice={isThisDevice}
+        onClose={() => setRemoving(false)}
+      />
     </li>
   );
 }

@@ -18,7 +18,10 @@ export function DevicesScreen({ onBack, onOpenHub }: { onBack(): void; onOpenHub
   const presenceKnown = usePresenceKnown();
   // This device first, then online ones, then most recently seen.
   const sorted = [...devices].sort(
-    (a, b) => Number(b.id === self?.deviceId) - Number(a.id === self?.deviceId) || Number(b.online) - Number(a.online) || b.lastSeenAt - a.lastSeenAt,
+    (a, b) =>
+      Number(b.id === self?.deviceId) - Number(a.id === self?.deviceId) ||
+      Number(b.online) - Number(a.online) ||
+      b.lastSeenAt - a.lastSeenAt,
   );
 
   return (
@@ -36,7 +39,13 @@ export function DevicesScreen({ onBack, onOpenHub }: { onBack(): void; onOpenHub
         <p className="devices__lead">Your messages and what you have read are the same on each of these devices.</p>
         <ul className="device-list" aria-label="Devices" data-testid="device-list">
           {sorted.map((d) => (
-            <DeviceItem key={d.id} device={d} isThisDevice={d.id === self?.deviceId} now={now} presenceKnown={presenceKnown} />
+            <DeviceItem
+              key={d.id}
+              device={d}
+              isThisDevice={d.id === self?.deviceId}
+              now={now}
+              presenceKnown={presenceKnown}
+            />
           ))}
         </ul>
         <LinkCodePanel />

@@ -33,7 +33,11 @@ export function LinkCodePanel() {
       setCode({ ...(await client.createLinkCode()), knownDeviceIds });
       setAddedName(undefined);
     } catch (err) {
-      setError(connected ? `No code: ${err instanceof Error ? err.message : String(err)}` : 'A link code needs the hub. Try again once you are connected.');
+      setError(
+        connected
+          ? `No code: ${err instanceof Error ? err.message : String(err)}`
+          : 'A link code needs the hub. Try again once you are connected.',
+      );
     } finally {
       setBusy(false);
     }
@@ -42,7 +46,9 @@ export function LinkCodePanel() {
   return (
     <section className="link-panel" aria-labelledby="link-panel-title">
       <PanelHeader icon="plus" titleId="link-panel-title" title="Add a device">
-        <p className="link-panel__text">Open Roost on the new device, choose “I already use Roost”, and enter the code below.</p>
+        <p className="link-panel__text">
+          Open Roost on the new device, choose “I already use Roost”, and enter the code below.
+        </p>
       </PanelHeader>
       {addedName && (
         <p className="link-panel__added" role="status" data-testid="link-code-used">
@@ -51,7 +57,12 @@ export function LinkCodePanel() {
       )}
       {code && !expired && (
         <div className="link-panel__code-box">
-          <output className="link-panel__code" data-testid="link-code" data-code={code.code} aria-label={`Link code ${code.code.split('').join(' ')}`}>
+          <output
+            className="link-panel__code"
+            data-testid="link-code"
+            data-code={code.code}
+            aria-label={`Link code ${code.code.split('').join(' ')}`}
+          >
             {formatLinkCode(code.code)}
           </output>
           <p className="link-panel__expiry" data-testid="link-code-expiry">
@@ -65,7 +76,13 @@ export function LinkCodePanel() {
           {error}
         </p>
       )}
-      <button type="button" className="button button--secondary" onClick={() => void create()} disabled={busy || !connected} data-testid="create-link-code">
+      <button
+        type="button"
+        className="button button--secondary"
+        onClick={() => void create()}
+        disabled={busy || !connected}
+        data-testid="create-link-code"
+      >
         {busy ? 'Creating…' : code ? 'Create a new code' : 'Create link code'}
       </button>
     </section>

@@ -12,5 +12,7 @@ export function desktopBridge(): DesktopBridge | undefined {
   const candidate: unknown = (globalThis as Record<string, unknown>)[BRIDGE_GLOBAL];
   if (typeof candidate !== 'object' || candidate === null) return undefined;
   const bridge = candidate as Partial<DesktopBridge>;
-  return typeof bridge.getSetup === 'function' && typeof bridge.hubUrl === 'function' && typeof bridge.on === 'function' ? (bridge as DesktopBridge) : undefined;
+  return typeof bridge.getSetup === 'function' && typeof bridge.hubUrl === 'function' && typeof bridge.on === 'function'
+    ? (bridge as DesktopBridge)
+    : undefined;
 }

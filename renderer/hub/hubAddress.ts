@@ -35,7 +35,10 @@ export function parseHubAddress(input: string): ParsedAddress {
   try {
     url = new URL(hasScheme ? text : `http://${text}`);
   } catch {
-    return { ok: false, error: `“${text}” is not an address. Type it as shown by the hub, for example 192.168.1.20:7420.` };
+    return {
+      ok: false,
+      error: `“${text}” is not an address. Type it as shown by the hub, for example 192.168.1.20:7420.`,
+    };
   }
   const scheme = SCHEMES[url.protocol];
   if (!scheme) return { ok: false, error: `A hub is reached over http or ws, not ${url.protocol.slice(0, -1)}.` };

@@ -60,7 +60,9 @@ export function Composer({ conversationId, placeholder, onSent }: Props) {
     <form className="composer" onSubmit={onSubmit}>
       {(error || tooLong) && (
         <p className="composer__error" role="alert">
-          {tooLong ? `Too long: ${text.length.toLocaleString()} of ${LIMITS.maxTextLength.toLocaleString()} characters.` : error}
+          {tooLong
+            ? `Too long: ${text.length.toLocaleString()} of ${LIMITS.maxTextLength.toLocaleString()} characters.`
+            : error}
         </p>
       )}
       <div className="composer__box">
@@ -79,7 +81,14 @@ export function Composer({ conversationId, placeholder, onSent }: Props) {
           enterKeyHint="send"
           data-testid="composer"
         />
-        <button type="submit" className="composer__send" aria-label="Send" title="Send (Enter)" disabled={!canSend} data-testid="send-button">
+        <button
+          type="submit"
+          className="composer__send"
+          aria-label="Send"
+          title="Send (Enter)"
+          disabled={!canSend}
+          data-testid="send-button"
+        >
           <Icon name="send" size={20} />
         </button>
       </div>

@@ -52,10 +52,20 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
       : members;
 
   return (
-    <section className="conversation" aria-labelledby="conversation-title" data-testid="conversation-view" data-conversation-id={id}>
+    <section
+      className="conversation"
+      aria-labelledby="conversation-title"
+      data-testid="conversation-view"
+      data-conversation-id={id}
+    >
       <header className="pane-header">
         <BackButton onBack={onBack} testId="back-button" />
-        <Avatar id={peerId ?? conversation.id} name={title} room={conversation.kind !== 'direct'} online={presenceKnown ? peer?.online : undefined} />
+        <Avatar
+          id={peerId ?? conversation.id}
+          name={title}
+          room={conversation.kind !== 'direct'}
+          online={presenceKnown ? peer?.online : undefined}
+        />
         <div className="pane-header__text">
           <h1 id="conversation-title" className="pane-header__title">
             {title}
@@ -65,7 +75,13 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
           </p>
         </div>
         {conversation.kind === 'group' && (
-          <button type="button" className="button button--secondary button--small" onClick={() => setAdding(true)} aria-label="Add people" data-testid="add-members-button">
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            onClick={() => setAdding(true)}
+            aria-label="Add people"
+            data-testid="add-members-button"
+          >
             <Icon name="userPlus" size={17} />
             <span className="conversation__action-label">Add people</span>
           </button>
@@ -80,8 +96,14 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
         sentCount={sentCount}
       />
       <TypingIndicator typing={conversation.typing} />
-      <Composer conversationId={id} placeholder={`Message ${conversation.kind === 'direct' ? title : `#${title}`}`} onSent={() => setSentCount((n) => n + 1)} />
-      {conversation.kind === 'group' && <AddMembersDialog open={adding} conversation={conversation} title={title} onClose={() => setAdding(false)} />}
+      <Composer
+        conversationId={id}
+        placeholder={`Message ${conversation.kind === 'direct' ? title : `#${title}`}`}
+        onSent={() => setSentCount((n) => n + 1)}
+      />
+      {conversation.kind === 'group' && (
+        <AddMembersDialog open={adding} conversation={conversation} title={title} onClose={() => setAdding(false)} />
+      )}
     </section>
   );
 }

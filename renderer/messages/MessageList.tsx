@@ -49,7 +49,9 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
   // drawn only if the first unread message is loaded; with more unread than that, the list opens at the newest.
   const [unreadAfterSeq] = useState(() => {
     const oldest = conversation.timeline.messages[0]?.seq;
-    return conversation.unreadCount > 0 && oldest !== undefined && oldest <= conversation.readSeq + 1 ? conversation.readSeq : undefined;
+    return conversation.unreadCount > 0 && oldest !== undefined && oldest <= conversation.readSeq + 1
+      ? conversation.readSeq
+      : undefined;
   });
   const { messages } = conversation.timeline;
   const rows = useMemo(
@@ -69,7 +71,8 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
     const c = client.getState().conversations[conversationId];
     const request = olderRequest.current;
     const first = firstIndex.current;
-    if (!c || first === undefined || first > LOAD_OLDER_WITHIN_ROWS || !c.hasOlder || c.loadingOlder || request.active) return;
+    if (!c || first === undefined || first > LOAD_OLDER_WITHIN_ROWS || !c.hasOlder || c.loadingOlder || request.active)
+      return;
     if (Date.now() - request.failedAt < 3000) return;
     request.active = true;
     client
@@ -165,11 +168,29 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
 
   return (
     <div className="message-pane">
-      <div ref={scrollRef} className="message-scroller" tabIndex={0} role="region" aria-label="Chat history" data-testid="message-scroller">
+      <div
+        ref={scrollRef}
+        className="message-scroller"
+        tabIndex={0}
+        role="region"
+        aria-label="Chat history"
+        data-testid="message-scroller"
+      >
         {rows.length === 0 && <HistoryStart conversation={conversation} title={title} />}
-        <div ref={virtualizer.containerRef} className="message-list" role="list" aria-busy={conversation.loadingOlder || conversation.syncing}>
+        <div
+          ref={virtualizer.containerRef}
+          className="message-list"
+          role="list"
+          aria-busy={conversation.loadingOlder || conversation.syncing}
+        >
           {virtualizer.getVirtualItems().map((item) => (
-            <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} className="message-list__row" role="listitem">
+            <div
+              key={item.key}
+              ref={virtualizer.measureElement}
+              data-index={item.index}
+              className="message-list__row"
+              role="listitem"
+            >
               {render(rows[item.index]!, item.index)}
             </div>
           ))}
@@ -182,7 +203,12 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
         </div>
       )}
       {!atEnd && (
-        <button type="button" className="jump-to-latest" onClick={() => virtualizer.scrollToEnd({ behavior: 'smooth' })} data-testid="jump-to-latest">
+        <button
+          type="button"
+          className="jump-to-latest"
+          onClick={() => virtualizer.scrollToEnd({ behavior: 'smooth' })}
+          data-testid="jump-to-latest"
+        >
           <Icon name="arrowDown" size={18} />
           <span>{conversation.unreadCount > 0 ? `${conversation.unreadCount} new` : 'Latest'}</span>
           <span className="sr-only"> – jump to the newest messages</span>
@@ -219,9 +245,17 @@ function HistoryStart({ conversation, title }: { conversation: ConversationState
   }
   return (
     <div className="history-start" data-testid="history-start">
-      <p className="history-start__title">{conversation.kind === 'direct' ? `This is the start of your conversation with ${title}.` : `This is the start of ${title}.`}</p>
+      <p className="history-start__title">
+        {conversation.kind === 'direct'
+          ? `This is the start of your conversation with ${title}.`
+          : `This is the start of ${title}.`}
+      </p>
       <p className="history-start__hint">
-        {conversation.kind === 'default' ? 'Everyone on this hub is here.' : conversation.kind === 'group' ? 'Only members see this room.' : 'Only the two of you see these messages.'}
+        {conversation.kind === 'default'
+          ? 'Everyone on this hub is here.'
+          : conversation.kind === 'group'
+            ? 'Only members see this room.'
+            : 'Only the two of you see these messages.'}
       </p>
     </div>
   );

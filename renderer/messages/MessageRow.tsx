@@ -7,7 +7,13 @@ import { formatClock, formatFull } from '../ui/time';
 import { LinkifiedText } from './LinkifiedText';
 import type { OwnStatus } from './messageStatus';
 
-const STATUS_ICONS: Record<OwnStatus, IconName> = { pending: 'clock', failed: 'alert', sent: 'check', delivered: 'checks', read: 'checks' };
+const STATUS_ICONS: Record<OwnStatus, IconName> = {
+  pending: 'clock',
+  failed: 'alert',
+  sent: 'check',
+  delivered: 'checks',
+  read: 'checks',
+};
 
 function StatusMark({ status, words }: { status: OwnStatus; words: string }) {
   return (
@@ -31,7 +37,15 @@ type MessageProps = {
 };
 
 /** A message the hub has: others' on the left with their name, own on the right with delivery state. */
-export const MessageItem = memo(function MessageItem({ message, own, startsGroup, senderName, showSender, status, statusText }: MessageProps) {
+export const MessageItem = memo(function MessageItem({
+  message,
+  own,
+  startsGroup,
+  senderName,
+  showSender,
+  status,
+  statusText,
+}: MessageProps) {
   const time = formatClock(message.sentAt);
   return (
     <div
@@ -42,7 +56,11 @@ export const MessageItem = memo(function MessageItem({ message, own, startsGroup
       data-status={status}
       data-sender={message.senderUserId}
     >
-      {showSender && <div className="message__gutter">{startsGroup && <Avatar id={message.senderUserId} name={senderName} size="small" />}</div>}
+      {showSender && (
+        <div className="message__gutter">
+          {startsGroup && <Avatar id={message.senderUserId} name={senderName} size="small" />}
+        </div>
+      )}
       <div className="message__body">
         {showSender && startsGroup && <div className="message__sender">{senderName}</div>}
         <div className="bubble">
@@ -62,7 +80,12 @@ export const MessageItem = memo(function MessageItem({ message, own, startsGroup
   );
 });
 
-type PendingProps = { entry: OutboxEntry; startsGroup: boolean; onRetry(id: string): void; onDiscard(id: string): void };
+type PendingProps = {
+  entry: OutboxEntry;
+  startsGroup: boolean;
+  onRetry(id: string): void;
+  onDiscard(id: string): void;
+};
 
 /** An own message still on its way (or refused by the hub, with retry and discard). */
 export const PendingItem = memo(function PendingItem({ entry, startsGroup, onRetry, onDiscard }: PendingProps) {

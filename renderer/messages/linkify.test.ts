@@ -23,12 +23,25 @@ describe('linkify', () => {
       { kind: 'link', text: 'https://example.org/page', href: 'https://example.org/page' },
       { kind: 'text', text: '.' },
     ]);
-    expect(linkify('(https://example.org/a)')[1]).toEqual({ kind: 'link', text: 'https://example.org/a', href: 'https://example.org/a' });
-    expect(linkify('https://en.wikipedia.org/wiki/Roost_(bird)')[0]).toMatchObject({ kind: 'link', text: 'https://en.wikipedia.org/wiki/Roost_(bird)' });
+    expect(linkify('(https://example.org/a)')[1]).toEqual({
+      kind: 'link',
+      text: 'https://example.org/a',
+      href: 'https://example.org/a',
+    });
+    expect(linkify('https://en.wikipedia.org/wiki/Roost_(bird)')[0]).toMatchObject({
+      kind: 'link',
+      text: 'https://en.wikipedia.org/wiki/Roost_(bird)',
+    });
   });
 
   it('never links other schemes or markup', () => {
-    for (const text of ['javascript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://example.org', '<a href="javascript:alert(1)">x</a>', 'file:///etc/passwd']) {
+    for (const text of [
+      'javascript:alert(1)',
+      'data:text/html,<b>x</b>',
+      'ftp://example.org',
+      '<a href="javascript:alert(1)">x</a>',
+      'file:///etc/passwd',
+    ]) {
       expect(linkify(text).every((s) => s.kind === 'text')).toBe(true);
     }
     expect(linkify('<img src=x onerror=alert(1)>')).toEqual([{ kind: 'text', text: '<img src=x onerror=alert(1)>' }]);

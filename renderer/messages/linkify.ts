@@ -31,7 +31,11 @@ function trimLink(raw: string): string {
   for (;;) {
     const before = link;
     link = link.replace(TRAILING, '');
-    for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']] as const) {
+    for (const [open, close] of [
+      ['(', ')'],
+      ['[', ']'],
+      ['{', '}'],
+    ] as const) {
       if (link.endsWith(close) && count(link, close) > count(link, open)) link = link.slice(0, -1);
     }
     if (link === before) return link;
@@ -58,7 +62,8 @@ function mergeText(segments: Segment[]): Segment[] {
   const merged: Segment[] = [];
   for (const s of segments) {
     const last = merged.at(-1);
-    if (s.kind === 'text' && last?.kind === 'text') merged[merged.length - 1] = { kind: 'text', text: last.text + s.text };
+    if (s.kind === 'text' && last?.kind === 'text')
+      merged[merged.length - 1] = { kind: 'text', text: last.text + s.text };
     else merged.push(s);
   }
   return merged;

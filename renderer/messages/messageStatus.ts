@@ -8,7 +8,12 @@ import type { OutboxStatus } from '../../shared/sync';
  */
 export type OwnStatus = 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
 
-export type ReceiptSummary = { status: 'sent' | 'delivered' | 'read'; others: number; deliveredTo: number; readBy: number };
+export type ReceiptSummary = {
+  status: 'sent' | 'delivered' | 'read';
+  others: number;
+  deliveredTo: number;
+  readBy: number;
+};
 
 /** Receipts turned into a message's state (docs/PROTOCOL.md 9.3): read by `u` if receipts[u].readSeq >= seq. */
 export function ownMessageStatus(
@@ -44,9 +49,13 @@ export function describeStatus(status: OwnStatus, summary?: ReceiptSummary): str
     case 'failed':
       return 'Not sent';
     case 'sent':
-      return summary && summary.others > 1 && summary.deliveredTo > 0 ? `Sent, delivered to ${summary.deliveredTo} of ${summary.others}` : 'Sent';
+      return summary && summary.others > 1 && summary.deliveredTo > 0
+        ? `Sent, delivered to ${summary.deliveredTo} of ${summary.others}`
+        : 'Sent';
     case 'delivered':
-      return summary && summary.others > 1 && summary.readBy > 0 ? `Delivered, read by ${summary.readBy} of ${summary.others}` : 'Delivered';
+      return summary && summary.others > 1 && summary.readBy > 0
+        ? `Delivered, read by ${summary.readBy} of ${summary.others}`
+        : 'Delivered';
     case 'read':
       return summary && summary.others > 1 ? `Read by all ${summary.others}` : 'Read';
   }

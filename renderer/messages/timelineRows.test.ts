@@ -39,9 +39,17 @@ describe('buildRows', () => {
   });
 
   it('keeps markers above the first row only', () => {
-    expect(shape(buildRows([msg(5, at(3, 9)), msg(6, at(3, 9, 1))], [], { ...me, unreadAfterSeq: 4 }))).toEqual(['day|new|5*', '6']);
+    expect(shape(buildRows([msg(5, at(3, 9)), msg(6, at(3, 9, 1))], [], { ...me, unreadAfterSeq: 4 }))).toEqual([
+      'day|new|5*',
+      '6',
+    ]);
     const [first, second] = buildRows([msg(5, at(3, 9)), msg(6, at(4, 9))], [], me);
-    expect([first!.dayBefore, first!.dayAfter, second!.dayBefore, second!.dayAfter]).toEqual([at(3, 9), at(4, 9), undefined, undefined]);
+    expect([first!.dayBefore, first!.dayAfter, second!.dayBefore, second!.dayAfter]).toEqual([
+      at(3, 9),
+      at(4, 9),
+      undefined,
+      undefined,
+    ]);
   });
 
   it('never repeats a day when the hub’s clock went back', () => {
@@ -51,12 +59,27 @@ describe('buildRows', () => {
   });
 
   it('groups consecutive messages of one sender a few minutes apart', () => {
-    const rows = buildRows([msg(1, at(3, 9)), msg(2, at(3, 9, 2)), msg(3, at(3, 9, 3), 'cy'), msg(4, at(3, 9, 4), 'cy'), msg(5, at(3, 9, 30), 'cy')], [], me);
+    const rows = buildRows(
+      [
+        msg(1, at(3, 9)),
+        msg(2, at(3, 9, 2)),
+        msg(3, at(3, 9, 3), 'cy'),
+        msg(4, at(3, 9, 4), 'cy'),
+        msg(5, at(3, 9, 30), 'cy'),
+      ],
+      [],
+      me,
+    );
     expect(shape(rows)).toEqual(['day|1*', '2', '3*', '4', '5*']);
   });
 
   it('marks own messages and draws the new-messages line above the first unread one of others', () => {
-    const messages = [msg(1, at(3, 9)), msg(2, at(3, 9, 1), 'me', 'me-laptop'), msg(3, at(3, 9, 2), 'me', 'me-phone'), msg(4, at(3, 9, 3))];
+    const messages = [
+      msg(1, at(3, 9)),
+      msg(2, at(3, 9, 1), 'me', 'me-laptop'),
+      msg(3, at(3, 9, 2), 'me', 'me-phone'),
+      msg(4, at(3, 9, 3)),
+    ];
     const rows = buildRows(messages, [], { ...me, unreadAfterSeq: 1 });
     expect(shape(rows)).toEqual(['day|1*', '2*', '3|new', '4*']);
     // On a new day the separator comes first, then the line.
@@ -82,7 +105,9 @@ describe('buildRows', () => {
   });
 
   it('handles 100k messages quickly', () => {
-    const many = Array.from({ length: 100_000 }, (_, i) => msg(i + 1, at(1, 0) + i * 60_000, i % 3 ? 'bob' : 'me', i % 3 ? 'bob-phone' : 'me-laptop'));
+    const many = Array.from({ length: 100_000 }, (_, i) =>
+      msg(i + 1, at(1, 0) + i * 60_000, i % 3 ? 'bob' : 'me', i % 3 ? 'bob-phone' : 'me-laptop'),
+    );
     const started = performance.now();
     const rows = buildRows(many, [], me);
     expect(rows.length).toBe(100_000);

@@ -50,7 +50,11 @@ const CLIENT_KEY_TAIL = 512;
 /** Consecutive messages of one sender within this span form one group (one name and avatar). */
 export const GROUP_GAP_MS = 5 * 60 * 1000;
 
-export function buildRows(messages: readonly MessageWire[], pending: readonly OutboxEntry[], options: RowOptions): Row[] {
+export function buildRows(
+  messages: readonly MessageWire[],
+  pending: readonly OutboxEntry[],
+  options: RowOptions,
+): Row[] {
   const rows: Row[] = [];
   const ownKeys = new Set<string>();
   // The current day ends at nextDayStart: most messages fall in it, and comparing is cheaper than making a Date.
@@ -106,14 +110,33 @@ export function buildRows(messages: readonly MessageWire[], pending: readonly Ou
       }
     }
     const group = startsGroup(message.sentAt, message.senderUserId, dayBefore !== undefined || unreadBefore);
-    push({ kind: 'message', key, message, own, startsGroup: group, dayBefore, unreadBefore, dayAfter: undefined, unreadAfter: false });
+    push({
+      kind: 'message',
+      key,
+      message,
+      own,
+      startsGroup: group,
+      dayBefore,
+      unreadBefore,
+      dayAfter: undefined,
+      unreadAfter: false,
+    });
   }
   for (const entry of pending) {
     const key = `c${entry.clientMsgId}`;
     if (ownKeys.has(key)) continue;
     const dayBefore = newDay(entry.createdAt);
     const group = startsGroup(entry.createdAt, options.selfUserId, dayBefore !== undefined);
-    push({ kind: 'pending', key, entry, startsGroup: group, dayBefore, unreadBefore: false, dayAfter: undefined, unreadAfter: false });
+    push({
+      kind: 'pending',
+      key,
+      entry,
+      startsGroup: group,
+      dayBefore,
+      unreadBefore: false,
+      dayAfter: undefined,
+      unreadAfter: false,
+    });
   }
   return rows;
 }

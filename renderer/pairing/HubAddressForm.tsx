@@ -46,7 +46,12 @@ export function HubAddressForm({ onChoose, submitLabel = 'Connect', quiet = fals
         hint="An IP address or host name, with the port if it is not 7420."
       />
       <FormError error={error} />
-      <button type="submit" className={`button button--block ${quiet ? 'button--secondary' : 'button--primary'}`} disabled={busy} data-testid="hub-address-submit">
+      <button
+        type="submit"
+        className={`button button--block ${quiet ? 'button--secondary' : 'button--primary'}`}
+        disabled={busy}
+        data-testid="hub-address-submit"
+      >
         {submitLabel}
       </button>
     </form>

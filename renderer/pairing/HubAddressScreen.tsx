@@ -13,7 +13,9 @@ export function HubAddressScreen({ onChoose }: { onChoose(address: HubAddress): 
         <h1 id="hub-title" className="onboarding__title">
           Find your hub
         </h1>
-        <p className="onboarding__lead">Roost talks to a hub on your network. Enter the address it shows when it starts.</p>
+        <p className="onboarding__lead">
+          Roost talks to a hub on your network. Enter the address it shows when it starts.
+        </p>
       </div>
       <HubAddressForm onChoose={onChoose} autoFocus />
     </OnboardingPage>

@@ -22,7 +22,12 @@ export function OnboardingPage({ titleId, testId, children, data, below, wide = 
         <Logo size={32} />
         <span>Roost</span>
       </div>
-      <section className={`onboarding__card${wide ? ' onboarding__card--wide' : ''}`} aria-labelledby={titleId} data-testid={testId} {...data}>
+      <section
+        className={`onboarding__card${wide ? ' onboarding__card--wide' : ''}`}
+        aria-labelledby={titleId}
+        data-testid={testId}
+        {...data}
+      >
         {children}
       </section>
       {below}

@@ -89,8 +89,22 @@ export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTo
     return nameProblem('a name for this device', deviceName);
   };
 
-  const title = owner ? `Welcome to ${hubName ?? 'your hub'}` : mode === 'linkCode' ? 'Link this device' : hubName ? `Join ${hubName}` : 'Join Roost';
-  const submitLabel = busy ? (mode === 'linkCode' ? 'Linking…' : 'Joining…') : owner ? 'Start chatting' : mode === 'linkCode' ? 'Link this device' : 'Join';
+  const title = owner
+    ? `Welcome to ${hubName ?? 'your hub'}`
+    : mode === 'linkCode'
+      ? 'Link this device'
+      : hubName
+        ? `Join ${hubName}`
+        : 'Join Roost';
+  const submitLabel = busy
+    ? mode === 'linkCode'
+      ? 'Linking…'
+      : 'Joining…'
+    : owner
+      ? 'Start chatting'
+      : mode === 'linkCode'
+        ? 'Link this device'
+        : 'Join';
   const lead = owner
     ? 'Your hub runs on this computer. Tell the others who you are; then invite them from “This hub”.'
     : mode === 'joinToken'
@@ -115,7 +129,13 @@ export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTo
       titleId="pairing-title"
       testId="pairing-screen"
       data={{ 'data-mode': mode, 'data-invitation': invitation }}
-      below={!connected && <p className="onboarding__below">Waiting for the hub. Make sure it is running and that this device is on the same network.</p>}
+      below={
+        !connected && (
+          <p className="onboarding__below">
+            Waiting for the hub. Make sure it is running and that this device is on the same network.
+          </p>
+        )
+      }
     >
       {notice && (
         <p className="notice" role="status" data-testid="pairing-notice">
@@ -133,19 +153,42 @@ export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTo
         <fieldset className="segmented">
           <legend className="sr-only">How do you want to start?</legend>
           <label className="segmented__option">
-            <input type="radio" name="pairing-mode" checked={mode === 'code'} onChange={() => (setMode('code'), setError(undefined))} />
+            <input
+              type="radio"
+              name="pairing-mode"
+              checked={mode === 'code'}
+              onChange={() => (setMode('code'), setError(undefined))}
+            />
             I’m new here
           </label>
           <label className="segmented__option">
-            <input type="radio" name="pairing-mode" checked={mode === 'linkCode'} onChange={() => (setMode('linkCode'), setError(undefined))} />
+            <input
+              type="radio"
+              name="pairing-mode"
+              checked={mode === 'linkCode'}
+              onChange={() => (setMode('linkCode'), setError(undefined))}
+            />
             I already use Roost
           </label>
         </fieldset>
       )}
 
-      <form className="onboarding__form" onSubmit={submit} noValidate aria-describedby={error ? 'pairing-error' : undefined}>
+      <form
+        className="onboarding__form"
+        onSubmit={submit}
+        noValidate
+        aria-describedby={error ? 'pairing-error' : undefined}
+      >
         {mode !== 'linkCode' && (
-          <TextField label="Your name" value={displayName} onChange={setDisplayName} autoComplete="nickname" maxLength={64} autoFocus placeholder="e.g. Ann" />
+          <TextField
+            label="Your name"
+            value={displayName}
+            onChange={setDisplayName}
+            autoComplete="nickname"
+            maxLength={64}
+            autoFocus
+            placeholder="e.g. Ann"
+          />
         )}
         {mode === 'code' && (
           <TextField
@@ -186,7 +229,12 @@ export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTo
 
         <FormError id="pairing-error" testId="pairing-error" error={error} />
 
-        <button type="submit" className="button button--primary button--block" disabled={busy || !connected} data-testid="pair-button">
+        <button
+          type="submit"
+          className="button button--primary button--block"
+          disabled={busy || !connected}
+          data-testid="pair-button"
+        >
           {submitLabel}
         </button>
       </form>

@@ -38,7 +38,12 @@ const UA_SYSTEMS: [RegExp, string][] = [
   [/Linux|X11/, 'Linux'],
 ];
 
-const PLATFORM_NAMES: Record<string, string> = { 'chrome os': 'ChromeOS', chromeos: 'ChromeOS', macos: 'macOS', ios: 'iOS' };
+const PLATFORM_NAMES: Record<string, string> = {
+  'chrome os': 'ChromeOS',
+  chromeos: 'ChromeOS',
+  macos: 'macOS',
+  ios: 'iOS',
+};
 
 function browserName(hints: BrowserHints): string | undefined {
   for (const [pattern, name] of BRAND_NAMES) if (hints.brands?.some((b) => pattern.test(b.brand))) return name;
@@ -58,14 +63,20 @@ function systemName(hints: BrowserHints): string | undefined {
 export function defaultDeviceName(hints: BrowserHints): string {
   const browser = browserName(hints);
   const system = systemName(hints);
-  const name = browser && system ? `${browser} on ${system}` : (browser ?? (system ? `Browser on ${system}` : 'Web browser'));
+  const name =
+    browser && system ? `${browser} on ${system}` : (browser ?? (system ? `Browser on ${system}` : 'Web browser'));
   return name.slice(0, LIMITS.maxNameLength);
 }
 
-type NavigatorWithHints = Navigator & { userAgentData?: { brands?: { brand: string; version: string }[]; platform?: string } };
+type NavigatorWithHints = Navigator & {
+  userAgentData?: { brands?: { brand: string; version: string }[]; platform?: string };
+};
 
 /** This browser as a Roost device. Its platform is `web` whatever the operating system. */
 export function browserDevice(nav: Navigator = navigator): DeviceDescription {
   const data = (nav as NavigatorWithHints).userAgentData;
-  return { name: defaultDeviceName({ userAgent: nav.userAgent, brands: data?.brands, platform: data?.platform }), platform: 'web' };
+  return {
+    name: defaultDeviceName({ userAgent: nav.userAgent, brands: data?.brands, platform: data?.platform }),
+    platform: 'web',
+  };
 }

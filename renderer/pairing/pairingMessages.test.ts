@@ -5,14 +5,20 @@ import { nameProblem, pairingErrorMessage, unpairedNotice } from './pairingMessa
 
 describe('pairing messages', () => {
   it('shows the hub’s message for a wrong or locked code', () => {
-    const wrong = new RoostError(ErrorCode.PAIRING_CODE_INVALID, 'Wrong pairing code. Check the 6-digit code shown by the hub.', 'pair');
+    const wrong = new RoostError(
+      ErrorCode.PAIRING_CODE_INVALID,
+      'Wrong pairing code. Check the 6-digit code shown by the hub.',
+      'pair',
+    );
     expect(pairingErrorMessage(wrong)).toBe('Wrong pairing code. Check the 6-digit code shown by the hub.');
     const locked = new RoostError(ErrorCode.PAIRING_LOCKED, 'Too many wrong codes. Try again in 60 s.', 'pair');
     expect(pairingErrorMessage(locked)).toMatch(/60 s/);
   });
 
   it('explains a missing connection in words a person can act on', () => {
-    expect(pairingErrorMessage(new RoostError(ClientErrorCode.NOT_CONNECTED, 'Cannot send "pair"'))).toMatch(/Can’t reach the hub/);
+    expect(pairingErrorMessage(new RoostError(ClientErrorCode.NOT_CONNECTED, 'Cannot send "pair"'))).toMatch(
+      /Can’t reach the hub/,
+    );
   });
 
   it('says why a device is back at pairing', () => {

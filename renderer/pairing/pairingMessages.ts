@@ -1,7 +1,8 @@
 import { ErrorCode, LIMITS } from '../../shared/protocol';
 import { ClientErrorCode, RoostError, type UnpairedReason } from '../../shared/sync';
 
-const UNREACHABLE = 'Can’t reach the hub right now. Check that it is running and that this device is on the same network, then try again.';
+const UNREACHABLE =
+  'Can’t reach the hub right now. Check that it is running and that this device is on the same network, then try again.';
 
 /**
  * What to tell a person whose pairing failed. The hub's own messages are
@@ -43,7 +44,8 @@ export function unpairedNotice(reason: UnpairedReason): string | undefined {
 export function nameProblem(label: string, value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) return `Enter ${label}.`;
-  if (trimmed.length > LIMITS.maxNameLength) return `${capitalize(label)} can be at most ${LIMITS.maxNameLength} characters.`;
+  if (trimmed.length > LIMITS.maxNameLength)
+    return `${capitalize(label)} can be at most ${LIMITS.maxNameLength} characters.`;
   return undefined;
 }
 

@@ -20,7 +20,10 @@ describe('browser environment', () => {
   it('drops the connection on "offline", reconnects on "online", and stops following when told', () => {
     const calls: string[] = [];
     const target = new EventTarget();
-    const unfollow = followBrowserNetwork({ networkLost: () => calls.push('lost'), retryNow: () => calls.push('retry') }, target);
+    const unfollow = followBrowserNetwork(
+      { networkLost: () => calls.push('lost'), retryNow: () => calls.push('retry') },
+      target,
+    );
     target.dispatchEvent(new Event('offline'));
     target.dispatchEvent(new Event('online'));
     unfollow();

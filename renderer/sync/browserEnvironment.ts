@@ -50,7 +50,10 @@ export async function createBrowserClient(options: BrowserClientOptions): Promis
  * once (else it is noticed only at the ping timeout, about 30 s), "online"
  * reconnects without waiting out the backoff. Returns the unsubscribe.
  */
-export function followBrowserNetwork(client: Pick<RoostClient, 'networkLost' | 'retryNow'>, target: EventTarget = globalThis): () => void {
+export function followBrowserNetwork(
+  client: Pick<RoostClient, 'networkLost' | 'retryNow'>,
+  target: EventTarget = globalThis,
+): () => void {
   const offline = () => client.networkLost();
   const online = () => client.retryNow();
   target.addEventListener('offline', offline);

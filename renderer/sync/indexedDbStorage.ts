@@ -1,6 +1,12 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { MessageWire } from '../../shared/protocol';
-import type { CachedSnapshot, ClientStorage, StoredCredentials, StoredOutboxEntry, TimelineRange } from '../../shared/sync/storage';
+import type {
+  CachedSnapshot,
+  ClientStorage,
+  StoredCredentials,
+  StoredOutboxEntry,
+  TimelineRange,
+} from '../../shared/sync/storage';
 
 /**
  * IndexedDB layout. Bump DB_VERSION and extend `upgrade` on change; IndexedDB
@@ -65,7 +71,9 @@ export class IndexedDbStorage implements ClientStorage {
   async saveMessages(conversationId: string, messages: readonly MessageWire[], range: TimelineRange): Promise<void> {
     const tx = this.db.transaction(['messages', 'ranges'], 'readwrite');
     const writes: Promise<unknown>[] = messages.map((m) => tx.objectStore('messages').put(m));
-    writes.push(tx.objectStore('ranges').put({ conversationId, cursor: range.cursor, reachedStart: range.reachedStart }));
+    writes.push(
+      tx.objectStore('ranges').put({ conversationId, cursor: range.cursor, reachedStart: range.reachedStart }),
+    );
     await Promise.all([...writes, tx.done]);
   }
 

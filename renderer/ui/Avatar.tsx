@@ -16,7 +16,10 @@ type Props = {
 /** Decorative: the name is always next to it in text, so screen readers skip it. */
 export function Avatar({ id, name, size = 'medium', room = false, online }: Props) {
   return (
-    <span className={`avatar avatar--${size} avatar--hue-${avatarHue(id)}${room ? ' avatar--room' : ''}`} aria-hidden="true">
+    <span
+      className={`avatar avatar--${size} avatar--hue-${avatarHue(id)}${room ? ' avatar--room' : ''}`}
+      aria-hidden="true"
+    >
       {room ? <Icon name="hash" size={size === 'small' ? 14 : 18} /> : initials(name)}
       {online !== undefined && <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} />}
     </span>

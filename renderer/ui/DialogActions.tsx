@@ -13,7 +13,15 @@ type Props = {
 };
 
 /** The Cancel / confirm row at the bottom of a dialog. */
-export function DialogActions({ onCancel, confirmLabel, onConfirm, disabled, danger, focusCancel, confirmTestId }: Props) {
+export function DialogActions({
+  onCancel,
+  confirmLabel,
+  onConfirm,
+  disabled,
+  danger,
+  focusCancel,
+  confirmTestId,
+}: Props) {
   return (
     <div className="dialog__actions">
       <button type="button" className="button button--ghost" onClick={onCancel} autoFocus={focusCancel}>

@@ -11,7 +11,10 @@ export function avatarHue(id: string): number {
 /** "Ann Lee" → "AL", "bo" → "B", "" → "?". */
 export function initials(name: string): string {
   // Words that start with punctuation are asides: "Ann (laptop)" is "A", not "A(".
-  const words = name.trim().split(/\s+/).filter((w) => w && !/^\p{P}/u.test(w));
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w && !/^\p{P}/u.test(w));
   const letters = words.length > 1 ? [words[0]!, words.at(-1)!].map((w) => [...w][0]) : [[...(words[0] ?? '')][0]];
   return letters.join('').toUpperCase() || '?';
 }

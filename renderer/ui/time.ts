@@ -46,7 +46,10 @@ export function formatListTime(time: number, now: number, locale?: string): stri
   if (days === 1) return 'Yesterday';
   if (days < 7) return new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(time);
   const sameYear = new Date(time).getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(locale, sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' }).format(time);
+  return new Intl.DateTimeFormat(
+    locale,
+    sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' },
+  ).format(time);
 }
 
 /** Full date and time, for tooltips. */

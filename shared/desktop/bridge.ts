@@ -99,5 +99,7 @@ export const BRIDGE_GLOBAL = 'roostDesktop';
  * arguments already parsed by the method's schema.
  */
 export type BridgeHandlers = {
-  [K in BridgeMethodName]: (...args: z.output<(typeof BRIDGE_METHODS)[K]['args']>) => Promise<BridgeResult<K>> | BridgeResult<K>;
+  [K in BridgeMethodName]: (
+    ...args: z.output<(typeof BRIDGE_METHODS)[K]['args']>
+  ) => Promise<BridgeResult<K>> | BridgeResult<K>;
 };

@@ -2,14 +2,7 @@
 import { z } from 'zod';
 import { frame } from './frame';
 import { LIMITS } from './limits';
-import {
-  ClientMsgIdSchema,
-  IdSchema,
-  NameSchema,
-  PlatformSchema,
-  SeqSchema,
-} from './primitives';
-
+import { ClientMsgIdSchema, IdSchema, NameSchema, PlatformSchema, SeqSchema } from './primitives';
 
 /** Secret codes are checked by the hub, not by the schema, so a malformed code counts as a wrong attempt. */
 const SecretSchema = z.string().min(1).max(128);
@@ -96,6 +89,4 @@ export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { ty
 /** What a client builds before sending: the input side, so defaults and transforms stay optional. */
 export type ClientFrameInput = z.input<typeof ClientFrameSchema>;
 
-export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ClientFrameSchema.options.map(
-  (o) => o.shape.type.value,
-);
+export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ClientFrameSchema.options.map((o) => o.shape.type.value);

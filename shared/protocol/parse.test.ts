@@ -4,12 +4,25 @@ import { parseClientFrame, parseServerFrame } from './parse';
 
 describe('parseClientFrame', () => {
   it('accepts a valid frame and trims names', () => {
-    const r = parseClientFrame(JSON.stringify({ type: 'pair', rid: 'x', credential: { kind: 'code', code: '123456', displayName: '  Ann ' }, device: { name: 'Phone', platform: 'ios' } }));
+    const r = parseClientFrame(
+      JSON.stringify({
+        type: 'pair',
+        rid: 'x',
+        credential: { kind: 'code', code: '123456', displayName: '  Ann ' },
+        device: { name: 'Phone', platform: 'ios' },
+      }),
+    );
     expect(r).toMatchObject({ ok: true, frame: { type: 'pair', credential: { displayName: 'Ann' } } });
   });
 
   it('maps unknown platforms to "other" instead of failing', () => {
-    const r = parseClientFrame(JSON.stringify({ type: 'pair', credential: { kind: 'linkCode', code: 'ABCD' }, device: { name: 'Toaster', platform: 'toasteros' } }));
+    const r = parseClientFrame(
+      JSON.stringify({
+        type: 'pair',
+        credential: { kind: 'linkCode', code: 'ABCD' },
+        device: { name: 'Toaster', platform: 'toasteros' },
+      }),
+    );
     expect(r.ok && r.frame.type === 'pair' && r.frame.device.platform).toBe('other');
   });
 
@@ -35,7 +48,9 @@ describe('parseClientFrame', () => {
   });
 
   it('names the offending field and echoes type and rid', () => {
-    const r = parseClientFrame(JSON.stringify({ type: 'send', rid: 'q', conversationId: 'general', clientMsgId: 'abcdefgh', text: 5 }));
+    const r = parseClientFrame(
+      JSON.stringify({ type: 'send', rid: 'q', conversationId: 'general', clientMsgId: 'abcdefgh', text: 5 }),
+    );
     expect(r).toMatchObject({ ok: false, code: 'BAD_FRAME', frameType: 'send', rid: 'q' });
     if (!r.ok) expect(r.message).toContain('text');
   });
@@ -50,7 +65,12 @@ describe('parseClientFrame', () => {
     const r = parseClientFrame(JSON.stringify({ type: 'typing', rid: '', conversationId: 'general' }));
     expect(r).toMatchObject({ ok: false, code: 'BAD_FRAME', frameType: 'typing' });
     if (!r.ok) expect(r.rid).toBeUndefined();
-    if (!r.ok) expect(parseServerFrame(JSON.stringify({ type: 'error', rid: r.rid, code: r.code, message: r.message, frameType: r.frameType })).ok).toBe(true);
+    if (!r.ok)
+      expect(
+        parseServerFrame(
+          JSON.stringify({ type: 'error', rid: r.rid, code: r.code, message: r.message, frameType: r.frameType }),
+        ).ok,
+      ).toBe(true);
   });
 
   it('knows every client frame type', () => {
@@ -61,7 +81,11 @@ describe('parseClientFrame', () => {
 
 describe('parseServerFrame', () => {
   it('marks frames of types it does not know, so clients can skip them', () => {
-    expect(parseServerFrame(JSON.stringify({ type: 'hologram', x: 1 }))).toMatchObject({ ok: false, code: 'UNKNOWN_TYPE', frameType: 'hologram' });
+    expect(parseServerFrame(JSON.stringify({ type: 'hologram', x: 1 }))).toMatchObject({
+      ok: false,
+      code: 'UNKNOWN_TYPE',
+      frameType: 'hologram',
+    });
   });
 
   it('reads unknown error codes from a newer hub as INTERNAL', () => {

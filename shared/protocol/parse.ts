@@ -38,13 +38,22 @@ function parseFrame<T>(text: string, knownTypes: readonly string[], schema: z.Zo
     return { ok: false, code: ErrorCode.BAD_FRAME, message: 'frame must be a JSON object with a string "type"' };
   }
   const frameType = rough.data.type.slice(0, 64);
-  const rid = typeof rough.data.rid === 'string' && rough.data.rid.length >= 1 && rough.data.rid.length <= 64 ? rough.data.rid : undefined;
+  const rid =
+    typeof rough.data.rid === 'string' && rough.data.rid.length >= 1 && rough.data.rid.length <= 64
+      ? rough.data.rid
+      : undefined;
   if (!knownTypes.includes(rough.data.type)) {
     return { ok: false, code: ErrorCode.UNKNOWN_TYPE, message: `unknown frame type "${frameType}"`, frameType, rid };
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, code: ErrorCode.BAD_FRAME, message: `invalid "${frameType}": ${describeIssues(parsed.error)}`, frameType, rid };
+    return {
+      ok: false,
+      code: ErrorCode.BAD_FRAME,
+      message: `invalid "${frameType}": ${describeIssues(parsed.error)}`,
+      frameType,
+      rid,
+    };
   }
   return { ok: true, frame: parsed.data };
 }

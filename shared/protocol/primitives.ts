@@ -24,9 +24,7 @@ export const TimestampSchema = z.int().min(0);
  * Device platforms. Unknown values fall back to `other` instead of failing,
  * so newer clients with new platforms can still pair.
  */
-export const PlatformSchema = z
-  .enum(['linux', 'macos', 'windows', 'android', 'ios', 'web', 'other'])
-  .catch('other');
+export const PlatformSchema = z.enum(['linux', 'macos', 'windows', 'android', 'ios', 'web', 'other']).catch('other');
 export type Platform = z.infer<typeof PlatformSchema>;
 
 export const ConversationKindSchema = z.enum(['default', 'group', 'direct']);

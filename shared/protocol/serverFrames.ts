@@ -3,14 +3,7 @@ import { z } from 'zod';
 import { frame } from './frame';
 import { ErrorCodeSchema, IncompatibleReasonSchema } from './codeSchemas';
 import { IdSchema, SeqSchema, TimestampSchema } from './primitives';
-import {
-  ConversationWireSchema,
-  DeviceWireSchema,
-  MessageWireSchema,
-  ReceiptWireSchema,
-  UserWireSchema,
-} from './wire';
-
+import { ConversationWireSchema, DeviceWireSchema, MessageWireSchema, ReceiptWireSchema, UserWireSchema } from './wire';
 
 export const HubInfoSchema = z.object({
   id: IdSchema,
@@ -89,6 +82,8 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ErrorSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
-export const SERVER_FRAME_TYPES: readonly ServerFrame['type'][] = ServerFrameSchema.options.map((o) => o.shape.type.value);
+export const SERVER_FRAME_TYPES: readonly ServerFrame['type'][] = ServerFrameSchema.options.map(
+  (o) => o.shape.type.value,
+);
 export type ServerFrameType = ServerFrame['type'];
 export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;

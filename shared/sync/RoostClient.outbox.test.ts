@@ -34,7 +34,15 @@ describe('RoostClient: outbox', () => {
     expect(general.pending).toEqual([]);
     expect(h.state().pendingCount).toBe(0);
     expect(general.timeline.messages).toEqual([
-      { conversationId: GENERAL, seq: 1, clientMsgId, senderUserId: ALICE, senderDeviceId: ALICE_LAPTOP, sentAt: 1_700_000_000_001, text: 'hello' },
+      {
+        conversationId: GENERAL,
+        seq: 1,
+        clientMsgId,
+        senderUserId: ALICE,
+        senderDeviceId: ALICE_LAPTOP,
+        sentAt: 1_700_000_000_001,
+        text: 'hello',
+      },
     ]);
     expect(general.unreadCount).toBe(0);
     expect(await storage.loadOutbox()).toEqual([]);
@@ -57,7 +65,14 @@ describe('RoostClient: outbox', () => {
     expect(socket.sentOf('send')).toEqual([]);
     const fetch = socket.last('fetchMessages');
     // The hub had "one" already (its ack was lost): it comes in the catch-up page and is not resent.
-    socket.deliver({ type: 'messages', rid: fetch.rid, conversationId: GENERAL, direction: 'forward', messages: [msg(1, { clientMsgId: first, senderUserId: ALICE, senderDeviceId: ALICE_LAPTOP, text: 'one' })], hasMore: false });
+    socket.deliver({
+      type: 'messages',
+      rid: fetch.rid,
+      conversationId: GENERAL,
+      direction: 'forward',
+      messages: [msg(1, { clientMsgId: first, senderUserId: ALICE, senderDeviceId: ALICE_LAPTOP, text: 'one' })],
+      hasMore: false,
+    });
     await flushMicrotasks();
     const sends = socket.sentOf('send');
     expect(sends.map((f) => f.clientMsgId)).toEqual([second, third]);
@@ -82,11 +97,22 @@ describe('RoostClient: outbox', () => {
     h.clock.advance(1_000);
     socket = h.transport.current;
     socket.open();
-    socket.deliver({ type: 'welcome', hub: { id: 'hub1', name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' }, serverTime: 1 });
+    socket.deliver({
+      type: 'welcome',
+      hub: { id: 'hub1', name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' },
+      serverTime: 1,
+    });
     socket.deliver({ ...ready([conversation({ lastSeq: 1 })]), rid: socket.last('auth').rid });
     await flushMicrotasks();
     expect(socket.sentOf('send')).toEqual([]);
-    socket.deliver({ type: 'messages', rid: socket.last('fetchMessages').rid, conversationId: GENERAL, direction: 'forward', messages: [msg(1, { clientMsgId: id, senderUserId: ALICE, senderDeviceId: ALICE_LAPTOP, text: 'lost ack' })], hasMore: false });
+    socket.deliver({
+      type: 'messages',
+      rid: socket.last('fetchMessages').rid,
+      conversationId: GENERAL,
+      direction: 'forward',
+      messages: [msg(1, { clientMsgId: id, senderUserId: ALICE, senderDeviceId: ALICE_LAPTOP, text: 'lost ack' })],
+      hasMore: false,
+    });
     await flushMicrotasks();
     expect(h.state().pendingCount).toBe(0);
     expect(socket.sentOf('send')).toEqual([]);
@@ -105,11 +131,16 @@ describe('RoostClient: outbox', () => {
 
   it('keeps a message pending after STORAGE_FAILED and retries it later; parks one the hub refuses', async () => {
     const h = makeClient({ backoff: { baseMs: 1_000, maxMs: 10_000 } });
-    const socket = await startPaired(h, ready([conversation({ lastSeq: 0 }), conversation({ id: 'secret', kind: 'group' })]));
+    const socket = await startPaired(
+      h,
+      ready([conversation({ lastSeq: 0 }), conversation({ id: 'secret', kind: 'group' })]),
+    );
     const id = await h.client.send(GENERAL, 'disk full');
     const first = socket.last('send');
     socket.deliver({ type: 'error', rid: first.rid, code: 'STORAGE_FAILED', message: 'disk full', frameType: 'send' });
-    expect(h.state().conversations.general!.pending).toMatchObject([{ clientMsgId: id, status: 'queued', lastError: 'STORAGE_FAILED' }]);
+    expect(h.state().conversations.general!.pending).toMatchObject([
+      { clientMsgId: id, status: 'queued', lastError: 'STORAGE_FAILED' },
+    ]);
     expect(socket.sentOf('send')).toHaveLength(1);
     h.clock.advance(1_000);
     expect(socket.sentOf('send')).toHaveLength(2);
@@ -117,8 +148,16 @@ describe('RoostClient: outbox', () => {
     expect(h.state().pendingCount).toBe(0);
 
     const refusedId = await h.client.send('secret', 'not allowed');
-    socket.deliver({ type: 'error', rid: socket.last('send').rid, code: 'NOT_A_MEMBER', message: 'no', frameType: 'send' });
-    expect(h.state().conversations.secret!.pending).toMatchObject([{ clientMsgId: refusedId, status: 'failed', lastError: 'NOT_A_MEMBER' }]);
+    socket.deliver({
+      type: 'error',
+      rid: socket.last('send').rid,
+      code: 'NOT_A_MEMBER',
+      message: 'no',
+      frameType: 'send',
+    });
+    expect(h.state().conversations.secret!.pending).toMatchObject([
+      { clientMsgId: refusedId, status: 'failed', lastError: 'NOT_A_MEMBER' },
+    ]);
     await flushMicrotasks();
     expect((await h.storage.loadOutbox())[0]).toMatchObject({ failedCode: 'NOT_A_MEMBER' });
     h.clock.advance(60_000);

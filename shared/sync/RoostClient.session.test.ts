@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION } from '../protocol';
 import { RoostError } from './errors';
-import { ALICE_CREDENTIALS, authenticate, flushMicrotasks, makeClient, startPaired, welcome } from './testing/clientHarness';
+import {
+  ALICE_CREDENTIALS,
+  authenticate,
+  flushMicrotasks,
+  makeClient,
+  startPaired,
+  welcome,
+} from './testing/clientHarness';
 import { ALICE, ALICE_LAPTOP, GENERAL, HUB, conversation, msgs, ready } from './testing/fixtures';
 
 describe('RoostClient: handshake, pairing, reconnects', () => {
@@ -18,7 +25,10 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
 
     const pairing = h.client.pair({ kind: 'code', code: '123456', displayName: 'Alice' });
     const pair = socket.last('pair');
-    expect(pair).toMatchObject({ credential: { kind: 'code', code: '123456', displayName: 'Alice' }, device: { name: 'Laptop', platform: 'linux' } });
+    expect(pair).toMatchObject({
+      credential: { kind: 'code', code: '123456', displayName: 'Alice' },
+      device: { name: 'Laptop', platform: 'linux' },
+    });
     socket.deliver({ type: 'paired', rid: pair.rid, userId: ALICE, deviceId: ALICE_LAPTOP, token: 'token-a1' });
     await pairing;
     expect(await h.storage.loadCredentials()).toEqual(ALICE_CREDENTIALS);
@@ -28,12 +38,18 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(Object.keys(h.state().conversations)).toEqual(['general']);
   });
 
-  it('rejects a failed pairing with the hub\'s error code and stays unpaired', async () => {
+  it("rejects a failed pairing with the hub's error code and stays unpaired", async () => {
     const h = makeClient();
     await h.client.start();
     welcome(h.transport.current);
     const pairing = h.client.pair({ kind: 'linkCode', code: 'nope' });
-    h.transport.current.deliver({ type: 'error', rid: h.transport.current.last('pair').rid, code: 'LINK_CODE_INVALID', message: 'bad code', frameType: 'pair' });
+    h.transport.current.deliver({
+      type: 'error',
+      rid: h.transport.current.last('pair').rid,
+      code: 'LINK_CODE_INVALID',
+      message: 'bad code',
+      frameType: 'pair',
+    });
     await expect(pairing).rejects.toMatchObject({ name: 'RoostError', code: 'LINK_CODE_INVALID' });
     expect(h.state().session).toEqual({ phase: 'unpaired', reason: 'notPaired' });
   });
@@ -41,7 +57,9 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
   it('cannot pair while the hub is unreachable', async () => {
     const h = makeClient();
     await h.client.start();
-    await expect(h.client.pair({ kind: 'code', code: '1', displayName: 'A' })).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+    await expect(h.client.pair({ kind: 'code', code: '1', displayName: 'A' })).rejects.toMatchObject({
+      code: 'NOT_CONNECTED',
+    });
   });
 
   it('authenticates with stored credentials', async () => {
@@ -59,9 +77,21 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     h.clock.advance(1_000);
     const socket = h.transport.current;
     welcome(socket);
-    socket.deliver({ type: 'error', rid: socket.last('auth').rid, code: 'AUTH_FAILED', message: 'unknown device', frameType: 'auth' });
+    socket.deliver({
+      type: 'error',
+      rid: socket.last('auth').rid,
+      code: 'AUTH_FAILED',
+      message: 'unknown device',
+      frameType: 'auth',
+    });
     await flushMicrotasks();
-    expect(h.state()).toMatchObject({ status: 'connected', session: { phase: 'unpaired', reason: 'authFailed' }, conversations: {}, pendingCount: 0, self: undefined });
+    expect(h.state()).toMatchObject({
+      status: 'connected',
+      session: { phase: 'unpaired', reason: 'authFailed' },
+      conversations: {},
+      pendingCount: 0,
+      self: undefined,
+    });
     expect(await h.storage.loadCredentials()).toBeUndefined();
     expect(await h.storage.loadSnapshot()).toBeUndefined();
     expect(await h.storage.loadOutbox()).toEqual([]);
@@ -93,9 +123,20 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(await h.storage.loadCredentials()).toMatchObject({ hubId: 'another-hub' });
 
     const pairing = h.client.pair({ kind: 'code', code: '123456', displayName: 'Alice' });
-    socket.deliver({ type: 'paired', rid: socket.last('pair').rid, userId: ALICE, deviceId: ALICE_LAPTOP, token: 'new-token' });
+    socket.deliver({
+      type: 'paired',
+      rid: socket.last('pair').rid,
+      userId: ALICE,
+      deviceId: ALICE_LAPTOP,
+      token: 'new-token',
+    });
     await pairing;
-    expect(await h.storage.loadCredentials()).toEqual({ hubId: HUB.id, userId: ALICE, deviceId: ALICE_LAPTOP, token: 'new-token' });
+    expect(await h.storage.loadCredentials()).toEqual({
+      hubId: HUB.id,
+      userId: ALICE,
+      deviceId: ALICE_LAPTOP,
+      token: 'new-token',
+    });
   });
 
   it('pings a quiet hub and reconnects when it stops answering', async () => {
@@ -128,7 +169,10 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     socket.open();
     socket.deliver({ type: 'incompatible', reason: 'CLIENT_TOO_NEW', hubProtocol: 0, minProtocol: 0 });
     socket.end(CloseCode.INCOMPATIBLE_PROTOCOL, 'CLIENT_TOO_NEW');
-    expect(h.state()).toMatchObject({ status: 'offline', session: { phase: 'incompatible', reason: 'CLIENT_TOO_NEW', hubProtocol: 0 } });
+    expect(h.state()).toMatchObject({
+      status: 'offline',
+      session: { phase: 'incompatible', reason: 'CLIENT_TOO_NEW', hubProtocol: 0 },
+    });
     h.clock.advance(120_000);
     expect(h.transport.sockets).toHaveLength(1);
   });
@@ -207,7 +251,7 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(h.warnings.some((w) => w.code === 'HANDLER_FAILED')).toBe(true);
   });
 
-  it('matches requests by rid and rejects with the hub\'s code, on disconnect and on timeout', async () => {
+  it("matches requests by rid and rejects with the hub's code, on disconnect and on timeout", async () => {
     const h = makeClient({ requestTimeoutMs: 2_000 });
     const socket = await startPaired(h);
     const group = h.client.createGroup('Team', ['userB']);
@@ -217,7 +261,13 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(h.state().conversations.team?.name).toBe('Team');
 
     const refused = h.client.addMembers('general', ['userB']);
-    socket.deliver({ type: 'error', rid: socket.last('addMembers').rid, code: 'FORBIDDEN', message: 'not a group', frameType: 'addMembers' });
+    socket.deliver({
+      type: 'error',
+      rid: socket.last('addMembers').rid,
+      code: 'FORBIDDEN',
+      message: 'not a group',
+      frameType: 'addMembers',
+    });
     const err = await refused.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RoostError);
     expect(err).toMatchObject({ code: 'FORBIDDEN', message: 'not a group', frameType: 'addMembers' });

@@ -10,7 +10,12 @@ describe('RoostClient: catch-up, live messages, cache, history', () => {
   it('catches up page by page from its cursor, merging live messages that arrive meanwhile, each once', async () => {
     const h = makeClient({ sync: { pageSize: 20 } });
     const socket = await startPaired(h, ready([conversation({ lastSeq: 45 })]));
-    expect(socket.last('fetchMessages')).toMatchObject({ conversationId: GENERAL, direction: 'forward', cursor: 0, limit: 20 });
+    expect(socket.last('fetchMessages')).toMatchObject({
+      conversationId: GENERAL,
+      direction: 'forward',
+      cursor: 0,
+      limit: 20,
+    });
     // Live messages beyond the cursor wait in the buffer instead of opening a gap.
     socket.deliver({ type: 'message', message: msg(46) });
     socket.deliver({ type: 'message', message: msg(47) });
@@ -169,7 +174,10 @@ describe('RoostClient: catch-up, live messages, cache, history', () => {
     const h = makeClient();
     const socket = await startPaired(h, ready([conversation({ lastSeq: 0 })]));
     for (const m of msgs(1, 4)) socket.deliver({ type: 'message', message: m });
-    socket.deliver({ type: 'message', message: msg(5, { senderUserId: ALICE, senderDeviceId: 'devA2', clientMsgId: 'from-my-phone' }) });
+    socket.deliver({
+      type: 'message',
+      message: msg(5, { senderUserId: ALICE, senderDeviceId: 'devA2', clientMsgId: 'from-my-phone' }),
+    });
     expect(h.state().conversations.general!.unreadCount).toBe(4);
 
     h.client.markRead(GENERAL);
@@ -185,10 +193,18 @@ describe('RoostClient: catch-up, live messages, cache, history', () => {
     socket.deliver({ type: 'message', message: msg(7) });
     expect(h.state().conversations.general!.unreadCount).toBe(2);
     // Read on the phone: the hub's receipt for the own user clears it here too.
-    socket.deliver({ type: 'receipt', conversationId: GENERAL, receipt: { userId: ALICE, deliveredSeq: 7, readSeq: 7 } });
+    socket.deliver({
+      type: 'receipt',
+      conversationId: GENERAL,
+      receipt: { userId: ALICE, deliveredSeq: 7, readSeq: 7 },
+    });
     expect(h.state().conversations.general!).toMatchObject({ unreadCount: 0, readSeq: 7 });
     // A stale receipt never lowers it.
-    socket.deliver({ type: 'receipt', conversationId: GENERAL, receipt: { userId: ALICE, deliveredSeq: 1, readSeq: 1 } });
+    socket.deliver({
+      type: 'receipt',
+      conversationId: GENERAL,
+      receipt: { userId: ALICE, deliveredSeq: 1, readSeq: 1 },
+    });
     expect(h.state().conversations.general!.readSeq).toBe(7);
   });
 
@@ -205,10 +221,17 @@ describe('RoostClient: catch-up, live messages, cache, history', () => {
     expect(socket.last('markRead')).toMatchObject({ seq: 3 });
     expect(h.state().conversations.general!.unreadCount).toBe(0);
     // Once the hub confirms it, a later ready does not make it send again.
-    socket.deliver({ type: 'receipt', conversationId: GENERAL, receipt: { userId: ALICE, deliveredSeq: 3, readSeq: 3 } });
+    socket.deliver({
+      type: 'receipt',
+      conversationId: GENERAL,
+      receipt: { userId: ALICE, deliveredSeq: 3, readSeq: 3 },
+    });
     socket.end(1006);
     h.clock.advance(1_000);
-    const again = await authenticate(h, ready([conversation({ lastSeq: 3, receipts: [{ userId: ALICE, deliveredSeq: 3, readSeq: 3 }] })]));
+    const again = await authenticate(
+      h,
+      ready([conversation({ lastSeq: 3, receipts: [{ userId: ALICE, deliveredSeq: 3, readSeq: 3 }] })]),
+    );
     h.clock.advance(500);
     expect(again.sentOf('markRead')).toEqual([]);
     expect(again.sentOf('markDelivered')).toEqual([]);
@@ -216,7 +239,10 @@ describe('RoostClient: catch-up, live messages, cache, history', () => {
 
   it('coalesces markDelivered: one frame per conversation with the newest seq', async () => {
     const h = makeClient({ sync: { markDelayMs: 250 } });
-    const socket = await startPaired(h, ready([conversation({ lastSeq: 0 }), conversation({ id: 'team', kind: 'group', lastSeq: 0 })]));
+    const socket = await startPaired(
+      h,
+      ready([conversation({ lastSeq: 0 }), conversation({ id: 'team', kind: 'group', lastSeq: 0 })]),
+    );
     for (const m of msgs(1, 10)) socket.deliver({ type: 'message', message: m });
     socket.deliver({ type: 'message', message: msg(1, { conversationId: 'team' }) });
     expect(socket.sentOf('markDelivered')).toEqual([]);
@@ -260,7 +286,10 @@ describe('RoostClient: catch-up, live messages, cache, history', () => {
     socket.deliver({ type: 'presence', userId: BOB, online: true });
     socket.deliver({ type: 'user', user: { id: 'userC', displayName: 'Carol', online: true } });
     socket.deliver({ type: 'devices', devices: [] });
-    socket.deliver({ type: 'conversation', conversation: conversation({ id: 'dm', kind: 'direct', name: '', memberUserIds: [ALICE, BOB], lastSeq: 2 }) });
+    socket.deliver({
+      type: 'conversation',
+      conversation: conversation({ id: 'dm', kind: 'direct', name: '', memberUserIds: [ALICE, BOB], lastSeq: 2 }),
+    });
     const state = h.state();
     expect(state.users[BOB]?.online).toBe(true);
     expect(state.users.userC?.displayName).toBe('Carol');

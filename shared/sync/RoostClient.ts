@@ -55,8 +55,11 @@ export class RoostClient {
 
   /** Pairs this device (session 'unpaired', status 'connected'); resolves once its credentials are stored. */
   async pair(credential: PairCredential, device: DeviceDescription = this.core.options.device): Promise<void> {
-    if (this.core.state.session.phase === 'paired') throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'pair');
-    const answer = await this.core.requests.request({ type: 'pair', credential, device }, (f) => this.core.link.send(f));
+    if (this.core.state.session.phase === 'paired')
+      throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'pair');
+    const answer = await this.core.requests.request({ type: 'pair', credential, device }, (f) =>
+      this.core.link.send(f),
+    );
     expectAnswer(answer, 'paired');
     await this.core.cache.idle();
   }
@@ -102,11 +105,13 @@ export class RoostClient {
   }
 
   async createGroup(name: string, memberUserIds: string[]): Promise<ConversationWire> {
-    return expectAnswer(await this.core.request({ type: 'createGroup', name, memberUserIds }), 'conversation').conversation;
+    return expectAnswer(await this.core.request({ type: 'createGroup', name, memberUserIds }), 'conversation')
+      .conversation;
   }
 
   async addMembers(conversationId: string, userIds: string[]): Promise<ConversationWire> {
-    return expectAnswer(await this.core.request({ type: 'addMembers', conversationId, userIds }), 'conversation').conversation;
+    return expectAnswer(await this.core.request({ type: 'addMembers', conversationId, userIds }), 'conversation')
+      .conversation;
   }
 
   /** The direct conversation with this user, created on first use. */

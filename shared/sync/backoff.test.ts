@@ -6,7 +6,9 @@ describe('backoffDelay', () => {
 
   it('grows exponentially up to the cap (random at its top)', () => {
     const top = () => 0.999999;
-    expect([0, 1, 2, 3, 4, 5, 6, 7].map((a) => backoffDelay(a, options, top))).toEqual([99, 199, 399, 799, 1599, 3199, 4999, 4999]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((a) => backoffDelay(a, options, top))).toEqual([
+      99, 199, 399, 799, 1599, 3199, 4999, 4999,
+    ]);
     expect(backoffDelay(10_000, options, top)).toBe(4999);
   });
 

@@ -7,7 +7,14 @@ import { CACHE_SCHEMA_VERSION } from './storage';
 import { ALICE_CREDENTIALS } from './testing/clientHarness';
 import { ALICE, ALICE_LAPTOP, GENERAL, HUB, conversation, msgs } from './testing/fixtures';
 
-const snapshot = () => ({ schemaVersion: CACHE_SCHEMA_VERSION, hub: HUB, self: { userId: ALICE, deviceId: ALICE_LAPTOP }, users: [], devices: [], conversations: [conversation({ lastSeq: 5 })] });
+const snapshot = () => ({
+  schemaVersion: CACHE_SCHEMA_VERSION,
+  hub: HUB,
+  self: { userId: ALICE, deviceId: ALICE_LAPTOP },
+  users: [],
+  devices: [],
+  conversations: [conversation({ lastSeq: 5 })],
+});
 
 describe('cache loading', () => {
   it('rebuilds the state from storage: conversations, newest messages, outbox', async () => {
@@ -15,7 +22,13 @@ describe('cache loading', () => {
     await storage.saveCredentials(ALICE_CREDENTIALS);
     await storage.saveSnapshot(snapshot());
     await storage.saveMessages(GENERAL, msgs(1, 5), { cursor: 5, reachedStart: true });
-    await storage.saveOutboxEntry({ clientMsgId: 'client-msg-1', conversationId: GENERAL, text: 'later', createdAt: 1, order: 1 });
+    await storage.saveOutboxEntry({
+      clientMsgId: 'client-msg-1',
+      conversationId: GENERAL,
+      text: 'later',
+      createdAt: 1,
+      order: 1,
+    });
     const cache = await loadCache(storage, 3, () => {});
     const state = stateFromCache(cache);
     expect(state.session).toEqual({ phase: 'paired' });
@@ -27,7 +40,10 @@ describe('cache loading', () => {
   });
 
   it('drops a snapshot that does not validate, or comes from a newer version, and the messages with it', async () => {
-    for (const bad of [{ ...snapshot(), users: 'nope' }, { ...snapshot(), schemaVersion: CACHE_SCHEMA_VERSION + 1 }]) {
+    for (const bad of [
+      { ...snapshot(), users: 'nope' },
+      { ...snapshot(), schemaVersion: CACHE_SCHEMA_VERSION + 1 },
+    ]) {
       const storage = new MemoryStorage();
       const warnings: RoostWarning[] = [];
       await storage.saveCredentials(ALICE_CREDENTIALS);

@@ -21,8 +21,13 @@ export type LoadedCache = {
  * of each cached conversation and the outbox. Whatever fails to read or to
  * validate is dropped with a warning: the hub can always send it again.
  */
-export async function loadCache(storage: ClientStorage, messagesPerConversation: number, warn: (w: RoostWarning) => void): Promise<LoadedCache> {
-  const discard = (what: string, reason: string) => warn({ code: WarningCode.CACHE_DISCARDED, message: `dropped cached ${what}: ${reason}` });
+export async function loadCache(
+  storage: ClientStorage,
+  messagesPerConversation: number,
+  warn: (w: RoostWarning) => void,
+): Promise<LoadedCache> {
+  const discard = (what: string, reason: string) =>
+    warn({ code: WarningCode.CACHE_DISCARDED, message: `dropped cached ${what}: ${reason}` });
   const read = async <T>(what: string, task: () => Promise<T>, fallback: T): Promise<T> => {
     try {
       return await task();
@@ -32,7 +37,13 @@ export async function loadCache(storage: ClientStorage, messagesPerConversation:
     }
   };
 
-  const empty: LoadedCache = { credentials: undefined, snapshot: undefined, timelines: {}, storedReachedStart: {}, outbox: [] };
+  const empty: LoadedCache = {
+    credentials: undefined,
+    snapshot: undefined,
+    timelines: {},
+    storedReachedStart: {},
+    outbox: [],
+  };
   const rawCredentials = await read('credentials', () => storage.loadCredentials(), undefined);
   if (rawCredentials === undefined) return empty;
   const credentials = checkCredentials(rawCredentials);
@@ -72,7 +83,12 @@ export async function loadCache(storage: ClientStorage, messagesPerConversation:
 }
 
 /** Empties storage but for the credentials and the outbox. */
-async function resetCache(storage: ClientStorage, credentials: StoredCredentials, outbox: readonly OutboxEntry[], warn: (w: RoostWarning) => void): Promise<void> {
+async function resetCache(
+  storage: ClientStorage,
+  credentials: StoredCredentials,
+  outbox: readonly OutboxEntry[],
+  warn: (w: RoostWarning) => void,
+): Promise<void> {
   try {
     await storage.clear();
     await storage.saveCredentials(credentials);
@@ -104,7 +120,11 @@ async function loadTimeline(
   }
   if (messages.length < raw.length) discard(`messages of "${id}"`, `${raw.length - messages.length} did not validate`);
   const more = messages.length > limit;
-  const timeline = timelineFromStored(more ? messages.slice(1) : messages, range.value.cursor, range.value.reachedStart && !more);
+  const timeline = timelineFromStored(
+    more ? messages.slice(1) : messages,
+    range.value.cursor,
+    range.value.reachedStart && !more,
+  );
   return { timeline, storedReachedStart: range.value.reachedStart };
 }
 

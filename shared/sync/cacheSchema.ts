@@ -10,7 +10,13 @@ import {
   TimestampSchema,
   UserWireSchema,
 } from '../protocol';
-import { CACHE_SCHEMA_VERSION, type CachedSnapshot, type StoredCredentials, type StoredOutboxEntry, type TimelineRange } from './storage';
+import {
+  CACHE_SCHEMA_VERSION,
+  type CachedSnapshot,
+  type StoredCredentials,
+  type StoredOutboxEntry,
+  type TimelineRange,
+} from './storage';
 
 /**
  * What comes back from storage is checked like anything else crossing a
@@ -19,7 +25,12 @@ import { CACHE_SCHEMA_VERSION, type CachedSnapshot, type StoredCredentials, type
  * so a snapshot that does not validate is dropped, not repaired.
  */
 
-export const StoredCredentialsSchema = z.object({ hubId: IdSchema, userId: IdSchema, deviceId: IdSchema, token: z.string().min(1) });
+export const StoredCredentialsSchema = z.object({
+  hubId: IdSchema,
+  userId: IdSchema,
+  deviceId: IdSchema,
+  token: z.string().min(1),
+});
 
 export const CachedSnapshotSchema = z.object({
   schemaVersion: z.literal(CACHE_SCHEMA_VERSION),

@@ -63,7 +63,11 @@ export class CacheWriter {
   }
 
   /** The newest `limit` stored messages older than beforeSeq, and whether older ones may exist. */
-  async loadOlder(id: string, beforeSeq: number, limit: number): Promise<{ messages: MessageWire[]; hasMore: boolean }> {
+  async loadOlder(
+    id: string,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<{ messages: MessageWire[]; hasMore: boolean }> {
     const raw = await this.storage.loadMessages(id, beforeSeq, limit);
     const messages = raw.flatMap((m) => {
       const checked = checkMessage(m);

@@ -39,7 +39,11 @@ export class ClientCore {
     const random = options.random ?? Math.random;
     const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     const syncOptions = { pageSize: 200, olderPageSize: 50, initialHistory: 200, markDelayMs: 500, ...options.sync };
-    this.cache = new CacheWriter(storage, () => this.current, (what, err) => this.warn(WarningCode.STORAGE_FAILED, `writing ${what} failed: ${String(err)}`, err));
+    this.cache = new CacheWriter(
+      storage,
+      () => this.current,
+      (what, err) => this.warn(WarningCode.STORAGE_FAILED, `writing ${what} failed: ${String(err)}`, err),
+    );
     this.requests = new Requests(clock, options.requestTimeoutMs ?? 15_000);
     this.link = new HubLink(
       {
@@ -57,7 +61,15 @@ export class ClientCore {
         frame: (frame) => this.onFrame(frame),
         lost: (code) => this.onLost(code),
         incompatible: (frame) =>
-          this.set({ ...this.current, session: { phase: 'incompatible', reason: frame?.reason ?? 'UNKNOWN', hubProtocol: frame?.hubProtocol, minProtocol: frame?.minProtocol } }),
+          this.set({
+            ...this.current,
+            session: {
+              phase: 'incompatible',
+              reason: frame?.reason ?? 'UNKNOWN',
+              hubProtocol: frame?.hubProtocol,
+              minProtocol: frame?.minProtocol,
+            },
+          }),
         warn: (w) => this.options.onWarning?.(w),
       },
     );
@@ -67,7 +79,8 @@ export class ClientCore {
         request: (frame) => this.request(frame),
         conversation: (id) => this.current.conversations[id],
         applyTimeline: (id, change, fromStorage) => this.applyTimeline(id, change, fromStorage),
-        lowerLastSeq: (id, lastSeq) => this.set(S.updateConversation(this.current, id, (c) => (lastSeq < c.lastSeq ? { ...c, lastSeq } : c))),
+        lowerLastSeq: (id, lastSeq) =>
+          this.set(S.updateConversation(this.current, id, (c) => (lastSeq < c.lastSeq ? { ...c, lastSeq } : c))),
         setFlags: (id, flags) => {
           this.set(S.updateConversation(this.current, id, (c) => ({ ...c, ...flags })));
           // The outbox holds a conversation's messages while it catches up (outboxPump.ts).
@@ -79,7 +92,12 @@ export class ClientCore {
       syncOptions,
     );
     this.marks = new ReceiptMarks(
-      { clock, isReady: () => this.ready, send: (frame) => this.ready && this.link.send(frame), conversation: (id) => this.current.conversations[id] },
+      {
+        clock,
+        isReady: () => this.ready,
+        send: (frame) => this.ready && this.link.send(frame),
+        conversation: (id) => this.current.conversations[id],
+      },
       syncOptions.markDelayMs,
     );
     this.outbox = new OutboxPump(
@@ -96,7 +114,12 @@ export class ClientCore {
       },
       { randomId: options.randomId, maxInFlight: options.maxInFlight ?? 50, retryBackoff: backoff, random },
     );
-    this.typing = new TypingTracker(clock, options.typingTimeoutMs ?? 5_000, () => this.current, (next) => this.set(next));
+    this.typing = new TypingTracker(
+      clock,
+      options.typingTimeoutMs ?? 5_000,
+      () => this.current,
+      (next) => this.set(next),
+    );
   }
 
   get state(): S.RoostState {
@@ -129,7 +152,9 @@ export class ClientCore {
   }
 
   private async loadFromStorage(): Promise<void> {
-    const cache = await loadCache(this.options.storage, this.options.cachedMessagesPerConversation ?? 100, (w) => this.options.onWarning?.(w));
+    const cache = await loadCache(this.options.storage, this.options.cachedMessagesPerConversation ?? 100, (w) =>
+      this.options.onWarning?.(w),
+    );
     this.credentials = cache.credentials;
     this.cache.loaded(cache.storedReachedStart);
     this.set({ ...stateFromCache(cache), status: this.current.status });
@@ -168,12 +193,17 @@ export class ClientCore {
       return;
     }
     const { deviceId, token } = credentials;
-    this.requests.request({ type: 'auth', deviceId, token }, (f) => this.link.send(f)).catch((err: unknown) => {
-      if (err instanceof RoostError && err.code === ErrorCode.AUTH_FAILED) this.unpair('authFailed');
-      else if (!(err instanceof RoostError && (err.code === ClientErrorCode.DISCONNECTED || err.code === ClientErrorCode.STOPPED))) {
-        this.link.reconnect(`auth failed: ${String(err)}`);
-      }
-    });
+    this.requests
+      .request({ type: 'auth', deviceId, token }, (f) => this.link.send(f))
+      .catch((err: unknown) => {
+        if (err instanceof RoostError && err.code === ErrorCode.AUTH_FAILED) this.unpair('authFailed');
+        else if (!(
+          err instanceof RoostError &&
+          (err.code === ClientErrorCode.DISCONNECTED || err.code === ClientErrorCode.STOPPED)
+        )) {
+          this.link.reconnect(`auth failed: ${String(err)}`);
+        }
+      });
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -212,11 +242,16 @@ export class ClientCore {
         this.saveSnapshotSoon();
         break;
       case 'typing':
-        if (frame.userId !== this.current.self?.userId) this.typing.add(frame.conversationId, frame.userId, frame.deviceId);
+        if (frame.userId !== this.current.self?.userId)
+          this.typing.add(frame.conversationId, frame.userId, frame.deviceId);
         break;
       case 'error':
         if (this.outbox.onError(frame) || this.requests.settle(frame)) return;
-        this.warn(WarningCode.HUB_ERROR, `the hub reported ${frame.code} for "${frame.frameType ?? '?'}": ${frame.message}`, frame);
+        this.warn(
+          WarningCode.HUB_ERROR,
+          `the hub reported ${frame.code} for "${frame.frameType ?? '?'}": ${frame.message}`,
+          frame,
+        );
         return;
       default:
         break;
@@ -227,7 +262,12 @@ export class ClientCore {
   private onPaired(frame: ServerFrameOf<'paired'>): void {
     const hubId = this.current.hub?.id;
     if (!hubId) return;
-    const credentials: StoredCredentials = { hubId, userId: frame.userId, deviceId: frame.deviceId, token: frame.token };
+    const credentials: StoredCredentials = {
+      hubId,
+      userId: frame.userId,
+      deviceId: frame.deviceId,
+      token: frame.token,
+    };
     // Paired anew (here: with a different hub): what was kept of the old account goes.
     if (this.credentials) this.unpair('notPaired');
     this.credentials = credentials;
@@ -259,7 +299,11 @@ export class ClientCore {
     for (const wire of ready.conversations) {
       const c = this.current.conversations[wire.id];
       if (!c || (wire.lastSeq >= c.timeline.cursor && c.timeline.buffered.length === 0)) continue;
-      if (wire.lastSeq < c.timeline.cursor) this.warn(WarningCode.HUB_RESTORED, `conversation "${wire.id}": the hub is back at seq ${wire.lastSeq}, this device had ${c.timeline.cursor}`);
+      if (wire.lastSeq < c.timeline.cursor)
+        this.warn(
+          WarningCode.HUB_RESTORED,
+          `conversation "${wire.id}": the hub is back at seq ${wire.lastSeq}, this device had ${c.timeline.cursor}`,
+        );
       this.applyTimeline(wire.id, (t) => truncateAfter(t, wire.lastSeq));
       this.set(S.updateConversation(this.current, wire.id, (x) => ({ ...x, lastSeq: wire.lastSeq })));
     }
@@ -269,7 +313,10 @@ export class ClientCore {
   private onMessage(message: ServerFrameOf<'message'>['message'], own = false): void {
     const id = message.conversationId;
     if (!this.current.conversations[id]) {
-      this.warn(WarningCode.UNKNOWN_CONVERSATION, `a message arrived for unknown conversation "${id}"; it is fetched with the conversation`);
+      this.warn(
+        WarningCode.UNKNOWN_CONVERSATION,
+        `a message arrived for unknown conversation "${id}"; it is fetched with the conversation`,
+      );
       return;
     }
     const seen = S.noteSeq(this.current, id, message.seq);
@@ -304,7 +351,11 @@ export class ClientCore {
     if (this.link.isOpen) this.set({ ...this.current, status: 'connected', reconnect: undefined });
   }
 
-  private applyTimeline(id: string, change: (t: Timeline) => TimelineChange, fromStorage = false): TimelineChange['added'] {
+  private applyTimeline(
+    id: string,
+    change: (t: Timeline) => TimelineChange,
+    fromStorage = false,
+  ): TimelineChange['added'] {
     const before = this.current.conversations[id]?.timeline;
     if (!before) return [];
     const { timeline, added } = change(before);

@@ -46,7 +46,12 @@ export type Session =
   /** Has credentials; `status` says whether the hub is reachable right now. */
   | { readonly phase: 'paired' }
   /** Terminal until the app is updated: the hub does not speak this client's protocol version. */
-  | { readonly phase: 'incompatible'; readonly reason: IncompatibleReason | 'UNKNOWN'; readonly hubProtocol?: number; readonly minProtocol?: number };
+  | {
+      readonly phase: 'incompatible';
+      readonly reason: IncompatibleReason | 'UNKNOWN';
+      readonly hubProtocol?: number;
+      readonly minProtocol?: number;
+    };
 
 export type TypingUser = { readonly userId: string; readonly deviceId: string; readonly expiresAt: number };
 
@@ -107,7 +112,13 @@ export const INITIAL_STATE: RoostState = {
 
 /** Drops everything learned from the hub (after the device was revoked), keeping the connection fields. */
 export function forgetAccount(state: RoostState, reason: UnpairedReason): RoostState {
-  return { ...INITIAL_STATE, status: state.status, reconnect: state.reconnect, hub: state.hub, session: { phase: 'unpaired', reason } };
+  return {
+    ...INITIAL_STATE,
+    status: state.status,
+    reconnect: state.reconnect,
+    hub: state.hub,
+    session: { phase: 'unpaired', reason },
+  };
 }
 
 /** Recomputes the fields derived from the others; call after any change to a conversation. */
@@ -121,12 +132,29 @@ export function derive(c: ConversationState, selfUserId: string | undefined): Co
 }
 
 /** What the client holds of a conversation beyond the hub's metadata, before anything is loaded, read, sent or typed. */
-export function idleConversationFields(): Pick<ConversationState, 'receipts' | 'timeline' | 'pending' | 'readSeq' | 'unreadCount' | 'hasOlder' | 'typing' | 'syncing' | 'loadingOlder'> {
-  return { receipts: {}, timeline: EMPTY_TIMELINE, pending: [], readSeq: 0, unreadCount: 0, hasOlder: false, typing: [], syncing: false, loadingOlder: false };
+export function idleConversationFields(): Pick<
+  ConversationState,
+  'receipts' | 'timeline' | 'pending' | 'readSeq' | 'unreadCount' | 'hasOlder' | 'typing' | 'syncing' | 'loadingOlder'
+> {
+  return {
+    receipts: {},
+    timeline: EMPTY_TIMELINE,
+    pending: [],
+    readSeq: 0,
+    unreadCount: 0,
+    hasOlder: false,
+    typing: [],
+    syncing: false,
+    loadingOlder: false,
+  };
 }
 
 /** New or updated conversation metadata from the hub; timeline, typing and flags are kept. */
-export function conversationFromWire(wire: ConversationWire, existing: ConversationState | undefined, selfUserId: string | undefined): ConversationState {
+export function conversationFromWire(
+  wire: ConversationWire,
+  existing: ConversationState | undefined,
+  selfUserId: string | undefined,
+): ConversationState {
   const receipts: Record<string, ReceiptWire> = {};
   for (const r of wire.receipts) receipts[r.userId] = mergeReceipt(existing?.receipts[r.userId], r);
   const base: ConversationState = existing ?? { ...wire, ...idleConversationFields() };
@@ -171,7 +199,11 @@ export function upsertConversation(state: RoostState, wire: ConversationWire): R
   return withOutbox({ ...state, conversations: { ...state.conversations, [wire.id]: conversation } }, state.outbox);
 }
 
-export function updateConversation(state: RoostState, id: string, change: (c: ConversationState) => ConversationState): RoostState {
+export function updateConversation(
+  state: RoostState,
+  id: string,
+  change: (c: ConversationState) => ConversationState,
+): RoostState {
   const current = state.conversations[id];
   if (!current) return state;
   const next = derive(change(current), state.self?.userId);
@@ -183,7 +215,9 @@ export function mergeReceipt(current: ReceiptWire | undefined, incoming: Receipt
   if (!current) return incoming;
   const deliveredSeq = Math.max(current.deliveredSeq, incoming.deliveredSeq);
   const readSeq = Math.max(current.readSeq, incoming.readSeq);
-  return deliveredSeq === current.deliveredSeq && readSeq === current.readSeq ? current : { userId: current.userId, deliveredSeq, readSeq };
+  return deliveredSeq === current.deliveredSeq && readSeq === current.readSeq
+    ? current
+    : { userId: current.userId, deliveredSeq, readSeq };
 }
 
 export function applyReceipt(state: RoostState, conversationId: string, receipt: ReceiptWire): RoostState {
@@ -231,13 +265,16 @@ export function addTyping(state: RoostState, conversationId: string, typing: Typ
 }
 
 export function clearTyping(state: RoostState, conversationId: string, userId: string): RoostState {
-  return updateConversation(state, conversationId, (c) => (c.typing.some((t) => t.userId === userId) ? { ...c, typing: c.typing.filter((t) => t.userId !== userId) } : c));
+  return updateConversation(state, conversationId, (c) =>
+    c.typing.some((t) => t.userId === userId) ? { ...c, typing: c.typing.filter((t) => t.userId !== userId) } : c,
+  );
 }
 
 export function expireTyping(state: RoostState, now: number): RoostState {
   let next = state;
   for (const c of Object.values(state.conversations)) {
-    if (c.typing.some((t) => t.expiresAt <= now)) next = updateConversation(next, c.id, (x) => ({ ...x, typing: x.typing.filter((t) => t.expiresAt > now) }));
+    if (c.typing.some((t) => t.expiresAt <= now))
+      next = updateConversation(next, c.id, (x) => ({ ...x, typing: x.typing.filter((t) => t.expiresAt > now) }));
   }
   return next;
 }
@@ -245,7 +282,8 @@ export function expireTyping(state: RoostState, now: number): RoostState {
 /** Soonest moment a typing indicator runs out, if any is shown. */
 export function nextTypingExpiry(state: RoostState): number | undefined {
   let soonest: number | undefined;
-  for (const c of Object.values(state.conversations)) for (const t of c.typing) soonest = Math.min(soonest ?? t.expiresAt, t.expiresAt);
+  for (const c of Object.values(state.conversations))
+    for (const t of c.typing) soonest = Math.min(soonest ?? t.expiresAt, t.expiresAt);
   return soonest;
 }
 

@@ -82,7 +82,7 @@ describe('conversationTimeline', () => {
     expect(hasOlder(t)).toBe(false);
   });
 
-  it('forgets messages beyond a restored hub\'s lastSeq', () => {
+  it("forgets messages beyond a restored hub's lastSeq", () => {
     const t = applyLive(live(EMPTY_TIMELINE, 1, 2, 3, 4), msg(9)).timeline;
     const { timeline } = truncateAfter(t, 2);
     expect(seqs(timeline)).toEqual([1, 2]);
@@ -104,7 +104,11 @@ describe('conversationTimeline', () => {
   });
 
   it('shows a message the hub stored twice under different seqs once (same user and clientMsgId)', () => {
-    const t = applyForwardPage(EMPTY_TIMELINE, 0, [msg(1, { clientMsgId: 'same-id-1' }), msg(2, { clientMsgId: 'same-id-1' }), msg(3)]).timeline;
+    const t = applyForwardPage(EMPTY_TIMELINE, 0, [
+      msg(1, { clientMsgId: 'same-id-1' }),
+      msg(2, { clientMsgId: 'same-id-1' }),
+      msg(3),
+    ]).timeline;
     expect(seqs(t)).toEqual([1, 3]);
     expect(t.cursor).toBe(3);
   });
@@ -120,7 +124,7 @@ describe('conversationTimeline', () => {
   it('never holds a duplicate or an out-of-order message, whatever order pages and live messages come in', () => {
     // Deterministic pseudo-random interleavings of live pushes and forward pages over seqs 1..60.
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 40; round++) {
       let t = EMPTY_TIMELINE;
       for (let step = 0; step < 60; step++) {

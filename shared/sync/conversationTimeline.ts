@@ -83,7 +83,12 @@ export function applyForwardPage(t: Timeline, afterSeq: number, page: readonly M
  * beforeSeq - 1, since seqs up to the announced lastSeq may still be on their
  * way to disk and arrive as pushes.
  */
-export function applyBackwardPage(t: Timeline, beforeSeq: number, page: readonly MessageWire[], hasMore: boolean): TimelineChange {
+export function applyBackwardPage(
+  t: Timeline,
+  beforeSeq: number,
+  page: readonly MessageWire[],
+  hasMore: boolean,
+): TimelineChange {
   const sorted = sortUnique(page.filter((m) => m.seq < beforeSeq));
   if (t.messages.length === 0 && t.cursor === 0) {
     const initial: Timeline = { messages: [], cursor: 0, reachedStart: !hasMore, buffered: t.buffered };
@@ -120,7 +125,12 @@ export function acceptBufferedGap(t: Timeline): TimelineChange {
  * Appends `fresh` (ascending, all > t.cursor) then drains `buffered`.
  * `authoritative`: fresh came from a page, so seqs between them are known absent.
  */
-function extend(t: Timeline, fresh: readonly MessageWire[], buffered: readonly MessageWire[], authoritative = false): TimelineChange {
+function extend(
+  t: Timeline,
+  fresh: readonly MessageWire[],
+  buffered: readonly MessageWire[],
+  authoritative = false,
+): TimelineChange {
   const messages = [...t.messages];
   const added: MessageWire[] = [];
   let cursor = t.cursor;

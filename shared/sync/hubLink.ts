@@ -1,4 +1,12 @@
-import { CloseCode, ErrorCode, PROTOCOL_VERSION, parseServerFrame, type ClientFrameInput, type ServerFrame, type ServerFrameOf } from '../protocol';
+import {
+  CloseCode,
+  ErrorCode,
+  PROTOCOL_VERSION,
+  parseServerFrame,
+  type ClientFrameInput,
+  type ServerFrame,
+  type ServerFrameOf,
+} from '../protocol';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { ConnectionStatus } from './clientState';
 import { WarningCode, type RoostWarning } from './errors';
@@ -118,7 +126,9 @@ export class HubLink {
         if (!current()) return;
         this.lastHeard = this.options.clock.now();
         this.schedulePing(id);
-        this.socket?.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, client: this.options.clientName }));
+        this.socket?.send(
+          JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, client: this.options.clientName }),
+        );
       },
       message: (text) => {
         if (!current()) return;
@@ -158,7 +168,11 @@ export class HubLink {
       if (!parsed.ok) {
         // A newer hub's frame type is skipped (docs/PROTOCOL.md 4.4); a known type with bad fields is a broken frame.
         const code = parsed.code === ErrorCode.UNKNOWN_TYPE ? WarningCode.UNKNOWN_FRAME : WarningCode.INVALID_FRAME;
-        this.events.warn({ code, message: `ignored a frame from the hub: ${parsed.message}`, detail: text.slice(0, 200) });
+        this.events.warn({
+          code,
+          message: `ignored a frame from the hub: ${parsed.message}`,
+          detail: text.slice(0, 200),
+        });
         return;
       }
       const frame = parsed.frame;
@@ -177,7 +191,11 @@ export class HubLink {
       }
       this.events.frame(frame);
     } catch (err) {
-      this.events.warn({ code: WarningCode.HANDLER_FAILED, message: `handling a frame failed: ${String(err)}`, detail: err });
+      this.events.warn({
+        code: WarningCode.HANDLER_FAILED,
+        message: `handling a frame failed: ${String(err)}`,
+        detail: err,
+      });
     }
   }
 

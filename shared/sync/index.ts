@@ -13,6 +13,13 @@ export type { Timeline } from './conversationTimeline';
 export type { OutboxEntry, OutboxStatus } from './outbox';
 export { ClientErrorCode, RoostError, WarningCode, type RoostWarning } from './errors';
 export type { Clock, TimerHandle, Transport, TransportEvents, TransportSocket } from './transport';
-export { CACHE_SCHEMA_VERSION, type CachedSnapshot, type ClientStorage, type StoredCredentials, type StoredOutboxEntry, type TimelineRange } from './storage';
+export {
+  CACHE_SCHEMA_VERSION,
+  type CachedSnapshot,
+  type ClientStorage,
+  type StoredCredentials,
+  type StoredOutboxEntry,
+  type TimelineRange,
+} from './storage';
 export { MemoryStorage } from './memoryStorage';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';

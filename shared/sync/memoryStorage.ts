@@ -49,7 +49,9 @@ export class MemoryStorage implements ClientStorage {
   }
 
   async loadMessages(conversationId: string, beforeSeq: number, limit: number): Promise<MessageWire[]> {
-    const stored = [...(this.messages.get(conversationId)?.values() ?? [])].filter((m) => m.seq < beforeSeq).sort((a, b) => a.seq - b.seq);
+    const stored = [...(this.messages.get(conversationId)?.values() ?? [])]
+      .filter((m) => m.seq < beforeSeq)
+      .sort((a, b) => a.seq - b.seq);
     return copy(stored.slice(Math.max(0, stored.length - limit)));
   }
 

@@ -44,7 +44,14 @@ describe('outbox', () => {
 
   it('round-trips through storage, failed state included', () => {
     const failed = box.failPermanent([entry(1)], 'client-msg-1', 'FORBIDDEN')[0]!;
-    expect(box.toStored(failed)).toEqual({ clientMsgId: 'client-msg-1', conversationId: 'general', text: 'text 1', createdAt: 1, order: 1, failedCode: 'FORBIDDEN' });
+    expect(box.toStored(failed)).toEqual({
+      clientMsgId: 'client-msg-1',
+      conversationId: 'general',
+      text: 'text 1',
+      createdAt: 1,
+      order: 1,
+      failedCode: 'FORBIDDEN',
+    });
     expect(box.fromStored(box.toStored(failed))).toMatchObject({ status: 'failed', lastError: 'FORBIDDEN' });
     expect(box.fromStored(box.toStored(entry(2)))).toMatchObject({ status: 'queued', attempts: 0 });
     expect(box.nextOrder([entry(4), entry(9)])).toBe(10);

@@ -33,7 +33,13 @@ export function isValidClientMsgId(id: string): boolean {
   return CLIENT_MSG_ID.test(id);
 }
 
-export function newEntry(fields: { clientMsgId: string; conversationId: string; text: string; createdAt: number; order: number }): OutboxEntry {
+export function newEntry(fields: {
+  clientMsgId: string;
+  conversationId: string;
+  text: string;
+  createdAt: number;
+  order: number;
+}): OutboxEntry {
   return { ...fields, status: 'queued', lastError: undefined, attempts: 0 };
 }
 
@@ -90,7 +96,9 @@ export function find(outbox: Outbox, clientMsgId: string): OutboxEntry | undefin
 
 /** Removes an entry the hub has (acknowledged, or seen in the timeline). */
 export function remove(outbox: Outbox, clientMsgId: string): Outbox {
-  return outbox.some((e) => e.clientMsgId === clientMsgId) ? outbox.filter((e) => e.clientMsgId !== clientMsgId) : outbox;
+  return outbox.some((e) => e.clientMsgId === clientMsgId)
+    ? outbox.filter((e) => e.clientMsgId !== clientMsgId)
+    : outbox;
 }
 
 /** After the connection is lost nothing is in flight any more: everything unacknowledged is sent again. */

@@ -53,12 +53,26 @@ export class OutboxPump {
   async add(conversationId: string, text: string): Promise<string> {
     if (text.trim().length === 0) throw new RoostError(ClientErrorCode.INVALID_INPUT, 'A message must not be blank.');
     if (text.length > LIMITS.maxTextLength) {
-      throw new RoostError(ClientErrorCode.INVALID_INPUT, `A message may be at most ${LIMITS.maxTextLength} characters; this one has ${text.length}.`);
+      throw new RoostError(
+        ClientErrorCode.INVALID_INPUT,
+        `A message may be at most ${LIMITS.maxTextLength} characters; this one has ${text.length}.`,
+      );
     }
-    if (!this.host.state().conversations[conversationId]) throw new RoostError(ClientErrorCode.INVALID_INPUT, `No conversation "${conversationId}".`);
+    if (!this.host.state().conversations[conversationId])
+      throw new RoostError(ClientErrorCode.INVALID_INPUT, `No conversation "${conversationId}".`);
     const clientMsgId = this.options.randomId();
-    if (!box.isValidClientMsgId(clientMsgId)) throw new RoostError(ClientErrorCode.INVALID_INPUT, `randomId() returned "${clientMsgId}", which is not 8-64 of A-Z a-z 0-9 _ -.`);
-    const entry = box.newEntry({ clientMsgId, conversationId, text, createdAt: this.host.clock.now(), order: box.nextOrder(this.outbox) });
+    if (!box.isValidClientMsgId(clientMsgId))
+      throw new RoostError(
+        ClientErrorCode.INVALID_INPUT,
+        `randomId() returned "${clientMsgId}", which is not 8-64 of A-Z a-z 0-9 _ -.`,
+      );
+    const entry = box.newEntry({
+      clientMsgId,
+      conversationId,
+      text,
+      createdAt: this.host.clock.now(),
+      order: box.nextOrder(this.outbox),
+    });
     this.host.setOutbox(box.enqueue(this.outbox, entry));
     // Stored before the first attempt, so a crash right after sending cannot lose it. A failed
     // write is reported by persist; the message still goes out from memory.
@@ -73,13 +87,23 @@ export class OutboxPump {
     // A conversation still catching up may hold this device's own earlier attempt: resending
     // before seeing it could store it twice if it fell out of the hub's dedup window (PROTOCOL 7.3).
     const conversations = this.host.state().conversations;
-    const { outbox, toSend } = box.takeSendable(this.outbox, this.options.maxInFlight, (id) => conversations[id]?.syncing === true);
+    const { outbox, toSend } = box.takeSendable(
+      this.outbox,
+      this.options.maxInFlight,
+      (id) => conversations[id]?.syncing === true,
+    );
     if (toSend.length === 0) return;
     this.host.setOutbox(outbox);
     for (const e of toSend) {
       const rid = this.host.newRid();
       this.rids.set(rid, e.clientMsgId);
-      this.host.sendFrame({ type: 'send', rid, conversationId: e.conversationId, clientMsgId: e.clientMsgId, text: e.text });
+      this.host.sendFrame({
+        type: 'send',
+        rid,
+        conversationId: e.conversationId,
+        clientMsgId: e.clientMsgId,
+        text: e.text,
+      });
     }
   }
 
@@ -130,7 +154,8 @@ export class OutboxPump {
   settleSeen(messages: readonly MessageWire[]): void {
     const userId = this.host.state().self?.userId;
     for (const m of messages) {
-      if (m.senderUserId === userId && box.find(this.outbox, m.clientMsgId)?.conversationId === m.conversationId) this.settle(m.clientMsgId);
+      if (m.senderUserId === userId && box.find(this.outbox, m.clientMsgId)?.conversationId === m.conversationId)
+        this.settle(m.clientMsgId);
     }
   }
 
@@ -176,9 +201,12 @@ export class OutboxPump {
   private scheduleRetry(): void {
     if (this.retryTimer !== undefined) return;
     const delay = backoffDelay(this.transientFailures++, this.options.retryBackoff, this.options.random);
-    this.retryTimer = this.host.clock.setTimeout(() => {
-      this.retryTimer = undefined;
-      this.pump();
-    }, Math.max(delay, this.options.retryBackoff.baseMs / 2));
+    this.retryTimer = this.host.clock.setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.pump();
+      },
+      Math.max(delay, this.options.retryBackoff.baseMs / 2),
+    );
   }
 }

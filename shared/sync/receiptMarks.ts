@@ -35,7 +35,10 @@ export class ReceiptMarks {
   /** The hub's receipt for the own user (from `ready` or a `receipt` push). */
   confirm(conversationId: string, receipt: { deliveredSeq: number; readSeq: number }): void {
     const known = this.confirmed.get(conversationId) ?? { delivered: 0, read: 0 };
-    this.confirmed.set(conversationId, { delivered: Math.max(known.delivered, receipt.deliveredSeq), read: Math.max(known.read, receipt.readSeq) });
+    this.confirmed.set(conversationId, {
+      delivered: Math.max(known.delivered, receipt.deliveredSeq),
+      read: Math.max(known.read, receipt.readSeq),
+    });
   }
 
   /** The conversation's cursor or read mark may have moved: report it soon. */
@@ -78,7 +81,10 @@ export class ReceiptMarks {
         next.delivered = Math.max(next.delivered, c.readSeq);
       }
       const delivered = c.timeline.cursor;
-      if (delivered > Math.max(hubDelivered, next.delivered) && this.host.send({ type: 'markDelivered', conversationId: id, seq: delivered })) {
+      if (
+        delivered > Math.max(hubDelivered, next.delivered) &&
+        this.host.send({ type: 'markDelivered', conversationId: id, seq: delivered })
+      ) {
         next.delivered = delivered;
       }
       this.sent.set(id, next);

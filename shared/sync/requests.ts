@@ -31,12 +31,24 @@ export class Requests {
     const rid = this.newRid();
     return new Promise<ServerFrame>((resolve, reject) => {
       if (!send({ ...frame, rid })) {
-        reject(new RoostError(ClientErrorCode.NOT_CONNECTED, `Cannot send "${frame.type}": not connected to the hub.`, frame.type));
+        reject(
+          new RoostError(
+            ClientErrorCode.NOT_CONNECTED,
+            `Cannot send "${frame.type}": not connected to the hub.`,
+            frame.type,
+          ),
+        );
         return;
       }
       const timer = this.clock.setTimeout(() => {
         this.waiting.delete(rid);
-        reject(new RoostError(ClientErrorCode.TIMEOUT, `The hub did not answer "${frame.type}" within ${this.timeoutMs} ms.`, frame.type));
+        reject(
+          new RoostError(
+            ClientErrorCode.TIMEOUT,
+            `The hub did not answer "${frame.type}" within ${this.timeoutMs} ms.`,
+            frame.type,
+          ),
+        );
       }, this.timeoutMs);
       this.waiting.set(rid, { resolve, reject, timer, type: frame.type });
     });
@@ -49,7 +61,8 @@ export class Requests {
     if (!waiter) return false;
     this.waiting.delete(frame.rid);
     this.clock.clearTimeout(waiter.timer);
-    if (frame.type === 'error') waiter.reject(new RoostError(frame.code, frame.message, frame.frameType ?? waiter.type));
+    if (frame.type === 'error')
+      waiter.reject(new RoostError(frame.code, frame.message, frame.frameType ?? waiter.type));
     else waiter.resolve(frame);
     return true;
   }
@@ -66,7 +79,11 @@ export class Requests {
 }
 
 /** Narrows an answer to the expected type, or throws UNEXPECTED_ANSWER. */
-export function expectAnswer<T extends ServerFrame['type']>(frame: ServerFrame, type: T): Extract<ServerFrame, { type: T }> {
-  if (frame.type !== type) throw new RoostError(ClientErrorCode.UNEXPECTED_ANSWER, `Expected "${type}" from the hub, got "${frame.type}".`);
+export function expectAnswer<T extends ServerFrame['type']>(
+  frame: ServerFrame,
+  type: T,
+): Extract<ServerFrame, { type: T }> {
+  if (frame.type !== type)
+    throw new RoostError(ClientErrorCode.UNEXPECTED_ANSWER, `Expected "${type}" from the hub, got "${frame.type}".`);
   return frame as Extract<ServerFrame, { type: T }>;
 }

@@ -1,6 +1,13 @@
 import type { ClientFrameInput, MessageWire, ServerFrame } from '../protocol';
 import type { ConversationState } from './clientState';
-import { acceptBufferedGap, applyBackwardPage, applyForwardPage, oldestSeq, type Timeline, type TimelineChange } from './conversationTimeline';
+import {
+  acceptBufferedGap,
+  applyBackwardPage,
+  applyForwardPage,
+  oldestSeq,
+  type Timeline,
+  type TimelineChange,
+} from './conversationTimeline';
 import { ClientErrorCode, RoostError, WarningCode, type RoostWarning } from './errors';
 import { expectAnswer } from './requests';
 
@@ -101,14 +108,26 @@ export class SyncEngine {
         const c = this.host.conversation(id);
         if (generation !== this.generation || !c) return;
         const t = c.timeline;
-        if (!triedWindow && t.messages.length === 0 && t.cursor === 0 && this.options.initialHistory > 0 && c.lastSeq > this.options.initialHistory) {
+        if (
+          !triedWindow &&
+          t.messages.length === 0 &&
+          t.cursor === 0 &&
+          this.options.initialHistory > 0 &&
+          c.lastSeq > this.options.initialHistory
+        ) {
           triedWindow = true;
           await this.fetchInitialWindow(id, c.lastSeq, generation);
           continue;
         }
         const cursor = t.cursor;
         const page = expectAnswer(
-          await this.host.request({ type: 'fetchMessages', conversationId: id, direction: 'forward', cursor, limit: this.options.pageSize }),
+          await this.host.request({
+            type: 'fetchMessages',
+            conversationId: id,
+            direction: 'forward',
+            cursor,
+            limit: this.options.pageSize,
+          }),
           'messages',
         );
         if (generation !== this.generation) return;
@@ -127,8 +146,17 @@ export class SyncEngine {
         if (stalls >= 2) return this.giveUpOnGap(id);
       }
     } catch (err) {
-      if (!(err instanceof RoostError && (err.code === ClientErrorCode.DISCONNECTED || err.code === ClientErrorCode.NOT_CONNECTED || err.code === ClientErrorCode.STOPPED))) {
-        this.host.warn({ code: WarningCode.SYNC_FAILED, message: `catching up conversation "${id}" failed: ${String(err)}`, detail: err });
+      if (!(
+        err instanceof RoostError &&
+        (err.code === ClientErrorCode.DISCONNECTED ||
+          err.code === ClientErrorCode.NOT_CONNECTED ||
+          err.code === ClientErrorCode.STOPPED)
+      )) {
+        this.host.warn({
+          code: WarningCode.SYNC_FAILED,
+          message: `catching up conversation "${id}" failed: ${String(err)}`,
+          detail: err,
+        });
       }
     } finally {
       this.forward.delete(id);
@@ -139,7 +167,13 @@ export class SyncEngine {
   private async fetchInitialWindow(id: string, lastSeq: number, generation: number): Promise<void> {
     const cursor = lastSeq + 1;
     const page = expectAnswer(
-      await this.host.request({ type: 'fetchMessages', conversationId: id, direction: 'backward', cursor, limit: this.options.initialHistory }),
+      await this.host.request({
+        type: 'fetchMessages',
+        conversationId: id,
+        direction: 'backward',
+        cursor,
+        limit: this.options.initialHistory,
+      }),
       'messages',
     );
     if (generation !== this.generation) return;
@@ -151,7 +185,10 @@ export class SyncEngine {
     if (!c || c.timeline.buffered.length === 0) return;
     const skippedFrom = c.timeline.cursor + 1;
     this.host.applyTimeline(id, acceptBufferedGap);
-    this.host.warn({ code: WarningCode.GAP_SKIPPED, message: `conversation "${id}": the hub has no messages from seq ${skippedFrom}; skipped them` });
+    this.host.warn({
+      code: WarningCode.GAP_SKIPPED,
+      message: `conversation "${id}": the hub has no messages from seq ${skippedFrom}; skipped them`,
+    });
   }
 
   private async runOlder(id: string): Promise<number> {
@@ -161,16 +198,32 @@ export class SyncEngine {
     const before = oldestSeq(c.timeline);
     const limit = this.options.olderPageSize;
     const stored = await this.host.loadStored(id, before, limit).catch((err: unknown) => {
-      this.host.warn({ code: WarningCode.STORAGE_FAILED, message: `reading stored messages failed: ${String(err)}`, detail: err });
+      this.host.warn({
+        code: WarningCode.STORAGE_FAILED,
+        message: `reading stored messages failed: ${String(err)}`,
+        detail: err,
+      });
       return { messages: [], hasMore: true };
     });
     if (stored.messages.length > 0) {
       // Storage holds a run without gaps that ends at the cursor, so its newest older messages connect.
-      return this.host.applyTimeline(id, (t) => applyBackwardPage(t, before, stored.messages, stored.hasMore), true).length;
+      return this.host.applyTimeline(id, (t) => applyBackwardPage(t, before, stored.messages, stored.hasMore), true)
+        .length;
     }
-    if (!this.host.isReady()) throw new RoostError(ClientErrorCode.NOT_CONNECTED, 'Older messages need the hub, which is not reachable right now.', 'fetchMessages');
+    if (!this.host.isReady())
+      throw new RoostError(
+        ClientErrorCode.NOT_CONNECTED,
+        'Older messages need the hub, which is not reachable right now.',
+        'fetchMessages',
+      );
     const page = expectAnswer(
-      await this.host.request({ type: 'fetchMessages', conversationId: id, direction: 'backward', cursor: before, limit }),
+      await this.host.request({
+        type: 'fetchMessages',
+        conversationId: id,
+        direction: 'backward',
+        cursor: before,
+        limit,
+      }),
       'messages',
     );
     return this.host.applyTimeline(id, (t) => applyBackwardPage(t, before, page.messages, page.hasMore)).length;

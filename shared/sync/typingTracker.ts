@@ -19,7 +19,9 @@ export class TypingTracker {
 
   add(conversationId: string, userId: string, deviceId: string): void {
     const now = this.clock.now();
-    this.setState(addTyping(this.getState(), conversationId, { userId, deviceId, expiresAt: now + this.timeoutMs }, now));
+    this.setState(
+      addTyping(this.getState(), conversationId, { userId, deviceId, expiresAt: now + this.timeoutMs }, now),
+    );
     this.schedule();
   }
 
@@ -43,10 +45,13 @@ export class TypingTracker {
     this.timer = undefined;
     const next = nextTypingExpiry(this.getState());
     if (next === undefined) return;
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.setState(expireTyping(this.getState(), this.clock.now()));
-      this.schedule();
-    }, Math.max(0, next - this.clock.now()));
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.setState(expireTyping(this.getState(), this.clock.now()));
+        this.schedule();
+      },
+      Math.max(0, next - this.clock.now()),
+    );
   }
 }

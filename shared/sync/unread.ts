@@ -8,7 +8,12 @@ import type { Timeline } from './conversationTimeline';
  * only be own messages if this client had seen them; so with nothing loaded
  * the count is lastSeq - readSeq, and with everything loaded it is exact.
  */
-export function unreadCount(timeline: Timeline, lastSeq: number, readSeq: number, selfUserId: string | undefined): number {
+export function unreadCount(
+  timeline: Timeline,
+  lastSeq: number,
+  readSeq: number,
+  selfUserId: string | undefined,
+): number {
   const top = Math.max(lastSeq, timeline.cursor, timeline.buffered.at(-1)?.seq ?? 0);
   if (top <= readSeq) return 0;
   const isOther = (m: MessageWire) => m.senderUserId !== selfUserId;

@@ -123,6 +123,8 @@ export const protocol = {
   registerSchemesAsPrivileged: (schemes: unknown[]) => void fake.privileged.push(...schemes),
   handle: (scheme: string, handler: ProtocolHandler) => void fake.protocolHandlers.set(scheme, handler),
 };
-export const session = { defaultSession: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {} } };
+export const session = {
+  defaultSession: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {} },
+};
 export const ipcMain = { handle: (channel: string, handler: Handler) => void fake.ipc.set(channel, handler) };
 export const shell = { openExternal: async () => {} };

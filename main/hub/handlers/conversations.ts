@@ -6,16 +6,31 @@ import type { ConversationRecord } from '../registry/registrySchema';
 import { conversationToWire } from '../wireMapping';
 import { requireMember, requireUsers } from './guards';
 
-export async function handleCreateGroup(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'createGroup'>): Promise<void> {
+export async function handleCreateGroup(
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<'createGroup'>,
+): Promise<void> {
   requireUsers(ctx, frame.memberUserIds);
-  const conversation = await ctx.registry.createGroup({ name: frame.name, createdBy: conn.userId, memberUserIds: frame.memberUserIds });
+  const conversation = await ctx.registry.createGroup({
+    name: frame.name,
+    createdBy: conn.userId,
+    memberUserIds: frame.memberUserIds,
+  });
   announce(ctx, conn, conversation, frame.rid);
 }
 
-export async function handleAddMembers(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'addMembers'>): Promise<void> {
+export async function handleAddMembers(
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<'addMembers'>,
+): Promise<void> {
   const conversation = requireMember(ctx, conn, frame.conversationId);
   if (conversation.kind !== 'group') {
-    throw new HubError(ErrorCode.FORBIDDEN, `Members can only be added to group rooms; "${conversation.id}" is ${conversation.kind}.`);
+    throw new HubError(
+      ErrorCode.FORBIDDEN,
+      `Members can only be added to group rooms; "${conversation.id}" is ${conversation.kind}.`,
+    );
   }
   requireUsers(ctx, frame.userIds);
   const saved = ctx.registry.addMembers(conversation, frame.userIds);
@@ -26,8 +41,13 @@ export async function handleAddMembers(ctx: HubContext, conn: Connection, frame:
   conn.send({ type: 'conversation', rid: frame.rid, conversation: conversationWire });
 }
 
-export async function handleOpenDirect(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'openDirect'>): Promise<void> {
-  if (frame.userId === conn.userId) throw new HubError(ErrorCode.FORBIDDEN, 'A direct conversation needs another user.');
+export async function handleOpenDirect(
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<'openDirect'>,
+): Promise<void> {
+  if (frame.userId === conn.userId)
+    throw new HubError(ErrorCode.FORBIDDEN, 'A direct conversation needs another user.');
   requireUsers(ctx, [frame.userId]);
   const { conversation, created } = await ctx.registry.openDirect(conn.userId, frame.userId);
   if (created) return announce(ctx, conn, conversation, frame.rid);

@@ -15,7 +15,11 @@ export function handleListDevices(ctx: HubContext, conn: Connection, frame: Clie
   conn.send({ type: 'devices', rid: frame.rid, devices });
 }
 
-export async function handleRenameDevice(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'renameDevice'>): Promise<void> {
+export async function handleRenameDevice(
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<'renameDevice'>,
+): Promise<void> {
   requireOwnDevice(ctx, conn, frame.deviceId);
   await ctx.registry.renameDevice(frame.deviceId, frame.name);
   pushDeviceList(ctx, conn.userId);
@@ -23,7 +27,11 @@ export async function handleRenameDevice(ctx: HubContext, conn: Connection, fram
   answerOk(conn, frame.rid);
 }
 
-export async function handleRemoveDevice(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'removeDevice'>): Promise<void> {
+export async function handleRemoveDevice(
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<'removeDevice'>,
+): Promise<void> {
   requireOwnDevice(ctx, conn, frame.deviceId);
   const removingSelf = frame.deviceId === conn.deviceId;
   // A device removing itself is answered first: its connection closes next, with DEVICE_REVOKED.

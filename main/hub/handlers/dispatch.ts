@@ -7,7 +7,11 @@ import { handleCreateLinkCode, handleListDevices, handleRemoveDevice, handleRena
 import { handleFetchMessages, handleMarkDelivered, handleMarkRead, handleSend, handleTyping } from './messaging';
 import { handleAuth, handleHello, handlePair } from './session';
 
-type Handler<T extends ClientFrameType> = (ctx: HubContext, conn: Connection, frame: ClientFrameOf<T>) => void | Promise<void>;
+type Handler<T extends ClientFrameType> = (
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<T>,
+) => void | Promise<void>;
 type Route<T extends ClientFrameType> = { needs: 'any' | 'connected' | 'greeted' | 'ready'; run: Handler<T> };
 
 /** Which state each frame needs, and who handles it. Checked by the compiler to cover every frame type. */
@@ -18,7 +22,10 @@ const ROUTES: { [T in ClientFrameType]: Route<T> } = {
   auth: { needs: 'greeted', run: handleAuth },
   send: { needs: 'ready', run: (ctx, conn, frame) => conn.storingSend(() => handleSend(ctx, conn, frame)) },
   // One page read at a time per connection: a device firing many fetches at once would otherwise hold many pages in memory.
-  fetchMessages: { needs: 'ready', run: (ctx, conn, frame) => conn.oneReadAtATime(() => handleFetchMessages(ctx, conn, frame)) },
+  fetchMessages: {
+    needs: 'ready',
+    run: (ctx, conn, frame) => conn.oneReadAtATime(() => handleFetchMessages(ctx, conn, frame)),
+  },
   markDelivered: { needs: 'ready', run: handleMarkDelivered },
   markRead: { needs: 'ready', run: handleMarkRead },
   typing: { needs: 'ready', run: handleTyping },
@@ -46,18 +53,27 @@ export async function dispatch(ctx: HubContext, conn: Connection, frame: ClientF
       return;
     }
     ctx.logger.error(`failed to handle "${frame.type}"`, err);
-    conn.send({ type: 'error', rid: frame.rid, code: ErrorCode.INTERNAL, message: 'The hub failed to handle this request.', frameType: frame.type });
+    conn.send({
+      type: 'error',
+      rid: frame.rid,
+      code: ErrorCode.INTERNAL,
+      message: 'The hub failed to handle this request.',
+      frameType: frame.type,
+    });
   }
 }
 
 function assertState(state: ConnectionState, needs: Route<ClientFrameType>['needs'], type: string): void {
   if (state === needs || needs === 'any') return;
-  if (needs === 'connected') throw new HubError(ErrorCode.BAD_FRAME, '"hello" was already received on this connection.');
+  if (needs === 'connected')
+    throw new HubError(ErrorCode.BAD_FRAME, '"hello" was already received on this connection.');
   if (state === 'connected') {
     if (needs === 'greeted') throw new HubError(ErrorCode.HELLO_REQUIRED, `Send "hello" before "${type}".`);
     throw new HubError(ErrorCode.NOT_AUTHENTICATED, `Send "hello", then "pair" or "auth", before "${type}".`);
   }
-  if (needs === 'ready') throw new HubError(ErrorCode.NOT_AUTHENTICATED, `Pair or authenticate this device before "${type}".`);
-  if (state === 'authenticating') throw new HubError(ErrorCode.BAD_FRAME, 'Pairing or authentication is already in progress.');
+  if (needs === 'ready')
+    throw new HubError(ErrorCode.NOT_AUTHENTICATED, `Pair or authenticate this device before "${type}".`);
+  if (state === 'authenticating')
+    throw new HubError(ErrorCode.BAD_FRAME, 'Pairing or authentication is already in progress.');
   throw new HubError(ErrorCode.ALREADY_AUTHENTICATED, 'This connection is already authenticated.');
 }

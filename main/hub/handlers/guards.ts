@@ -17,7 +17,8 @@ export function requireMember(ctx: HubContext, conn: Connection, conversationId:
 /** One of the caller's own devices. Other users' devices read as not found, so ids do not leak. */
 export function requireOwnDevice(ctx: HubContext, conn: Connection, deviceId: string): DeviceRecord {
   const device = ctx.registry.device(deviceId);
-  if (!device || device.userId !== conn.userId) throw new HubError(ErrorCode.NOT_FOUND, `No device "${deviceId}" of yours.`);
+  if (!device || device.userId !== conn.userId)
+    throw new HubError(ErrorCode.NOT_FOUND, `No device "${deviceId}" of yours.`);
   return device;
 }
 

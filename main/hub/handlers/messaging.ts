@@ -24,7 +24,10 @@ export async function handleSend(ctx: HubContext, conn: Connection, frame: Clien
   } catch (err) {
     if (!(err instanceof StorageError)) throw err;
     ctx.logger.error('could not store a message', err);
-    throw new HubError(ErrorCode.STORAGE_FAILED, 'The hub could not store the message (disk full or failing). It was not sent; try again later.');
+    throw new HubError(
+      ErrorCode.STORAGE_FAILED,
+      'The hub could not store the message (disk full or failing). It was not sent; try again later.',
+    );
   }
   const { message, duplicate } = result;
   conn.send({
@@ -40,7 +43,11 @@ export async function handleSend(ctx: HubContext, conn: Connection, frame: Clien
   ctx.fanout.toMembers(conversation, { type: 'message', message: messageToWire(conversation.id, message) }, conn);
 }
 
-export async function handleFetchMessages(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'fetchMessages'>): Promise<void> {
+export async function handleFetchMessages(
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<'fetchMessages'>,
+): Promise<void> {
   const conversation = requireMember(ctx, conn, frame.conversationId);
   const limit = frame.limit ?? LIMITS.defaultPageSize;
   const page =
@@ -86,7 +93,12 @@ export function handleMarkRead(ctx: HubContext, conn: Connection, frame: ClientF
  * Receipts go to every member's devices: senders see delivery and reads, and
  * the reader's own other devices clear their unread counts.
  */
-function advance(ctx: HubContext, conn: Connection, conversationId: string, marks: { deliveredSeq?: number; readSeq?: number }): void {
+function advance(
+  ctx: HubContext,
+  conn: Connection,
+  conversationId: string,
+  marks: { deliveredSeq?: number; readSeq?: number },
+): void {
   const conversation = requireMember(ctx, conn, conversationId);
   const lastSeq = ctx.log.lastSeq(conversation.id);
   const clamped = {
@@ -95,14 +107,22 @@ function advance(ctx: HubContext, conn: Connection, conversationId: string, mark
   };
   const receipt = ctx.registry.advanceReceipt(conversation.id, conn.userId, clamped);
   if (!receipt) return;
-  ctx.fanout.toMembers(conversation, { type: 'receipt', conversationId: conversation.id, receipt: receiptToWire(receipt) });
+  ctx.fanout.toMembers(conversation, {
+    type: 'receipt',
+    conversationId: conversation.id,
+    receipt: receiptToWire(receipt),
+  });
 }
 
 export function handleTyping(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'typing'>): void {
   const conversation = requireMember(ctx, conn, frame.conversationId);
   // Clients send one every 3 s while typing; relaying a flood would cost every member's devices.
   if (conn.mayRelayTyping(conversation.id, ctx.now())) {
-    ctx.fanout.toMembers(conversation, { type: 'typing', conversationId: conversation.id, userId: conn.userId, deviceId: conn.deviceId }, conn);
+    ctx.fanout.toMembers(
+      conversation,
+      { type: 'typing', conversationId: conversation.id, userId: conn.userId, deviceId: conn.deviceId },
+      conn,
+    );
   }
   answerOk(conn, frame.rid);
 }

@@ -1,4 +1,11 @@
-import { CloseCode, ErrorCode, IncompatibleReason, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, type ClientFrameOf } from '../../../shared/protocol';
+import {
+  CloseCode,
+  ErrorCode,
+  IncompatibleReason,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  type ClientFrameOf,
+} from '../../../shared/protocol';
 import type { Connection } from '../Connection';
 import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
@@ -7,8 +14,15 @@ import { conversationToWire, deviceToWire, userToWire } from '../wireMapping';
 
 export function handleHello(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'hello'>): void {
   if (frame.protocol < MIN_PROTOCOL_VERSION || frame.protocol > PROTOCOL_VERSION) {
-    const reason = frame.protocol < MIN_PROTOCOL_VERSION ? IncompatibleReason.CLIENT_TOO_OLD : IncompatibleReason.CLIENT_TOO_NEW;
-    conn.send({ type: 'incompatible', rid: frame.rid, reason, hubProtocol: PROTOCOL_VERSION, minProtocol: MIN_PROTOCOL_VERSION });
+    const reason =
+      frame.protocol < MIN_PROTOCOL_VERSION ? IncompatibleReason.CLIENT_TOO_OLD : IncompatibleReason.CLIENT_TOO_NEW;
+    conn.send({
+      type: 'incompatible',
+      rid: frame.rid,
+      reason,
+      hubProtocol: PROTOCOL_VERSION,
+      minProtocol: MIN_PROTOCOL_VERSION,
+    });
     conn.close(CloseCode.INCOMPATIBLE_PROTOCOL, reason);
     return;
   }
@@ -20,7 +34,11 @@ export async function handlePair(ctx: HubContext, conn: Connection, frame: Clien
   conn.state = 'authenticating';
   try {
     const { user, created } = await admit(ctx, conn, frame.credential);
-    const { device, token } = await ctx.registry.addDevice({ userId: user.id, name: frame.device.name, platform: frame.device.platform });
+    const { device, token } = await ctx.registry.addDevice({
+      userId: user.id,
+      name: frame.device.name,
+      platform: frame.device.platform,
+    });
     ctx.logger.info(`paired device "${device.name}" (${device.platform}) for user "${user.displayName}"`);
     if (conn.state !== 'authenticating') {
       // The connection died while we paired it: nobody holds this token, and nobody knows this user.
@@ -38,7 +56,11 @@ export async function handlePair(ctx: HubContext, conn: Connection, frame: Clien
 }
 
 /** Checks the credential and finds or creates the user the new device belongs to. */
-async function admit(ctx: HubContext, conn: Connection, credential: ClientFrameOf<'pair'>['credential']): Promise<{ user: UserRecord; created: boolean }> {
+async function admit(
+  ctx: HubContext,
+  conn: Connection,
+  credential: ClientFrameOf<'pair'>['credential'],
+): Promise<{ user: UserRecord; created: boolean }> {
   switch (credential.kind) {
     case 'code':
       ctx.gate.consumeCode(credential.code, conn.address);
@@ -49,7 +71,8 @@ async function admit(ctx: HubContext, conn: Connection, credential: ClientFrameO
     case 'linkCode': {
       const userId = ctx.gate.consumeLinkCode(credential.code, conn.address);
       const user = ctx.registry.user(userId);
-      if (!user) throw new HubError(ErrorCode.LINK_CODE_INVALID, 'The user this link code was made for no longer exists.');
+      if (!user)
+        throw new HubError(ErrorCode.LINK_CODE_INVALID, 'The user this link code was made for no longer exists.');
       return { user, created: false };
     }
   }
@@ -58,7 +81,10 @@ async function admit(ctx: HubContext, conn: Connection, credential: ClientFrameO
 export function handleAuth(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'auth'>): void {
   const device = ctx.registry.authenticate(frame.deviceId, frame.token);
   if (!device) {
-    throw new HubError(ErrorCode.AUTH_FAILED, 'This device is not paired with this hub (unknown, removed, or wrong token). Pair it again.');
+    throw new HubError(
+      ErrorCode.AUTH_FAILED,
+      'This device is not paired with this hub (unknown, removed, or wrong token). Pair it again.',
+    );
   }
   enterSession(ctx, conn, device, frame.rid);
 }
@@ -80,7 +106,9 @@ function enterSession(ctx: HubContext, conn: Connection, device: DeviceRecord, r
     self: { userId: device.userId, deviceId: device.id },
     users: registry.users().map((u) => userToWire(u, sessions)),
     devices: registry.devicesOf(device.userId).map((d) => deviceToWire(d, sessions)),
-    conversations: registry.conversationsOf(device.userId).map((c) => conversationToWire(c, registry, ctx.log.lastSeq(c.id))),
+    conversations: registry
+      .conversationsOf(device.userId)
+      .map((c) => conversationToWire(c, registry, ctx.log.lastSeq(c.id))),
   });
   pushDeviceList(ctx, device.userId, conn);
 }

@@ -122,7 +122,13 @@ export class ConversationLog {
       text: draft.text,
     };
     const problem = messageProblem(message);
-    if (problem) return Promise.reject(new LogError(LogErrorCode.badArgument, `cannot store message ${JSON.stringify(draft.clientMsgId)} in ${this.id}: ${problem}`));
+    if (problem)
+      return Promise.reject(
+        new LogError(
+          LogErrorCode.badArgument,
+          `cannot store message ${JSON.stringify(draft.clientMsgId)} in ${this.id}: ${problem}`,
+        ),
+      );
     const line = encodeLine(message);
     this.lastAssigned = message.seq;
     const displaced = this.recentIds?.add(message.seq, key);
@@ -170,7 +176,9 @@ export class ConversationLog {
       const waiters = this.waiters;
       this.waiters = [];
       if (failure !== null) {
-        const error = new StorageError(`conversation ${this.id} cannot take messages: ${errorMessage(failure)}`, { cause: failure });
+        const error = new StorageError(`conversation ${this.id} cannot take messages: ${errorMessage(failure)}`, {
+          cause: failure,
+        });
         for (const waiter of waiters) waiter.reject(error);
         return;
       }
@@ -184,7 +192,8 @@ export class ConversationLog {
     const ids = new RecentIds(window);
     const from = Math.max(1, this.durable - window + 1);
     if (window === 0 || from > this.durable) return ids;
-    for (const m of await this.readRange(from, this.durable)) ids.add(m.seq, RecentIds.key(m.senderUserId, m.clientMsgId));
+    for (const m of await this.readRange(from, this.durable))
+      ids.add(m.seq, RecentIds.key(m.senderUserId, m.clientMsgId));
     return ids;
   }
 
@@ -223,7 +232,10 @@ export class ConversationLog {
     const rejected = failed.concat(this.commits.takeQueued());
     const first = rejected[0]?.seq;
     const last = rejected[rejected.length - 1]?.seq;
-    const error = new StorageError(`could not store messages ${first}..${last} of conversation ${this.id}: ${errorMessage(cause)}`, { cause });
+    const error = new StorageError(
+      `could not store messages ${first}..${last} of conversation ${this.id}: ${errorMessage(cause)}`,
+      { cause },
+    );
     this.ready = false;
     this.lastAssigned = this.durable;
     for (let i = rejected.length - 1; i >= 0; i--) {

@@ -17,17 +17,34 @@ const seqs = (messages: StoredMessage[]): number[] => messages.map((m) => m.seq)
 describe('MessageLog append and read', () => {
   it('stores a message and reads it back, on disk in the documented line format', async () => {
     const log = await MessageLog.open({ dir, now: () => 1_700_000_000_000 });
-    const { message, duplicate } = await log.append('lobby', { clientMsgId: 'c1-abcdefgh', senderUserId: 'alice', senderDeviceId: 'phone', text: 'hi "there"\nsecond line' });
+    const { message, duplicate } = await log.append('lobby', {
+      clientMsgId: 'c1-abcdefgh',
+      senderUserId: 'alice',
+      senderDeviceId: 'phone',
+      text: 'hi "there"\nsecond line',
+    });
     expect(duplicate).toBe(false);
-    expect(message).toEqual({ seq: 1, clientMsgId: 'c1-abcdefgh', senderUserId: 'alice', senderDeviceId: 'phone', sentAt: 1_700_000_000_000, text: 'hi "there"\nsecond line' });
+    expect(message).toEqual({
+      seq: 1,
+      clientMsgId: 'c1-abcdefgh',
+      senderUserId: 'alice',
+      senderDeviceId: 'phone',
+      sentAt: 1_700_000_000_000,
+      text: 'hi "there"\nsecond line',
+    });
     expect(log.lastSeq('lobby')).toBe(1);
     expect(await log.readForward('lobby', 0, 10)).toEqual({ messages: [message], hasMore: false });
     await log.close();
 
     const data = await readFile(join(dir, 'lobby', '000000000001.jsonl'), 'utf8');
-    expect(data).toBe('{"s":1,"i":"c1-abcdefgh","u":"alice","d":"phone","t":1700000000000,"x":"hi \\"there\\"\\nsecond line"}\n');
+    expect(data).toBe(
+      '{"s":1,"i":"c1-abcdefgh","u":"alice","d":"phone","t":1700000000000,"x":"hi \\"there\\"\\nsecond line"}\n',
+    );
     expect(await readFile(join(dir, 'lobby', '000000000001.idx'), 'utf8')).toBe('1 0\n');
-    expect(JSON.parse(await readFile(join(dir, 'log-format.json'), 'utf8'))).toEqual({ format: 'roost-message-log', version: 1 });
+    expect(JSON.parse(await readFile(join(dir, 'log-format.json'), 'utf8'))).toEqual({
+      format: 'roost-message-log',
+      version: 1,
+    });
   });
 
   it('numbers each conversation contiguously from 1, independently of the others', async () => {
@@ -126,7 +143,10 @@ describe('MessageLog paging', () => {
     const oldest = await log.readBackward('a', 6, 10);
     expect({ seqs: seqs(oldest.messages), hasMore: oldest.hasMore }).toEqual({ seqs: range(1, 5), hasMore: false });
     const exactStart = await log.readBackward('a', 11, 10);
-    expect({ seqs: seqs(exactStart.messages), hasMore: exactStart.hasMore }).toEqual({ seqs: range(1, 10), hasMore: false });
+    expect({ seqs: seqs(exactStart.messages), hasMore: exactStart.hasMore }).toEqual({
+      seqs: range(1, 10),
+      hasMore: false,
+    });
     expect(await log.readBackward('a', 1, 10)).toEqual({ messages: [], hasMore: false });
     expect(await log.readBackward('a', 0, 10)).toEqual({ messages: [], hasMore: false });
     expect(seqs((await log.readBackward('a', 41, 3)).messages)).toEqual([38, 39, 40]);

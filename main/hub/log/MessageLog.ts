@@ -1,6 +1,12 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConversationLog, type AppendResult, type ConversationConfig, type MessageDraft, type Page } from './ConversationLog';
+import {
+  ConversationLog,
+  type AppendResult,
+  type ConversationConfig,
+  type MessageDraft,
+  type Page,
+} from './ConversationLog';
 import { LogError, LogErrorCode } from './errors';
 import { checkOrWriteFormat } from './format';
 import { loadConversation } from './loadConversation';
@@ -105,7 +111,9 @@ export class MessageLog {
     assertConversationId(conversationId);
     assertCount('afterSeq', afterSeq);
     assertCount('limit', limit);
-    return (await this.conversations.get(conversationId)?.readForward(afterSeq, limit)) ?? { messages: [], hasMore: false };
+    return (
+      (await this.conversations.get(conversationId)?.readForward(afterSeq, limit)) ?? { messages: [], hasMore: false }
+    );
   }
 
   /** The newest `limit` messages with seq < beforeSeq, oldest first; hasMore if older ones exist. */
@@ -114,7 +122,9 @@ export class MessageLog {
     assertConversationId(conversationId);
     assertCount('beforeSeq', beforeSeq);
     assertCount('limit', limit);
-    return (await this.conversations.get(conversationId)?.readBackward(beforeSeq, limit)) ?? { messages: [], hasMore: false };
+    return (
+      (await this.conversations.get(conversationId)?.readBackward(beforeSeq, limit)) ?? { messages: [], hasMore: false }
+    );
   }
 
   /** Resolves once every append made so far has settled: durable, or rejected and rolled back. */

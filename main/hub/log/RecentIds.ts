@@ -27,7 +27,8 @@ export class RecentIds {
     const slot = seq % this.capacity;
     const displaced = this.ring[slot];
     // A key resent after leaving the window was stored again under a newer seq; keep that one.
-    if (displaced !== undefined && this.seqByKey.get(displaced) === seq - this.capacity) this.seqByKey.delete(displaced);
+    if (displaced !== undefined && this.seqByKey.get(displaced) === seq - this.capacity)
+      this.seqByKey.delete(displaced);
     this.ring[slot] = key;
     this.seqByKey.set(key, seq);
     return displaced;

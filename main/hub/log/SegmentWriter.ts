@@ -46,7 +46,8 @@ export class SegmentWriter {
     let i = 0;
     while (i < lines.length) {
       let segment = this.segments[this.segments.length - 1];
-      if (!segment || (segment.size > 0 && segment.size >= this.config.segmentBytes)) segment = await this.roll(lines[i]!.seq);
+      if (!segment || (segment.size > 0 && segment.size >= this.config.segmentBytes))
+        segment = await this.roll(lines[i]!.seq);
       // Fill the segment up to segmentBytes; the line that crosses it is its last.
       let bytes = 0;
       let end = i;
@@ -57,7 +58,14 @@ export class SegmentWriter {
       const part = lines.slice(i, end);
       const handle = this.handleFor === segment && this.handle ? this.handle : await this.handleOf(segment);
       this.dirty = true;
-      await this.config.fs.writeDurable(handle, Buffer.concat(part.map((l) => l.line), bytes), segment.size);
+      await this.config.fs.writeDurable(
+        handle,
+        Buffer.concat(
+          part.map((l) => l.line),
+          bytes,
+        ),
+        segment.size,
+      );
       this.dirty = false;
       this.recordDurable(segment, part);
       i = end;
@@ -100,7 +108,8 @@ export class SegmentWriter {
     // No O_TRUNC: an empty file of this name may be left by a roll that failed before; anything more is not ours to wipe.
     const handle = await this.config.fs.openSegment(segment.dataPath, true);
     try {
-      if ((await handle.stat()).size !== 0) throw new LogCorruptError(segment.dataPath, 0, 'a new segment file already holds data');
+      if ((await handle.stat()).size !== 0)
+        throw new LogCorruptError(segment.dataPath, 0, 'a new segment file already holds data');
       await this.config.fs.syncDir(this.conversationDir);
     } catch (err) {
       await handle.close();

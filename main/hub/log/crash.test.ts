@@ -19,7 +19,9 @@ const fixture = fileURLToPath(new URL('./crashWriter.fixture.ts', import.meta.ur
 async function killMidStream(acks: number): Promise<Map<number, string>> {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const acked = new Map<number, string>();
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
   for await (const line of createInterface({ input: child.stdout })) {
     const [, seq, clientMsgId] = line.split(' ');
     acked.set(Number(seq), clientMsgId!);

@@ -12,9 +12,16 @@ let next = log.lastSeq('crash') + 1;
 
 function appendOne(): void {
   const n = next++;
-  void log.append('crash', { clientMsgId: `crash-${String(n).padStart(8, '0')}`, senderUserId: 'writer', senderDeviceId: 'child', text: `message ${n} `.padEnd(200, '.') }).then((r) => {
-    process.stdout.write(`ack ${r.message.seq} ${r.message.clientMsgId}\n`);
-    appendOne();
-  });
+  void log
+    .append('crash', {
+      clientMsgId: `crash-${String(n).padStart(8, '0')}`,
+      senderUserId: 'writer',
+      senderDeviceId: 'child',
+      text: `message ${n} `.padEnd(200, '.'),
+    })
+    .then((r) => {
+      process.stdout.write(`ack ${r.message.seq} ${r.message.clientMsgId}\n`);
+      appendOne();
+    });
 }
 for (let i = 0; i < 64; i++) appendOne();

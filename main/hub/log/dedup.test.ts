@@ -59,7 +59,11 @@ describe('MessageLog resends', () => {
     const log = await MessageLog.open({ dir, now: () => 42 });
     const original = await log.append('a', draft(1));
     await log.append('a', draft(2));
-    const resend = await log.append('a', { ...draft(1), text: 'text of a retry is ignored', senderDeviceId: 'other-device' });
+    const resend = await log.append('a', {
+      ...draft(1),
+      text: 'text of a retry is ignored',
+      senderDeviceId: 'other-device',
+    });
     expect(resend).toEqual({ message: original.message, duplicate: true });
     expect(log.lastSeq('a')).toBe(2);
     await log.close();

@@ -56,7 +56,10 @@ describe.skipIf(skipReason !== null)('on a full disk (tmpfs of 64 KiB)', () => {
     expect(log.lastSeq('a')).toBe(stored);
 
     await rm(filler);
-    expect(await log.append('a', bigDraft(stored + 1))).toMatchObject({ duplicate: false, message: { seq: stored + 1 } });
+    expect(await log.append('a', bigDraft(stored + 1))).toMatchObject({
+      duplicate: false,
+      message: { seq: stored + 1 },
+    });
     expect((await log.readForward('a', 0, 500)).messages.map((m) => m.seq)).toEqual(range(1, stored + 1));
     await log.close();
 
@@ -64,7 +67,9 @@ describe.skipIf(skipReason !== null)('on a full disk (tmpfs of 64 KiB)', () => {
     const reopened = await MessageLog.open({ dir, warn: reopenWarnings.warn });
     expect(reopenWarnings.messages.filter((m) => m.includes('torn'))).toEqual([]);
     expect(reopened.lastSeq('a')).toBe(stored + 1);
-    expect((await reopened.readForward('a', 0, 500)).messages.map((m) => m.text)).toEqual(range(1, stored + 1).map((n) => bigDraft(n).text));
+    expect((await reopened.readForward('a', 0, 500)).messages.map((m) => m.text)).toEqual(
+      range(1, stored + 1).map((n) => bigDraft(n).text),
+    );
     await reopened.close();
     await rm(dir, { recursive: true });
   });

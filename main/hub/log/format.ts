@@ -25,7 +25,11 @@ export async function checkOrWriteFormat(dir: string, fs: LogFs): Promise<void> 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     // Written under a temporary name and renamed, so a crash never leaves a torn format file.
-    await writeFile(`${path}.tmp`, `${JSON.stringify({ format: 'roost-message-log', version: LOG_FORMAT_VERSION })}\n`, { flush: true });
+    await writeFile(
+      `${path}.tmp`,
+      `${JSON.stringify({ format: 'roost-message-log', version: LOG_FORMAT_VERSION })}\n`,
+      { flush: true },
+    );
     await rename(`${path}.tmp`, path);
     await fs.syncDir(dir);
     // The directory itself may be new: its own entry must survive a power loss too.
@@ -36,10 +40,17 @@ export async function checkOrWriteFormat(dir: string, fs: LogFs): Promise<void> 
   try {
     parsed = FormatFileSchema.safeParse(JSON.parse(text));
   } catch (err) {
-    throw new LogError(LogErrorCode.format, `${path} is not valid JSON (${errorMessage(err)}); restore it or remove it if the directory holds a version ${LOG_FORMAT_VERSION} log`);
+    throw new LogError(
+      LogErrorCode.format,
+      `${path} is not valid JSON (${errorMessage(err)}); restore it or remove it if the directory holds a version ${LOG_FORMAT_VERSION} log`,
+    );
   }
-  if (!parsed.success) throw new LogError(LogErrorCode.format, `${path} does not describe a Roost message log: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new LogError(LogErrorCode.format, `${path} does not describe a Roost message log: ${parsed.error.message}`);
   if (parsed.data.version !== LOG_FORMAT_VERSION) {
-    throw new LogError(LogErrorCode.format, `${path} says format version ${parsed.data.version}; this hub reads version ${LOG_FORMAT_VERSION} only`);
+    throw new LogError(
+      LogErrorCode.format,
+      `${path} says format version ${parsed.data.version}; this hub reads version ${LOG_FORMAT_VERSION} only`,
+    );
   }
 }

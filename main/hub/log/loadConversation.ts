@@ -35,7 +35,11 @@ export async function loadConversation(conversationDir: string, config: LoadConf
     if (firstSeq < 1) throw new LogCorruptError(segment.dataPath, 0, 'segment named for seq 0; seqs start at 1');
     segment.size = (await stat(segment.dataPath)).size;
     const entries = await readIndexFile(segment.indexPath);
-    const problem = entries ? indexProblem(entries, firstSeq, segment.size) : segment.size === 0 ? null : 'index file missing or malformed';
+    const problem = entries
+      ? indexProblem(entries, firstSeq, segment.size)
+      : segment.size === 0
+        ? null
+        : 'index file missing or malformed';
     if (problem) {
       stale.set(segment, problem);
     } else {
@@ -56,7 +60,11 @@ export async function loadConversation(conversationDir: string, config: LoadConf
     }
     const lastIndexed = segment.entries[segment.entries.length - 1]!;
     if (lastIndexed.seq >= next.firstSeq) {
-      throw new LogCorruptError(next.dataPath, 0, `starts at seq ${next.firstSeq} but ${segment.dataPath} already holds seq ${lastIndexed.seq}`);
+      throw new LogCorruptError(
+        next.dataPath,
+        0,
+        `starts at seq ${next.firstSeq} but ${segment.dataPath} already holds seq ${lastIndexed.seq}`,
+      );
     }
   }
 
@@ -66,7 +74,11 @@ export async function loadConversation(conversationDir: string, config: LoadConf
   return { segments, lastSeq, tail };
 }
 
-async function loadActiveSegment(segment: Segment, staleIndex: string | null, config: LoadConfig): Promise<{ lastSeq: number; tail: StoredMessage[] }> {
+async function loadActiveSegment(
+  segment: Segment,
+  staleIndex: string | null,
+  config: LoadConfig,
+): Promise<{ lastSeq: number; tail: StoredMessage[] }> {
   let tail: StoredMessage[] = [];
   const keep = (message: StoredMessage): void => {
     tail.push(message);
@@ -75,8 +87,19 @@ async function loadActiveSegment(segment: Segment, staleIndex: string | null, co
   const handle = await open(segment.dataPath, 'r+');
   try {
     const scanFrom = async (fromLastEntry: boolean): Promise<ScanResult> => {
-      const start = (fromLastEntry && segment.entries[segment.entries.length - 1]) || { seq: segment.firstSeq, offset: 0 };
-      return scanSegment({ path: segment.dataPath, handle, start, end: segment.size, indexInterval: config.indexInterval, entries: segment.entries, onMessage: keep });
+      const start = (fromLastEntry && segment.entries[segment.entries.length - 1]) || {
+        seq: segment.firstSeq,
+        offset: 0,
+      };
+      return scanSegment({
+        path: segment.dataPath,
+        handle,
+        start,
+        end: segment.size,
+        indexInterval: config.indexInterval,
+        entries: segment.entries,
+        onMessage: keep,
+      });
     };
     let problem = staleIndex;
     let scan: ScanResult | null = null;
@@ -97,7 +120,9 @@ async function loadActiveSegment(segment: Segment, staleIndex: string | null, co
     }
     if (scan.torn) {
       const dropped = segment.size - scan.torn.offset;
-      config.warn(`message log: dropping torn last line of ${segment.dataPath} at byte ${scan.torn.offset} (${dropped} bytes, ${scan.torn.reason}); it was never acknowledged`);
+      config.warn(
+        `message log: dropping torn last line of ${segment.dataPath} at byte ${scan.torn.offset} (${dropped} bytes, ${scan.torn.reason}); it was never acknowledged`,
+      );
       await config.fs.truncate(handle, scan.torn.offset);
     }
     segment.size = scan.end;

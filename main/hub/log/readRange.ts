@@ -16,7 +16,12 @@ export type ReadConfig = {
  * offset through the sparse index (at most indexInterval - 1 lines are
  * skipped), and lines are read in chunks only until `to`.
  */
-export async function readSegments(segments: readonly Segment[], from: number, to: number, config: ReadConfig): Promise<StoredMessage[]> {
+export async function readSegments(
+  segments: readonly Segment[],
+  from: number,
+  to: number,
+  config: ReadConfig,
+): Promise<StoredMessage[]> {
   const out: StoredMessage[] = [];
   const wanted = to - from + 1;
   let i = segmentIndexFor(segments, from);
@@ -34,7 +39,14 @@ export async function readSegments(segments: readonly Segment[], from: number, t
   return out;
 }
 
-async function readFromSegment(segment: Segment, sealed: boolean, from: number, to: number, out: StoredMessage[], config: ReadConfig): Promise<void> {
+async function readFromSegment(
+  segment: Segment,
+  sealed: boolean,
+  from: number,
+  to: number,
+  out: StoredMessage[],
+  config: ReadConfig,
+): Promise<void> {
   try {
     await collect(segment, startEntry(segment, from), from, to, out);
     return;
@@ -51,7 +63,8 @@ async function readFromSegment(segment: Segment, sealed: boolean, from: number, 
   try {
     await collect(segment, startEntry(segment, from), from, to, out);
   } catch (err) {
-    if (err instanceof IndexMismatchError) throw new LogCorruptError(segment.dataPath, startEntry(segment, from).offset, err.message);
+    if (err instanceof IndexMismatchError)
+      throw new LogCorruptError(segment.dataPath, startEntry(segment, from).offset, err.message);
     throw err;
   }
 }
@@ -61,7 +74,13 @@ function startEntry(segment: Segment, seq: number): IndexEntry {
 }
 
 /** Appends to `out` the segment's messages from `from` up to `to` or the segment's end, whichever comes first. */
-async function collect(segment: Segment, start: IndexEntry, from: number, to: number, out: StoredMessage[]): Promise<void> {
+async function collect(
+  segment: Segment,
+  start: IndexEntry,
+  from: number,
+  to: number,
+  out: StoredMessage[],
+): Promise<void> {
   const handle = await open(segment.dataPath, 'r');
   try {
     let expected = start.seq;
@@ -71,7 +90,11 @@ async function collect(segment: Segment, start: IndexEntry, from: number, to: nu
         const message = line.complete ? decodeLine(line.bytes) : null;
         if (message?.seq !== expected) {
           if (line.offset === start.offset && start.offset > 0) throw new IndexMismatchError(segment.dataPath, start);
-          const reason = message ? `expected seq ${expected}, found seq ${message.seq}` : line.complete ? 'unparsable line' : 'line has no trailing newline';
+          const reason = message
+            ? `expected seq ${expected}, found seq ${message.seq}`
+            : line.complete
+              ? 'unparsable line'
+              : 'line has no trailing newline';
           throw new LogCorruptError(segment.dataPath, line.offset, reason);
         }
         if (message.seq >= from) out.push(message);

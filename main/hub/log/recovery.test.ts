@@ -14,7 +14,10 @@ afterEach(async () => {
 
 const FIRST = '000000000001';
 
-async function writeMessages(count: number, options: { segmentBytes?: number; indexInterval?: number } = {}): Promise<void> {
+async function writeMessages(
+  count: number,
+  options: { segmentBytes?: number; indexInterval?: number } = {},
+): Promise<void> {
   const log = await MessageLog.open({ dir, ...options });
   for (const n of range(1, count)) await log.append('a', draft(n));
   await log.close();
@@ -76,7 +79,9 @@ describe('torn tail after a crash', () => {
     expect(warnings.messages.some((m) => m.includes('torn'))).toBe(true);
     expect(log.lastSeq('a')).toBe(lastFirstSeq - 1);
     expect((await log.append('a', draft(1000))).message.seq).toBe(lastFirstSeq);
-    expect((await log.readBackward('a', lastFirstSeq + 1, 3)).messages.map((m) => m.seq)).toEqual(range(lastFirstSeq - 2, lastFirstSeq));
+    expect((await log.readBackward('a', lastFirstSeq + 1, 3)).messages.map((m) => m.seq)).toEqual(
+      range(lastFirstSeq - 2, lastFirstSeq),
+    );
     await log.close();
   });
 });
@@ -95,7 +100,10 @@ describe('corruption', () => {
     await writeMessages(4);
     const data = join(dir, 'a', `${FIRST}.jsonl`);
     await appendFile(data, `${JSON.stringify({ s: 9, i: 'msg-x1234567', u: 'alice', d: 'dev', t: 1, x: 'skip' })}\n`);
-    await expect(MessageLog.open({ dir })).rejects.toMatchObject({ code: 'LOG_CORRUPT', message: expect.stringContaining('expected seq 5, found seq 9') });
+    await expect(MessageLog.open({ dir })).rejects.toMatchObject({
+      code: 'LOG_CORRUPT',
+      message: expect.stringContaining('expected seq 5, found seq 9'),
+    });
   });
 
   it('rejects a line that parses as JSON but is not a stored message', async () => {
@@ -118,7 +126,10 @@ describe('corruption', () => {
     const log = await MessageLog.open({ dir, segmentBytes: 600, indexInterval: 4 });
     expect(log.lastSeq('a')).toBe(60);
     expect((await log.readBackward('a', 61, 10)).messages.map((m) => m.seq)).toEqual(range(51, 60));
-    await expect(log.readForward('a', 0, 10)).rejects.toMatchObject({ code: 'LOG_CORRUPT', message: expect.stringContaining(`${sealed} at byte ${offset}`) });
+    await expect(log.readForward('a', 0, 10)).rejects.toMatchObject({
+      code: 'LOG_CORRUPT',
+      message: expect.stringContaining(`${sealed} at byte ${offset}`),
+    });
     await log.close();
   });
 });
@@ -128,14 +139,17 @@ describe('sparse index repair', () => {
 
   async function indexFiles(): Promise<Map<string, string>> {
     const files = new Map<string, string>();
-    for (const name of await segmentFiles(join(dir, 'a'), 'idx')) files.set(name, await readFile(join(dir, 'a', name), 'utf8'));
+    for (const name of await segmentFiles(join(dir, 'a'), 'idx'))
+      files.set(name, await readFile(join(dir, 'a', name), 'utf8'));
     return files;
   }
 
   async function expectAllReadable(log: MessageLog, count: number): Promise<void> {
     expect(log.lastSeq('a')).toBe(count);
     for (const after of range(0, count - 1)) {
-      expect((await log.readForward('a', after, 3)).messages.map((m) => m.seq)).toEqual(range(after + 1, Math.min(count, after + 3)));
+      expect((await log.readForward('a', after, 3)).messages.map((m) => m.seq)).toEqual(
+        range(after + 1, Math.min(count, after + 3)),
+      );
     }
   }
 

@@ -13,13 +13,19 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
-async function lines(content: string, from: number, end: number, chunk: number): Promise<Array<[number, string, boolean]>> {
+async function lines(
+  content: string,
+  from: number,
+  end: number,
+  chunk: number,
+): Promise<Array<[number, string, boolean]>> {
   const path = join(dir, 'f');
   await writeFile(path, content);
   const handle = await open(path, 'r');
   try {
     const out: Array<[number, string, boolean]> = [];
-    for await (const chunkLines of scanLines(handle, from, end, chunk)) for (const line of chunkLines) out.push([line.offset, line.bytes.toString(), line.complete]);
+    for await (const chunkLines of scanLines(handle, from, end, chunk))
+      for (const line of chunkLines) out.push([line.offset, line.bytes.toString(), line.complete]);
     return out;
   } finally {
     await handle.close();
@@ -59,7 +65,14 @@ describe('segment files', () => {
 });
 
 describe('RecentCache', () => {
-  const m = (seq: number) => ({ seq, clientMsgId: `c${seq}`, senderUserId: 'u', senderDeviceId: 'd', sentAt: 0, text: '' });
+  const m = (seq: number) => ({
+    seq,
+    clientMsgId: `c${seq}`,
+    senderUserId: 'u',
+    senderDeviceId: 'd',
+    sentAt: 0,
+    text: '',
+  });
 
   it('answers ranges it fully holds, and nothing else', () => {
     const cache = new RecentCache(4);

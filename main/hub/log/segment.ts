@@ -35,7 +35,16 @@ export function segmentFileBase(firstSeq: number): string {
 
 export function newSegment(conversationDir: string, firstSeq: number, size = 0): Segment {
   const base = join(conversationDir, segmentFileBase(firstSeq));
-  return { firstSeq, dataPath: `${base}.jsonl`, indexPath: `${base}.idx`, size, entries: [], persisted: 0, indexDisabled: false, rebuilding: null };
+  return {
+    firstSeq,
+    dataPath: `${base}.jsonl`,
+    indexPath: `${base}.idx`,
+    size,
+    entries: [],
+    persisted: 0,
+    indexDisabled: false,
+    rebuilding: null,
+  };
 }
 
 /** The firstSeqs of the conversation's segments, ascending. Other files are ignored. */
@@ -80,7 +89,12 @@ export type RawLine = {
  * of each chunk together (one await per chunk, not per line). Stop
  * iterating to stop reading.
  */
-export async function* scanLines(handle: FileHandle, from: number, end: number, chunkBytes = READ_CHUNK_BYTES): AsyncGenerator<RawLine[]> {
+export async function* scanLines(
+  handle: FileHandle,
+  from: number,
+  end: number,
+  chunkBytes = READ_CHUNK_BYTES,
+): AsyncGenerator<RawLine[]> {
   let carry = Buffer.alloc(0);
   let carryOffset = from;
   let position = from;

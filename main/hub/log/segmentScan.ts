@@ -51,11 +51,13 @@ export async function scanSegment(o: ScanOptions): Promise<ScanResult> {
       if (message?.seq !== expected) {
         // An index entry only ever names a durable line, so a miss there means the index is stale.
         if (fromIndex) throw new IndexMismatchError(o.path, o.start);
-        if (message) throw new LogCorruptError(o.path, line.offset, `expected seq ${expected}, found seq ${message.seq}`);
+        if (message)
+          throw new LogCorruptError(o.path, line.offset, `expected seq ${expected}, found seq ${message.seq}`);
         bad = { offset: line.offset, reason: line.complete ? 'unparsable line' : 'last line has no trailing newline' };
         continue;
       }
-      if (shouldIndex(o.entries, message.seq, o.indexInterval)) o.entries.push({ seq: message.seq, offset: line.offset });
+      if (shouldIndex(o.entries, message.seq, o.indexInterval))
+        o.entries.push({ seq: message.seq, offset: line.offset });
       o.onMessage?.(message);
       expected += 1;
       goodEnd = line.offset + line.bytes.length + 1;
@@ -68,12 +70,24 @@ export async function scanSegment(o: ScanOptions): Promise<ScanResult> {
  * Rebuilds a sealed segment's index from its data, which is validated on
  * the way. A sealed segment never had a torn append: any bad line is corruption.
  */
-export async function rebuildSealedIndex(segment: Segment, indexInterval: number, warn: (message: string) => void): Promise<void> {
+export async function rebuildSealedIndex(
+  segment: Segment,
+  indexInterval: number,
+  warn: (message: string) => void,
+): Promise<void> {
   const handle = await open(segment.dataPath, 'r');
   const entries: IndexEntry[] = [];
   try {
-    const scan = await scanSegment({ path: segment.dataPath, handle, start: { seq: segment.firstSeq, offset: 0 }, end: segment.size, indexInterval, entries });
-    if (scan.torn) throw new LogCorruptError(segment.dataPath, scan.torn.offset, `${scan.torn.reason} in a sealed segment`);
+    const scan = await scanSegment({
+      path: segment.dataPath,
+      handle,
+      start: { seq: segment.firstSeq, offset: 0 },
+      end: segment.size,
+      indexInterval,
+      entries,
+    });
+    if (scan.torn)
+      throw new LogCorruptError(segment.dataPath, scan.torn.offset, `${scan.torn.reason} in a sealed segment`);
   } finally {
     await handle.close();
   }
@@ -97,7 +111,9 @@ export async function syncIndexFile(segment: Segment, warn: (message: string) =>
     segment.persisted = target;
   } catch (err) {
     segment.indexDisabled = true;
-    warn(`message log: could not write index ${segment.indexPath} (${errorMessage(err)}); it will be rebuilt on next open`);
+    warn(
+      `message log: could not write index ${segment.indexPath} (${errorMessage(err)}); it will be rebuilt on next open`,
+    );
     await unlink(segment.indexPath).catch(() => undefined);
   }
 }

@@ -12,17 +12,48 @@ describe('sparse index', () => {
     expect(parseIndex('')).toEqual([]);
   });
 
-  it.each([['1 0\n129 2'], ['1 0\nfoo\n'], ['1  0\n'], ['-1 0\n'], ['1 0 7\n']])('rejects malformed text %j', (text) => {
-    expect(parseIndex(text)).toBeNull();
-  });
+  it.each([['1 0\n129 2'], ['1 0\nfoo\n'], ['1  0\n'], ['-1 0\n'], ['1 0 7\n']])(
+    'rejects malformed text %j',
+    (text) => {
+      expect(parseIndex(text)).toBeNull();
+    },
+  );
 
   it('names what makes entries inconsistent with the data', () => {
     expect(indexProblem([], 1, 0)).toBeNull();
     expect(indexProblem([], 1, 10)).toMatch(/no entries/);
     expect(indexProblem([{ seq: 2, offset: 0 }], 1, 10)).toMatch(/expected 1@0/);
-    expect(indexProblem([{ seq: 1, offset: 0 }, { seq: 5, offset: 10 }], 1, 10)).toMatch(/beyond the data/);
-    expect(indexProblem([{ seq: 1, offset: 0 }, { seq: 5, offset: 50 }, { seq: 4, offset: 60 }], 1, 100)).toMatch(/out of order/);
-    expect(indexProblem([{ seq: 1, offset: 0 }, { seq: 5, offset: 50 }], 1, 100)).toBeNull();
+    expect(
+      indexProblem(
+        [
+          { seq: 1, offset: 0 },
+          { seq: 5, offset: 10 },
+        ],
+        1,
+        10,
+      ),
+    ).toMatch(/beyond the data/);
+    expect(
+      indexProblem(
+        [
+          { seq: 1, offset: 0 },
+          { seq: 5, offset: 50 },
+          { seq: 4, offset: 60 },
+        ],
+        1,
+        100,
+      ),
+    ).toMatch(/out of order/);
+    expect(
+      indexProblem(
+        [
+          { seq: 1, offset: 0 },
+          { seq: 5, offset: 50 },
+        ],
+        1,
+        100,
+      ),
+    ).toBeNull();
   });
 
   it('finds the last entry at or before a seq', () => {

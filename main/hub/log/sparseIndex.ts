@@ -39,7 +39,8 @@ export function formatIndex(entries: readonly IndexEntry[]): string {
 export function indexProblem(entries: readonly IndexEntry[], firstSeq: number, dataSize: number): string | null {
   const first = entries[0];
   if (!first) return dataSize === 0 ? null : 'no entries for a non-empty segment';
-  if (first.seq !== firstSeq || first.offset !== 0) return `first entry is ${first.seq}@${first.offset}, expected ${firstSeq}@0`;
+  if (first.seq !== firstSeq || first.offset !== 0)
+    return `first entry is ${first.seq}@${first.offset}, expected ${firstSeq}@0`;
   for (let i = 1; i < entries.length; i++) {
     const prev = entries[i - 1]!;
     const cur = entries[i]!;

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLine, encodeLine, messageProblem, StoredMessageSchema, type StoredMessage } from './storedMessage';
 
-const message: StoredMessage = { seq: 7, clientMsgId: 'c-12345678', senderUserId: 'alice', senderDeviceId: 'phone', sentAt: 1_700_000_000_123, text: 'two\nlines, "quotes", ünïcødé 🐦 \u2028' };
+const message: StoredMessage = {
+  seq: 7,
+  clientMsgId: 'c-12345678',
+  senderUserId: 'alice',
+  senderDeviceId: 'phone',
+  sentAt: 1_700_000_000_123,
+  text: 'two\nlines, "quotes", ünïcødé 🐦 \u2028',
+};
 
 describe('stored line', () => {
   it('is one short-keyed JSON line per message and decodes back to the same message', () => {
     const line = encodeLine(message);
-    expect(line.toString()).toBe(`{"s":7,"i":"c-12345678","u":"alice","d":"phone","t":1700000000123,"x":"two\\nlines, \\"quotes\\", ünïcødé 🐦 \u2028"}\n`);
+    expect(line.toString()).toBe(
+      `{"s":7,"i":"c-12345678","u":"alice","d":"phone","t":1700000000123,"x":"two\\nlines, \\"quotes\\", ünïcødé 🐦 \u2028"}\n`,
+    );
     expect(line.indexOf(10)).toBe(line.length - 1);
     expect(decodeLine(line.subarray(0, -1))).toEqual(message);
   });
@@ -25,7 +34,14 @@ describe('stored line', () => {
   });
 
   it('ignores keys it does not know, so a newer writer can add some', () => {
-    expect(decodeLine(Buffer.from('{"s":1,"i":"c","u":"a","d":"d","t":1,"x":"hi","future":true}'))).toEqual({ seq: 1, clientMsgId: 'c', senderUserId: 'a', senderDeviceId: 'd', sentAt: 1, text: 'hi' });
+    expect(decodeLine(Buffer.from('{"s":1,"i":"c","u":"a","d":"d","t":1,"x":"hi","future":true}'))).toEqual({
+      seq: 1,
+      clientMsgId: 'c',
+      senderUserId: 'a',
+      senderDeviceId: 'd',
+      sentAt: 1,
+      text: 'hi',
+    });
   });
 
   it('names what the schema would refuse before a message is written', () => {

@@ -39,8 +39,13 @@ type StoredLine = z.input<typeof StoredLineSchema>;
  * reading a page (1 s of a 100k-message catch-up, measured with bench/).
  */
 export function messageProblem(m: StoredMessage): string | null {
-  for (const [name, id] of [['clientMsgId', m.clientMsgId], ['senderUserId', m.senderUserId], ['senderDeviceId', m.senderDeviceId]] as const) {
-    if (typeof id !== 'string' || id.length === 0 || id.length > 256) return `${name} must be a string of 1-256 characters`;
+  for (const [name, id] of [
+    ['clientMsgId', m.clientMsgId],
+    ['senderUserId', m.senderUserId],
+    ['senderDeviceId', m.senderDeviceId],
+  ] as const) {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 256)
+      return `${name} must be a string of 1-256 characters`;
   }
   if (typeof m.text !== 'string') return 'text must be a string';
   if (!Number.isSafeInteger(m.sentAt) || m.sentAt < 0) return `sentAt must be a non-negative integer, got ${m.sentAt}`;
@@ -50,7 +55,14 @@ export function messageProblem(m: StoredMessage): string | null {
 
 /** The line's bytes, newline included. JSON.stringify escapes newlines inside strings, so one message is one line. */
 export function encodeLine(m: StoredMessage): Buffer {
-  const line: StoredLine = { s: m.seq, i: m.clientMsgId, u: m.senderUserId, d: m.senderDeviceId, t: m.sentAt, x: m.text };
+  const line: StoredLine = {
+    s: m.seq,
+    i: m.clientMsgId,
+    u: m.senderUserId,
+    d: m.senderDeviceId,
+    t: m.sentAt,
+    x: m.text,
+  };
   return Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
 }
 
@@ -65,6 +77,13 @@ export function decodeLine(bytes: Buffer): StoredMessage | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const line = raw as Partial<Record<keyof StoredLine, unknown>>;
   // Only the known keys are copied: unknown ones, which a newer writer may add, are dropped as the schema would.
-  const message = { seq: line.s, clientMsgId: line.i, senderUserId: line.u, senderDeviceId: line.d, sentAt: line.t, text: line.x } as StoredMessage;
+  const message = {
+    seq: line.s,
+    clientMsgId: line.i,
+    senderUserId: line.u,
+    senderDeviceId: line.d,
+    sentAt: line.t,
+    text: line.x,
+  } as StoredMessage;
   return messageProblem(message) === null ? message : null;
 }

@@ -17,7 +17,12 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 export function draft(n: number, sender = 'alice'): MessageDraft {
-  return { clientMsgId: `msg-${String(n).padStart(6, '0')}`, senderUserId: sender, senderDeviceId: `${sender}-laptop`, text: `hello number ${n}` };
+  return {
+    clientMsgId: `msg-${String(n).padStart(6, '0')}`,
+    senderUserId: sender,
+    senderDeviceId: `${sender}-laptop`,
+    text: `hello number ${n}`,
+  };
 }
 
 export function range(from: number, to: number): number[] {
@@ -83,7 +88,12 @@ export class FsProbe {
       const failure = this.takeFailure('write');
       if (failure) {
         // Like a full disk (part lands, then ENOSPC) or a failing one (all lands, the sync reports EIO).
-        if (failure.landed !== 'none') await nodeLogFs.writeDurable(handle, failure.landed === 'all' ? data : data.subarray(0, Math.floor(data.length / 2)), position);
+        if (failure.landed !== 'none')
+          await nodeLogFs.writeDurable(
+            handle,
+            failure.landed === 'all' ? data : data.subarray(0, Math.floor(data.length / 2)),
+            position,
+          );
         if (this.hold) await this.hold.promise;
         throw failure.error;
       }

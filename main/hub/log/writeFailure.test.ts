@@ -57,7 +57,9 @@ describe('write failures', () => {
     const reopened = await MessageLog.open({ dir, warn: warnings.warn });
     expect(warnings.messages).toEqual([]);
     expect(reopened.lastSeq('a')).toBe(4);
-    expect((await reopened.readForward('a', 0, 10)).messages.map((m) => m.clientMsgId)).toEqual(range(1, 4).map((n) => draft(n).clientMsgId));
+    expect((await reopened.readForward('a', 0, 10)).messages.map((m) => m.clientMsgId)).toEqual(
+      range(1, 4).map((n) => draft(n).clientMsgId),
+    );
     await reopened.close();
   });
 
@@ -66,7 +68,10 @@ describe('write failures', () => {
     const log = await openWithThree(probe);
     const durableSize = (await stat(data())).size;
     probe.failNext('write', 'ENOSPC', 'half');
-    await expect(log.append('a', draft(4))).rejects.toMatchObject({ code: 'STORAGE_FAILED', cause: { code: 'ENOSPC' } });
+    await expect(log.append('a', draft(4))).rejects.toMatchObject({
+      code: 'STORAGE_FAILED',
+      cause: { code: 'ENOSPC' },
+    });
     await log.flush();
     expect((await stat(data())).size).toBe(durableSize);
     expect((await log.append('a', draft(5))).message.seq).toBe(4);
@@ -84,7 +89,10 @@ describe('write failures', () => {
     // The eager cut-back failed: the file still holds half a line past the durable size.
     expect(log.lastSeq('a')).toBe(3);
     probe.failNext('truncate', 'EIO');
-    await expect(log.append('a', draft(4))).rejects.toMatchObject({ code: 'STORAGE_FAILED', message: expect.stringContaining('EIO') });
+    await expect(log.append('a', draft(4))).rejects.toMatchObject({
+      code: 'STORAGE_FAILED',
+      message: expect.stringContaining('EIO'),
+    });
     expect(await log.append('a', draft(4))).toMatchObject({ duplicate: false, message: { seq: 4 } });
     await log.close();
     expect((await fileLines(data())).map((line) => JSON.parse(line).s)).toEqual([1, 2, 3, 4]);

@@ -3,7 +3,13 @@ import { FailureLimiter } from './FailureLimiter';
 
 function limiter(maxEntries?: number) {
   let now = 1_000_000;
-  const l = new FailureLimiter({ maxFailures: 3, lockoutMs: 60_000, maxLockoutMs: 3_600_000, now: () => now, maxEntries });
+  const l = new FailureLimiter({
+    maxFailures: 3,
+    lockoutMs: 60_000,
+    maxLockoutMs: 3_600_000,
+    now: () => now,
+    maxEntries,
+  });
   return { l, advance: (ms: number) => (now += ms) };
 }
 

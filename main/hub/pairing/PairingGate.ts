@@ -84,7 +84,10 @@ export class PairingGate {
     if (this.failuresOnCode >= this.opts.maxFailuresPerCode) this.rotateCode();
     const retiredAt = this.retiredCodes.get(typed);
     if (retiredAt !== undefined && this.now() - retiredAt < RETIRED_MEMORY_MS) {
-      throw new HubError(ErrorCode.PAIRING_CODE_EXPIRED, 'That pairing code has expired or was already used. Ask for the current code shown by the hub.');
+      throw new HubError(
+        ErrorCode.PAIRING_CODE_EXPIRED,
+        'That pairing code has expired or was already used. Ask for the current code shown by the hub.',
+      );
     }
     throw new HubError(ErrorCode.PAIRING_CODE_INVALID, 'Wrong pairing code. Check the 6-digit code shown by the hub.');
   }
@@ -111,7 +114,10 @@ export class PairingGate {
       return;
     }
     this.fail(address);
-    throw new HubError(ErrorCode.JOIN_TOKEN_INVALID, 'This join link is invalid, expired or already used. Ask for a new one.');
+    throw new HubError(
+      ErrorCode.JOIN_TOKEN_INVALID,
+      'This join link is invalid, expired or already used. Ask for a new one.',
+    );
   }
 
   /** A code that adds a device to `userId`; it dies with the device that made it. */
@@ -135,7 +141,10 @@ export class PairingGate {
       return entry.userId;
     }
     this.fail(address);
-    throw new HubError(ErrorCode.LINK_CODE_INVALID, 'This link code is invalid, expired or already used. Create a new one on your other device.');
+    throw new HubError(
+      ErrorCode.LINK_CODE_INVALID,
+      'This link code is invalid, expired or already used. Create a new one on your other device.',
+    );
   }
 
   forgetLinkCodesOfDevice(deviceId: string): void {

@@ -56,7 +56,17 @@ describe('Registry', () => {
     const file = path.join(dir, 'registry.json');
     await writeFile(file, '{"schemaVersion":1,');
     await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toMatchObject({ code: 'REGISTRY_INVALID' });
-    await writeFile(file, JSON.stringify({ schemaVersion: 1, hub: { id: 'h', name: 'n', createdAt: 0 }, users: [{ id: 'bad id!' }], devices: [], conversations: [], receipts: [] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        schemaVersion: 1,
+        hub: { id: 'h', name: 'n', createdAt: 0 },
+        users: [{ id: 'bad id!' }],
+        devices: [],
+        conversations: [],
+        receipts: [],
+      }),
+    );
     await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toThrow(/users\.0/);
     await writeFile(file, JSON.stringify({ schemaVersion: 99 }));
     await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toMatchObject({ code: 'REGISTRY_VERSION' });
@@ -113,7 +123,10 @@ describe('Registry', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       throw new Error('disk hiccup');
     };
-    const [desk, office] = await Promise.allSettled([r.renameDevice(device.id, 'Desk'), r.renameDevice(device.id, 'Office')]);
+    const [desk, office] = await Promise.allSettled([
+      r.renameDevice(device.id, 'Desk'),
+      r.renameDevice(device.id, 'Office'),
+    ]);
     expect(desk.status).toBe('rejected');
     expect(office.status).toBe('fulfilled');
     expect(r.device(device.id)?.name).toBe('Office');

@@ -65,7 +65,9 @@ export class Registry {
     try {
       raw = await adapter.read();
     } catch (err) {
-      throw new RegistryFileError(`${file} is not valid JSON (${(err as Error).message}). Restore it from a backup or move it away to start a new hub.`);
+      throw new RegistryFileError(
+        `${file} is not valid JSON (${(err as Error).message}). Restore it from a backup or move it away to start a new hub.`,
+      );
     }
     const data = raw === null ? freshRegistry(options.hubName, now()) : validate(file, migrateRegistry(raw));
     const db = new Low<RegistryFile>(adapter, data);
@@ -128,7 +130,11 @@ export class Registry {
   }
 
   /** Registers a device and returns its token; the token is not kept, only its hash. */
-  addDevice(input: { userId: string; name: string; platform: Platform }): Promise<{ device: DeviceRecord; token: string }> {
+  addDevice(input: {
+    userId: string;
+    name: string;
+    platform: Platform;
+  }): Promise<{ device: DeviceRecord; token: string }> {
     return this.oneAtATime(async () => {
       const token = newToken();
       const t = this.now();
@@ -208,7 +214,16 @@ export class Registry {
 
   createGroup(input: { name: string; createdBy: string; memberUserIds: string[] }): Promise<ConversationRecord> {
     const members = unique([input.createdBy, ...input.memberUserIds]);
-    return this.oneAtATime(() => this.addConversation({ id: newId(), kind: 'group', name: input.name, memberUserIds: members, createdAt: this.now(), createdBy: input.createdBy }));
+    return this.oneAtATime(() =>
+      this.addConversation({
+        id: newId(),
+        kind: 'group',
+        name: input.name,
+        memberUserIds: members,
+        createdAt: this.now(),
+        createdBy: input.createdBy,
+      }),
+    );
   }
 
   /** Membership changes synchronously, before the returned write settles, so callers can announce it first. */
@@ -224,10 +239,20 @@ export class Registry {
     return this.oneAtATime(async () => {
       const pair = [a, b].sort();
       const existing = this.data.conversations.find(
-        (c) => c.kind === 'direct' && c.memberUserIds.length === 2 && [...c.memberUserIds].sort().every((id, i) => id === pair[i]),
+        (c) =>
+          c.kind === 'direct' &&
+          c.memberUserIds.length === 2 &&
+          [...c.memberUserIds].sort().every((id, i) => id === pair[i]),
       );
       if (existing) return { conversation: existing, created: false };
-      const conversation = await this.addConversation({ id: newId(), kind: 'direct', name: '', memberUserIds: pair, createdAt: this.now(), createdBy: a });
+      const conversation = await this.addConversation({
+        id: newId(),
+        kind: 'direct',
+        name: '',
+        memberUserIds: pair,
+        createdAt: this.now(),
+        createdBy: a,
+      });
       return { conversation, created: true };
     });
   }
@@ -259,7 +284,11 @@ export class Registry {
    * Moves a user's markers forward (never back) and returns the new receipt,
    * or undefined when nothing changed. Reading implies delivery.
    */
-  advanceReceipt(conversationId: string, userId: string, marks: { deliveredSeq?: number; readSeq?: number }): ReceiptRecord | undefined {
+  advanceReceipt(
+    conversationId: string,
+    userId: string,
+    marks: { deliveredSeq?: number; readSeq?: number },
+  ): ReceiptRecord | undefined {
     let record = this.receiptsByKey.get(receiptKey(conversationId, userId));
     const readSeq = Math.max(record?.readSeq ?? 0, marks.readSeq ?? 0);
     const deliveredSeq = Math.max(record?.deliveredSeq ?? 0, marks.deliveredSeq ?? 0, readSeq);
@@ -346,7 +375,14 @@ function freshRegistry(hubName: string, now: number): RegistryFile {
     users: [],
     devices: [],
     conversations: [
-      { id: DEFAULT_CONVERSATION_ID, kind: 'default', name: 'General', memberUserIds: [], createdAt: now, createdBy: null },
+      {
+        id: DEFAULT_CONVERSATION_ID,
+        kind: 'default',
+        name: 'General',
+        memberUserIds: [],
+        createdAt: now,
+        createdBy: null,
+      },
     ],
     receipts: [],
   };
@@ -357,7 +393,9 @@ function validate(file: string, raw: unknown): RegistryFile {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem';
-  throw new RegistryFileError(`${file} does not match the registry schema (${where}). Restore it from a backup or move it away to start a new hub.`);
+  throw new RegistryFileError(
+    `${file} does not match the registry schema (${where}). Restore it from a backup or move it away to start a new hub.`,
+  );
 }
 
 function receiptKey(conversationId: string, userId: string): string {

@@ -28,7 +28,10 @@ export class TestClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const parsed = parseServerFrame(data.toString());
-      if (!parsed.ok) throw new Error(`hub sent a frame that breaks the protocol: ${parsed.message}: ${data.toString().slice(0, 300)}`);
+      if (!parsed.ok)
+        throw new Error(
+          `hub sent a frame that breaks the protocol: ${parsed.message}: ${data.toString().slice(0, 300)}`,
+        );
       this.frames.push(parsed.frame);
       this.wake();
     });
@@ -42,8 +45,14 @@ export class TestClient {
     ws.on('error', () => {});
   }
 
-  static connect(port: number, options: { headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<TestClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, { headers: options.headers, autoPong: options.autoPong ?? true });
+  static connect(
+    port: number,
+    options: { headers?: Record<string, string>; autoPong?: boolean } = {},
+  ): Promise<TestClient> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, {
+      headers: options.headers,
+      autoPong: options.autoPong ?? true,
+    });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new TestClient(ws)));
       ws.once('error', reject);
@@ -74,7 +83,10 @@ export class TestClient {
   }
 
   /** The first not-yet-taken frame of this type (and matching `where`), waiting for it if needed. */
-  nextOf<T extends ServerFrameType>(type: T, where: (f: ServerFrameOf<T>) => boolean = () => true): Promise<ServerFrameOf<T>> {
+  nextOf<T extends ServerFrameType>(
+    type: T,
+    where: (f: ServerFrameOf<T>) => boolean = () => true,
+  ): Promise<ServerFrameOf<T>> {
     return this.next((f) => f.type === type && where(f as ServerFrameOf<T>), type) as Promise<ServerFrameOf<T>>;
   }
 
@@ -86,9 +98,11 @@ export class TestClient {
         this.taken.add(index);
         return this.frames[index]!;
       }
-      if (this.closed) throw new Error(`connection closed (${this.closed.code} ${this.closed.reason}) while waiting for ${what}`);
+      if (this.closed)
+        throw new Error(`connection closed (${this.closed.code} ${this.closed.reason}) while waiting for ${what}`);
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`no ${what} within ${deadlineMs} ms; last frames: ${JSON.stringify(this.frames.slice(-3))}`);
+      if (remaining <= 0)
+        throw new Error(`no ${what} within ${deadlineMs} ms; last frames: ${JSON.stringify(this.frames.slice(-3))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => {

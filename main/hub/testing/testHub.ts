@@ -8,9 +8,10 @@ export { makeTempDir };
 
 export const quietLogger: HubLogger = { info: () => {}, warn: () => {}, error: (m, e) => console.error(m, e) };
 
-
 /** A real hub on a free loopback port with its own temporary data directory. */
-export async function startTestHub(options: Partial<HubOptions> = {}): Promise<{ hub: Hub; dataDir: string; cleanup(): Promise<void> }> {
+export async function startTestHub(
+  options: Partial<HubOptions> = {},
+): Promise<{ hub: Hub; dataDir: string; cleanup(): Promise<void> }> {
   const temp = options.dataDir ? undefined : await makeTempDir();
   const dataDir = options.dataDir ?? temp!.dir;
   const hub = await Hub.start({ port: 0, host: '127.0.0.1', logger: quietLogger, ...options, dataDir });
@@ -27,11 +28,19 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<{
 export type Device = { client: TestClient; ready: ServerFrameOf<'ready'>; credentials: Credentials };
 
 /** Pairs a new device as a new user with the hub's current code. */
-export async function pairNewUser(hub: Hub, displayName: string, deviceName = `${displayName}'s laptop`): Promise<Device> {
+export async function pairNewUser(
+  hub: Hub,
+  displayName: string,
+  deviceName = `${displayName}'s laptop`,
+): Promise<Device> {
   const client = await TestClient.connect(hub.port);
   await client.hello();
   const paired = await client.expect(
-    { type: 'pair', credential: { kind: 'code', code: hub.pairingCode().code, displayName }, device: { name: deviceName, platform: 'linux' } },
+    {
+      type: 'pair',
+      credential: { kind: 'code', code: hub.pairingCode().code, displayName },
+      device: { name: deviceName, platform: 'linux' },
+    },
     'paired',
   );
   const ready = await client.nextOf('ready');
@@ -57,7 +66,10 @@ export async function pairLinkedDevice(hub: Hub, existing: TestClient, deviceNam
 export async function reconnect(port: number, credentials: Credentials): Promise<Device> {
   const client = await TestClient.connect(port);
   await client.expect({ type: 'hello', protocol: PROTOCOL_VERSION }, 'welcome');
-  const ready = await client.expect({ type: 'auth', deviceId: credentials.deviceId, token: credentials.token }, 'ready');
+  const ready = await client.expect(
+    { type: 'auth', deviceId: credentials.deviceId, token: credentials.token },
+    'ready',
+  );
   client.credentials = credentials;
   return { client, ready, credentials };
 }

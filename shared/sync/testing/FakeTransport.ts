@@ -15,7 +15,8 @@ export class FakeSocket implements TransportSocket {
     const parsed = parseClientFrame(text);
     if (!parsed.ok) throw new Error(`client sent a frame that breaks the protocol: ${parsed.message}: ${text}`);
     this.sent.push(parsed.frame);
-    if (parsed.frame.type === 'ping' && this.answerPings) this.deliver({ type: 'pong', rid: parsed.frame.rid, serverTime: 1 });
+    if (parsed.frame.type === 'ping' && this.answerPings)
+      this.deliver({ type: 'pong', rid: parsed.frame.rid, serverTime: 1 });
   }
 
   close(code?: number, reason?: string): void {

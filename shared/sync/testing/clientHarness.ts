@@ -60,9 +60,20 @@ export async function authenticate(h: Harness, readyFrame: ServerFrameOf<'ready'
 }
 
 /** Answers the last fetchMessages request on the socket. */
-export function answerFetch(socket: FakeSocket, messages: ServerFrameOf<'messages'>['messages'], hasMore = false): void {
+export function answerFetch(
+  socket: FakeSocket,
+  messages: ServerFrameOf<'messages'>['messages'],
+  hasMore = false,
+): void {
   const request = socket.last('fetchMessages');
-  socket.deliver({ type: 'messages', rid: request.rid, conversationId: request.conversationId, direction: request.direction, messages, hasMore });
+  socket.deliver({
+    type: 'messages',
+    rid: request.rid,
+    conversationId: request.conversationId,
+    direction: request.direction,
+    messages,
+    hasMore,
+  });
 }
 
 export { flushMicrotasks };

@@ -55,7 +55,9 @@ export function ready(conversations: ConversationWire[] = [conversation()], rid?
       { id: ALICE, displayName: 'Alice', online: true },
       { id: BOB, displayName: 'Bob', online: false },
     ],
-    devices: [{ id: ALICE_LAPTOP, userId: ALICE, name: 'Laptop', platform: 'linux', pairedAt: 1, lastSeenAt: 1, online: true }],
+    devices: [
+      { id: ALICE_LAPTOP, userId: ALICE, name: 'Laptop', platform: 'linux', pairedAt: 1, lastSeenAt: 1, online: true },
+    ],
     conversations,
   };
 }
@@ -76,4 +78,3 @@ export function conversationState(
     ...fields,
   };
 }
-

@@ -15,7 +15,14 @@ export function describeStorageContract(name: string, open: () => Promise<Client
       expect(await s.loadSnapshot()).toBeUndefined();
       const credentials = { hubId: HUB.id, userId: ALICE, deviceId: 'd1', token: 't' };
       await s.saveCredentials(credentials);
-      const snapshot = { schemaVersion: CACHE_SCHEMA_VERSION, hub: HUB, self: { userId: ALICE, deviceId: 'd1' }, users: [], devices: [], conversations: [conversation()] };
+      const snapshot = {
+        schemaVersion: CACHE_SCHEMA_VERSION,
+        hub: HUB,
+        self: { userId: ALICE, deviceId: 'd1' },
+        users: [],
+        devices: [],
+        conversations: [conversation()],
+      };
       await s.saveSnapshot(snapshot);
       expect(await s.loadCredentials()).toEqual(credentials);
       expect(await s.loadSnapshot()).toEqual(snapshot);
@@ -33,12 +40,22 @@ export function describeStorageContract(name: string, open: () => Promise<Client
       expect(newest[3]!.text).toBe('replaced');
       expect((await s.loadMessages(GENERAL, 4, 10)).map((m) => m.seq)).toEqual([1, 2, 3]);
       expect(await s.loadMessages(GENERAL, 1, 10)).toEqual([]);
-      expect((await s.loadMessages('other', 100, 10)).map((m) => m.conversationId)).toEqual(['other', 'other', 'other']);
+      expect((await s.loadMessages('other', 100, 10)).map((m) => m.conversationId)).toEqual([
+        'other',
+        'other',
+        'other',
+      ]);
     });
 
     it('keeps the outbox, replaces and deletes entries', async () => {
       const s = await open();
-      const entry = (n: number) => ({ clientMsgId: `client-msg-${n}`, conversationId: GENERAL, text: `t${n}`, createdAt: n, order: n });
+      const entry = (n: number) => ({
+        clientMsgId: `client-msg-${n}`,
+        conversationId: GENERAL,
+        text: `t${n}`,
+        createdAt: n,
+        order: n,
+      });
       await s.saveOutboxEntry(entry(2));
       await s.saveOutboxEntry(entry(1));
       await s.saveOutboxEntry({ ...entry(1), failedCode: 'NOT_A_MEMBER' });
@@ -51,7 +68,13 @@ export function describeStorageContract(name: string, open: () => Promise<Client
       const s = await open();
       await s.saveCredentials({ hubId: HUB.id, userId: ALICE, deviceId: 'd1', token: 't' });
       await s.saveMessages(GENERAL, msgs(1, 3), { cursor: 3, reachedStart: true });
-      await s.saveOutboxEntry({ clientMsgId: 'client-msg-1', conversationId: GENERAL, text: 't', createdAt: 1, order: 1 });
+      await s.saveOutboxEntry({
+        clientMsgId: 'client-msg-1',
+        conversationId: GENERAL,
+        text: 't',
+        createdAt: 1,
+        order: 1,
+      });
       await s.clear();
       expect(await s.loadCredentials()).toBeUndefined();
       expect(await s.loadRange(GENERAL)).toBeUndefined();
