@@ -14,7 +14,8 @@ import { conversationItem, messages, openConversation, openDevice, sendMessage }
  * here is skipped, and the reason is printed once.
  */
 const unavailable = electronUnavailableReason();
-const skipReason = `Electron end-to-end tests skipped: ${unavailable} (run \`node node_modules/electron/install.js\` where the internet is reachable)`;
+// The reason says how to fetch the binary (main/cli/electronBinary.ts): nothing here downloads it.
+const skipReason = `Electron end-to-end tests skipped: ${unavailable}`;
 // The runner loads this file once to list the tests (no TEST_WORKER_INDEX there): print the reason then, once.
 if (unavailable && process.env.TEST_WORKER_INDEX === undefined) console.log(skipReason);
 test.skip(unavailable !== undefined, skipReason);

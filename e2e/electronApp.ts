@@ -33,8 +33,12 @@ export class RoostApp {
   ) {}
 
   static async launch(userData?: string): Promise<RoostApp> {
+    const found = findElectronBinary();
+    if ('missing' in found) throw new Error(found.missing);
     const dir = userData ?? (await mkdtemp(path.join(tmpdir(), 'roost-electron-e2e-')));
     const app = await _electron.launch({
+      // Named, not left to Playwright: it would require('electron'), which (Electron 42+) downloads a missing binary.
+      executablePath: found.path,
       args: [root],
       cwd: root,
       env: appEnv(dir),

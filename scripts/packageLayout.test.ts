@@ -5,14 +5,15 @@
  * the real file patterns, the real dist/) against a stand-in Electron
  * distribution: a directory with one `electron` file that only refuses to run.
  * No Electron binary exists on machines without internet, and the layout of
- * app.asar does not depend on it. The test then reads resources/app.asar.
+ * app.asar does not depend on it. The test then reads resources/app.asar, and
+ * the fuse wire electron-builder flipped in the stand-in (electronFuses).
  *
  * dist/ is rebuilt first (`npm run build:web` / `build:desktop`) when it is
  * missing or older than its sources. The installers (AppImage, deb, nsis, dmg)
  * are built by CI's package job, not here: they download tools.
  */
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtFiles, ensureBuilt, REPO_ROOT } from './freshBuild';
 
 const STAND_IN_NAME = 'standin-electron-dist-NOT-ELECTRON';
+
+/**
+ * Electron's fuse wire, version 1 (electron/electron build/fuses/fuses.json5 and
+ * docs/tutorial/fuses.md): the sentinel, then the version byte, the length byte and
+ * one byte per fuse, '1' on and '0' off, in this order.
+ */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_WIRE_VERSION = 1;
+const FUSE_ON = 0x31;
+const FUSE_OFF = 0x30;
+const FUSES = [
+  'runAsNode',
+  'cookieEncryption',
+  'nodeOptions',
+  'nodeCliInspect',
+  'embeddedAsarIntegrityValidation',
+  'onlyLoadAppFromAsar',
+  'loadBrowserProcessSpecificV8Snapshot',
+  'grantFileProtocolExtraPrivileges',
+  'wasmTrapHandlers',
+] as const;
+/** Electron 45's defaults, in FUSES order. */
+const ELECTRON_DEFAULT_FUSES = [true, false, true, true, false, false, false, true, true];
 
 let work: string;
 let asarPath: string;
@@ -105,6 +129,20 @@ describe('the packaged app (app.asar from the electron-builder dir target)', () 
     expect(await readdir(resourcesDir)).toEqual(['app.asar']);
   });
 
+  it('flips the fuses electron-builder.yml sets in the executable, and leaves the others at Electron’s defaults', async () => {
+    expect(await readFuses(path.join(resourcesDir, '..', 'roost'))).toEqual({
+      runAsNode: false,
+      cookieEncryption: true,
+      nodeOptions: false,
+      nodeCliInspect: false,
+      embeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+      grantFileProtocolExtraPrivileges: false,
+      wasmTrapHandlers: true,
+    });
+  });
+
   it('ships package.json without scripts or devDependencies', () => {
     const pkg = JSON.parse(readPacked('package.json')) as Record<string, unknown>;
     expect(pkg).not.toHaveProperty('scripts');
@@ -130,18 +168,40 @@ function asarIsFile(entry: string): boolean {
  * A stand-in for an unpacked Electron on Linux. electron-builder 26 needs only
  * the `electron` file (it renames it to the app's executable, and creates
  * resources/ if missing); resources/ is there to look like the real layout.
- * The file refuses to run, so nothing can mistake it for Electron.
+ * The file refuses to run, so nothing can mistake it for Electron. After its
+ * `exit`, where the shell never reads, it carries a fuse wire laid out as in
+ * Electron's binary (the sentinel, the wire's version and length, one byte per
+ * fuse) with Electron 45's defaults, for electron-builder's electronFuses to flip.
  */
 async function makeStandInElectronDist(parent: string): Promise<string> {
   const dir = path.join(parent, STAND_IN_NAME);
   await mkdir(path.join(dir, 'resources'), { recursive: true });
   const executable = path.join(dir, 'electron');
+  const script =
+    '#!/bin/sh\necho "stand-in for the Electron binary, made by scripts/packageLayout.test.ts: not runnable" >&2\nexit 1\n';
+  const wire = Buffer.from(ELECTRON_DEFAULT_FUSES.map((on) => (on ? FUSE_ON : FUSE_OFF)));
   await writeFile(
     executable,
-    '#!/bin/sh\necho "stand-in for the Electron binary, made by scripts/packageLayout.test.ts: not runnable" >&2\nexit 1\n',
+    Buffer.concat([
+      Buffer.from(`${script}# fuse wire: ${FUSE_SENTINEL}`),
+      Buffer.from([FUSE_WIRE_VERSION, wire.length]),
+      wire,
+      Buffer.from('\n'),
+    ]),
   );
   await chmod(executable, 0o755);
   return dir;
+}
+
+/** The fuse wire of an Electron binary, by fuse name (FUSES order): true on, false off. */
+async function readFuses(binary: string): Promise<Record<string, boolean>> {
+  const bytes = await readFile(binary);
+  const at = bytes.indexOf(FUSE_SENTINEL);
+  if (at < 0) throw new Error(`no fuse wire in ${binary}`);
+  const start = at + FUSE_SENTINEL.length;
+  expect(bytes[start]).toBe(FUSE_WIRE_VERSION);
+  const length = bytes[start + 1]!;
+  return Object.fromEntries(FUSES.slice(0, length).map((name, i) => [name, bytes[start + 2 + i] === FUSE_ON] as const));
 }
 
 function electronBuilder(args: string[]): Promise<void> {

@@ -13,7 +13,7 @@ vi.mock('../discovery/browse', () => ({
   browseHubs: () => ({ hubs: () => [], refresh: () => {}, stop: async () => {} }),
 }));
 
-// Node 20 has no Promise.withResolvers.
+// tsconfig.node.json's lib (ES2023) has no Promise.withResolvers (ES2024).
 let finishOpening!: (services: unknown) => void;
 const opening = { promise: new Promise<unknown>((resolve) => (finishOpening = resolve)) };
 const closed = vi.fn(async () => {});

@@ -43,7 +43,7 @@ describe('main.ts with a stand-in Electron', () => {
   });
 
   it('serves the built web client at app://roost with the CSP', async () => {
-    const res = await fake.protocolHandlers.get('app')!({ url: 'app://roost/', method: 'GET' });
+    const res = await fake.protocolHandlers.get('app')!(new Request('app://roost/'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await res.text()).toContain('id="root"');

@@ -25,6 +25,15 @@ export function createElectronShell(deps: {
 }): ElectronShell {
   // Electron drops a notification's click handler once the object is garbage collected; keep each until it is done.
   const live = new Set<Notification>();
+  // Once per run: when one notification fails, usually all do, for the same reason.
+  let failureReported = false;
+  const reportFailure = (error: string) => {
+    if (failureReported) return;
+    failureReported = true;
+    // Electron 42+ notifies through UNNotification on macOS, which shows nothing for an app that is not code-signed.
+    const hint = process.platform === 'darwin' ? ' (macOS shows notifications only from a code-signed app)' : '';
+    console.warn(`roost: a notification could not be shown: ${error}${hint}`);
+  };
   const windowListeners = new Set<() => void>();
   const windowChanged = () => {
     for (const listener of windowListeners) listener();
@@ -63,7 +72,10 @@ export function createElectronShell(deps: {
         onClick();
       });
       notification.on('close', done);
-      notification.on('failed', done);
+      notification.on('failed', (_event, error) => {
+        done();
+        reportFailure(error);
+      });
       notification.show();
       deps.e2e?.notifications.push(request);
       return true;
@@ -72,7 +84,9 @@ export function createElectronShell(deps: {
     setUnreadCount(count) {
       const tray = deps.tray();
       tray?.setUnread(count);
-      // macOS dock and Linux launchers (Unity); a no-op returning false elsewhere.
+      // The macOS Dock, and Linux docks that speak the LauncherEntry D-Bus API (Electron 45; 44 had dropped Linux
+      // with Unity), which find the badge's app by its .desktop file: roost.desktop, matching both Electron's
+      // default (the app's name) and electron-builder's (linux.executableName). A no-op returning false elsewhere.
       app.setBadgeCount(count);
       if (deps.e2e) {
         deps.e2e.unreadCount = count;

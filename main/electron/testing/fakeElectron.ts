@@ -3,11 +3,24 @@
  * without the Electron binary: `vi.mock('electron', () => import('./testing/fakeElectron'))`.
  * It records what the app asked for (`fake`) and implements just enough of
  * each API for main.ts to start, serve, answer IPC and quit.
+ *
+ * Kept to Electron's typings (node_modules/electron/electron.d.ts) by
+ * `tsc -p tsconfig.node.json`: every member faked here must exist in Electron,
+ * and where the stand-in takes the same arguments it must have Electron's
+ * signature (`Fits`). A few take plainer arguments so the tests can call them
+ * with plain objects; those are only checked by name (`Named`). An Electron
+ * upgrade that renames, removes or changes one of them fails the type check.
  */
 import { EventEmitter } from 'node:events';
+import type * as Electron from 'electron';
+
+/** The members K of Electron's T, with Electron's signatures. */
+type Fits<T, K extends keyof T> = Pick<T, K>;
+/** Members K that Electron's T has, whatever the stand-in's signature. */
+type Named<T, K extends keyof T> = Record<K, unknown>;
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
-type ProtocolHandler = (request: { url: string; method: string }) => Promise<Response>;
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
 
 export class FakeEvent {
   defaultPrevented = false;
@@ -27,6 +40,8 @@ export const fake = {
   windows: [] as BrowserWindow[],
   trays: [] as Tray[],
   notifications: [] as unknown[],
+  /** When set, Notification.show() emits `failed` with this error instead of showing (an unsigned macOS app, say). */
+  notificationError: undefined as string | undefined,
   badge: 0,
 };
 
@@ -41,14 +56,44 @@ export const app = Object.assign(new EventEmitter(), {
     fake.quits++;
     app.emit('before-quit', new FakeEvent());
   },
-  exit: (code: number) => void (fake.exitCode = code),
-  setBadgeCount: (count: number) => {
-    fake.badge = count;
+  exit: (code?: number) => void (fake.exitCode = code),
+  setBadgeCount: (count?: number) => {
+    fake.badge = count ?? 0;
     return true;
   },
-});
+}) satisfies Fits<
+  Electron.App,
+  | 'setPath'
+  | 'getPath'
+  | 'getAppPath'
+  | 'setAppUserModelId'
+  | 'requestSingleInstanceLock'
+  | 'whenReady'
+  | 'quit'
+  | 'exit'
+  | 'setBadgeCount'
+>;
 
-export class BrowserWindow extends EventEmitter {
+export class BrowserWindow
+  extends EventEmitter
+  implements
+    Fits<
+      Electron.BrowserWindow,
+      | 'loadURL'
+      | 'maximize'
+      | 'show'
+      | 'hide'
+      | 'focus'
+      | 'restore'
+      | 'isDestroyed'
+      | 'isMinimized'
+      | 'isMaximized'
+      | 'isVisible'
+      | 'isFocused'
+      | 'getBounds'
+    >,
+    Named<Electron.BrowserWindow, 'webContents'>
+{
   loaded: string | undefined;
   visible = false;
   readonly webContents = Object.assign(new EventEmitter(), {
@@ -58,8 +103,8 @@ export class BrowserWindow extends EventEmitter {
     send(channel: string, payload: unknown) {
       this.sent.push([channel, payload]);
     },
-  });
-  constructor(readonly options: unknown) {
+  }) satisfies Named<Electron.WebContents, 'mainFrame' | 'setWindowOpenHandler' | 'send'>;
+  constructor(readonly options: Electron.BrowserWindowConstructorOptions) {
     super();
     fake.windows.push(this);
   }
@@ -86,25 +131,32 @@ export class BrowserWindow extends EventEmitter {
   getBounds = () => ({ x: 0, y: 0, width: 800, height: 600 });
 }
 
-export class Notification extends EventEmitter {
-  static isSupported = () => true;
-  constructor(readonly options: unknown) {
+export class Notification extends EventEmitter implements Fits<Electron.Notification, 'show'> {
+  static isSupported: typeof Electron.Notification.isSupported = () => true;
+  constructor(readonly options: Electron.NotificationConstructorOptions) {
     super();
   }
   show(): void {
-    fake.notifications.push(this.options);
+    // Electron reports a notification the system refused with `failed` (event, error), after show() returns.
+    const error = fake.notificationError;
+    if (error !== undefined) queueMicrotask(() => this.emit('failed', new FakeEvent(), error));
+    else fake.notifications.push(this.options);
   }
 }
 
 type MenuItem = { label?: string; type?: string; checked?: boolean; click?: (item: { checked: boolean }) => void };
 
-export class Tray extends EventEmitter {
+export class Tray
+  extends EventEmitter
+  implements Fits<Electron.Tray, 'setToolTip' | 'setTitle' | 'destroy'>, Named<Electron.Tray, 'setContextMenu'>
+{
   tooltip = '';
   menu: MenuItem[] = [];
   constructor() {
     super();
     fake.trays.push(this);
   }
+  /** Menu.buildFromTemplate below hands back the template itself, so the tests can click its items. */
   setContextMenu(menu: MenuItem[]): void {
     this.menu = menu;
   }
@@ -116,15 +168,29 @@ export class Tray extends EventEmitter {
 }
 
 const workArea = { x: 0, y: 0, width: 1920, height: 1080 };
-export const screen = { getAllDisplays: () => [{ workArea }], getPrimaryDisplay: () => ({ workArea }) };
-export const Menu = { buildFromTemplate: (template: unknown) => template, setApplicationMenu: () => {} };
-export const nativeImage = { createEmpty: () => ({}), createFromPath: () => ({ setTemplateImage: () => {} }) };
+export const screen = {
+  getAllDisplays: () => [{ workArea }],
+  getPrimaryDisplay: () => ({ workArea }),
+} satisfies Named<Electron.Screen, 'getAllDisplays' | 'getPrimaryDisplay'>;
+export const Menu = {
+  buildFromTemplate: (template: unknown) => template,
+  setApplicationMenu: () => {},
+} satisfies Fits<typeof Electron.Menu, 'setApplicationMenu'> & Named<typeof Electron.Menu, 'buildFromTemplate'>;
+export const nativeImage = {
+  createEmpty: () => ({}),
+  createFromPath: () => ({ setTemplateImage: () => {} }),
+} satisfies Named<typeof Electron.nativeImage, 'createEmpty' | 'createFromPath'>;
 export const protocol = {
-  registerSchemesAsPrivileged: (schemes: unknown[]) => void fake.privileged.push(...schemes),
+  registerSchemesAsPrivileged: (schemes: Electron.CustomScheme[]) => void fake.privileged.push(...schemes),
   handle: (scheme: string, handler: ProtocolHandler) => void fake.protocolHandlers.set(scheme, handler),
-};
+} satisfies Fits<Electron.Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
 export const session = {
-  defaultSession: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {} },
-};
-export const ipcMain = { handle: (channel: string, handler: Handler) => void fake.ipc.set(channel, handler) };
-export const shell = { openExternal: async () => {} };
+  defaultSession: {
+    setPermissionRequestHandler: () => {},
+    setPermissionCheckHandler: () => {},
+  } satisfies Fits<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+} satisfies Named<typeof Electron.session, 'defaultSession'>;
+export const ipcMain = {
+  handle: (channel: string, handler: Handler) => void fake.ipc.set(channel, handler),
+} satisfies Named<Electron.IpcMain, 'handle'>;
+export const shell = { openExternal: async () => {} } satisfies Fits<Electron.Shell, 'openExternal'>;

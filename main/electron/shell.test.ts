@@ -1,0 +1,47 @@
+/** The Electron Shell against the stand-in (no binary exists here): notifications the system refuses, and the badge. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createElectronShell } from './shell';
+import { fake } from './testing/fakeElectron';
+
+vi.mock('electron', () => import('./testing/fakeElectron'));
+
+afterEach(() => {
+  fake.notificationError = undefined;
+  fake.notifications.length = 0;
+  vi.restoreAllMocks();
+});
+
+const request = { conversationId: 'general', title: 'Bob', body: 'hi' };
+
+describe('createElectronShell', () => {
+  it('shows a notification and runs nothing until it is clicked', () => {
+    const shell = createElectronShell({ window: () => undefined, tray: () => undefined });
+    const onClick = vi.fn();
+    expect(shell.showNotification(request, onClick)).toBe(true);
+    expect(fake.notifications).toEqual([{ title: 'Bob', body: 'hi' }]);
+    expect(onClick).not.toHaveBeenCalled();
+  });
+
+  it('says once why notifications fail (Electron 42+ on macOS: the app is not code-signed), not once per message', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    fake.notificationError = 'Notifications are not authorized';
+    const shell = createElectronShell({ window: () => undefined, tray: () => undefined });
+    shell.showNotification(request, () => {});
+    shell.showNotification({ ...request, body: 'again' }, () => {});
+    await vi.waitFor(() => expect(warn).toHaveBeenCalled());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(
+      /^roost: a notification could not be shown: Notifications are not authorized/,
+    );
+    expect(fake.notifications).toEqual([]);
+  });
+
+  it('sets the unread count on the tray and the app badge', () => {
+    const setUnread = vi.fn();
+    const tray = { setUnread, setMuted: () => {}, tooltip: () => '', destroy: () => {} };
+    createElectronShell({ window: () => undefined, tray: () => tray }).setUnreadCount(5);
+    expect(setUnread).toHaveBeenCalledWith(5);
+    expect(fake.badge).toBe(5);
+  });
+});
