@@ -1,6 +1,7 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingFs } from '../hub/registry/recordingFs';
 import { makeTempDir } from '../hub/testing/tempDir';
 import { DEFAULT_SETTINGS, SETTINGS_FILE_NAME, SettingsStore } from './settingsStore';
 
@@ -83,5 +84,26 @@ describe('SettingsStore', () => {
     const { store, dir } = await openWith(undefined);
     await Promise.all([store.update({ muted: true }), store.update({ muted: false }), store.update({ muted: true })]);
     expect(JSON.parse(await readFile(path.join(dir, SETTINGS_FILE_NAME), 'utf8')).muted).toBe(true);
+  });
+
+  it('saves a change as durably as the hub saves its registry, readable by this user only', async () => {
+    const dir = await tempDir();
+    const fs = recordingFs(dir);
+    const store = await SettingsStore.open({ dir, fs });
+    const before = fs.trace().length;
+    await store.update({ muted: true });
+    const dirSync =
+      process.platform === 'win32'
+        ? ['open settings.json r+', 'sync settings.json', 'close settings.json']
+        : ['open dir r', 'sync dir', 'close dir'];
+    expect(fs.trace().slice(before)).toEqual([
+      'open tmp wx 600',
+      'write tmp',
+      'sync tmp',
+      'close tmp',
+      'rename tmp settings.json',
+      ...dirSync,
+    ]);
+    if (process.platform !== 'win32') expect((await stat(path.join(dir, SETTINGS_FILE_NAME))).mode & 0o777).toBe(0o600);
   });
 });

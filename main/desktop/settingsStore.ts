@@ -1,13 +1,15 @@
 /**
  * The desktop app's own settings (`<userData>/settings.json`): what it was set
  * up to do, whether notifications are muted, and where its window was. Small
- * and rarely written, so each change rewrites the whole file atomically
- * (temp file + rename: a crash leaves the old file or the new one, never half).
+ * and rarely written, so each change rewrites the whole file the way the hub
+ * writes its registry: a crash or power cut leaves the old file or the new
+ * one, never half, and a change is reported saved only once it is durable.
  */
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MutedSchema, SetupSchema } from '../../shared/desktop';
+import { nodeDurableFs, writeFileDurably, type DurableFs } from '../hub/registry/durableWrite';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -40,7 +42,12 @@ export type SettingsStoreOptions = {
   dir: string;
   /** Told once when the file exists but cannot be used (the defaults are used instead). */
   warn?: (message: string) => void;
+  /** File operations on settings.json; tests record their order. */
+  fs?: DurableFs;
 };
+
+/** Which hub it joins and how is this user's business only. */
+const SETTINGS_FILE_MODE = 0o600;
 
 /**
  * Older files are brought to the current shape here, one version at a time
@@ -55,19 +62,21 @@ export class SettingsStore {
 
   private constructor(
     private readonly file: string,
+    private readonly fs: DurableFs,
     private current: Settings,
   ) {}
 
   /** Reads the file; a missing one gives the defaults silently, an unusable one with one warning. */
   static async open(options: SettingsStoreOptions): Promise<SettingsStore> {
     const file = path.join(options.dir, SETTINGS_FILE_NAME);
-    const loaded = await load(file);
-    if (loaded.ok) return new SettingsStore(file, loaded.settings);
+    const fs = options.fs ?? nodeDurableFs;
+    const loaded = await load(fs, file);
+    if (loaded.ok) return new SettingsStore(file, fs, loaded.settings);
     if (loaded.problem)
       options.warn?.(
         `Ignoring ${file} (${loaded.problem}); using default settings. It will be replaced on the next change.`,
       );
-    return new SettingsStore(file, DEFAULT_SETTINGS);
+    return new SettingsStore(file, fs, DEFAULT_SETTINGS);
   }
 
   get(): Settings {
@@ -78,7 +87,7 @@ export class SettingsStore {
   update(patch: Partial<Omit<Settings, 'schemaVersion'>>): Promise<void> {
     this.current = SettingsSchema.parse({ ...this.current, ...patch });
     const snapshot = this.current;
-    const write = this.writes.then(() => writeAtomically(this.file, `${JSON.stringify(snapshot, null, 2)}\n`));
+    const write = this.writes.then(() => this.write(`${JSON.stringify(snapshot, null, 2)}\n`));
     // One failed write must not block later ones; the caller of this update still sees its failure.
     this.writes = write.catch(() => {});
     return write;
@@ -88,14 +97,19 @@ export class SettingsStore {
   flush(): Promise<void> {
     return this.writes;
   }
+
+  private async write(text: string): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    await writeFileDurably(this.file, text, { fs: this.fs, mode: SETTINGS_FILE_MODE });
+  }
 }
 
 type Loaded = { ok: true; settings: Settings } | { ok: false; problem?: string };
 
-async function load(file: string): Promise<Loaded> {
+async function load(fs: DurableFs, file: string): Promise<Loaded> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? { ok: false } : { ok: false, problem: `cannot read it: ${code ?? String(err)}` };
@@ -111,24 +125,4 @@ async function load(file: string): Promise<Loaded> {
   const first = parsed.error.issues[0];
   const where = first?.path.length ? first.path.join('.') : 'the file';
   return { ok: false, problem: `not Roost settings: ${where}: ${first?.message ?? 'invalid'}` };
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      // Without it a power cut after the rename can leave an empty file under the real name.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (err) {
-    // A full disk must not leave a stray temp file behind.
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
 }

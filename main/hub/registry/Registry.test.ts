@@ -1,7 +1,8 @@
-import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/tempDir';
+import { errnoError, holdAt, recordingFs, settlesWithin } from './recordingFs';
 import { Registry } from './Registry';
 import { DEFAULT_CONVERSATION_ID } from './registrySchema';
 
@@ -83,12 +84,14 @@ describe('Registry', () => {
 
   it('takes back a change whose write failed, except a removal, which stays until it is written', async () => {
     const dir = await tempDir();
-    const r = await Registry.open({ dataDir: dir, hubName: 'Den', saveDelayMs: 10 });
+    let diskFull = false;
+    const fs = recordingFs(dir, (call) => {
+      if (diskFull && call.op === 'write') throw errnoError('ENOSPC');
+    });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', saveDelayMs: 10, fs });
     const ann = await r.createUser('Ann');
     const { device } = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
-    // lowdb writes through a temp file beside registry.json; a directory in its place makes every write fail, even as root.
-    const blocker = path.join(dir, '.registry.json.tmp');
-    await mkdir(blocker);
+    diskFull = true;
 
     await expect(r.createUser('Bob')).rejects.toThrow();
     await expect(r.addDevice({ userId: ann.id, name: 'Phone', platform: 'ios' })).rejects.toThrow();
@@ -100,8 +103,10 @@ describe('Registry', () => {
 
     await expect(r.removeDevice(device.id)).rejects.toThrow();
     expect(r.device(device.id)).toBeUndefined();
-    await rmdir(blocker);
+    diskFull = false;
     await r.close();
+    // Checked once no write is in flight: the full disk left no temp files behind.
+    expect(await readdir(dir)).toEqual(['registry.json']);
     const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
     expect(again.users().map((u) => u.displayName)).toEqual(['Ann']);
     expect(again.device(device.id)).toBeUndefined();
@@ -135,4 +140,52 @@ describe('Registry', () => {
     expect(again.device(device.id)?.name).toBe('Office');
     await again.close();
   });
+
+  it('answers a pairing only once registry.json and its directory are fsynced', async () => {
+    const dir = await tempDir();
+    let hold = holdAt(() => false);
+    const fs = recordingFs(dir, (call) => hold.before(call));
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', fs });
+    const ann = await r.createUser('Ann');
+    const before = fs.trace().length;
+    // Windows cannot fsync a directory; there the renamed file is flushed last instead.
+    const last =
+      process.platform === 'win32' ? ['open registry.json r+', 'sync registry.json'] : ['open dir r', 'sync dir'];
+    hold = holdAt((c) => c.op === 'sync' && !c.path.endsWith('.tmp'));
+
+    const pairing = r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
+    const first = await Promise.race([hold.reached.then(() => 'held'), pairing.then(() => 'answered')]);
+    expect(first).toBe('held');
+    expect(await settlesWithin(pairing, 20)).toBe(false);
+    expect(fs.trace().slice(before)).toEqual([
+      'open tmp wx 600',
+      'write tmp',
+      'sync tmp',
+      'close tmp',
+      'rename tmp registry.json',
+      ...last,
+    ]);
+
+    hold.release();
+    const { device, token } = await pairing;
+    const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    expect(again.authenticate(device.id, token)?.name).toBe('Laptop');
+    await again.close();
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'keeps registry.json readable by the hub’s user only, also one an older hub left readable by all',
+    async () => {
+      const dir = await tempDir();
+      const file = path.join(dir, 'registry.json');
+      const r = await Registry.open({ dataDir: dir, hubName: 'Den' });
+      await r.createUser('Ann');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      await r.close();
+      await chmod(file, 0o644);
+      const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      await again.close();
+    },
+  );
 });

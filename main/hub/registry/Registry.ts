@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import type { Platform } from '../../../shared/protocol';
 import { hashToken, hashesEqual, newId, newToken } from '../secrets';
+import { DurableJsonFile } from './DurableJsonFile';
+import { nodeDurableFs, type DurableFs } from './durableWrite';
 import { migrateRegistry } from './migrations';
 import {
   DEFAULT_CONVERSATION_ID,
@@ -27,13 +28,19 @@ export type RegistryOptions = {
   now?: () => number;
   /** How long marker updates may wait before they are written together. */
   saveDelayMs?: number;
+  /** File operations on registry.json; tests record their order or make one fail. */
+  fs?: DurableFs;
 };
+
+/** It holds device token hashes: for the hub's own user only. */
+const REGISTRY_FILE_MODE = 0o600;
 
 /**
  * Users, devices, conversations and receipts, persisted in registry.json with
  * lowdb. Everything here is small; message bodies live in the MessageLog.
- * Reads are from memory. Pairing and revocation are written before they are
- * answered; receipts and last-seen times are written in batches.
+ * Reads are from memory. Pairing and revocation are written durably (they
+ * would survive a power cut) before they are answered; receipts and last-seen
+ * times are written in batches.
  */
 export class Registry {
   private readonly devicesById = new Map<string, DeviceRecord>();
@@ -60,7 +67,8 @@ export class Registry {
     const now = options.now ?? Date.now;
     await mkdir(options.dataDir, { recursive: true });
     const file = path.join(options.dataDir, 'registry.json');
-    const adapter = new JSONFile<RegistryFile>(file);
+    const fs = options.fs ?? nodeDurableFs;
+    const adapter = new DurableJsonFile<RegistryFile>(file, { fs, mode: REGISTRY_FILE_MODE });
     let raw: unknown;
     try {
       raw = await adapter.read();
@@ -70,6 +78,8 @@ export class Registry {
       );
     }
     const data = raw === null ? freshRegistry(options.hubName, now()) : validate(file, migrateRegistry(raw));
+    // Hubs before durable writes left it world-readable (0644); until its next write it would stay so.
+    if (raw !== null) await fs.chmod(file, REGISTRY_FILE_MODE);
     const db = new Low<RegistryFile>(adapter, data);
     const registry = new Registry(db, data, now, options.saveDelayMs ?? 500);
     if (raw === null) await registry.save();
@@ -307,7 +317,10 @@ export class Registry {
 
   // Persistence
 
-  /** Writes now. lowdb's writer renames a temp file into place, so a crash never leaves half a file. */
+  /**
+   * Writes now; resolves once the change would survive a power cut, and a
+   * failed write leaves the previous file whole (see writeFileDurably).
+   */
   async save(): Promise<void> {
     const batched = this.saveTimer !== undefined;
     if (this.saveTimer) clearTimeout(this.saveTimer);
