@@ -5,10 +5,12 @@
  * Written against bonjour-service 1.4.4, whose gaps this file covers (socket and send
  * errors are heard by ./mdnsErrors):
  * - on a name conflict it neither renames nor stays quiet: it sends goodbyes for the
- *   taken name, which evicts the *other* hub from every browser on the LAN.
+ *   taken name, which evicts the *other* hub from every browser on the LAN. Keeping
+ *   quiet takes a patch of its internals (./bonjourInternals); renaming is done here.
  */
-import { Bonjour, type Service } from 'bonjour-service';
+import { Bonjour } from 'bonjour-service';
 import { MDNS_SERVICE_TYPE } from '../../shared/protocol';
+import { publishWithoutConflictGoodbyes, type Publication } from './bonjourInternals';
 import { destroyBonjour, hearMdnsErrors, oncePerError } from './mdnsErrors';
 import { buildTxtRecord, truncateUtf8 } from './txtRecord';
 
@@ -44,40 +46,6 @@ export function instanceNameFor(hubName: string, attempt: number): string {
   return truncateUtf8(base, MAX_LABEL_BYTES - Buffer.byteLength(suffix)) + suffix;
 }
 
-type Publication = { service: Service; unpublish(): Promise<void> };
-
-/**
- * Publishes one instance name. If probing finds the name taken, the library calls
- * `service.stop()`; that call is intercepted so no goodbye goes out for a name that
- * belongs to another hub, and `onConflict` is told instead.
- */
-function publishName(bonjour: Bonjour, config: Parameters<Bonjour['publish']>[0], onConflict: () => void): Publication {
-  const service = bonjour.publish(config);
-  const libraryStop = service.stop;
-  let stopping = false;
-  service.stop = (...args: unknown[]) => {
-    if (!stopping && !service.published) {
-      service.activated = false; // makes the library's stop a no-op: no goodbye
-      queueMicrotask(onConflict);
-    }
-    return libraryStop(...args);
-  };
-  return {
-    service,
-    unpublish: () =>
-      new Promise<void>((resolve) => {
-        stopping = true;
-        // Never announced: nothing to retract, and a goodbye could evict a same-named hub still being probed.
-        if (!service.published) {
-          service.activated = false;
-          resolve();
-          return;
-        }
-        libraryStop(() => resolve());
-      }),
-  };
-}
-
 /** Starts advertising at once; errors go to `onError`, never thrown from the socket. */
 export function advertiseHub(options: AdvertiseOptions): Advertisement {
   const { port, hubId, name, protocolVersion, onError } = options;
@@ -94,19 +62,23 @@ export function advertiseHub(options: AdvertiseOptions): Advertisement {
   let attempt = 1;
   let stopped: Promise<void> | undefined;
   const publish = (): Publication =>
-    publishName(bonjour, { name: instanceNameFor(name, attempt), type: MDNS_SERVICE_TYPE, port, txt }, () => {
-      if (stopped) return;
-      if (attempt >= MAX_RENAMES) {
-        report(
-          new Error(
-            `mDNS names "${instanceNameFor(name, 1)}" to "${instanceNameFor(name, attempt)}" are all taken; not advertising`,
-          ),
-        );
-        return;
-      }
-      attempt++;
-      current = publish();
-    });
+    publishWithoutConflictGoodbyes(
+      bonjour,
+      { name: instanceNameFor(name, attempt), type: MDNS_SERVICE_TYPE, port, txt },
+      () => {
+        if (stopped) return;
+        if (attempt >= MAX_RENAMES) {
+          report(
+            new Error(
+              `mDNS names "${instanceNameFor(name, 1)}" to "${instanceNameFor(name, attempt)}" are all taken; not advertising`,
+            ),
+          );
+          return;
+        }
+        attempt++;
+        current = publish();
+      },
+    );
   let current = publish();
 
   return {

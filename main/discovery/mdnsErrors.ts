@@ -4,39 +4,22 @@
  * - a socket error (port 5353 held exclusively by another responder) is emitted as
  *   'error' with no listener, which would crash the process;
  * - failed sends (no multicast route) are swallowed: queries and announcements look sent.
- * Shared by the advertiser (./advertise) and the browser (./browse).
+ * Shared by the advertiser (./advertise) and the browser (./browse). Reaching the socket
+ * is a patch of the library's internals, kept in ./bonjourInternals.
  */
-import { EventEmitter } from 'node:events';
 import type { Bonjour } from 'bonjour-service';
-
-type SendCallback = (err: Error | null, ...rest: unknown[]) => void;
-type Mdns = EventEmitter & { send: (packet: unknown, rinfo?: unknown, cb?: SendCallback) => void };
-
-/** The multicast-dns instance inside Bonjour: private in its types, but its errors must be heard. */
-function mdnsOf(bonjour: Bonjour): Mdns {
-  const mdns = (bonjour as unknown as { server?: { mdns?: unknown } }).server?.mdns;
-  if (!(mdns instanceof EventEmitter) || typeof (mdns as Partial<Mdns>).send !== 'function') {
-    throw new Error('bonjour-service internals changed (server.mdns); update main/discovery/mdnsErrors.ts');
-  }
-  return mdns as Mdns;
-}
+import { tapMdnsSocket } from './bonjourInternals';
 
 /** Routes every socket and send error of `bonjour`'s socket to `report`, instead of a crash or silence. */
 export function hearMdnsErrors(bonjour: Bonjour, report: (err: Error) => void): void {
-  const mdns = mdnsOf(bonjour);
-  mdns.on('error', report);
-  // Warnings without a code are undecodable packets from other hosts: not our fault, not news.
-  mdns.on('warning', (err: Error & { code?: string }) => {
-    if (err.code) report(err);
+  tapMdnsSocket(bonjour, {
+    onError: report,
+    // Warnings without a code are undecodable packets from other hosts: not our fault, not news.
+    onWarning: (err) => {
+      if (err.code) report(err);
+    },
+    onSendError: report,
   });
-  const send = mdns.send.bind(mdns);
-  mdns.send = (packet, rinfo, cb) => {
-    if (typeof rinfo === 'function') return mdns.send(packet, undefined, rinfo as SendCallback);
-    send(packet, rinfo, (err, ...rest) => {
-      if (err) report(err);
-      cb?.(err, ...rest);
-    });
-  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { CloseCode, type ServerFrame } from '../../shared/protocol';
 import { TokenBucket } from './TokenBucket';
 import type { SharedFrame } from './sharedFrame';
 import { corkUntilTickEnd } from './writeCoalescing';
+import { writeFramed } from './wsInternals';
 
 export type ConnectionLimits = {
   /** Frames per second a connection may send on average. */
@@ -95,7 +96,10 @@ export class Connection {
     });
   }
 
-  /** Paused by storingSend: its pongs are not read meanwhile, so the heartbeat must not count their absence. */
+  /**
+   * Paused by storingSend: its pongs are not read meanwhile (a ws semantic
+   * wsInternals.test.ts holds ws to), so the heartbeat must not count their absence.
+   */
   get waitingForStorage(): boolean {
     return this.ws.isPaused;
   }
@@ -124,9 +128,8 @@ export class Connection {
 
   /**
    * A frame built once for many connections (sharedFrame.ts): its bytes go
-   * straight to the socket. Safe beside ws's own sends because ws writes
-   * each uncompressed frame to the socket whole and at once, so frames
-   * never interleave; bufferedAmount counts these bytes too.
+   * straight to the socket, in order with ws's own frames and counted in
+   * bufferedAmount (what makes that safe: wsInternals.ts).
    */
   sendShared(frame: SharedFrame): void {
     if (!this.mayWrite()) return;
@@ -135,10 +138,13 @@ export class Connection {
       return;
     }
     corkUntilTickEnd(this.socket);
-    this.socket.write(frame.wire);
+    writeFramed(this.socket, frame.wire);
   }
 
-  /** Open, and not so far behind that it counts as not reading (then it is cut off). */
+  /**
+   * Open, and not so far behind that it counts as not reading (then it is
+   * cut off). bufferedAmount includes sendShared's bytes and corked ones (wsInternals.ts).
+   */
   private mayWrite(): boolean {
     if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes) return true;

@@ -7,14 +7,17 @@ import type { Socket } from 'node:net';
  * write syscall, which is most of what a delivery costs. Corked, each
  * connection gets all its frames of the tick in one writev. The frames and
  * their order are unchanged; they only leave a few microseconds later, at the
- * end of the tick, after the microtasks that produced them.
+ * end of the tick, after the microtasks that produced them. These are the
+ * sockets ws writes to: its own cork and uncork around a frame leave ours in
+ * place (wsInternals.ts).
  */
 const corked = new Set<Socket>();
 
 /**
  * Held bytes after which a socket is flushed early. Corked bytes count in
- * `bufferedAmount`, which the hub reads as "this device is not reading": a
- * big burst held whole would cut off devices that read perfectly well.
+ * `bufferedAmount` (a ws internal: wsInternals.ts), which the hub reads as
+ * "this device is not reading": a big burst held whole would cut off devices
+ * that read perfectly well.
  */
 const FLUSH_AT_BYTES = 64 * 1024;
 

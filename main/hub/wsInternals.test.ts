@@ -1,0 +1,252 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as wsModule from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { frameText, writeFramed, WS_CHECKED_VERSION } from './wsInternals';
+
+/**
+ * The contract between the hub and ws's internals (see wsInternals.ts), tested
+ * against a real ws server and client on 127.0.0.1. Each check names the
+ * assumption it proves, so a ws upgrade that breaks one says which.
+ */
+const UPGRADE_HINT = 'ws internals changed: re-check main/hub/wsInternals.ts before upgrading';
+const requireHere = createRequire(import.meta.url);
+
+/** Runs `check`; any failure, or no result within the deadline, is rethrown naming the assumption. */
+async function assumption(name: string, check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([Promise.resolve().then(check), deadline]);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`${UPGRADE_HINT}. Broken assumption: ${name}.\n${why}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Received = { text: string; binary: boolean };
+type Pair = {
+  /** The hub's side, accepted as Hub.ts accepts it. */
+  server: WebSocket;
+  /** `req.socket` of the upgrade request: what Hub.ts hands to Connection. */
+  socket: Socket;
+  client: WebSocket;
+  received: Received[];
+  /** Resolves once the client has received `count` messages in all. */
+  receivedCount(count: number): Promise<Received[]>;
+};
+
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A ws server set up as the hub's (noServer, perMessageDeflate off) and one real ws client. */
+async function openPair(): Promise<Pair> {
+  const http = createServer();
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const accepted = new Promise<{ server: WebSocket; socket: Socket; upgradeSocket: unknown }>((resolve) => {
+    http.on('upgrade', (req, upgradeSocket, head) =>
+      wss.handleUpgrade(req, upgradeSocket, head, (server) => resolve({ server, socket: req.socket, upgradeSocket })),
+    );
+  });
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        wss.close();
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  );
+  const { port } = http.address() as AddressInfo;
+  const client = new WebSocket(`ws://127.0.0.1:${port}/`);
+  cleanups.push(() => client.terminate());
+  const received: Received[] = [];
+  const waiting: Array<{ count: number; resolve: (r: Received[]) => void }> = [];
+  client.on('message', (data, isBinary) => {
+    received.push({ text: textOf(data), binary: isBinary });
+    for (const w of waiting.filter((w) => received.length >= w.count)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve(received.slice(0, w.count));
+    }
+  });
+  await once(client, 'open');
+  const { server, socket, upgradeSocket } = await accepted;
+  cleanups.push(() => server.terminate());
+  expect(socket, 'req.socket is the socket the upgrade event handed to ws').toBe(upgradeSocket);
+  return {
+    server,
+    socket,
+    client,
+    received,
+    receivedCount: (count) =>
+      received.length >= count
+        ? Promise.resolve(received.slice(0, count))
+        : new Promise((resolve) => waiting.push({ count, resolve })),
+  };
+}
+
+/** A message's text; with the default binaryType ws hands over one Buffer. */
+function textOf(data: RawData): string {
+  if (!Buffer.isBuffer(data)) throw new Error('expected a Buffer, as with the default binaryType');
+  return data.toString('utf8');
+}
+const texts = (messages: Received[]) => messages.map((m) => m.text);
+const framed = (text: string) => frameText(Buffer.from(text));
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ws internals the hub relies on (wsInternals.ts)', () => {
+  it(`is the ws release the module was checked against (${WS_CHECKED_VERSION})`, () => {
+    const installed = (requireHere('ws/package.json') as { version: string }).version;
+    if (installed !== WS_CHECKED_VERSION) {
+      throw new Error(
+        `ws ${installed} is installed but main/hub/wsInternals.ts was checked against ws ${WS_CHECKED_VERSION}. ` +
+          `Re-check main/hub/wsInternals.ts before upgrading: read ws's release notes for every internal it lists, ` +
+          `make the other tests in this file pass, then set WS_CHECKED_VERSION.`,
+      );
+    }
+  });
+
+  it('exports Sender with a static frame() from both entry points (ESM for tsx and vitest, CommonJS in the desktop bundle)', async () => {
+    await assumption('ws exports Sender.frame()', () => {
+      const esm = (wsModule as unknown as { Sender?: { frame?: unknown } }).Sender;
+      const cjs = (requireHere('ws') as { Sender?: { frame?: unknown } }).Sender;
+      expect(typeof esm?.frame, 'import * as ws from "ws": ws.Sender.frame').toBe('function');
+      expect(typeof cjs?.frame, 'require("ws").Sender.frame').toBe('function');
+    });
+  });
+
+  it('frames text as one final, unmasked, uncompressed frame with the right length encoding', async () => {
+    await assumption('Sender.frame returns [header, payload] for an unmasked frame', () => {
+      for (const [length, header] of [
+        [0, [0x81, 0]],
+        [125, [0x81, 125]],
+        [126, [0x81, 126, 0, 126]],
+        [65_535, [0x81, 126, 0xff, 0xff]],
+        [65_536, [0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]],
+      ] as const) {
+        const payload = Buffer.alloc(length, 'x');
+        const wire = frameText(payload);
+        expect([...wire.subarray(0, header.length)], `header for ${length} bytes`).toEqual(header);
+        expect(wire.length, `frame length for ${length} bytes`).toBe(header.length + length);
+        expect(wire.subarray(header.length).equals(payload), `payload of ${length} bytes, unmasked`).toBe(true);
+      }
+    });
+  });
+
+  it("reaches a real ws client as the intended text messages when written to the upgrade request's socket", async () => {
+    const pair = await openPair();
+    const sent = [
+      '',
+      'hello',
+      'é😀 mixed UTF-8',
+      'x'.repeat(125),
+      'y'.repeat(126),
+      'z'.repeat(65_535),
+      '😀'.repeat(20_000),
+    ];
+    await assumption('pre-framed bytes written to req.socket arrive as the intended text messages', async () => {
+      for (const text of sent) writeFramed(pair.socket, framed(text));
+      const got = await pair.receivedCount(sent.length);
+      expect(texts(got)).toEqual(sent);
+      expect(got.every((m) => !m.binary)).toBe(true);
+    });
+    await assumption('ws writes its own frames to req.socket', async () => {
+      const before = pair.socket.bytesWritten;
+      pair.server.send('from ws');
+      await pair.receivedCount(sent.length + 1);
+      expect(pair.socket.bytesWritten - before).toBe(2 + 'from ws'.length);
+    });
+  });
+
+  it("goes out in order between ws's own frames, never inside one, corked or not", async () => {
+    const pair = await openPair();
+    const big = 'b'.repeat(70_000); // ws writes this one in two parts
+    const interleave = (tag: string) => {
+      pair.server.send(`${tag}1`);
+      writeFramed(pair.socket, framed(`${tag}2`));
+      pair.server.send(big);
+      writeFramed(pair.socket, framed(`${tag}3`));
+      pair.server.ping();
+      pair.server.send(`${tag}4`);
+    };
+    await assumption('ws writes each uncompressed frame to the socket synchronously and whole', async () => {
+      interleave('plain');
+      pair.socket.cork();
+      interleave('corked');
+      process.nextTick(() => pair.socket.uncork());
+      const got = texts(await pair.receivedCount(10));
+      expect(got).toEqual([
+        'plain1',
+        'plain2',
+        big,
+        'plain3',
+        'plain4',
+        'corked1',
+        'corked2',
+        big,
+        'corked3',
+        'corked4',
+      ]);
+    });
+  });
+
+  it('counts bytes written straight to the socket, and corked ones, in bufferedAmount; its own cork leaves ours in place', async () => {
+    const pair = await openPair();
+    const { server, socket } = pair;
+    await assumption('bufferedAmount counts what waits in the socket, ours and corked bytes included', async () => {
+      expect(server.bufferedAmount, 'nothing waits at the start').toBe(0);
+      socket.cork();
+      const ours = framed('pre-framed');
+      writeFramed(socket, ours);
+      expect(server.bufferedAmount, 'after a corked pre-framed write').toBe(ours.length);
+      server.send('own');
+      expect(server.bufferedAmount, "after ws's own send, still corked").toBe(ours.length + 2 + 'own'.length);
+      const big = 'c'.repeat(70_000);
+      server.send(big);
+      expect(socket.writableCorked, "ws's cork and uncork around a two-part frame leave ours").toBe(1);
+      expect(server.bufferedAmount, 'after a two-part frame, still corked').toBe(
+        ours.length + 2 + 'own'.length + 10 + big.length,
+      );
+      await delay(20);
+      expect(pair.received, 'corked bytes stay held').toEqual([]);
+      socket.uncork();
+      expect(texts(await pair.receivedCount(3))).toEqual(['pre-framed', 'own', big]);
+      expect(server.bufferedAmount, 'once everything left').toBe(0);
+    });
+  });
+
+  it('reads neither messages nor pongs while paused, and both after resume', async () => {
+    const pair = await openPair();
+    const { server, client } = pair;
+    const heard: string[] = [];
+    server.on('message', (data) => heard.push(`message ${textOf(data)}`));
+    server.on('pong', () => heard.push('pong'));
+    await assumption('pause() stops message and pong events; isPaused tells; resume() delivers them', async () => {
+      server.pause();
+      expect(server.isPaused).toBe(true);
+      client.send('while paused');
+      const pinged = once(client, 'ping'); // the client answers a ping with a pong at once
+      server.ping();
+      await pinged;
+      await delay(100); // loopback delivers in well under this
+      expect(heard, 'events while paused').toEqual([]);
+      server.resume();
+      expect(server.isPaused).toBe(false);
+      await new Promise<void>((resolve) => {
+        const check = () => (heard.length >= 2 ? resolve() : setTimeout(check, 5));
+        check();
+      });
+      expect(heard).toEqual(['message while paused', 'pong']);
+    });
+  });
+});
