@@ -87,6 +87,25 @@ describe('acquireDataDirLock', () => {
     await lock.release();
   });
 
+  it.runIf(process.platform === 'linux')('takes over a lock whose holder is a zombie not yet reaped', async () => {
+    // `sleep 0` exits at once, and its parent has exec'd into `sleep 30`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+      const zombie = Number(line.toString().trim());
+      await expect.poll(() => readFile(`/proc/${zombie}/stat`, 'utf8').then((s) => s.split(') ')[1]?.[0])).toBe('Z');
+      await writeFile(
+        join(root, LOCK_FILE_NAME),
+        JSON.stringify({ pid: zombie, startedAt: 'x', hostname: hostname() }),
+      );
+      const lock = await acquireDataDirLock(root);
+      expect(JSON.parse(await readFile(join(root, LOCK_FILE_NAME), 'utf8'))).toMatchObject({ pid: process.pid });
+      await lock.release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it('takes over a lock naming its own pid that it does not hold (an earlier process with the same pid)', async () => {
     const lockPath = join(root, LOCK_FILE_NAME);
     const leftover = JSON.stringify({ pid: process.pid, startedAt: new Date(0).toISOString(), hostname: hostname() });

@@ -6,6 +6,7 @@
  * whose process is gone (SIGKILL, power loss) is stale and taken over.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +15,7 @@ import { z } from 'zod';
 export const DATA_DIR_LOCKED = 'DATA_DIR_LOCKED';
 export const LOCK_FILE_NAME = 'hub.lock';
 
-export type DataDirLock = { release(): Promise<void> };
+export type DataDirLock = { release: () => Promise<void> };
 export type DataDirLockedError = Error & { code: typeof DATA_DIR_LOCKED; dataDir: string; pid: number };
 
 const LockFileSchema = z.object({
@@ -37,11 +38,27 @@ const errorCode = (err: unknown) => (err as NodeJS.ErrnoException).code;
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: it exists but belongs to someone else.
     return errorCode(err) === 'EPERM';
   }
+  return !isZombie(pid);
+}
+
+/**
+ * A hub killed with its process group stays a zombie until its parent reaps it, and kill(pid, 0)
+ * succeeds on a zombie. It holds nothing any more, so it must not keep the next hub out.
+ * Linux only (/proc); elsewhere a zombie counts as alive until it is reaped.
+ */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // "pid (comm) state ...": comm may itself hold spaces and parentheses, so read after the last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
 }
 
 function lockedError(dataDir: string, holder: LockFile): DataDirLockedError {
@@ -136,7 +153,8 @@ function holdLock(lockPath: string, ours: string): DataDirLock {
  */
 export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> {
   const dir = resolve(dataDir);
-  await mkdir(dir, { recursive: true });
+  // Private to the hub's user: it holds the messages and the device token hashes.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const lockPath = join(dir, LOCK_FILE_NAME);
   const ours = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), hostname: hostname() });
   const key = heldKey(lockPath, ours);

@@ -66,7 +66,7 @@ export class MessageLog {
       warn: opts.warn ?? ((message) => console.warn(message)),
       fs: { ...nodeLogFs, ...opts.fs },
     };
-    await mkdir(opts.dir, { recursive: true });
+    await mkdir(opts.dir, { recursive: true, mode: 0o700 });
     await checkOrWriteFormat(opts.dir, config.fs);
     const ids: string[] = [];
     for (const entry of await readdir(opts.dir, { withFileTypes: true })) {

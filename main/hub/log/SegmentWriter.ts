@@ -101,7 +101,7 @@ export class SegmentWriter {
 
   private async roll(firstSeq: number): Promise<Segment> {
     if (this.segments.length === 0) {
-      await mkdir(this.conversationDir, { recursive: true });
+      await mkdir(this.conversationDir, { recursive: true, mode: 0o700 });
       await this.config.fs.syncDir(dirname(this.conversationDir));
     }
     const segment = newSegment(this.conversationDir, firstSeq);

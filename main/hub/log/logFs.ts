@@ -46,7 +46,7 @@ async function writeAll(handle: FileHandle, data: Buffer, position: number): Pro
 
 export const nodeLogFs: LogFs = {
   async openSegment(path, create) {
-    return open(path, constants.O_RDWR | (create ? constants.O_CREAT : 0) | SEGMENT_O_DSYNC, 0o644);
+    return open(path, constants.O_RDWR | (create ? constants.O_CREAT : 0) | SEGMENT_O_DSYNC, 0o600);
   },
   async writeDurable(handle, data, position) {
     await writeAll(handle, data, position);

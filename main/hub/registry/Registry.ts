@@ -65,7 +65,7 @@ export class Registry {
 
   static async open(options: RegistryOptions): Promise<Registry> {
     const now = options.now ?? Date.now;
-    await mkdir(options.dataDir, { recursive: true });
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(options.dataDir, 'registry.json');
     const fs = options.fs ?? nodeDurableFs;
     const adapter = new DurableJsonFile<RegistryFile>(file, { fs, mode: REGISTRY_FILE_MODE });
