@@ -60,5 +60,8 @@ export const QUICK: BenchConfig = {
 
 /** One line saying which sizes a run uses, printed first and kept in the JSON. */
 export function describeConfig(c: BenchConfig): string {
-  return `N=${c.receivers.join(',')}; ${c.runs} runs; ${c.warmupMs}+${c.measureMs} ms windows; idle devices ${c.idleDevices.join(',')}; stored ${c.stored.small}/${c.stored.large}; catch-up ${c.catchUpMissed}`;
+  return (
+    `N=${c.receivers.join(',')}; ${c.runs} runs; ${c.warmupMs}+${c.measureMs} ms windows; ` +
+    `idle devices ${c.idleDevices.join(',')}; stored ${c.stored.small}/${c.stored.large}; catch-up ${c.catchUpMissed}`
+  );
 }

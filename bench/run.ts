@@ -10,8 +10,8 @@ import { Results } from './report/Results';
 import { formatTable } from './report/table';
 
 /**
- * `npm run bench -- [--quick] [--only=fanout,memory,stored] [--receivers=100,1000] [--servers=ws,roost] [--runs=5] [--rates=10000,50000]`:
- * every server under test and the load generator in processes of their own,
+ * `npm run bench -- [--quick] [--only=fanout,memory,stored] [--receivers=100,1000] [--servers=ws,roost] [--runs=5]
+ * [--rates=10000,50000]`: every server under test and the load generator in processes of their own,
  * loopback only, runs interleaved; prints the table and writes
  * bench/results/latest.json.
  */

@@ -34,7 +34,7 @@ test.afterEach(async () => {
   await hub.dispose();
 });
 
-test('a message from one device appears live on the others, and reading on one clears unread on the other', async () => {
+test('a message from one device appears live on the others; reading on one clears unread on the other', async () => {
   await openConversation(a1.page, 'General');
   await sendMessage(a1.page, 'Hello from Ann laptop');
   await expect(messages(a1.page, 'Hello from Ann laptop')).toHaveAttribute('data-status', /sent|delivered|read/);

@@ -19,13 +19,17 @@ import {
 import { DesktopServices } from '../main/desktop/DesktopServices';
 import { createHeadlessShell, type HeadlessShell } from '../main/desktop/headlessShell';
 import { INFO_PATH, PROTOCOL_VERSION } from '../shared/protocol';
+import { rawDataBytes } from '../main/hub/rawData';
 import { createStaticHandler } from '../main/hub/staticFiles';
 import { DESKTOP, type BrowserDevice } from './roostPage';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER = path.join(root, 'dist', 'renderer');
 
-/** What sits behind the preload in the real app: main's checked bridge calls and its events (main/desktop/DesktopServices). */
+/**
+ * What sits behind the preload in the real app:
+ * main's checked bridge calls and its events (main/desktop/DesktopServices).
+ */
 export type DesktopBackend = Pick<DesktopServices, 'call' | 'onEvent'>;
 
 export type BridgeCall = { name: BridgeMethodName; args: unknown[] };
@@ -152,7 +156,9 @@ export class DesktopHarness {
   }
 }
 
-/** Runs in the page before its scripts: what main/electron/preload.ts exposes, over a Playwright binding instead of IPC. */
+/**
+ * Runs in the page before its scripts: what main/electron/preload.ts exposes, over a Playwright binding instead of IPC.
+ */
 function installBridge({ global, methods }: { global: string; methods: string[] }): void {
   type Listener = (payload: unknown) => void;
   const scope = globalThis as unknown as Record<string, unknown>;
@@ -183,7 +189,10 @@ function relayWithDesktopOrigin(route: WebSocketRoute): void {
   upstream.on('open', () => {
     for (const m of queued.splice(0)) upstream.send(m);
   });
-  upstream.on('message', (data, isBinary) => route.send(isBinary ? (data as Buffer) : data.toString()));
+  upstream.on('message', (data, isBinary) => {
+    const bytes = rawDataBytes(data);
+    route.send(isBinary ? bytes : bytes.toString('utf8'));
+  });
   upstream.on('close', (code, reason) => {
     if (closedByPage) return;
     // 1005/1006 cannot be sent in a close frame: report an abnormal end as "going away".
@@ -211,7 +220,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A hub as discovery reports it, from what it answers at GET /api/info (what main/discovery does after an mDNS answer). */
+/**
+ * A hub as discovery reports it, from what it answers at GET /api/info (what main/discovery does after an mDNS answer).
+ */
 export async function discoveredHubAt(url: string): Promise<DiscoveredHub> {
   const info = (await (await fetch(new URL(INFO_PATH, url))).json()) as {
     id: string;

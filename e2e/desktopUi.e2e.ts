@@ -55,7 +55,7 @@ test('host: first run, the owner pairs by name, a phone joins by QR link, its me
   await expect(ann.getByTestId('hosting-advertised')).toHaveAttribute('data-advertised', 'false');
 
   // A phone scans the QR code: the join link, opened in a plain browser (the hub serves the web client).
-  const status = await backend.services.hostingStatus();
+  const status = backend.services.hostingStatus();
   if (status.state !== 'running') throw new Error(`hub not running: ${status.state}`);
   const phone = await openDevice(browser, joinUrl.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${status.port}/`));
   await phone.page.getByLabel('Your name').fill('Bob');
@@ -109,7 +109,7 @@ test('host: first run, the owner pairs by name, a phone joins by QR link, its me
   await ann.getByTestId('devices-button').click();
   await ann.getByTestId('desktop-settings').getByText('Mute notifications').click();
   await harness.waitForCall('setMuted', (args) => args[0] === true);
-  expect(await backend.services.getMuted()).toBe(true);
+  expect(backend.services.getMuted()).toBe(true);
   await phone.context.close();
 });
 
@@ -132,7 +132,7 @@ test('join: first run, pick a discovered hub, pair with its code, change hub lat
   await page.getByTestId('change-hub-button').click();
   await page.getByTestId('confirm-change-hub').click();
   await expect(page.getByTestId('first-run-screen')).toBeVisible();
-  expect(await backend.services.getSetup()).toEqual({ mode: 'unset' });
+  expect(backend.services.getSetup()).toEqual({ mode: 'unset' });
 });
 
 test('join by typed address when nothing is discovered', async ({ browser }) => {

@@ -77,7 +77,7 @@ test('a second launch with the same profile shows the running window and exits',
   // Focus is asked for too (shell.showWindow), but without a window manager (xvfb) the OS may not grant it.
 });
 
-test('host a hub, a browser joins by the join link, messages flow both ways, a hidden window notifies and the tray counts unread', async ({
+test('host a hub, a browser joins by link, messages go both ways, hidden window notifies, tray counts unread', async ({
   browser,
 }) => {
   roost = await RoostApp.launch();

@@ -117,7 +117,8 @@ export function launchSecondInstance(userData: string, timeoutMs = 20_000): Prom
 function appEnv(userData: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  // Set by some tools (and inherited from them); Electron would then run main.cjs as plain Node. Playwright does not clear it.
+  // Set by some tools (and inherited from them); Electron would then run main.cjs as plain Node.
+  // Playwright does not clear it.
   delete env.ELECTRON_RUN_AS_NODE;
   return { ...env, ROOST_E2E: '1', ROOST_USER_DATA: userData };
 }

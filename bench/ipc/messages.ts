@@ -98,7 +98,10 @@ export const LoadRequestSchema = z.discriminatedUnion('type', [
 ]);
 export type LoadRequest = z.infer<typeof LoadRequestSchema>;
 
-/** What every measured window reports: its length, what was sent in it (the rate actually offered, which a busy load generator may fall short of) and latency. */
+/**
+ * What every measured window reports: its length, what was sent in it
+ * (the rate actually offered, which a busy load generator may fall short of) and latency.
+ */
 const MeasuredWindowSchema = z.object({
   seconds: z.number(),
   sent: z.number(),

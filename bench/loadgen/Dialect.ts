@@ -32,7 +32,8 @@ export async function connectMany<T>(
   parallel: number,
   open: (index: number) => Promise<T>,
 ): Promise<T[]> {
-  const out: T[] = new Array(count);
+  // Filled by index as the connections open; every index is set once Promise.all resolves.
+  const out: T[] = [];
   let next = 0;
   const worker = async () => {
     while (next < count) {

@@ -69,7 +69,8 @@ export async function runAppendLoad(o: AppendLoad): Promise<AppendStats> {
   const sentInWindow = sent - sent0;
   if (timer) clearInterval(timer);
   sender.onAck = null;
-  // Everything sent must be stored before the next window starts, or that window shares the disk with this one's backlog.
+  // Everything sent must be stored before the next window starts,
+  // or that window shares the disk with this one's backlog.
   const deadline = Date.now() + DRAIN_MS;
   while (sender.acks < sent && Date.now() < deadline) await sleep(10);
   const unacked = sent - sender.acks;

@@ -19,10 +19,10 @@ export function stampedText(bytes = 200): string {
   return stamp + PADDING.slice(0, Math.max(0, bytes - stamp.length));
 }
 
-const PADDING =
-  'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. '.repeat(
-    4,
-  );
+const PADDING = (
+  'Lorem ipsum dolor sit amet, consectetur adipiscing elit, ' +
+  'sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. '
+).repeat(4);
 
 /**
  * The send time in a received frame, or -1 if it carries none (frames other

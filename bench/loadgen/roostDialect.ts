@@ -55,7 +55,10 @@ export type RoostSender = {
   onAck: (() => void) | null;
 };
 
-/** Sends on `conversationId` with fresh clientMsgIds and counts acks; error frames are counted, not thrown, and reported. */
+/**
+ * Sends on `conversationId` with fresh clientMsgIds and counts acks;
+ * error frames are counted, not thrown, and reported.
+ */
 export function roostSender(client: RoostClient, conversationId: string): RoostSender {
   const prefix = `bench-${randomBytes(6).toString('base64url')}-`;
   let counter = 0;

@@ -155,7 +155,8 @@ function defineMetrics(config: BenchConfig, results: Results, n: number): void {
       better: 'lower',
       target: { text: '<=1.0x (1)', met: (_r, ws) => ws !== null && ws <= 1 },
     });
-    // No target: shows how much of the row above is the event loop and how much other threads (the hub's synced writes run in the thread pool).
+    // No target: shows how much of the row above is the event loop and how much other threads
+    // (the hub's synced writes run in the thread pool).
     results.define({
       id: `fanout.cpuMain.${rate}.${n}`,
       label: `... of it on the event-loop thread, ${rate / 1000}k/s, N=${n}`,

@@ -6,7 +6,10 @@ import type { Credentials, ServerKind } from '../ipc/messages';
 import { sleep, startLoadGenerator, startServer, stopLoadGenerator, stopServer } from '../processes';
 import type { Results } from '../report/Results';
 
-/** Devices connected and closed again before the baseline, so one-time costs (JIT, buffer pools) are not counted per device. */
+/**
+ * Devices connected and closed again before the baseline,
+ * so one-time costs (JIT, buffer pools) are not counted per device.
+ */
 const WARM_UP = 200;
 /**
  * Devices per user in the Roost registry. Every ready snapshot lists every

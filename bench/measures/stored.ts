@@ -19,7 +19,8 @@ export async function measureStored(
   const { small, large } = config.stored;
   defineMetrics(config, results);
   let t0 = performance.now();
-  // Appends add to what is stored, so every window on the small log gets a conversation of its own: it starts at `small`, not at what earlier windows left.
+  // Appends add to what is stored, so every window on the small log gets a conversation of its own:
+  // it starts at `small`, not at what earlier windows left.
   // The large one is shared: it only grows past `large` (by about 200k messages per full-mode run).
   const smallFixture = await buildStoredFixture(path.join(tempDir, 'stored-small'), small, (config.runs + 1) * 2);
   const largeFixture = await buildStoredFixture(path.join(tempDir, 'stored-large'), large);
@@ -60,12 +61,14 @@ export async function measureStored(
         ] as const) {
           if (stats.unacked > 0)
             results.notes.push(
-              `appends with ${name} stored, run ${run}: ${stats.unacked} sends still unacknowledged after the window; the next window shared the hub with them`,
+              `appends with ${name} stored, run ${run}: ${stats.unacked} sends still unacknowledged ` +
+                `after the window; the next window shared the hub with them`,
             );
           const offered = stats.sent / stats.seconds;
           if (prefix === 'appendsOffered' && offered < config.appends.offered * 0.98) {
             results.notes.push(
-              `appends with ${name} stored, run ${run}: the load generator offered only ${Math.round(offered)}/s of ${config.appends.offered}/s`,
+              `appends with ${name} stored, run ${run}: ` +
+                `the load generator offered only ${Math.round(offered)}/s of ${config.appends.offered}/s`,
             );
           }
           const rate = stats.acks / stats.seconds;
@@ -75,7 +78,8 @@ export async function measureStored(
           const what =
             prefix === 'appends' ? `${config.appends.window} in flight` : `${config.appends.offered / 1000}k/s offered`;
           log(
-            `  run ${run} appends with ${name} stored, ${what}: ${Math.round(rate)}/s, ack p50 ${stats.p50Ms?.toFixed(2)} ms, p99 ${stats.p99Ms?.toFixed(2)} ms`,
+            `  run ${run} appends with ${name} stored, ${what}: ${Math.round(rate)}/s, ` +
+              `ack p50 ${stats.p50Ms?.toFixed(2)} ms, p99 ${stats.p99Ms?.toFixed(2)} ms`,
           );
         }
       }
@@ -109,7 +113,8 @@ export async function measureStored(
     results.add('startup.hubStart', 'roost', server.startMs);
     results.add('startup.process', 'roost', server.spawnToListenMs);
     log(
-      `  run ${run} start-up with ${large}+ stored: Hub.start ${server.startMs.toFixed(0)} ms, process spawn to listening ${server.spawnToListenMs.toFixed(0)} ms`,
+      `  run ${run} start-up with ${large}+ stored: Hub.start ${server.startMs.toFixed(0)} ms, ` +
+        `process spawn to listening ${server.spawnToListenMs.toFixed(0)} ms`,
     );
   }
 }
@@ -147,7 +152,8 @@ function defineMetrics(config: BenchConfig, results: Results): void {
       better: 'lower',
       target: { text: '<5 ms', met: (r) => r < 5 },
     });
-    // The same target read the other way: sends offered at a fixed rate, whatever comes back; latency includes waiting in the client's socket when the hub falls behind.
+    // The same target read the other way: sends offered at a fixed rate, whatever comes back;
+    // latency includes waiting in the client's socket when the hub falls behind.
     const offered = `${config.appends.offered / 1000}k/s offered`;
     results.define({
       id: `appendsOffered.rate.${name}`,

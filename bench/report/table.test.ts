@@ -18,10 +18,11 @@ function cpuResults(roost: number[]): Results {
 }
 
 describe('formatTable', () => {
-  it('prints medians with min-max, medians of per-run ratios against (1) and (3), and n/a for a server without runs', () => {
+  it('prints medians with min-max, per-run ratio medians vs (1) and (3), and n/a for a server without runs', () => {
     const row = formatTable(cpuResults([9, 9])).split('\n')[2];
     expect(row).toBe(
-      '| CPU per delivery [us] | 11.0 (10.0-12.0) | n/a | 15.0 (14.0-16.0) | 9.00 (9.00-9.00) | n/a | 1.37x | 0.82x | 0.60x | <=1.0x (1) | yes |',
+      '| CPU per delivery [us] | 11.0 (10.0-12.0) | n/a | 15.0 (14.0-16.0) | 9.00 (9.00-9.00) | n/a | ' +
+        '1.37x | 0.82x | 0.60x | <=1.0x (1) | yes |',
     );
   });
 

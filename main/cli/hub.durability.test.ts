@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MessageWire } from '../../shared/protocol';
+import { rawDataText } from '../hub/rawData';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from '../hub/registry/registrySchema';
 import type { Credentials, TestClient } from '../hub/testing/TestClient';
 import { makeTempDir, pairLinkedDevice, pairNewUser, reconnect, startTestHub } from '../hub/testing/testHub';
@@ -57,7 +58,7 @@ function sendLoop(
       }
     };
     client.ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; clientMsgId?: string; seq?: number };
+      const frame = JSON.parse(rawDataText(data)) as { type: string; clientMsgId?: string; seq?: number };
       if (frame.type !== 'ack' || !frame.clientMsgId) return;
       acked.set(frame.clientMsgId, frame.seq!);
       inFlight.delete(frame.clientMsgId);

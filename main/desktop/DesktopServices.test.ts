@@ -141,7 +141,7 @@ describe('DesktopServices: setup and hosting', () => {
     expect(services.ownerTicket()).toBeNull();
   });
 
-  it('hosting: the hub runs from userData/hub, the owner pairs with a ticket, and it starts again on the next launch', async () => {
+  it('hosting: the hub runs from userData/hub, the owner pairs by ticket, it starts again on next launch', async () => {
     const first = await open();
     const status = await first.services.chooseHost({ name: 'Home', port: 0 });
     if (status.state !== 'running') throw new Error(JSON.stringify(status));

@@ -160,7 +160,10 @@ export class DesktopServices implements BridgeHandlers {
     return this.settings.get().setup;
   }
 
-  /** Saved as the setup only once the hub runs, so a failed first start leaves the first-run form (with its error) in place. */
+  /**
+   * Saved as the setup only once the hub runs,
+   * so a failed first start leaves the first-run form (with its error) in place.
+   */
   async chooseHost(config: HostingConfig): Promise<HostingStatus> {
     this.assertOpen('chooseHost');
     const status = await this.hosting.start(config);

@@ -74,7 +74,10 @@ export class HostingService {
     return this.runningStatus(this.running);
   }
 
-  /** Starts the hub, or restarts it when the name or port changed; resolves with the resulting status (`error` rather than a throw). */
+  /**
+   * Starts the hub, or restarts it when the name or port changed;
+   * resolves with the resulting status (`error` rather than a throw).
+   */
   start(config: HostingConfig): Promise<HostingStatus> {
     return this.serially(() => this.doStart(config));
   }

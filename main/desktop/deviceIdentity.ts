@@ -10,8 +10,8 @@ const MAX_NAME = 64;
  */
 export function deviceIdentity(hostName: string, nodePlatform: string): DeviceIdentity {
   const bare = hostName.trim().replace(/\.local$/i, '');
-  // Cut by code points so an emoji is never split; the schema counts UTF-16 units.
-  const points = [...bare];
+  // Cut by code points, not UTF-16 units, so no surrogate pair is split into invalid text; the schema counts units.
+  const points = Array.from(bare);
   while (points.join('').length > MAX_NAME) points.pop();
   const name = points.join('') || 'Desktop';
   return { name, platform: PLATFORMS[nodePlatform] ?? 'other' };

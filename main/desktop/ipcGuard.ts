@@ -46,7 +46,9 @@ export function isBridgeMethod(name: unknown): name is BridgeMethodName {
   return typeof name === 'string' && Object.hasOwn(BRIDGE_METHODS, name);
 }
 
-/** The method's arguments, parsed by its schema (trimmed names and so on), or a BAD_ARGUMENTS error naming the problem. */
+/**
+ * The method's arguments, parsed by its schema (trimmed names and so on), or a BAD_ARGUMENTS error naming the problem.
+ */
 export function parseBridgeArgs<K extends BridgeMethodName>(
   name: K,
   args: readonly unknown[],
@@ -69,7 +71,10 @@ export type SenderFrame = {
   isMainFrameOfOurWindow: boolean;
 };
 
-/** Only the main frame of our window showing our own page may call main: never an iframe, a popup or a navigated-away page. */
+/**
+ * Only the main frame of our window showing our own page may call main:
+ * never an iframe, a popup or a navigated-away page.
+ */
 export function isTrustedSender(frame: SenderFrame | null | undefined): boolean {
   if (!frame || !frame.isMainFrameOfOurWindow) return false;
   let url: URL;

@@ -10,7 +10,10 @@ import type { WindowVisibility } from './notificationPolicy';
 export type Shell = {
   /** Whether the main window is shown and has the focus now. */
   windowVisibility(): WindowVisibility;
-  /** Calls `listener` whenever the window is shown, hidden, focused, blurred, minimized or restored; returns the unsubscribe. */
+  /**
+   * Calls `listener` whenever the window is shown, hidden, focused, blurred, minimized or restored;
+   * returns the unsubscribe.
+   */
   onWindowChange(listener: () => void): () => void;
   /** Shows a native notification; `onClick` runs when the person clicks it. False where the system has none. */
   showNotification(request: NotificationRequest, onClick: () => void): boolean;

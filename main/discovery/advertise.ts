@@ -70,7 +70,8 @@ export function advertiseHub(options: AdvertiseOptions): Advertisement {
         if (attempt >= MAX_RENAMES) {
           report(
             new Error(
-              `mDNS names "${instanceNameFor(name, 1)}" to "${instanceNameFor(name, attempt)}" are all taken; not advertising`,
+              `mDNS names "${instanceNameFor(name, 1)}" to "${instanceNameFor(name, attempt)}" ` +
+                `are all taken; not advertising`,
             ),
           );
           return;

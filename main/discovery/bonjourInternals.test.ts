@@ -117,18 +117,24 @@ const TAKEN: Partial<Packet> = {
 };
 
 describe('bonjour-service and multicast-dns releases', () => {
-  it(`are those bonjourInternals.ts was checked against (bonjour-service ${BONJOUR_CHECKED_VERSION}, multicast-dns ${MULTICAST_DNS_CHECKED_VERSION})`, () => {
-    const bonjourVersion = (requireFromBonjour('../package.json') as { version: string }).version;
-    const mdnsVersion = (requireFromBonjour('multicast-dns/package.json') as { version: string }).version;
-    if (bonjourVersion !== BONJOUR_CHECKED_VERSION || mdnsVersion !== MULTICAST_DNS_CHECKED_VERSION) {
-      throw new Error(
-        `bonjour-service ${bonjourVersion} with multicast-dns ${mdnsVersion} is installed, but ` +
-          `main/discovery/bonjourInternals.ts was checked against ${BONJOUR_CHECKED_VERSION} with ${MULTICAST_DNS_CHECKED_VERSION}. ` +
-          `Re-check main/discovery/bonjourInternals.ts before upgrading: read both changelogs for every internal it lists, ` +
-          `make the other tests in this file pass, then update the two versions there.`,
-      );
-    }
-  });
+  it(
+    `are those bonjourInternals.ts was checked against ` +
+      `(bonjour-service ${BONJOUR_CHECKED_VERSION}, multicast-dns ${MULTICAST_DNS_CHECKED_VERSION})`,
+    () => {
+      const bonjourVersion = (requireFromBonjour('../package.json') as { version: string }).version;
+      const mdnsVersion = (requireFromBonjour('multicast-dns/package.json') as { version: string }).version;
+      if (bonjourVersion !== BONJOUR_CHECKED_VERSION || mdnsVersion !== MULTICAST_DNS_CHECKED_VERSION) {
+        throw new Error(
+          `bonjour-service ${bonjourVersion} with multicast-dns ${mdnsVersion} is installed, but ` +
+            `main/discovery/bonjourInternals.ts was checked against ` +
+            `${BONJOUR_CHECKED_VERSION} with ${MULTICAST_DNS_CHECKED_VERSION}. ` +
+            `Re-check main/discovery/bonjourInternals.ts before upgrading: ` +
+            `read both changelogs for every internal it lists, ` +
+            `make the other tests in this file pass, then update the two versions there.`,
+        );
+      }
+    },
+  );
 });
 
 describe('patch 1: hearing the multicast socket (tapMdnsSocket)', () => {
@@ -141,56 +147,64 @@ describe('patch 1: hearing the multicast socket (tapMdnsSocket)', () => {
     });
   });
 
-  it("sees the library's queries and announcements through send, and their errors in its callback, which the library still gets", async () => {
-    const { bonjour, socket } = fakeBonjour((s) => (s.sendError = errno('ENETUNREACH')));
-    const tap = listeners();
-    tapMdnsSocket(bonjour, tap);
-    vi.spyOn(console, 'log').mockImplementation(() => {});
-    const browser = bonjour.find({ type: 'roost' });
-    cleanups.push(() => browser.stop());
-    const service = bonjour.publish(SERVICE);
-    cleanups.push(() => void (service.activated = false));
-    await assumption("a browser's query goes through mdns.send", async () => {
-      await until(() => socket.sent.some((p) => isQueryFor(p, '_roost._tcp.local')));
-    });
-    await assumption('a failed send shows in the send callback', async () => {
-      await until(() => tap.heard.length > 0);
-      expect(tap.heard[0]).toMatchObject({ kind: 'send', err: { code: 'ENETUNREACH' } });
-    });
-    await assumption(
-      "the probe's queries go through mdns.send, and the probe goes on: its callback is still called",
-      async () => {
-        await until(() => socket.sent.filter((p) => isQueryFor(p, FQDN)).length === 3);
-      },
-    );
-    await assumption('the announcement (a response) goes through mdns.send', async () => {
-      await until(() => socket.responses().length > 0);
-      expect(socket.responses()[0]!.answers.some((a) => a.name === FQDN)).toBe(true);
-    });
-    expect(tap.heard.every((h) => h.kind === 'send')).toBe(true);
-    expect(tap.heard.length).toBe(socket.sent.length);
-  });
+  it(
+    "sees the library's queries and announcements through send, " +
+      'and their errors in its callback, which the library still gets',
+    async () => {
+      const { bonjour, socket } = fakeBonjour((s) => (s.sendError = errno('ENETUNREACH')));
+      const tap = listeners();
+      tapMdnsSocket(bonjour, tap);
+      vi.spyOn(console, 'log').mockImplementation(() => {});
+      const browser = bonjour.find({ type: 'roost' });
+      cleanups.push(() => browser.stop());
+      const service = bonjour.publish(SERVICE);
+      cleanups.push(() => void (service.activated = false));
+      await assumption("a browser's query goes through mdns.send", async () => {
+        await until(() => socket.sent.some((p) => isQueryFor(p, '_roost._tcp.local')));
+      });
+      await assumption('a failed send shows in the send callback', async () => {
+        await until(() => tap.heard.length > 0);
+        expect(tap.heard[0]).toMatchObject({ kind: 'send', err: { code: 'ENETUNREACH' } });
+      });
+      await assumption(
+        "the probe's queries go through mdns.send, and the probe goes on: its callback is still called",
+        async () => {
+          await until(() => socket.sent.filter((p) => isQueryFor(p, FQDN)).length === 3);
+        },
+      );
+      await assumption('the announcement (a response) goes through mdns.send', async () => {
+        await until(() => socket.responses().length > 0);
+        expect(socket.responses()[0]!.answers.some((a) => a.name === FQDN)).toBe(true);
+      });
+      expect(tap.heard.every((h) => h.kind === 'send')).toBe(true);
+      expect(tap.heard.length).toBe(socket.sent.length);
+    },
+  );
 
-  it("reports a failed bind as 'error' (a crash with nobody listening), other socket errors as 'warning' with a code, undecodable packets as 'warning' without one", async () => {
-    const { bonjour, socket } = fakeBonjour((s) => (s.bindError = errno('EADDRINUSE')));
-    const tap = listeners();
-    tapMdnsSocket(bonjour, tap);
-    await assumption("a failed bind (EADDRINUSE) comes as 'error'", async () => {
-      await until(() => tap.heard.length > 0);
-      await delay(10);
-      // Twice, once from the bind and once from the socket: ./mdnsErrors hears each Error once.
-      for (const h of tap.heard) expect(h).toMatchObject({ kind: 'error', err: { code: 'EADDRINUSE' } });
-    });
-    await assumption("another socket error comes as 'warning', with its code", () => {
-      socket.emit('error', errno('ENETUNREACH'));
-      expect(tap.heard.at(-1)).toMatchObject({ kind: 'warning', err: { code: 'ENETUNREACH' } });
-    });
-    await assumption("an undecodable packet comes as 'warning' without a code", () => {
-      socket.emit('message', Buffer.from([1, 2, 3]), { address: '192.0.2.7', family: 'IPv4', port: 5353, size: 3 });
-      expect(tap.heard.at(-1)?.kind).toBe('warning');
-      expect(tap.heard.at(-1)?.err.code).toBeUndefined();
-    });
-  });
+  it(
+    "reports a failed bind as 'error' (a crash with nobody listening), " +
+      "other socket errors as 'warning' with a code, undecodable packets as 'warning' without one",
+    async () => {
+      const { bonjour, socket } = fakeBonjour((s) => (s.bindError = errno('EADDRINUSE')));
+      const tap = listeners();
+      tapMdnsSocket(bonjour, tap);
+      await assumption("a failed bind (EADDRINUSE) comes as 'error'", async () => {
+        await until(() => tap.heard.length > 0);
+        await delay(10);
+        // Twice, once from the bind and once from the socket: ./mdnsErrors hears each Error once.
+        for (const h of tap.heard) expect(h).toMatchObject({ kind: 'error', err: { code: 'EADDRINUSE' } });
+      });
+      await assumption("another socket error comes as 'warning', with its code", () => {
+        socket.emit('error', errno('ENETUNREACH'));
+        expect(tap.heard.at(-1)).toMatchObject({ kind: 'warning', err: { code: 'ENETUNREACH' } });
+      });
+      await assumption("an undecodable packet comes as 'warning' without a code", () => {
+        socket.emit('message', Buffer.from([1, 2, 3]), { address: '192.0.2.7', family: 'IPv4', port: 5353, size: 3 });
+        expect(tap.heard.at(-1)?.kind).toBe('warning');
+        expect(tap.heard.at(-1)?.err.code).toBeUndefined();
+      });
+    },
+  );
 });
 
 describe('patch 2: no goodbye for a name another hub holds (publishWithoutConflictGoodbyes)', () => {
@@ -207,7 +221,7 @@ describe('patch 2: no goodbye for a name another hub holds (publishWithoutConfli
     });
   });
 
-  it('on a probe conflict, calls service.stop() through the property: the patch sends nothing and reports the conflict', async () => {
+  it('on a probe conflict, calls service.stop() via the property: sends nothing and reports the conflict', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const { bonjour, socket } = fakeBonjour();
     let conflicts = 0;
@@ -249,7 +263,7 @@ describe('patch 2: no goodbye for a name another hub holds (publishWithoutConfli
     expect(conflicts).toBe(0);
   });
 
-  it('unpublished before it was announced, sends nothing at all: the probe stops when `activated` is false', async () => {
+  it('unpublished before being announced, sends nothing: the probe stops when `activated` is false', async () => {
     const { bonjour, socket } = fakeBonjour();
     const publication = publishWithoutConflictGoodbyes(bonjour, SERVICE, () => {});
     await publication.unpublish();

@@ -2,7 +2,7 @@
  * The two places Roost patches bonjour-service, and everything they assume
  * about its internals and those of multicast-dns, its socket layer.
  * bonjour-service is pinned exactly (package.json) because of this file;
- * multicast-dns comes in through its caret range and is held by the lockfile.
+ * multicast-dns comes in through its caret range; package.json's `overrides` pins it exactly.
  * bonjourInternals.test.ts proves each assumption without a real socket and
  * names the one that broke. Checked against BONJOUR_CHECKED_VERSION and
  * MULTICAST_DNS_CHECKED_VERSION.

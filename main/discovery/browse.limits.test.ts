@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
 import type { DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
@@ -86,7 +85,7 @@ describe('browseHubs against a flood of adverts', () => {
     expect(warnings.map((w) => (w as Error & { code?: string }).code)).toEqual(['TOO_MANY_ADVERTS']);
   });
 
-  it('still lists a real hub announced after the flood, and never aims requests at loopback for a LAN peer', async () => {
+  it('still lists a real hub announced after the flood; never aims requests at loopback for a LAN peer', async () => {
     const asked: string[] = [];
     const fetchInfo: FetchInfo = async (url) => {
       asked.push(url);

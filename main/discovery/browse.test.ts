@@ -40,10 +40,12 @@ function createNamespaces(): void {
   const setup = sh(`set -e
     ip netns add ${NS_HUB}; ip netns add ${NS_BROWSER}
     ip -n ${NS_HUB} link add vethH${suffix} type veth peer name vethB${suffix} netns ${NS_BROWSER}
-    ip -n ${NS_HUB} addr add ${HUB_ADDR}/24 dev vethH${suffix}; ip -n ${NS_BROWSER} addr add 10.78.0.2/24 dev vethB${suffix}
+    ip -n ${NS_HUB} addr add ${HUB_ADDR}/24 dev vethH${suffix}
+    ip -n ${NS_BROWSER} addr add 10.78.0.2/24 dev vethB${suffix}
     ip -n ${NS_HUB} link set lo up; ip -n ${NS_HUB} link set vethH${suffix} up
     ip -n ${NS_BROWSER} link set lo up; ip -n ${NS_BROWSER} link set vethB${suffix} up
-    ip -n ${NS_HUB} route add 224.0.0.0/4 dev vethH${suffix}; ip -n ${NS_BROWSER} route add 224.0.0.0/4 dev vethB${suffix}`);
+    ip -n ${NS_HUB} route add 224.0.0.0/4 dev vethH${suffix}
+    ip -n ${NS_BROWSER} route add 224.0.0.0/4 dev vethB${suffix}`);
   if (!setup.ok) throw new Error(`could not build the network namespaces:\n${setup.output}`);
 }
 
@@ -130,7 +132,8 @@ class Probe {
   }
 
   private wake(): void {
-    for (const check of [...this.waiters]) check();
+    // A check deletes only itself, which iterating a Set allows.
+    for (const check of this.waiters) check();
   }
 }
 
@@ -175,7 +178,7 @@ describe.skipIf(skipReason)('browseHubs between two network namespaces', () => {
         name: 'Roost NS',
         protocolVersion: PROTOCOL_VERSION,
         compatible: true,
-        url: `http://${HUB_ADDR}:${port}/`,
+        url: `http://${HUB_ADDR}:${Number(port)}/`,
         addresses: expect.arrayContaining([HUB_ADDR]) as unknown as string[],
         port: Number(port),
       };
@@ -216,7 +219,7 @@ describe.skipIf(skipReason)('browseHubs between two network namespaces', () => {
         beforeRestart,
       );
       expect(hubsOf(back)).toEqual([
-        { ...expected, url: `http://${HUB_ADDR}:${relisted.port}/`, port: Number(relisted.port) },
+        { ...expected, url: `http://${HUB_ADDR}:${Number(relisted.port)}/`, port: Number(relisted.port) },
       ]);
       await browser.waitFor(
         'the slow browser to list it again',

@@ -180,7 +180,8 @@ export function browseHubs(options: BrowseOptions): HubBrowser {
       warnedFull = true;
       warn(
         new DiscoveryLimitError(
-          `More Roost hubs are announced on the LAN than this app keeps track of (latest "${candidate.advert.name}" from ${candidate.sender ?? 'an unknown address'}); ` +
+          `More Roost hubs are announced on the LAN than this app keeps track of ` +
+            `(latest "${candidate.advert.name}" from ${candidate.sender ?? 'an unknown address'}); ` +
             (outcome === 'refused' ? 'new ones are ignored.' : 'the oldest unconfirmed ones are forgotten.'),
         ),
       );

@@ -122,7 +122,7 @@ describe('HubDirectory', () => {
     expect(dir.hubs()).toHaveLength(1);
   });
 
-  it('forgets after forgetAfterFailures when forgetAfterMs is 0, and a changed port makes it prove itself again', () => {
+  it('forgets after forgetAfterFailures when forgetAfterMs is 0; a changed port makes it prove itself again', () => {
     const dir = new HubDirectory({ ...timings, forgetAfterMs: 0 });
     dir.upsert(candidate(), 0);
     for (const now of [0, 1_000]) checkAll(dir, now, failed);

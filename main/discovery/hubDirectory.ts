@@ -65,7 +65,10 @@ export type DirectoryLimits = {
 
 export const DEFAULT_LIMITS: DirectoryLimits = { maxUnconfirmed: 64, maxCandidates: 256 };
 
-/** What upsert did: `replaced-oldest` (the oldest never-confirmed candidate made room) and `refused` mean the directory is full. */
+/**
+ * What upsert did: `replaced-oldest` (the oldest never-confirmed candidate made room)
+ * and `refused` mean the directory is full.
+ */
 export type UpsertOutcome = 'ok' | 'replaced-oldest' | 'refused';
 
 type Entry = {
@@ -222,7 +225,8 @@ export class HubDirectory {
   /** Records a check's outcome. An answer from another hub id than announced counts as a failure. */
   completeCheck(key: string, generation: number, result: CheckResult, now: number): void {
     const entry = this.entries.get(key);
-    if (!entry || entry.generation !== generation) return; // removed or changed meanwhile: the new data gets its own check
+    // Removed or changed meanwhile: the new data gets its own check.
+    if (!entry || entry.generation !== generation) return;
     entry.checking = false;
     const { timings } = this;
     const expectedId = entry.candidate.advert.id;

@@ -150,7 +150,7 @@ describe('findLiveUrl', () => {
 describe('bounds on what an advertiser can make us request', () => {
   const hubInfo: HubInfo = { id: 'h1', name: 'Hub', protocolVersion: 1, appVersion: '1' };
 
-  it('dials the sender first, then announced addresses, at most 4, never loopback or multicast for a LAN sender', () => {
+  it('dials the sender first, then announced addresses, at most 4; no loopback/multicast for a LAN sender', () => {
     const announced = [
       '10.0.0.1',
       '127.0.0.1',

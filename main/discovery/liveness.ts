@@ -106,7 +106,9 @@ const isLoopback = (address: string) => {
   const a = unmapped(address);
   return a === '::1' || a.startsWith('127.');
 };
-/** Loopback, unspecified, multicast and broadcast: never a LAN hub's address unless the advert came from this machine. */
+/**
+ * Loopback, unspecified, multicast and broadcast: never a LAN hub's address unless the advert came from this machine.
+ */
 function isLocalOrSpecial(address: string): boolean {
   const a = unmapped(address);
   if (isLoopback(a)) return true;
@@ -118,8 +120,9 @@ function isLocalOrSpecial(address: string): boolean {
 /**
  * Which announced addresses a check may dial, in order: the mDNS packet's sender first
  * (it is on our link, and proven to exist), then the announced ones as given (IPv4 first),
- * at most MAX_DIAL_ADDRESSES. Only IP literals (never a name to resolve). Link-local IPv6 is never dialled (see isDialable); loopback,
- * unspecified, multicast and broadcast addresses only when the packet itself came from loopback.
+ * at most MAX_DIAL_ADDRESSES. Only IP literals (never a name to resolve).
+ * Link-local IPv6 is never dialled (see isDialable); loopback, unspecified, multicast and broadcast
+ * addresses only when the packet itself came from loopback.
  */
 export function pickDialAddresses(addresses: readonly string[], sender?: string): string[] {
   const fromLoopback = sender !== undefined && isLoopback(sender);

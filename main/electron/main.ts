@@ -33,7 +33,8 @@ if (userDataOverride) {
 // one on the Start menu shortcut, which electron-builder sets to the appId (electron-builder.yml).
 if (process.platform === 'win32') app.setAppUserModelId('app.roost.desktop');
 
-// Must happen before `ready`. Standard + secure gives app://roost a real origin (storage, relative URLs, a secure context).
+// Must happen before `ready`.
+// Standard + secure gives app://roost a real origin (storage, relative URLs, a secure context).
 protocol.registerSchemesAsPrivileged([
   { scheme: DESKTOP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
@@ -109,7 +110,7 @@ async function start(): Promise<void> {
   tray = createTray({
     iconDir: path.join(appRoot, 'dist', 'main'),
     muted: ready.getMuted(),
-    onShow: shell.showWindow,
+    onShow: () => shell.showWindow(),
     onMutedChange: (muted) => void ready.setMuted(muted),
     onQuit: quit,
   });

@@ -22,7 +22,7 @@ describe('createElectronShell', () => {
     expect(onClick).not.toHaveBeenCalled();
   });
 
-  it('says once why notifications fail (Electron 42+ on macOS: the app is not code-signed), not once per message', async () => {
+  it('says once why notifications fail (Electron 42+ on macOS: app not code-signed), not per message', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     fake.notificationError = 'Notifications are not authorized';
     const shell = createElectronShell({ window: () => undefined, tray: () => undefined });

@@ -47,7 +47,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       backgroundThrottling: false,
     },
   });
-  // Not before: maximize() also shows a hidden window (electron.d.ts, BrowserWindow.maximize), blank until the page paints.
+  // Not before: maximize() also shows a hidden window (electron.d.ts, BrowserWindow.maximize),
+  // blank until the page paints.
   win.once('ready-to-show', () => {
     if (maximized) win.maximize();
     win.show();

@@ -65,7 +65,7 @@ describe('Connection.storingSend', () => {
     return ws;
   }
 
-  it('stops reading at maxSendsInFlight and reads again, as alive, once at most half are waiting, failures included', async () => {
+  it('stops reading at maxSendsInFlight, resumes as alive once at most half wait, failures included', async () => {
     const ws = pausable();
     const conn = new Connection(ws as unknown as WebSocket, '10.0.0.1', limits());
     const settle: Array<(ok: boolean) => void> = [];

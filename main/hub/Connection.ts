@@ -49,7 +49,9 @@ export class Connection {
     readonly ws: WebSocket,
     readonly address: string,
     private readonly limits: ConnectionLimits,
-    /** The WebSocket's TCP socket, to coalesce writes (writeCoalescing.ts); without it every frame is written at once. */
+    /**
+     * The WebSocket's TCP socket, to coalesce writes (writeCoalescing.ts); without it every frame is written at once.
+     */
     private readonly socket?: Socket,
   ) {
     this.bucket = new TokenBucket(limits.framesPerSecond, limits.frameBurst);

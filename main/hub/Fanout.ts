@@ -27,7 +27,8 @@ export class Fanout {
       for (const conn of this.sessions.all()) if (conn !== except) conn.sendShared(shared);
       return;
     }
-    // Encoded at the first connected recipient: members are often all offline (they catch up later), and then nothing is spent on the frame.
+    // Encoded at the first connected recipient: members are often all offline (they catch up later),
+    // and then nothing is spent on the frame.
     let shared: SharedFrame | null = null;
     for (const userId of this.registry.membersOf(conversation)) {
       for (const conn of this.sessions.ofUser(userId)) {

@@ -22,5 +22,5 @@ export type HubContext = {
   readonly presence: PresenceAnnouncer;
   readonly logger: HubLogger;
   readonly now: () => number;
-  info(): HubInfo;
+  readonly info: () => HubInfo;
 };

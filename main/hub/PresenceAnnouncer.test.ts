@@ -90,20 +90,24 @@ describe('PresenceAnnouncer', () => {
     expect(alice.sent).toEqual([{ type: 'presence', userId: 'ghost', online: false }]);
   });
 
-  it('tells those who knew a user online, once, when the user dropped and came back within one window, and one who joined in between', () => {
-    const alice = readyConnection(sessions, presence, 'alice', 'a1');
-    const bob = readyConnection(sessions, presence, 'bob', 'b1');
-    presence.flush();
-    alice.sent.length = 0;
-    leave(sessions, presence, bob.conn);
-    // Carol's snapshot shows Bob offline.
-    const carol = readyConnection(sessions, presence, 'carol', 'c1');
-    const bobAgain = readyConnection(sessions, presence, 'bob', 'b1');
-    vi.advanceTimersByTime(PRESENCE_FLUSH_MS);
-    expect(alice.sent.filter((f) => f.userId === 'bob')).toEqual([{ type: 'presence', userId: 'bob', online: true }]);
-    expect(carol.sent).toEqual([{ type: 'presence', userId: 'bob', online: true }]);
-    expect(bobAgain.sent).toEqual([]);
-  });
+  it(
+    'tells those who knew a user online, once, when the user dropped and came back within one window, ' +
+      'and one who joined in between',
+    () => {
+      const alice = readyConnection(sessions, presence, 'alice', 'a1');
+      const bob = readyConnection(sessions, presence, 'bob', 'b1');
+      presence.flush();
+      alice.sent.length = 0;
+      leave(sessions, presence, bob.conn);
+      // Carol's snapshot shows Bob offline.
+      const carol = readyConnection(sessions, presence, 'carol', 'c1');
+      const bobAgain = readyConnection(sessions, presence, 'bob', 'b1');
+      vi.advanceTimersByTime(PRESENCE_FLUSH_MS);
+      expect(alice.sent.filter((f) => f.userId === 'bob')).toEqual([{ type: 'presence', userId: 'bob', online: true }]);
+      expect(carol.sent).toEqual([{ type: 'presence', userId: 'bob', online: true }]);
+      expect(bobAgain.sent).toEqual([]);
+    },
+  );
 
   it('keeps announcing to the others when sending to one connection throws, and reports the error', () => {
     const alice = readyConnection(sessions, presence, 'alice', 'a1');

@@ -63,7 +63,8 @@ export class PresenceAnnouncer {
         for (const { last, frame } of changes) if (conn.presenceSeen < last) conn.sendShared(frame);
       } catch (err) {
         // Runs from a timer: a throw here would be uncaught, and the connections after this one would miss the window.
-        // sendShared is not meant to throw (Connection), so this one connection's stale presence is left to its next reconnect.
+        // sendShared is not meant to throw (Connection),
+        // so this one connection's stale presence is left to its next reconnect.
         this.onError(err);
       }
     }

@@ -27,7 +27,10 @@ export class Sessions {
     return !this.byUser.has(conn.userId);
   }
 
-  /** Told after every add and remove, and when a connected device is renamed (a host's UI shows who is connected). Returns the unsubscribe. */
+  /**
+   * Told after every add and remove, and when a connected device is renamed (a host's UI shows who is connected).
+   * Returns the unsubscribe.
+   */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);

@@ -75,7 +75,7 @@ describe('HTTP surface', () => {
 });
 
 describe('connection quota', () => {
-  it('refuses an address its 3rd socket with 429 TOO_MANY_CONNECTIONS, and lets it in again once one closes', async () => {
+  it('refuses an address its 3rd socket (429 TOO_MANY_CONNECTIONS) and lets it in again once one closes', async () => {
     const { hub: h } = await hub({ connectionQuota: { maxPerAddress: 2, limitLoopback: true } });
     const open = () =>
       new Promise<WebSocket>((resolve, reject) => {
@@ -116,7 +116,8 @@ describe('connection health', () => {
     );
     const ghostId = (await silent.nextOf('ready')).self.userId;
     await alice.client.nextOf('user', (f) => f.user.id === ghostId && f.user.online);
-    // Dropped within about two heartbeats, maybe inside the same presence window as its arrival: then only the last state is announced.
+    // Dropped within about two heartbeats, maybe inside the same presence window as its arrival:
+    // then only the last state is announced.
     await alice.client.nextOf('presence', (f) => f.userId === ghostId && !f.online);
     await silent.waitClosed();
   });
@@ -133,7 +134,7 @@ describe('connection health', () => {
     expect(bob.client.all('message').filter((f) => f.message.clientMsgId.startsWith('burst-'))).toHaveLength(400);
   });
 
-  it('stops reading a device whose sends wait for the disk, keeps it through heartbeats, and stores every send once', async () => {
+  it('stops reading a device whose sends wait on disk, keeps it past heartbeats, stores every send once', async () => {
     let openGate!: () => void;
     let gate: Promise<void> = Promise.resolve();
     const { hub: h } = await hub({
@@ -158,7 +159,8 @@ describe('connection health', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `held-${String(i).padStart(4, '0')}`);
     for (const clientMsgId of ids)
       alice.client.sendFrame({ type: 'send', conversationId: GENERAL, clientMsgId, text: 'waiting for the disk' });
-    // Three heartbeat pings while paused: without the exemption the second would have dropped the connection (its pongs go unread).
+    // Three heartbeat pings while paused:
+    // without the exemption the second would have dropped the connection (its pongs go unread).
     let pings = 0;
     const threePings = new Promise<void>((resolve) => alice.client.ws.on('ping', () => ++pings === 3 && resolve()));
     await Promise.race([threePings, alice.client.waitClosed()]);

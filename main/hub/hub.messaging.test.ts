@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 describe('hub messaging (real hub, real clients)', () => {
-  it('acks the sender once durable and pushes to every other device of every member, not back to the sender', async () => {
+  it('acks the sender once durable and pushes to every other device of every member, not to the sender', async () => {
     const clientMsgId = mid();
     const ack = await a1.client.expect(
       { type: 'send', conversationId: GENERAL, clientMsgId, text: 'hello all' },

@@ -11,13 +11,16 @@ async function hubWithCleanup() {
   return started.hub;
 }
 
-/** Resolves once every frame the hub wrote to this client before now has arrived: frames on one connection keep their order. */
+/**
+ * Resolves once every frame the hub wrote to this client before now has arrived:
+ * frames on one connection keep their order.
+ */
 async function drained(client: TestClient): Promise<void> {
   await client.expect({ type: 'ping' }, 'pong');
 }
 
 describe('presence through a real hub', () => {
-  it('announces a user coming online to those who were there, and not to devices whose ready already showed it', async () => {
+  it('announces a user coming online to those present, not to devices whose ready already showed it', async () => {
     const hub = await hubWithCleanup();
     const alice = await pairNewUser(hub, 'Alice');
     cleanups.push(() => alice.client.close());

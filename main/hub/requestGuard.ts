@@ -28,7 +28,9 @@ export function checkHost(hostHeader: string | undefined, policy: AccessPolicy):
   return {
     status: 403,
     code: 'HOST_NOT_ALLOWED',
-    message: `Host "${hostHeader.slice(0, 100)}" is not this hub. Open the hub by its IP address, localhost, or ${hostname()}.local.`,
+    message:
+      `Host "${hostHeader.slice(0, 100)}" is not this hub. ` +
+      `Open the hub by its IP address, localhost, or ${hostname()}.local.`,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Connection } from './Connection';
 import { dispatch } from './handlers/dispatch';
 import { leaveSession } from './handlers/session';
 import type { HubContext } from './HubContext';
+import { rawDataText } from './rawData';
 
 /**
  * Wires one accepted WebSocket to the hub: frames in through the parser and
@@ -31,7 +32,7 @@ export function attachConnection(
       conn.send({ type: 'error', code: ErrorCode.BINARY_NOT_SUPPORTED, message: 'Frames must be JSON text.' });
       return;
     }
-    const parsed = parseClientFrame(data.toString());
+    const parsed = parseClientFrame(rawDataText(data));
     if (!parsed.ok) {
       conn.send({
         type: 'error',

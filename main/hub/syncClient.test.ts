@@ -80,7 +80,8 @@ function waitFor<T>(
       const s = device.state();
       reject(
         new Error(
-          `timed out waiting for ${what}; status ${s.status}, session ${JSON.stringify(s.session)}, warnings ${JSON.stringify(device.warnings)}`,
+          `timed out waiting for ${what}; status ${s.status}, session ${JSON.stringify(s.session)}, ` +
+            `warnings ${JSON.stringify(device.warnings)}`,
         ),
       );
     }, timeoutMs);
@@ -228,7 +229,8 @@ describe('sync client against a real hub', () => {
     for (let i = 1; i <= 50; i++) await a1.client.send(GENERAL, `missed ${i}`);
     await waitFor(a1, (s) => s.pendingCount === 0 && s.conversations[GENERAL]!.timeline.cursor === 51, 'all 50 acked');
 
-    // A new client on B's storage (pages of 7, so catch-up takes several): the cached history shows before the hub answers.
+    // A new client on B's storage (pages of 7, so catch-up takes several):
+    // the cached history shows before the hub answers.
     const pages = holdingPages(wsTransport(hub.port));
     const back = makeDevice(hub.port, "Bob's laptop", { storage: b.storage, pageSize: 7, transport: pages.transport });
     const seen: RoostState[] = [];
@@ -272,7 +274,7 @@ describe('sync client against a real hub', () => {
     expect(back.warnings).toEqual([]);
   });
 
-  it('keeps messages written while the hub is down and delivers each once after it restarts on the same data dir and port', async () => {
+  it('sends made while the hub is down arrive once each after it restarts on the same data dir and port', async () => {
     const port = hub.port;
     await hub.stop();
     await waitFor(a1, (s) => s.status === 'reconnecting', 'A1 to notice');

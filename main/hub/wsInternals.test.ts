@@ -116,7 +116,7 @@ describe('ws internals the hub relies on (wsInternals.ts)', () => {
     }
   });
 
-  it('exports Sender with a static frame() from both entry points (ESM for tsx and vitest, CommonJS in the desktop bundle)', async () => {
+  it('exports Sender with static frame() from both entry points (ESM: tsx, vitest; CJS: desktop bundle)', async () => {
     await assumption('ws exports Sender.frame()', () => {
       const esm = (wsModule as unknown as { Sender?: { frame?: unknown } }).Sender;
       const cjs = (requireHere('ws') as { Sender?: { frame?: unknown } }).Sender;
@@ -143,7 +143,7 @@ describe('ws internals the hub relies on (wsInternals.ts)', () => {
     });
   });
 
-  it("reaches a real ws client as the intended text messages when written to the upgrade request's socket", async () => {
+  it("reaches a real ws client as the intended text messages when written to the upgrade's socket", async () => {
     const pair = await openPair();
     const sent = [
       '',
@@ -200,7 +200,7 @@ describe('ws internals the hub relies on (wsInternals.ts)', () => {
     });
   });
 
-  it('counts bytes written straight to the socket, and corked ones, in bufferedAmount; its own cork leaves ours in place', async () => {
+  it('counts direct socket writes, corked ones too, in bufferedAmount; its own cork leaves ours in place', async () => {
     const pair = await openPair();
     const { server, socket } = pair;
     await assumption('bufferedAmount counts what waits in the socket, ours and corked bytes included', async () => {

@@ -30,21 +30,20 @@ function SessionScreens({ onChangeHub }: { onChangeHub: (() => void) | undefined
   const session = useRoost((s) => s.session);
   const device = useDefaultDevice();
   const desktop = useDesktop();
-  // Read once: the hash is cleared as soon as the token is used, or at once if this device is already paired.
+  // Read once: the token is dropped as soon as it is used, or at once if this device is already paired.
   const [linkToken, setLinkToken] = useState(() => readJoinToken(location.hash));
-  const dropLinkToken = useCallback(() => {
-    forgetJoinToken();
-    setLinkToken(undefined);
-  }, []);
+  const dropLinkToken = useCallback(() => setLinkToken(undefined), []);
+  // Dropped in this render, so nothing below ever sees a token this device no longer needs.
+  if (session.phase === 'paired' && linkToken) setLinkToken(undefined);
+  // The address bar keeps the token only while this screen does.
+  useEffect(() => {
+    if (!linkToken) forgetJoinToken();
+  }, [linkToken]);
   // The desktop app that hosts the hub pairs its owner with a ticket from main: only a name to type.
   const owner = useOwnerTicket(
     desktop?.bridge,
     desktop?.setup.mode === 'host' && session.phase === 'unpaired' && !linkToken,
   );
-
-  useEffect(() => {
-    if (session.phase === 'paired' && linkToken) dropLinkToken();
-  }, [session.phase, linkToken, dropLinkToken]);
 
   switch (session.phase) {
     case 'loading':

@@ -3,7 +3,9 @@ import type { DeviceDescription } from '../../shared/sync';
 import { desktopBridge } from '../hub/desktopBridge';
 import { browserDevice } from '../pairing/deviceName';
 
-/** How this device introduces itself when it pairs: the desktop shell's description, else one derived from the browser. */
+/**
+ * How this device introduces itself when it pairs: the desktop shell's description, else one derived from the browser.
+ */
 export function useDefaultDevice(): DeviceDescription {
   const [device, setDevice] = useState<DeviceDescription>(() => browserDevice());
   useEffect(() => {

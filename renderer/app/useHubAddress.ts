@@ -15,7 +15,11 @@ export type HubAddressState =
  * renderer/desktop/useDesktopSetup.ts). In order: the hub that served this
  * page (it answers GET /api/info), an address the user entered before, else ask.
  */
-export function useHubAddress(): { state: HubAddressState; choose(address: HubAddress): void; forget(): void } {
+export function useHubAddress(): {
+  state: HubAddressState;
+  choose: (address: HubAddress) => void;
+  forget: () => void;
+} {
   const [state, setState] = useState<HubAddressState>({ phase: 'resolving' });
 
   useEffect(() => {

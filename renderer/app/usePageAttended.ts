@@ -24,7 +24,7 @@ const pageAttended = () => document.visibilityState === 'visible' && document.ha
  * receiving), so the page cannot tell. Until main answers, not attended.
  */
 export function usePageAttended(): boolean {
-  const bridge = useMemo(desktopBridge, []);
+  const bridge = useMemo(() => desktopBridge(), []);
   const page = useSyncExternalStore(subscribe, pageAttended);
   const window = useBridgeValue(bridge, 'windowAttended', () => bridge!.windowAttended());
   return bridge ? window === true : page;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { APP_VERSION } from '../../shared/appVersion';
 import { MemoryStorage, type RoostClient, type DeviceDescription, type RoostWarning } from '../../shared/sync';
 import { createBrowserClient, followBrowserNetwork } from '../sync/browserEnvironment';
@@ -13,13 +13,16 @@ export type ClientState = { client: RoostClient; persistent: boolean } | undefin
  */
 export function useRoostClient(address: HubAddress, device: DeviceDescription): ClientState {
   const [state, setState] = useState<ClientState>(undefined);
+  // Read when the client is made, without making the description a reason to remake it: it only matters at
+  // pairing, and pair() is given the current one again.
+  const currentDevice = useEffectEvent(() => device);
 
   useEffect(() => {
     let cancelled = false;
     let created: RoostClient | undefined;
     let unfollow: (() => void) | undefined;
     const options = {
-      device,
+      device: currentDevice(),
       clientName: `roost-web/${APP_VERSION}`,
       onWarning: reportWarning,
       // Scrolling back fetches a few screens at a time, so a fast scroll rarely waits at the top.
@@ -47,7 +50,6 @@ export function useRoostClient(address: HubAddress, device: DeviceDescription): 
       void created?.stop();
       setState(undefined);
     };
-    // Not restarted for a new device description: it only matters at pairing, and pair() is given it again.
   }, [address.wsUrl, address.databaseName]);
 
   return state;

@@ -18,9 +18,9 @@ const currentHash = () => location.hash;
 export type Navigation = {
   route: Route;
   /** Goes to `route` with a new history entry (so the browser's Back returns), or in place with `replace`. */
-  navigate(route: Route, options?: { replace?: boolean }): void;
+  navigate: (route: Route, options?: { replace?: boolean }) => void;
   /** Back to the conversation list: the browser's Back if this app put the current entry there, else in place. */
-  back(): void;
+  back: () => void;
 };
 
 export function useRoute(): Navigation {

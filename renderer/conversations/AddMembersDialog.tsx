@@ -8,7 +8,7 @@ import { FormError } from '../ui/FormError';
 import { otherUsers } from './conversationSummaries';
 import { MemberPicker, toggled } from './MemberPicker';
 
-type Props = { open: boolean; conversation: ConversationState; title: string; onClose(): void };
+type Props = { open: boolean; conversation: ConversationState; title: string; onClose: () => void };
 
 export function AddMembersDialog({ open, conversation, title, onClose }: Props) {
   return (
@@ -18,13 +18,14 @@ export function AddMembersDialog({ open, conversation, title, onClose }: Props) 
   );
 }
 
-function AddMembersForm({ conversation, onClose }: { conversation: ConversationState; onClose(): void }) {
+function AddMembersForm({ conversation, onClose }: { conversation: ConversationState; onClose: () => void }) {
   const client = useClient();
   const users = useRoost((s) => s.users);
+  const self = useRoost((s) => s.self);
   const members = conversation.memberUserIds;
   const candidates = useMemo(
-    () => otherUsers(client.getState()).filter((u) => !members.includes(u.id)),
-    [client, users, members],
+    () => otherUsers({ users, self }).filter((u) => !members.includes(u.id)),
+    [users, self, members],
   );
   const current = useMemo(
     () => members.map((id) => users[id]?.displayName ?? 'Unknown').sort((a, b) => a.localeCompare(b)),
@@ -49,7 +50,7 @@ function AddMembersForm({ conversation, onClose }: { conversation: ConversationS
   };
 
   return (
-    <form className="dialog-form" onSubmit={submit} noValidate>
+    <form className="dialog-form" onSubmit={(event) => void submit(event)} noValidate>
       <p className="dialog__text">
         <strong>Members:</strong> {current.join(', ')}
       </p>

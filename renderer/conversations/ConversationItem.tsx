@@ -8,7 +8,7 @@ type Props = {
   selected: boolean;
   now: number;
   presenceKnown: boolean;
-  onOpen(id: string): void;
+  onOpen: (id: string) => void;
 };
 
 /** One conversation: name, newest message, when, and how many are unread. */
@@ -35,11 +35,18 @@ export const ConversationItem = memo(function ConversationItem({
           ? `${s.previewSender}: `
           : '';
   const hasTime = s.preview !== undefined;
+  const itemClass = [
+    'conversation-item',
+    selected && 'conversation-item--selected',
+    s.unread > 0 && 'conversation-item--unread',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <li className="conversation-list__entry">
       <button
         type="button"
-        className={`conversation-item${selected ? ' conversation-item--selected' : ''}${s.unread > 0 ? ' conversation-item--unread' : ''}`}
+        className={itemClass}
         aria-current={selected ? 'true' : undefined}
         onClick={() => onOpen(s.id)}
         data-testid="conversation-item"

@@ -1,5 +1,4 @@
 import { useMemo, useState } from 'react';
-import { useClient } from '../app/useClient';
 import { useNow } from '../app/useNow';
 import { usePresenceKnown } from '../app/usePresenceKnown';
 import { useRoost } from '../app/useRoost';
@@ -10,19 +9,18 @@ import { NewRoomDialog } from './NewRoomDialog';
 import { PeopleList } from './PeopleList';
 import './ConversationList.css';
 
-type Props = { selectedId: string | undefined; onOpen(id: string): void };
+type Props = { selectedId: string | undefined; onOpen: (id: string) => void };
 
 /** The sidebar: conversations with unread counts and last message, then everyone else with their presence. */
 export function ConversationList({ selectedId, onOpen }: Props) {
-  const client = useClient();
   const conversations = useRoost((s) => s.conversations);
   const users = useRoost((s) => s.users);
   const self = useRoost((s) => s.self);
   const now = useNow(60_000);
   const presenceKnown = usePresenceKnown();
   const [creating, setCreating] = useState(false);
-  // Recomputed only when one of the parts it reads changed (not on typing or status changes).
-  const summaries = useMemo(() => conversationSummaries(client.getState()), [client, conversations, users, self]);
+  // Recomputed only when one of the parts it reads changed (not on connection status changes).
+  const summaries = useMemo(() => conversationSummaries({ conversations, users, self }), [conversations, users, self]);
 
   return (
     <div className="sidebar">

@@ -5,7 +5,7 @@ type Person = { id: string; displayName: string; online: boolean };
 type Props = {
   people: readonly Person[];
   selected: ReadonlySet<string>;
-  onToggle(id: string): void;
+  onToggle: (id: string) => void;
   label: string;
 };
 

@@ -9,7 +9,7 @@ import { TextField } from '../ui/TextField';
 import { otherUsers } from './conversationSummaries';
 import { MemberPicker, toggled } from './MemberPicker';
 
-type Props = { open: boolean; onClose(): void; onCreated(id: string): void };
+type Props = { open: boolean; onClose: () => void; onCreated: (id: string) => void };
 
 export function NewRoomDialog({ open, onClose, onCreated }: Props) {
   return (
@@ -22,7 +22,8 @@ export function NewRoomDialog({ open, onClose, onCreated }: Props) {
 function NewRoomForm({ onClose, onCreated }: Omit<Props, 'open'>) {
   const client = useClient();
   const users = useRoost((s) => s.users);
-  const people = useMemo(() => otherUsers(client.getState()), [client, users]);
+  const self = useRoost((s) => s.self);
+  const people = useMemo(() => otherUsers({ users, self }), [users, self]);
   const [name, setName] = useState('');
   const [members, setMembers] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string>();
@@ -44,7 +45,7 @@ function NewRoomForm({ onClose, onCreated }: Omit<Props, 'open'>) {
   };
 
   return (
-    <form className="dialog-form" onSubmit={submit} noValidate>
+    <form className="dialog-form" onSubmit={(event) => void submit(event)} noValidate>
       <TextField
         label="Room name"
         value={name}

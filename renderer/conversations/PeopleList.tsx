@@ -6,7 +6,7 @@ import { Avatar } from '../ui/Avatar';
 import { otherUsers } from './conversationSummaries';
 
 /** Everyone on the hub with their presence; choosing someone opens the direct conversation with them. */
-export function PeopleList({ onOpenConversation }: { onOpenConversation(id: string): void }) {
+export function PeopleList({ onOpenConversation }: { onOpenConversation: (id: string) => void }) {
   const client = useClient();
   const users = useRoost((s) => s.users);
   const self = useRoost((s) => s.self);
@@ -14,7 +14,7 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation(id: stri
   const [opening, setOpening] = useState<string>();
   const [error, setError] = useState<string>();
   // Recomputed only when users or self changed.
-  const people = useMemo(() => otherUsers(client.getState()), [client, users, self]);
+  const people = useMemo(() => otherUsers({ users, self }), [users, self]);
   const online = people.filter((p) => p.online).length;
 
   const open = async (userId: string) => {

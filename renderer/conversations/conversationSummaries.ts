@@ -21,7 +21,9 @@ export type ConversationSummary = {
 };
 
 /** The conversation list: the default room first, then by newest activity. */
-export function conversationSummaries(state: RoostState): ConversationSummary[] {
+export function conversationSummaries(
+  state: Pick<RoostState, 'conversations' | 'users' | 'self'>,
+): ConversationSummary[] {
   const selfId = state.self?.userId;
   const list = Object.values(state.conversations).map((c): ConversationSummary => {
     const lastMessage = c.timeline.messages.at(-1);
@@ -64,7 +66,9 @@ export function typingText(names: readonly string[]): string | undefined {
 }
 
 /** Every other user, online ones first, then by name. */
-export function otherUsers(state: RoostState): { id: string; displayName: string; online: boolean }[] {
+export function otherUsers(
+  state: Pick<RoostState, 'users' | 'self'>,
+): { id: string; displayName: string; online: boolean }[] {
   return Object.values(state.users)
     .filter((u) => u.id !== state.self?.userId)
     .sort((a, b) => Number(b.online) - Number(a.online) || a.displayName.localeCompare(b.displayName));

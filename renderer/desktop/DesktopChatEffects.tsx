@@ -4,7 +4,10 @@ import { useDesktopNotifications } from './useDesktopNotifications';
 import { useNotificationClicks } from './useNotificationClicks';
 import { useUnreadBadge } from './useUnreadBadge';
 
-/** What the paired app does for the desktop shell: notifications, the unread badge, notification clicks. Renders nothing. */
+/**
+ * What the paired app does for the desktop shell: notifications, the unread badge, notification clicks.
+ * Renders nothing.
+ */
 export function DesktopChatEffects({ bridge, navigate }: { bridge: DesktopBridge; navigate: Navigation['navigate'] }) {
   useDesktopNotifications(bridge);
   useUnreadBadge(bridge);

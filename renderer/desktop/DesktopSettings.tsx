@@ -8,7 +8,7 @@ import { useMuted } from './useMuted';
 import './desktop.css';
 import { PanelHeader } from '../ui/PanelHeader';
 
-type Props = { desktop: DesktopShell; onOpenHub(): void };
+type Props = { desktop: DesktopShell; onOpenHub: () => void };
 
 /** The desktop app's own settings, on the devices screen: notifications, and which hub this computer uses. */
 export function DesktopSettings({ desktop, onOpenHub }: Props) {
@@ -66,7 +66,7 @@ export function DesktopSettings({ desktop, onOpenHub }: Props) {
   );
 }
 
-function ChangeHubBody({ desktop, onClose }: { desktop: DesktopShell; onClose(): void }) {
+function ChangeHubBody({ desktop, onClose }: { desktop: DesktopShell; onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const change = async () => {
@@ -82,7 +82,8 @@ function ChangeHubBody({ desktop, onClose }: { desktop: DesktopShell; onClose():
     <>
       <p className="dialog__text">
         {desktop.setup.mode === 'host'
-          ? 'The hub on this computer stops, and everyone connected to it is cut off until it runs again. Its messages stay on this computer. Then you can host again or join another hub.'
+          ? 'The hub on this computer stops, and everyone connected to it is cut off until it runs again. ' +
+            'Its messages stay on this computer. Then you can host again or join another hub.'
           : 'This computer leaves this hub and you choose again: host a hub here or join another one.'}
       </p>
       <FormError error={error} />

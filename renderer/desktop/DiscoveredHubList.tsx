@@ -4,7 +4,7 @@ import { discoveredHubLabel, discoveredHubWsUrl, incompatibleHubText } from './h
 
 type Props = {
   hubs: readonly DiscoveredHub[] | undefined;
-  onJoin(wsUrl: string): void;
+  onJoin: (wsUrl: string) => void;
   busy: boolean;
 };
 

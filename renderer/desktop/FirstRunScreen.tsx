@@ -17,8 +17,8 @@ type Choice = 'host' | 'join';
 
 type Props = {
   bridge: DesktopBridge;
-  onChooseHost(config: HostingConfig): Promise<HostingStatus>;
-  onChooseJoin(wsUrl: string): Promise<void>;
+  onChooseHost: (config: HostingConfig) => Promise<HostingStatus>;
+  onChooseJoin: (wsUrl: string) => Promise<void>;
 };
 
 /** The desktop app's first run: host the hub on this computer, or join one on the network. */
@@ -64,7 +64,7 @@ export function FirstRunScreen({ bridge, onChooseHost, onChooseJoin }: Props) {
 type OptionProps = {
   value: Choice;
   current: Choice | undefined;
-  onChoose(value: Choice): void;
+  onChoose: (value: Choice) => void;
   icon: IconName;
   title: string;
   children: string;

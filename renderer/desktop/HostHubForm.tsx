@@ -9,7 +9,7 @@ type Props = {
   submitLabel: string;
   busyLabel: string;
   /** Resolves with an error to show, or undefined when done. */
-  onSubmit(config: HostingConfig): Promise<string | undefined>;
+  onSubmit: (config: HostingConfig) => Promise<string | undefined>;
   autoFocus?: boolean;
   testId?: string;
 };

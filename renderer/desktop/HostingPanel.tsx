@@ -9,7 +9,7 @@ import '../devices/DevicesScreen.css';
 import './desktop.css';
 import { BackButton } from '../ui/BackButton';
 
-type Props = { bridge: DesktopBridge; config: HostingConfig; onBack(): void };
+type Props = { bridge: DesktopBridge; config: HostingConfig; onBack: () => void };
 
 /** "This hub": the hub this computer hosts. How to invite people, who is connected, its settings; live. */
 export function HostingPanel({ bridge, config, onBack }: Props) {

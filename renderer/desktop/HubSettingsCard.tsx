@@ -49,7 +49,8 @@ export function HubSettingsCard({ bridge, status, config }: Props) {
             <span>
               {status.advertised
                 ? 'Announced on this network: other Roost apps find it by themselves.'
-                : 'Not announced on this network (mDNS unavailable). Others can still join with an address or the QR code.'}
+                : 'Not announced on this network (mDNS unavailable). ' +
+                  'Others can still join with an address or the QR code.'}
             </span>
           </p>
         )}

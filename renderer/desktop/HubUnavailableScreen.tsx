@@ -6,9 +6,11 @@ import { hostingErrorText } from './hubSetup';
 import { useHostingStatus } from './useHostingStatus';
 import './desktop.css';
 
-type Props = { bridge: DesktopBridge; config: HostingConfig; onChangeHub(): void };
+type Props = { bridge: DesktopBridge; config: HostingConfig; onChangeHub: () => void };
 
-/** This computer should host the hub, but it is not running: say why, and offer to start it (perhaps on another port). */
+/**
+ * This computer should host the hub, but it is not running: say why, and offer to start it (perhaps on another port).
+ */
 export function HubUnavailableScreen({ bridge, config, onChangeHub }: Props) {
   const status = useHostingStatus(bridge);
   const starting = status === undefined || status.state === 'starting' || status.state === 'running';

@@ -68,7 +68,10 @@ type HostingError = Extract<HostingStatus, { state: 'error' }>;
 export function hostingErrorText(status: HostingError, port?: number): string {
   switch (status.code) {
     case 'PORT_IN_USE':
-      return `${port ? `Port ${port}` : 'That port'} is already used by another program (perhaps another hub). Pick another port and try again.`;
+      return (
+        `${port ? `Port ${port}` : 'That port'} is already used by another program (perhaps another hub). ` +
+        'Pick another port and try again.'
+      );
     case 'DATA_DIR_LOCKED':
       return 'Another Roost hub is already running with this computer’s hub data. Close it, then try again.';
     case 'START_FAILED':

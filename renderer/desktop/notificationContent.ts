@@ -38,7 +38,9 @@ export function stepNotifications(
   return { held: NOTHING_HELD, notifications: notificationsFor(next, messages) };
 }
 
-/** The client has just (re)connected (its catch-up starts in the same tick) or a conversation is fetching missed pages. */
+/**
+ * The client has just (re)connected (its catch-up starts in the same tick) or a conversation is fetching missed pages.
+ */
 export function catchingUp(
   prev: Pick<RoostState, 'status'>,
   next: Pick<RoostState, 'status' | 'conversations'>,
@@ -150,7 +152,10 @@ export function totalUnread(state: Pick<RoostState, 'conversations'>): number {
   return Math.min(total, 1_000_000);
 }
 
-/** The tail of an ascending timeline after `seq`, found from the end: this runs on every change, and a timeline can be long. */
+/**
+ * The tail of an ascending timeline after `seq`, found from the end:
+ * this runs on every change, and a timeline can be long.
+ */
 function newerThan(messages: readonly MessageWire[], seq: number): readonly MessageWire[] {
   let start = messages.length;
   while (start > 0 && messages[start - 1]!.seq > seq) start--;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { BridgeEvent, BridgeEventName } from '../../shared/desktop';
 import type { DesktopBridge } from '../hub/desktopBridge';
 
@@ -13,6 +13,8 @@ export function useBridgeValue<E extends BridgeEventName>(
   read: () => Promise<BridgeEvent<E>>,
 ): BridgeEvent<E> | undefined {
   const [value, setValue] = useState<BridgeEvent<E>>();
+  // Callers pass a new arrow each render that asks the same bridge method: no reason to subscribe again.
+  const readAnswer = useEffectEvent(read);
   useEffect(() => {
     // No bridge (a plain browser): nothing to read; hooks cannot be skipped, so this one idles.
     if (!bridge) return;
@@ -22,14 +24,13 @@ export function useBridgeValue<E extends BridgeEventName>(
       pushed = true;
       if (active) setValue(payload);
     });
-    read()
+    readAnswer()
       .then((answer) => active && !pushed && setValue(answer))
       .catch((err: unknown) => console.warn(`roost: reading ${event} failed`, err));
     return () => {
       active = false;
       unsubscribe();
     };
-    // `read` is a bridge method wrapper; the bridge and the event name identify it.
   }, [bridge, event]);
   return value;
 }

@@ -12,9 +12,9 @@ export type DesktopSetupState =
 
 export type DesktopSetup = {
   state: DesktopSetupState;
-  chooseHost(config: HostingConfig): Promise<HostingStatus>;
-  chooseJoin(wsUrl: string): Promise<void>;
-  reset(): Promise<void>;
+  chooseHost: (config: HostingConfig) => Promise<HostingStatus>;
+  chooseJoin: (wsUrl: string) => Promise<void>;
+  reset: () => Promise<void>;
 };
 
 /**

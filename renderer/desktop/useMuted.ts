@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { DesktopBridge } from '../hub/desktopBridge';
 import { useBridgeValue } from './useBridgeValue';
 
@@ -7,7 +7,12 @@ export function useMuted(bridge: DesktopBridge): [boolean | undefined, (muted: b
   const fromMain = useBridgeValue(bridge, 'muted', () => bridge.getMuted());
   // Shown at once when toggled here; main's event (or its answer) then confirms it.
   const [shown, setShown] = useState<boolean>();
-  useEffect(() => setShown(fromMain), [fromMain]);
+  // Each new word from main replaces what is shown, in the same render (React's "adjust state when a prop changes").
+  const [heard, setHeard] = useState<boolean>();
+  if (fromMain !== heard) {
+    setHeard(fromMain);
+    setShown(fromMain);
+  }
   const setMuted = useCallback(
     (next: boolean) => {
       setShown(next);

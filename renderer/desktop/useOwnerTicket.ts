@@ -6,7 +6,7 @@ export type OwnerTicket = {
   /** Asking main for a ticket (show nothing yet, rather than a pairing form that changes under the cursor). */
   loading: boolean;
   /** The token was tried: forget it (a new one is asked for while still `active`). */
-  used(): void;
+  used: () => void;
 };
 
 /**

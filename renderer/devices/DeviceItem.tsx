@@ -69,7 +69,7 @@ export function DeviceItem({ device, isThisDevice, now, presenceKnown }: Props) 
       </span>
       <div className="device__main">
         {editing ? (
-          <form className="device__rename" onSubmit={save} onKeyDown={onKeyDown} noValidate>
+          <form className="device__rename" onSubmit={(event) => void save(event)} onKeyDown={onKeyDown} noValidate>
             <label className="sr-only" htmlFor={inputId}>
               Device name
             </label>

@@ -9,7 +9,7 @@ import './DevicesScreen.css';
 import { BackButton } from '../ui/BackButton';
 
 /** All devices of the own user, who is online, and how to add or remove one; in the desktop app, its settings too. */
-export function DevicesScreen({ onBack, onOpenHub }: { onBack(): void; onOpenHub: (() => void) | undefined }) {
+export function DevicesScreen({ onBack, onOpenHub }: { onBack: () => void; onOpenHub: (() => void) | undefined }) {
   const desktop = useDesktop();
   const devices = useRoost((s) => s.devices);
   const self = useRoost((s) => s.self);

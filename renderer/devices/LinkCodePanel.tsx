@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useClient } from '../app/useClient';
 import { useNow } from '../app/useNow';
 import { useRoost } from '../app/useRoost';
@@ -17,13 +17,13 @@ export function LinkCodePanel() {
   const expired = code !== undefined && now >= code.expiresAt;
   const [addedName, setAddedName] = useState<string>();
 
-  // A device that appears after the code was made used it: say so instead of showing a spent code.
-  useEffect(() => {
-    const added = code && devices.find((d) => !code.knownDeviceIds.has(d.id));
-    if (!added) return;
+  // A device that appears after the code was made used it: say so instead of showing a spent code (set during
+  // render, so the spent code is never drawn).
+  const added = code && devices.find((d) => !code.knownDeviceIds.has(d.id));
+  if (added) {
     setCode(undefined);
     setAddedName(added.name);
-  }, [code, devices]);
+  }
 
   const create = async () => {
     setBusy(true);

@@ -5,7 +5,7 @@ import { Dialog } from '../ui/Dialog';
 import { DialogActions } from '../ui/DialogActions';
 import { FormError } from '../ui/FormError';
 
-type Props = { open: boolean; device: DeviceWire; isThisDevice: boolean; onClose(): void };
+type Props = { open: boolean; device: DeviceWire; isThisDevice: boolean; onClose: () => void };
 
 /** Removing a device signs it out for good, so it is confirmed first. */
 export function RemoveDeviceDialog({ open, device, isThisDevice, onClose }: Props) {
@@ -38,8 +38,10 @@ function RemoveDeviceBody({ device, isThisDevice, onClose }: Omit<Props, 'open'>
     <>
       <p className="dialog__text">
         {isThisDevice
-          ? 'This device will be signed out at once and its copy of your messages deleted. To use Roost here again, you will need to pair it again.'
-          : 'It will be signed out at once and can no longer read or send your messages. To use it again, pair it again with a link code.'}
+          ? 'This device will be signed out at once and its copy of your messages deleted. ' +
+            'To use Roost here again, you will need to pair it again.'
+          : 'It will be signed out at once and can no longer read or send your messages. ' +
+            'To use it again, pair it again with a link code.'}
       </p>
       <FormError error={error} />
       <DialogActions

@@ -6,7 +6,7 @@ import { loadDraft, saveDraft } from './drafts';
 
 const MAX_HEIGHT_PX = 180;
 
-type Props = { conversationId: string; placeholder: string; onSent(): void };
+type Props = { conversationId: string; placeholder: string; onSent: () => void };
 
 /** Enter sends, Shift+Enter starts a new line. Sending works offline: the message waits in the outbox. */
 export function Composer({ conversationId, placeholder, onSent }: Props) {

@@ -13,7 +13,7 @@ import './ConversationView.css';
 import { BackButton } from '../ui/BackButton';
 
 /** One open conversation: header, messages, who is typing, and the composer. */
-export function ConversationView({ id, onBack }: { id: string; onBack(): void }) {
+export function ConversationView({ id, onBack }: { id: string; onBack: () => void }) {
   const client = useClient();
   const conversation = useRoost((s) => s.conversations[id]);
   const self = useRoost((s) => s.self);
@@ -40,7 +40,8 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
   const peerId = conversation.kind === 'direct' ? conversation.memberUserIds.find((u) => u !== self.userId) : undefined;
   const peer = peerId ? users[peerId] : undefined;
   const onlineMembers = conversation.memberUserIds.filter((u) => users[u]?.online).length;
-  const members = `${conversation.memberUserIds.length} ${conversation.memberUserIds.length === 1 ? 'member' : 'members'}`;
+  const memberCount = conversation.memberUserIds.length;
+  const members = `${memberCount} ${memberCount === 1 ? 'member' : 'members'}`;
   const subtitle = peer
     ? presenceKnown
       ? peer.online

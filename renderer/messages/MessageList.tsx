@@ -87,6 +87,9 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
       });
   }, [client, conversationId]);
 
+  // useVirtualizer returns one mutable instance whose answers change without React knowing, so React Compiler would
+  // skip this component. Nothing here memoizes what it returns (rows and callbacks only go in), so that is safe.
+  // oxlint-disable-next-line react/incompatible-library -- known TanStack Virtual limitation; see above
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -112,13 +115,16 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
   });
 
   // Open at the "new messages" line if there is one (just below the last message read), else at the newest message.
-  useLayoutEffect(() => {
+  // Decided from the rows at opening only; later rows never move the list by themselves.
+  const [openAt] = useState<number | 'end'>(() => {
+    if (rows[0]?.unreadBefore) return 0;
     const lastRead = rows.findIndex((r) => r.unreadAfter);
-    if (rows[0]?.unreadBefore) virtualizer.scrollToIndex(0, { align: 'start' });
-    else if (lastRead >= 0) virtualizer.scrollToIndex(lastRead, { align: 'start' });
-    else virtualizer.scrollToEnd();
-    // Only on opening.
-  }, []);
+    return lastRead >= 0 ? lastRead : 'end';
+  });
+  useLayoutEffect(() => {
+    if (openAt === 'end') virtualizer.scrollToEnd();
+    else virtualizer.scrollToIndex(openAt, { align: 'start' });
+  }, [openAt, virtualizer]);
 
   useLayoutEffect(() => {
     if (sentCount > 0) virtualizer.scrollToEnd();

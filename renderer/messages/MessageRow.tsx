@@ -47,9 +47,17 @@ export const MessageItem = memo(function MessageItem({
   statusText,
 }: MessageProps) {
   const time = formatClock(message.sentAt);
+  const rowClass = [
+    'message',
+    own ? 'message--own' : 'message--other',
+    startsGroup && 'message--first',
+    showSender && 'message--with-avatar',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div
-      className={`message ${own ? 'message--own' : 'message--other'}${startsGroup ? ' message--first' : ''}${showSender ? ' message--with-avatar' : ''}`}
+      className={rowClass}
       data-testid="message"
       data-seq={message.seq}
       data-own={own}
@@ -83,16 +91,23 @@ export const MessageItem = memo(function MessageItem({
 type PendingProps = {
   entry: OutboxEntry;
   startsGroup: boolean;
-  onRetry(id: string): void;
-  onDiscard(id: string): void;
+  onRetry: (id: string) => void;
+  onDiscard: (id: string) => void;
 };
 
 /** An own message still on its way (or refused by the hub, with retry and discard). */
 export const PendingItem = memo(function PendingItem({ entry, startsGroup, onRetry, onDiscard }: PendingProps) {
   const status: OwnStatus = entry.status === 'failed' ? 'failed' : 'pending';
+  const rowClass = [
+    'message message--own message--pending',
+    startsGroup && 'message--first',
+    status === 'failed' && 'message--failed',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div
-      className={`message message--own message--pending${startsGroup ? ' message--first' : ''}${status === 'failed' ? ' message--failed' : ''}`}
+      className={rowClass}
       data-testid="message"
       data-own="true"
       data-status={status}

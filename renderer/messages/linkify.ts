@@ -25,7 +25,9 @@ export function linkify(text: string): Segment[] {
   return mergeText(segments);
 }
 
-/** Drops trailing punctuation, and closing brackets that have no opening one inside the link: "(see https://x.org/a)". */
+/**
+ * Drops trailing punctuation, and closing brackets that have no opening one inside the link: "(see https://x.org/a)".
+ */
 function trimLink(raw: string): string {
   let link = raw;
   for (;;) {

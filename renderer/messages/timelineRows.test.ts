@@ -28,7 +28,8 @@ const me = { selfUserId: 'me', selfDeviceId: 'me-laptop', unreadAfterSeq: undefi
 const shape = (rows: Row[]) =>
   rows.map(
     (r) =>
-      `${r.dayBefore !== undefined ? 'day|' : ''}${r.unreadBefore ? 'new|' : ''}${r.kind === 'message' ? r.message.seq : 'p'}${r.startsGroup ? '*' : ''}` +
+      `${r.dayBefore !== undefined ? 'day|' : ''}${r.unreadBefore ? 'new|' : ''}` +
+      `${r.kind === 'message' ? r.message.seq : 'p'}${r.startsGroup ? '*' : ''}` +
       `${r.dayAfter !== undefined ? '|day' : ''}${r.unreadAfter ? '|new' : ''}`,
   );
 

@@ -100,7 +100,8 @@ export function buildRows(
     const dayBefore = newDay(message.sentAt);
     const unreadBefore = !unreadShown && !own && message.seq > options.unreadAfterSeq!;
     if (unreadBefore) unreadShown = true;
-    // This device's recent messages keep one key from pending to sent, so the row stays put when the hub acknowledges it.
+    // This device's recent messages keep one key from pending to sent,
+    // so the row stays put when the hub acknowledges it.
     let key: string | number = message.seq;
     if (i >= tailFrom && message.senderDeviceId === options.selfDeviceId) {
       const clientKey = `c${message.clientMsgId}`;

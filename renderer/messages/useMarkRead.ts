@@ -1,7 +1,10 @@
 import { useEffect, useRef } from 'react';
 import { useClient } from '../app/useClient';
 
-/** At most one read mark per conversation this often (docs/PROTOCOL.md 9.2 asks clients to coalesce; the hub allows 100 frames/s). */
+/**
+ * At most one read mark per conversation this often
+ * (docs/PROTOCOL.md 9.2 asks clients to coalesce; the hub allows 100 frames/s).
+ */
 const MIN_INTERVAL_MS = 500;
 
 /**

@@ -4,7 +4,7 @@ import { FormError } from '../ui/FormError';
 import { TextField } from '../ui/TextField';
 
 type Props = {
-  onChoose(address: HubAddress): void | Promise<void>;
+  onChoose: (address: HubAddress) => void | Promise<void>;
   submitLabel?: string;
   /** Secondary look, for when the form is the fallback below a list. */
   quiet?: boolean;

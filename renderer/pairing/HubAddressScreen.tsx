@@ -6,7 +6,7 @@ import { HubAddressForm } from './HubAddressForm';
  * Asked only when the page was not served by a hub and there is no desktop
  * shell (e.g. a development server): where is the hub?
  */
-export function HubAddressScreen({ onChoose }: { onChoose(address: HubAddress): void }) {
+export function HubAddressScreen({ onChoose }: { onChoose: (address: HubAddress) => void }) {
   return (
     <OnboardingPage titleId="hub-title" testId="hub-address-screen">
       <div>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { PairCredential } from '../../shared/protocol';
 import { ErrorCode } from '../../shared/protocol';
 import { RoostError, type DeviceDescription, type UnpairedReason } from '../../shared/sync';
@@ -19,7 +19,7 @@ type Props = {
   /** Where the join token came from: a link someone shared, or this computer hosting the hub. */
   invitation?: 'link' | 'owner';
   /** The join token was used (whatever the outcome): forget it. */
-  onJoinTokenUsed(): void;
+  onJoinTokenUsed: () => void;
   device: DeviceDescription;
   /** Offered when the hub address was chosen here, not given by the page. */
   onChangeHub: (() => void) | undefined;
@@ -44,12 +44,19 @@ export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTo
   const notice = unpairedNotice(reason);
   const owner = mode === 'joinToken' && invitation === 'owner';
 
-  // A token that arrives later (the desktop app's owner ticket) or a fresh one after a spent one.
-  useEffect(() => {
+  // Props that change later update the form in the same render (React's "adjust state when a prop changes").
+  // A token that arrives later (the desktop app's owner ticket) or a fresh one after a spent one:
+  const [seenToken, setSeenToken] = useState(joinToken);
+  if (joinToken !== seenToken) {
+    setSeenToken(joinToken);
     if (joinToken) setMode('joinToken');
-  }, [joinToken]);
-  // The desktop shell names the computer asynchronously.
-  useEffect(() => setDeviceName(device.name), [device.name]);
+  }
+  // The desktop shell names the computer asynchronously:
+  const [seenDeviceName, setSeenDeviceName] = useState(device.name);
+  if (device.name !== seenDeviceName) {
+    setSeenDeviceName(device.name);
+    setDeviceName(device.name);
+  }
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -69,7 +76,8 @@ export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTo
       if (mode === 'joinToken') onJoinTokenUsed();
     } catch (err) {
       setError(pairingErrorMessage(err));
-      // A join token is spent by any attempt (docs/PROTOCOL.md 6.3); carry on with a pairing code (or a new owner ticket).
+      // A join token is spent by any attempt (docs/PROTOCOL.md 6.3);
+      // carry on with a pairing code (or a new owner ticket).
       if (mode === 'joinToken' && err instanceof RoostError && err.code === ErrorCode.JOIN_TOKEN_INVALID) {
         onJoinTokenUsed();
         setMode('code');
@@ -175,7 +183,7 @@ export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTo
 
       <form
         className="onboarding__form"
-        onSubmit={submit}
+        onSubmit={(event) => void submit(event)}
         noValidate
         aria-describedby={error ? 'pairing-error' : undefined}
       >

@@ -2,7 +2,8 @@ import { ErrorCode, LIMITS } from '../../shared/protocol';
 import { ClientErrorCode, RoostError, type UnpairedReason } from '../../shared/sync';
 
 const UNREACHABLE =
-  'Can’t reach the hub right now. Check that it is running and that this device is on the same network, then try again.';
+  'Can’t reach the hub right now. ' +
+  'Check that it is running and that this device is on the same network, then try again.';
 
 /**
  * What to tell a person whose pairing failed. The hub's own messages are

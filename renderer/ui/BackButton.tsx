@@ -1,7 +1,7 @@
 import { Icon } from './Icon';
 
 /** The pane header's way back to the conversation list (shown on narrow screens only, by CSS). */
-export function BackButton({ onBack, testId }: { onBack(): void; testId?: string }) {
+export function BackButton({ onBack, testId }: { onBack: () => void; testId?: string }) {
   return (
     <button
       type="button"

@@ -5,7 +5,7 @@ import './Dialog.css';
 type Props = {
   open: boolean;
   title: string;
-  onClose(): void;
+  onClose: () => void;
   children: ReactNode;
   testId?: string;
 };

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 
 type Props = {
-  onCancel(): void;
+  onCancel: () => void;
   /** The confirming button; a submit button unless `onConfirm` is given. */
   confirmLabel: ReactNode;
-  onConfirm?(): void;
+  onConfirm?: () => void;
   disabled?: boolean;
   danger?: boolean;
   /** Focus Cancel first (for destructive actions). */

@@ -3,7 +3,7 @@ import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'> & {
   label: string;
   value: string;
-  onChange(value: string): void;
+  onChange: (value: string) => void;
   /** Shown under the input and announced with it. */
   hint?: ReactNode;
   /** `input--code`: monospaced and spaced, for codes people copy by hand. */

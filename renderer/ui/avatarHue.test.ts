@@ -19,4 +19,10 @@ describe('avatars', () => {
     expect(initials('')).toBe('?');
     expect(initials('😀 Party')).toBe('😀P');
   });
+
+  it('takes whole characters, not parts of them', () => {
+    expect(initials('🇫🇷 Team')).toBe('🇫🇷T');
+    expect(initials('👍🏽 Bo')).toBe('👍🏽B');
+    expect(initials('e\u0301mile')).toBe('E\u0301');
+  });
 });

@@ -8,6 +8,14 @@ export function avatarHue(id: string): number {
   return hash % AVATAR_HUES;
 }
 
+/** Splits text into what a reader counts as characters: "👍🏽", "🇫🇷" or an "é" typed as e + accent is one, not two. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function firstCharacter(word: string): string {
+  for (const { segment } of graphemes.segment(word)) return segment;
+  return '';
+}
+
 /** "Ann Lee" → "AL", "bo" → "B", "" → "?". */
 export function initials(name: string): string {
   // Words that start with punctuation are asides: "Ann (laptop)" is "A", not "A(".
@@ -15,6 +23,6 @@ export function initials(name: string): string {
     .trim()
     .split(/\s+/)
     .filter((w) => w && !/^\p{P}/u.test(w));
-  const letters = words.length > 1 ? [words[0]!, words.at(-1)!].map((w) => [...w][0]) : [[...(words[0] ?? '')][0]];
-  return letters.join('').toUpperCase() || '?';
+  const named = words.length > 1 ? [words[0]!, words.at(-1)!] : words;
+  return named.map(firstCharacter).join('').toUpperCase() || '?';
 }

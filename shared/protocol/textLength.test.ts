@@ -9,7 +9,8 @@ import { fitsTextLength, textLength, ZOD_CHECKED_VERSION } from './textLength';
  * every string bound in the protocol would silently change meaning with it.
  */
 const UPGRADE_HINT =
-  'zod string length semantics changed: re-check shared/protocol/textLength.ts and every string .min/.max/.length before upgrading zod';
+  'zod string length semantics changed: ' +
+  're-check shared/protocol/textLength.ts and every string .min/.max/.length before upgrading zod';
 
 /** Texts whose UTF-16 length, code point count and grapheme count disagree. */
 const SAMPLES: Array<[label: string, text: string]> = [
@@ -74,8 +75,10 @@ describe(`zod counts string length as textLength does (checked against zod ${ZOD
     const installed = `${major}.${minor}.${patch}`;
     if (installed !== ZOD_CHECKED_VERSION) {
       throw new Error(
-        `zod ${installed} is installed but shared/protocol/textLength.ts was checked against zod ${ZOD_CHECKED_VERSION}. ` +
-          `Re-check shared/protocol/textLength.ts before upgrading: read zod's release notes for string length checks, ` +
+        `zod ${installed} is installed but shared/protocol/textLength.ts ` +
+          `was checked against zod ${ZOD_CHECKED_VERSION}. ` +
+          `Re-check shared/protocol/textLength.ts before upgrading: ` +
+          `read zod's release notes for string length checks, ` +
           `make the other tests in this file pass, then set ZOD_CHECKED_VERSION.`,
       );
     }

@@ -49,7 +49,7 @@ describe('RoostClient: outbox', () => {
     expect(storage.messageCount(GENERAL)).toBe(1);
   });
 
-  it('queues while offline and, after reconnecting, catches up before resending, then sends the rest in order', async () => {
+  it('queues offline; after reconnecting, catches up before resending, then sends the rest in order', async () => {
     const h = makeClient();
     let socket = await startPaired(h, ready([conversation({ lastSeq: 0 })]));
     const first = await h.client.send(GENERAL, 'one');

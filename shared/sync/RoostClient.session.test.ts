@@ -110,7 +110,7 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(h.state()).toMatchObject({ status: 'connected', session: { phase: 'unpaired', reason: 'revoked' } });
   });
 
-  it('never sends its token to a different hub at the same address; pairing there replaces the old account', async () => {
+  it('never sends its token to another hub at the same address; pairing there replaces the old account', async () => {
     const h = makeClient();
     await h.storage.saveCredentials({ ...ALICE_CREDENTIALS, hubId: 'another-hub' });
     await h.client.start();

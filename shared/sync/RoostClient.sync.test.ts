@@ -133,7 +133,7 @@ describe('RoostClient: catch-up, live messages, cache, history', () => {
     expect(second.transport.current.sent).toEqual([]);
   });
 
-  it('starts a never-loaded conversation from its newest messages and scrolls back through the hub, then storage', async () => {
+  it('opens a never-loaded conversation at its newest messages, scrolls back via the hub, then storage', async () => {
     const storage = new MemoryStorage();
     const h = makeClient({ sync: { initialHistory: 10, olderPageSize: 5 } }, storage);
     const socket = await startPaired(h, ready([conversation({ lastSeq: 100 })]));

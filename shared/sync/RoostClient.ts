@@ -79,7 +79,10 @@ export class RoostClient {
     return this.core.outbox.discard(clientMsgId);
   }
 
-  /** Marks everything loaded in the conversation as read: here at once, on the hub soon (coalesced) or after reconnecting. */
+  /**
+   * Marks everything loaded in the conversation as read:
+   * here at once, on the hub soon (coalesced) or after reconnecting.
+   */
   markRead(conversationId: string): void {
     const core = this.core;
     const c = core.state.conversations[conversationId];

@@ -168,6 +168,9 @@ export class ClientCore {
   set(next: S.RoostState): void {
     if (next === this.current) return;
     this.current = next;
+    // A snapshot: a listener that subscribes or unsubscribes another changes who hears the next change, not this one.
+    // The copy is the point: a live Set would call listeners added mid-loop.
+    // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point (see above)
     for (const listener of [...this.listeners]) {
       try {
         listener();

@@ -131,7 +131,9 @@ export function derive(c: ConversationState, selfUserId: string | undefined): Co
   return { ...c, readSeq, lastSeq, unreadCount: unread, hasOlder: older };
 }
 
-/** What the client holds of a conversation beyond the hub's metadata, before anything is loaded, read, sent or typed. */
+/**
+ * What the client holds of a conversation beyond the hub's metadata, before anything is loaded, read, sent or typed.
+ */
 export function idleConversationFields(): Pick<
   ConversationState,
   'receipts' | 'timeline' | 'pending' | 'readSeq' | 'unreadCount' | 'hasOlder' | 'typing' | 'syncing' | 'loadingOlder'
@@ -288,7 +290,7 @@ export function nextTypingExpiry(state: RoostState): number | undefined {
 }
 
 /** A name to show: the room name, or for a direct conversation the other member's name. */
-export function conversationTitle(state: RoostState, c: ConversationState): string {
+export function conversationTitle(state: Pick<RoostState, 'self' | 'users'>, c: ConversationState): string {
   if (c.kind !== 'direct' || c.name) return c.name;
   const other = c.memberUserIds.find((id) => id !== state.self?.userId) ?? state.self?.userId;
   return (other && state.users[other]?.displayName) || 'Direct conversation';

@@ -37,10 +37,15 @@ export interface SyncHost {
    * markDelivered. Returns what was added.
    */
   applyTimeline(id: string, change: (t: Timeline) => TimelineChange, fromStorage?: boolean): readonly MessageWire[];
-  /** A forward fetch found nothing newer than `lastSeq` on disk: seqs the hub announced beyond it are still being written. */
+  /**
+   * A forward fetch found nothing newer than `lastSeq` on disk:
+   * seqs the hub announced beyond it are still being written.
+   */
   lowerLastSeq(id: string, lastSeq: number): void;
   setFlags(id: string, flags: { syncing?: boolean; loadingOlder?: boolean }): void;
-  /** The newest `limit` stored messages older than beforeSeq, and whether older ones may exist (stored or on the hub). */
+  /**
+   * The newest `limit` stored messages older than beforeSeq, and whether older ones may exist (stored or on the hub).
+   */
   loadStored(id: string, beforeSeq: number, limit: number): Promise<{ messages: MessageWire[]; hasMore: boolean }>;
   warn(warning: RoostWarning): void;
 }
@@ -80,7 +85,10 @@ export class SyncEngine {
     this.generation++;
   }
 
-  /** Loads one page of older messages, from storage if it has them, else from the hub. Resolves with how many were added. */
+  /**
+   * Loads one page of older messages, from storage if it has them, else from the hub.
+   * Resolves with how many were added.
+   */
   loadOlder(id: string): Promise<number> {
     const running = this.older.get(id);
     if (running) return running;

@@ -32,8 +32,8 @@ export interface Transport {
   connect(events: TransportEvents): TransportSocket;
 }
 
-/** Opaque handle returned by `Clock.setTimeout`. */
-export type TimerHandle = unknown;
+/** Opaque handle returned by `Clock.setTimeout`; never undefined, so `undefined` can stand for "no timer". */
+export type TimerHandle = NonNullable<unknown>;
 
 /**
  * Time as the client sees it. Injected so that tests control it (see
@@ -43,5 +43,6 @@ export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
+  /** Like the global: a handle that already ran, or none, is ignored. */
+  clearTimeout(handle: TimerHandle | undefined): void;
 }

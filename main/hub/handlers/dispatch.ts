@@ -21,7 +21,8 @@ const ROUTES: { [T in ClientFrameType]: Route<T> } = {
   pair: { needs: 'greeted', run: handlePair },
   auth: { needs: 'greeted', run: handleAuth },
   send: { needs: 'ready', run: (ctx, conn, frame) => conn.storingSend(() => handleSend(ctx, conn, frame)) },
-  // One page read at a time per connection: a device firing many fetches at once would otherwise hold many pages in memory.
+  // One page read at a time per connection:
+  // a device firing many fetches at once would otherwise hold many pages in memory.
   fetchMessages: {
     needs: 'ready',
     run: (ctx, conn, frame) => conn.oneReadAtATime(() => handleFetchMessages(ctx, conn, frame)),

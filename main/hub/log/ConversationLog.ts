@@ -30,7 +30,7 @@ type Pending = {
   reject(err: StorageError): void;
 };
 
-type Waiter = { draft: MessageDraft; resolve(result: AppendResult): void; reject(err: unknown): void };
+type Waiter = { draft: MessageDraft; resolve: (result: AppendResult) => void; reject: (err: unknown) => void };
 
 /**
  * One conversation: assigns seqs, recognises resends, commits in groups and
@@ -46,7 +46,10 @@ export class ConversationLog {
   private readonly cache: RecentCache;
   /** Null until the first append after open loads it from the log's tail. */
   private recentIds: RecentIds | null = null;
-  /** False until recentIds is loaded, and while a failed write is being cut off; appends then wait in `waiters`, in order. */
+  /**
+   * False until recentIds is loaded, and while a failed write is being cut off;
+   * appends then wait in `waiters`, in order.
+   */
   private ready = false;
   private preparing: Promise<void> | null = null;
   private waiters: Waiter[] = [];
@@ -197,7 +200,9 @@ export class ConversationLog {
     return ids;
   }
 
-  /** Resolves with what settles the durable part of the batch: GroupCommit calls it once the next commit is on its way. */
+  /**
+   * Resolves with what settles the durable part of the batch: GroupCommit calls it once the next commit is on its way.
+   */
   private async commit(batch: Pending[]): Promise<() => void> {
     let durableCount = 0;
     let settledCount = 0;

@@ -9,7 +9,7 @@ export class RecentIds {
   private readonly seqByKey = new Map<string, number>();
 
   constructor(private readonly capacity: number) {
-    this.ring = new Array<string | undefined>(Math.max(capacity, 0));
+    this.ring = Array.from<string | undefined>({ length: Math.max(capacity, 0) });
   }
 
   static key(senderUserId: string, clientMsgId: string): string {

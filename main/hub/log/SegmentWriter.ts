@@ -41,7 +41,8 @@ export class SegmentWriter {
    * `onDurable` count are then not stored.
    */
   async write(lines: readonly LineToWrite[], onDurable: (count: number) => void): Promise<void> {
-    // Awaited only when there is something to do: in the common case the write reaches the disk in the caller's own tick (see GroupCommit).
+    // Awaited only when there is something to do:
+    // in the common case the write reaches the disk in the caller's own tick (see GroupCommit).
     if (this.dirty) await this.truncateToDurable();
     let i = 0;
     while (i < lines.length) {
@@ -105,7 +106,8 @@ export class SegmentWriter {
       await this.config.fs.syncDir(dirname(this.conversationDir));
     }
     const segment = newSegment(this.conversationDir, firstSeq);
-    // No O_TRUNC: an empty file of this name may be left by a roll that failed before; anything more is not ours to wipe.
+    // No O_TRUNC: an empty file of this name may be left by a roll that failed before;
+    // anything more is not ours to wipe.
     const handle = await this.config.fs.openSegment(segment.dataPath, true);
     try {
       if ((await handle.stat()).size !== 0)

@@ -42,7 +42,8 @@ export async function checkOrWriteFormat(dir: string, fs: LogFs): Promise<void> 
   } catch (err) {
     throw new LogError(
       LogErrorCode.format,
-      `${path} is not valid JSON (${errorMessage(err)}); restore it or remove it if the directory holds a version ${LOG_FORMAT_VERSION} log`,
+      `${path} is not valid JSON (${errorMessage(err)}); ` +
+        `restore it or remove it if the directory holds a version ${LOG_FORMAT_VERSION} log`,
     );
   }
   if (!parsed.success)

@@ -67,7 +67,7 @@ describe('MessageLog group commit', () => {
     await removeDir(dir);
   });
 
-  it('stores 500 appends fired without awaiting with seqs 1..500, in order, with far fewer durable writes', async () => {
+  it('stores 500 unawaited appends with seqs 1..500, in order, with far fewer durable writes', async () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs });
     const resolvedInOrder: number[] = [];
@@ -113,7 +113,8 @@ describe('MessageLog group commit', () => {
     probe.holdWrites();
     const a = log.append('room-a', draft(1));
     const b = log.append('room-b', draft(1));
-    // Both durable writes are in flight at once; if commits were serialised across conversations this would never resolve.
+    // Both durable writes are in flight at once;
+    // if commits were serialised across conversations this would never resolve.
     await probe.writesStarted(2);
     probe.release();
     expect((await a).message.seq).toBe(1);

@@ -39,7 +39,8 @@ export class GroupCommit<T> {
     try {
       while (this.queue.length > 0) {
         const next = this.commit(this.queue.splice(0));
-        // Safe before `next` settles anything: an async commit cannot reach its own completion or failure handling until a later microtask.
+        // Safe before `next` settles anything:
+        // an async commit cannot reach its own completion or failure handling until a later microtask.
         settle?.();
         settle = await next;
       }

@@ -121,7 +121,8 @@ async function loadActiveSegment(
     if (scan.torn) {
       const dropped = segment.size - scan.torn.offset;
       config.warn(
-        `message log: dropping torn last line of ${segment.dataPath} at byte ${scan.torn.offset} (${dropped} bytes, ${scan.torn.reason}); it was never acknowledged`,
+        `message log: dropping torn last line of ${segment.dataPath} at byte ${scan.torn.offset} ` +
+          `(${dropped} bytes, ${scan.torn.reason}); it was never acknowledged`,
       );
       await config.fs.truncate(handle, scan.torn.offset);
     }

@@ -51,7 +51,8 @@ async function readFromSegment(
     await collect(segment, startEntry(segment, from), from, to, out);
     return;
   } catch (err) {
-    // The active segment's index is checked on open and then only grown from durable writes: a miss there is real damage.
+    // The active segment's index is checked on open and then only grown from durable writes:
+    // a miss there is real damage.
     if (!(err instanceof IndexMismatchError)) throw err;
     if (!sealed) throw new LogCorruptError(segment.dataPath, startEntry(segment, from).offset, err.message);
     config.warn(`message log: rebuilding index ${segment.indexPath}: ${err.message}`);

@@ -181,7 +181,7 @@ describe('sparse index repair', () => {
     expect(await indexFiles()).toEqual(original);
   });
 
-  it('rebuilds an .idx whose offsets do not point at the indexed seqs: on open for the active segment, on first read for a sealed one', async () => {
+  it('rebuilds an .idx whose offsets miss their seqs: the active one on open, a sealed one on first read', async () => {
     await writeMessages(50, options);
     const original = await indexFiles();
     const names = [...original.keys()];

@@ -14,7 +14,8 @@ describe('stored line', () => {
   it('is one short-keyed JSON line per message and decodes back to the same message', () => {
     const line = encodeLine(message);
     expect(line.toString()).toBe(
-      `{"s":7,"i":"c-12345678","u":"alice","d":"phone","t":1700000000123,"x":"two\\nlines, \\"quotes\\", ünïcødé 🐦 \u2028"}\n`,
+      `{"s":7,"i":"c-12345678","u":"alice","d":"phone","t":1700000000123,` +
+        `"x":"two\\nlines, \\"quotes\\", ünïcødé 🐦 \u2028"}\n`,
     );
     expect(line.indexOf(10)).toBe(line.length - 1);
     expect(decodeLine(line.subarray(0, -1))).toEqual(message);

@@ -53,7 +53,9 @@ export function errnoError(code: string, syscall: string): NodeJS.ErrnoException
 /** O_DSYNC as the kernel reports it in /proc/self/fdinfo; fs.constants may lack it off Linux. */
 const O_DSYNC_BIT = 0o10000;
 
-/** Whether the kernel will make every write(2) to this handle durable before it returns (Linux only: read from /proc). */
+/**
+ * Whether the kernel will make every write(2) to this handle durable before it returns (Linux only: read from /proc).
+ */
 export function hasDsyncFlag(handle: FileHandle): boolean {
   const info = readFileSync(`/proc/self/fdinfo/${handle.fd}`, 'utf8');
   const flags = /^flags:\s*([0-7]+)$/m.exec(info)?.[1];

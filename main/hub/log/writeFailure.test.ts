@@ -124,7 +124,7 @@ describe('write failures', () => {
     await reopened.close();
   });
 
-  it('rolls the resend window back too: keys of failed messages are forgotten, keys they pushed out come back', async () => {
+  it("rolls the resend window back: failed messages' keys are forgotten, keys they pushed out come back", async () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs, dedupWindow: 3 });
     for (const n of range(1, 3)) await log.append('a', draft(n));

@@ -39,7 +39,7 @@ const ONE_WRITE = [
 ];
 
 describe('DurableJsonFile: the order of operations', () => {
-  it('creates a temp file exclusively with mode 0600, writes and fsyncs it, renames it over the file, then fsyncs the directory', async () => {
+  it('writes an exclusive 0600 temp file, fsyncs it, renames it over the file, then fsyncs the directory', async () => {
     const { dir, fs, adapter } = await setup();
     await adapter.write({ n: 1 });
     expect(fs.trace()).toEqual(ONE_WRITE);
@@ -96,7 +96,7 @@ describe('DurableJsonFile: the order of operations', () => {
     expect(await onDisk()).toEqual({ n: 123456789 });
   });
 
-  it('on Windows, where a directory cannot be fsynced, flushes the renamed file through a writable handle instead', async () => {
+  it('on Windows (no directory fsync), flushes the renamed file through a writable handle instead', async () => {
     const { fs, adapter } = await setup(undefined, { platform: 'win32' });
     await adapter.write({ n: 1 });
     expect(fs.trace()).toEqual([...ONE_WRITE.slice(0, 5), 'open x.json r+', 'sync x.json', 'close x.json']);
@@ -170,23 +170,27 @@ describe('DurableJsonFile: real files', () => {
 });
 
 describe('DurableJsonFile: concurrent writes', () => {
-  it('never overlaps writes, ends with the newest data, and answers each caller only once data as new as its own is durable', async () => {
-    let hold = holdAt(() => false);
-    const { dir, fs, adapter, onDisk } = await setup((call) => hold.before(call));
-    hold = holdAt(isDirSync(dir));
-    const answered = (n: number) => () => fs.mark(`answered ${n}`);
-    const first = adapter.write({ n: 1 }).then(answered(1));
-    await hold.reached;
-    // Asked for while the first write is in flight: merged into one write of the newest data.
-    const later = [2, 3, 4].map((n) => adapter.write({ n }).then(answered(n)));
-    hold.release();
-    await Promise.all([first, ...later]);
+  it(
+    'never overlaps writes, ends with the newest data, ' +
+      'and answers each caller only once data as new as its own is durable',
+    async () => {
+      let hold = holdAt(() => false);
+      const { dir, fs, adapter, onDisk } = await setup((call) => hold.before(call));
+      hold = holdAt(isDirSync(dir));
+      const answered = (n: number) => () => fs.mark(`answered ${n}`);
+      const first = adapter.write({ n: 1 }).then(answered(1));
+      await hold.reached;
+      // Asked for while the first write is in flight: merged into one write of the newest data.
+      const later = [2, 3, 4].map((n) => adapter.write({ n }).then(answered(n)));
+      hold.release();
+      await Promise.all([first, ...later]);
 
-    expect(fs.trace()).toEqual([...ONE_WRITE, 'answered 1', ...ONE_WRITE, 'answered 2', 'answered 3', 'answered 4']);
-    const written = fs.calls.filter((c) => c.op === 'write').map((c) => JSON.parse(c.text ?? '') as Data);
-    expect(written).toEqual([{ n: 1 }, { n: 4 }]);
-    expect(await onDisk()).toEqual({ n: 4 });
-  });
+      expect(fs.trace()).toEqual([...ONE_WRITE, 'answered 1', ...ONE_WRITE, 'answered 2', 'answered 3', 'answered 4']);
+      const written = fs.calls.filter((c) => c.op === 'write').map((c) => JSON.parse(c.text ?? '') as Data);
+      expect(written).toEqual([{ n: 1 }, { n: 4 }]);
+      expect(await onDisk()).toEqual({ n: 4 });
+    },
+  );
 
   it('writes what the caller passed at the time of the call, not what the object holds later', async () => {
     const { adapter, onDisk } = await setup();

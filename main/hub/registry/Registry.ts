@@ -74,7 +74,8 @@ export class Registry {
       raw = await adapter.read();
     } catch (err) {
       throw new RegistryFileError(
-        `${file} is not valid JSON (${(err as Error).message}). Restore it from a backup or move it away to start a new hub.`,
+        `${file} is not valid JSON (${(err as Error).message}). ` +
+          `Restore it from a backup or move it away to start a new hub.`,
       );
     }
     const data = raw === null ? freshRegistry(options.hubName, now()) : validate(file, migrateRegistry(raw));
@@ -407,7 +408,8 @@ function validate(file: string, raw: unknown): RegistryFile {
   const issue = parsed.error.issues[0];
   const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem';
   throw new RegistryFileError(
-    `${file} does not match the registry schema (${where}). Restore it from a backup or move it away to start a new hub.`,
+    `${file} does not match the registry schema (${where}). ` +
+      `Restore it from a backup or move it away to start a new hub.`,
   );
 }
 

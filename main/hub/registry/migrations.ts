@@ -19,7 +19,8 @@ export function migrateRegistry(raw: unknown): unknown {
   let version = typeof data.schemaVersion === 'number' ? data.schemaVersion : 0;
   if (version > REGISTRY_SCHEMA_VERSION) {
     throw new RegistryVersionError(
-      `registry.json has schemaVersion ${version}, newer than this hub understands (${REGISTRY_SCHEMA_VERSION}). Upgrade Roost.`,
+      `registry.json has schemaVersion ${version}, newer than this hub understands (${REGISTRY_SCHEMA_VERSION}). ` +
+        `Upgrade Roost.`,
     );
   }
   while (version < REGISTRY_SCHEMA_VERSION) {

@@ -8,6 +8,7 @@ import {
   type ServerFrameOf,
   type ServerFrameType,
 } from '../../../shared/protocol';
+import { rawDataText } from '../rawData';
 
 export type Credentials = { deviceId: string; userId: string; token: string };
 
@@ -27,11 +28,10 @@ export class TestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const parsed = parseServerFrame(data.toString());
+      const text = rawDataText(data);
+      const parsed = parseServerFrame(text);
       if (!parsed.ok)
-        throw new Error(
-          `hub sent a frame that breaks the protocol: ${parsed.message}: ${data.toString().slice(0, 300)}`,
-        );
+        throw new Error(`hub sent a frame that breaks the protocol: ${parsed.message}: ${text.slice(0, 300)}`);
       this.frames.push(parsed.frame);
       this.wake();
     });

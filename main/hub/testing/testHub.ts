@@ -11,7 +11,7 @@ export const quietLogger: HubLogger = { info: () => {}, warn: () => {}, error: (
 /** A real hub on a free loopback port with its own temporary data directory. */
 export async function startTestHub(
   options: Partial<HubOptions> = {},
-): Promise<{ hub: Hub; dataDir: string; cleanup(): Promise<void> }> {
+): Promise<{ hub: Hub; dataDir: string; cleanup: () => Promise<void> }> {
   const temp = options.dataDir ? undefined : await makeTempDir();
   const dataDir = options.dataDir ?? temp!.dir;
   const hub = await Hub.start({ port: 0, host: '127.0.0.1', logger: quietLogger, ...options, dataDir });

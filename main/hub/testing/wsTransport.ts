@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { WS_PATH } from '../../../shared/protocol';
 import type { Transport, TransportEvents, TransportSocket } from '../../../shared/sync/transport';
+import { rawDataText } from '../rawData';
 
 /**
  * The sync client's Transport over the `ws` package, for tests in Node (the
@@ -20,7 +21,7 @@ export function wsTransport(urlOrPort: string | number): Transport {
       };
       ws.on('open', () => events.open());
       ws.on('message', (data, isBinary) => {
-        if (!isBinary) events.message(data.toString());
+        if (!isBinary) events.message(rawDataText(data));
       });
       ws.on('close', (code, reason) => closeOnce(code, reason.toString()));
       // ws follows an error with close; unexpected-response (an HTTP answer instead of an upgrade) too.

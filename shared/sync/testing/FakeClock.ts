@@ -19,7 +19,7 @@ export class FakeClock implements Clock {
     return timer.id;
   }
 
-  clearTimeout(handle: TimerHandle): void {
+  clearTimeout(handle: TimerHandle | undefined): void {
     this.timers = this.timers.filter((t) => t.id !== handle);
   }
 
