@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { findChromium, launchOptionsFor } from './scripts/browser/findChromium';
 
-// Debian's Chromium where Playwright's own browsers cannot be downloaded;
-// a machine with `npx playwright install` done uses Playwright's.
-const systemChromium = '/usr/bin/chromium';
+// `npm test` runs scripts/browser/ensureChromium.ts first, which installs one if none is found.
 
 export default defineConfig({
   testDir: 'e2e',
@@ -16,7 +14,7 @@ export default defineConfig({
   outputDir: 'test-results',
   use: {
     browserName: 'chromium',
-    launchOptions: existsSync(systemChromium) ? { executablePath: systemChromium } : {},
+    launchOptions: launchOptionsFor(findChromium()),
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

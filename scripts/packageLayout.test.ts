@@ -95,7 +95,7 @@ describe('the packaged app (app.asar from the electron-builder dir target)', () 
     for (const ref of references) expect(packed).toContain(path.posix.join('dist/renderer', ref.replace(/^\.?\//, '')));
   });
 
-  it('holds exactly the build output: dist/main and dist/renderer as built, minus source maps, plus package.json', async () => {
+  it('holds exactly dist/main and dist/renderer as built, minus source maps, plus package.json', async () => {
     const expected = ['package.json', ...(await builtFiles())].filter((file) => !file.endsWith('.map')).sort();
     expect(packed).toEqual(expected);
   });
@@ -121,7 +121,8 @@ describe('the packaged app (app.asar from the electron-builder dir target)', () 
       (m) => !isBuiltin(m) && m !== 'electron' && !optional.has(m),
     );
     expect(external).toEqual([]);
-    // A sandboxed preload can require only electron (and a few polyfilled built-ins); it must be one self-contained file.
+    // A sandboxed preload can require only electron (and a few polyfilled built-ins);
+    // it must be one self-contained file.
     expect(requiredModules(readPacked('dist/main/preload.cjs'))).toEqual(['electron']);
   });
 
@@ -129,7 +130,7 @@ describe('the packaged app (app.asar from the electron-builder dir target)', () 
     expect(await readdir(resourcesDir)).toEqual(['app.asar']);
   });
 
-  it('flips the fuses electron-builder.yml sets in the executable, and leaves the others at Electron’s defaults', async () => {
+  it('flips the executable’s fuses electron-builder.yml sets, leaving the others at Electron’s defaults', async () => {
     expect(await readFuses(path.join(resourcesDir, '..', 'roost'))).toEqual({
       runAsNode: false,
       cookieEncryption: true,
@@ -178,7 +179,9 @@ async function makeStandInElectronDist(parent: string): Promise<string> {
   await mkdir(path.join(dir, 'resources'), { recursive: true });
   const executable = path.join(dir, 'electron');
   const script =
-    '#!/bin/sh\necho "stand-in for the Electron binary, made by scripts/packageLayout.test.ts: not runnable" >&2\nexit 1\n';
+    '#!/bin/sh\n' +
+    'echo "stand-in for the Electron binary, made by scripts/packageLayout.test.ts: not runnable" >&2\n' +
+    'exit 1\n';
   const wire = Buffer.from(ELECTRON_DEFAULT_FUSES.map((on) => (on ? FUSE_ON : FUSE_OFF)));
   await writeFile(
     executable,

@@ -1,0 +1,163 @@
+// @ts-check
+/**
+ * Process boundaries: each top-level folder is one runtime, and no import may drag one runtime's
+ * code into another (the idea of VS Code's `local/code-layering` rule).
+ *
+ *   shared/                      pure TypeScript: no Node, no Electron, no main/ or renderer/
+ *   main/hub, discovery, cli,    plain Node: no Electron, nothing from main/electron/
+ *   desktop                      (main/desktop holds the desktop app's logic, testable without Electron)
+ *   main/electron/preload.ts     sandboxed preload: only 'electron' and shared/
+ *   main/**                      never imports renderer/ (browser code)
+ *   renderer/                    browser: no Node, no Electron, no Node-only packages, no main/
+ *
+ * DOM and Node *globals* in shared/ are not looked for here: `tsc -p tsconfig.shared.json`
+ * (lib ES2023, no types) rejects them, so that config must keep compiling shared/ alone.
+ *
+ * Plain JavaScript, so that oxlint can load it as a JS plugin on every Node that package.json's
+ * engines allows (type stripping of .ts files came later than 22.12).
+ */
+import { isBuiltin } from 'node:module';
+import path from 'node:path';
+
+/** Packages that only work in Node; the renderer and shared/ must reach them through the hub or IPC. */
+const NODE_ONLY_PACKAGES = ['ws', 'bonjour-service', 'lowdb'];
+
+/**
+ * @typedef {{ kind: 'builtin', spec: string }
+ *   | { kind: 'package', spec: string, name: string }
+ *   | { kind: 'repo', spec: string, path: string }
+ *   | { kind: 'outside', spec: string }} Target
+ * @typedef {{ what: string, matches: (t: Target) => boolean }} Forbidden
+ * @typedef {{ label: string, appliesTo: (file: string) => boolean, forbids: Forbidden[] }} Rule
+ */
+
+/** @param {string} file @param {string} folder */
+const under = (file, folder) => file === folder || file.startsWith(`${folder}/`);
+
+/** @type {Forbidden} */
+const builtins = { what: 'Node builtins', matches: (t) => t.kind === 'builtin' };
+/** @param {...string} names @returns {Forbidden} */
+const packages = (...names) => ({
+  what: names.map((n) => `'${n}'`).join(', '),
+  matches: (t) => t.kind === 'package' && names.includes(t.name),
+});
+/** @param {string} dir @returns {Forbidden} */
+const folder = (dir) => ({ what: `${dir}/`, matches: (t) => t.kind === 'repo' && under(t.path, dir) });
+
+/** @type {Rule[]} */
+const RULES = [
+  {
+    label: 'shared/ is pure TypeScript',
+    appliesTo: (f) => under(f, 'shared'),
+    forbids: [builtins, packages('electron'), packages(...NODE_ONLY_PACKAGES), folder('main'), folder('renderer')],
+  },
+  {
+    label: 'main/hub, main/discovery, main/cli and main/desktop are plain Node',
+    appliesTo: (f) => ['main/hub', 'main/discovery', 'main/cli', 'main/desktop'].some((d) => under(f, d)),
+    forbids: [packages('electron'), folder('main/electron')],
+  },
+  {
+    // A sandboxed preload can require only a few Electron modules; everything else must be bundled from shared/.
+    label: 'the preload runs sandboxed',
+    appliesTo: (f) => /^main\/electron\/preload\.[cm]?ts$/.test(f),
+    forbids: [
+      builtins,
+      packages(...NODE_ONLY_PACKAGES),
+      folder('main/hub'),
+      folder('main/discovery'),
+      folder('main/desktop'),
+      folder('main/cli'),
+    ],
+  },
+  { label: 'main/ runs in Node', appliesTo: (f) => under(f, 'main'), forbids: [folder('renderer')] },
+  {
+    label: 'renderer/ runs in the browser',
+    appliesTo: (f) => under(f, 'renderer'),
+    forbids: [builtins, packages('electron'), packages(...NODE_ONLY_PACKAGES), folder('main')],
+  },
+];
+
+/** @param {string} spec */
+function packageName(spec) {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? spec);
+}
+
+/** @param {string} spec @param {string} importer repo-relative, `/`-separated @returns {Target} */
+function classify(spec, importer) {
+  if (spec.startsWith('node:') || isBuiltin(spec)) return { kind: 'builtin', spec };
+  if (!spec.startsWith('.') && !spec.startsWith('/')) return { kind: 'package', spec, name: packageName(spec) };
+  const target = spec.startsWith('/')
+    ? path.posix.normalize(spec.slice(1))
+    : path.posix.join(path.posix.dirname(importer), spec);
+  if (target === '..' || target.startsWith('../')) return { kind: 'outside', spec };
+  return { kind: 'repo', spec, path: target };
+}
+
+/** @param {Target} t */
+function describe(t) {
+  return t.kind === 'repo' && t.path !== t.spec ? `'${t.spec}' (${t.path})` : `'${t.spec}'`;
+}
+
+/**
+ * What is wrong with `file` (repo-relative) loading `spec`, or undefined if nothing is;
+ * `spec` is undefined for a computed specifier, which cannot be followed.
+ * @param {string} file
+ * @param {string | undefined} spec
+ * @returns {string[]}
+ */
+export function boundaryViolations(file, spec) {
+  const rules = RULES.filter((r) => r.appliesTo(file));
+  if (rules.length === 0) return [];
+  if (spec === undefined) return ['import specifier is not a string literal, so it cannot be checked'];
+  const target = classify(spec, file);
+  return rules.flatMap((rule) => {
+    const hit = rule.forbids.find((f) => f.matches(target));
+    return hit ? [`${rule.label}: may not import ${hit.what}, got ${describe(target)}`] : [];
+  });
+}
+
+/** @typedef {{ type: string, [key: string]: any }} Node */
+
+/** A string literal or a template without substitutions; anything else cannot be followed statically. */
+/** @param {Node | null | undefined} node @returns {string | undefined} */
+function literalText(node) {
+  if (!node) return undefined;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type !== 'TemplateLiteral' || node.expressions.length !== 0) return undefined;
+  return node.quasis[0]?.value.cooked ?? undefined;
+}
+
+/** @type {Parameters<import('oxlint/plugins-dev').RuleTester['run']>[1]} */
+const processBoundaries = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Keeps each runtime (shared/, main/, renderer/, the preload) to the imports it can run' },
+    schema: [],
+  },
+  create(context) {
+    const file = path.relative(context.cwd, context.filename).split(path.sep).join('/');
+    if (!RULES.some((r) => r.appliesTo(file))) return {};
+    /** @param {any} node @param {Node | null | undefined} source */
+    const check = (node, source) => {
+      for (const message of boundaryViolations(file, literalText(source))) context.report({ node, message });
+    };
+    /** @type {Record<string, (node: any) => void>} */
+    const visitors = {
+      ImportDeclaration: (node) => check(node, node.source),
+      ExportAllDeclaration: (node) => check(node, node.source),
+      // `source` is null for a plain `export { x }`.
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source),
+      ImportExpression: (node) => check(node, node.source),
+      // `typeof import('x')`: type-only, but it still ties the runtimes' types together.
+      TSImportType: (node) => check(node, node.source ?? node.argument?.literal ?? node.argument),
+      TSImportEqualsDeclaration: (node) =>
+        node.moduleReference?.type === 'TSExternalModuleReference' && check(node, node.moduleReference.expression),
+      CallExpression: (node) =>
+        node.callee.type === 'Identifier' && node.callee.name === 'require' && check(node, node.arguments[0]),
+    };
+    return visitors;
+  },
+};
+
+export { processBoundaries };
