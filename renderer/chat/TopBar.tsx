@@ -4,14 +4,16 @@ import { Icon, Logo } from '../ui/Icon';
 import { ConnectionStatus } from './ConnectionStatus';
 
 type Props = {
-  onOpenDevices(): void;
+  onOpenDevices: () => void;
   devicesOpen: boolean;
   /** The desktop app hosting the hub: the way to "This hub". */
   onOpenHub?: () => void;
   hubOpen?: boolean;
 };
 
-/** Hub name, connection state (always visible), and the way to the devices screen (and, when hosting, to "This hub"). */
+/**
+ * Hub name, connection state (always visible), and the way to the devices screen (and, when hosting, to "This hub").
+ */
 export function TopBar({ onOpenDevices, devicesOpen, onOpenHub, hubOpen = false }: Props) {
   const hubName = useRoost((s) => s.hub?.name);
   const self = useRoost((s) => s.self);
@@ -43,12 +45,13 @@ export function TopBar({ onOpenDevices, devicesOpen, onOpenHub, hubOpen = false 
           type="button"
           className={`topbar__me${devicesOpen ? ' topbar__me--active' : ''}`}
           onClick={onOpenDevices}
-          aria-label={`Your devices${me ? ` (signed in as ${me.displayName})` : ''}`}
           aria-current={devicesOpen ? 'page' : undefined}
           data-testid="devices-button"
         >
           <Icon name="devices" size={18} />
+          {/* Named from its content (the avatar is aria-hidden), so the name starts with the visible word. */}
           <span className="topbar__me-label">Devices</span>
+          {me && <span className="sr-only">, signed in as {me.displayName}</span>}
           {self && me && <Avatar id={self.userId} name={me.displayName} size="small" />}
         </button>
       </div>
