@@ -9,6 +9,7 @@ import {
   tapMdnsSocket,
   type MdnsSocketListeners,
 } from './bonjourInternals';
+import { contractAssumptions } from '../hub/testing/contractAssumption';
 
 /**
  * The contract between ./bonjourInternals and bonjour-service (with multicast-dns).
@@ -30,21 +31,7 @@ const dnsPacket = requireFromMdns('dns-packet') as {
   decode(buf: Buffer): Packet;
 };
 
-/** Runs `check`; any failure, or no result within the deadline, is rethrown naming the assumption. */
-async function assumption(name: string, check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no result within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([Promise.resolve().then(check), deadline]);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`${UPGRADE_HINT}. Broken assumption: ${name}.\n${why}`, { cause: err });
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const assumption = contractAssumptions(UPGRADE_HINT);
 
 /** Stands in for multicast-dns's dgram socket: records what would be sent, sends nothing. */
 class FakeSocket extends EventEmitter {

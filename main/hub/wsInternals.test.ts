@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as wsModule from 'ws';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { frameText, writeFramed, WS_CHECKED_VERSION } from './wsInternals';
+import { contractAssumptions } from './testing/contractAssumption';
 
 /**
  * The contract between the hub and ws's internals (see wsInternals.ts), tested
@@ -15,21 +16,7 @@ import { frameText, writeFramed, WS_CHECKED_VERSION } from './wsInternals';
 const UPGRADE_HINT = 'ws internals changed: re-check main/hub/wsInternals.ts before upgrading';
 const requireHere = createRequire(import.meta.url);
 
-/** Runs `check`; any failure, or no result within the deadline, is rethrown naming the assumption. */
-async function assumption(name: string, check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no result within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([Promise.resolve().then(check), deadline]);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`${UPGRADE_HINT}. Broken assumption: ${name}.\n${why}`, { cause: err });
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const assumption = contractAssumptions(UPGRADE_HINT);
 
 type Received = { text: string; binary: boolean };
 type Pair = {
