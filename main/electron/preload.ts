@@ -3,7 +3,7 @@
  * method per bridge operation, built from shared/desktop's table, and `on` for
  * main's events. The page never sees ipcRenderer or a channel name, so it can
  * call nothing but these methods. May import only 'electron' and shared/
- * (scripts/checkBoundaries.ts); bundled into dist/main/preload.cjs.
+ * (lint rule roost/process-boundaries); bundled into dist/main/preload.cjs.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {

@@ -39,8 +39,8 @@ function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return errorCode(err) === 'EPERM';
+    // EPERM: it exists but belongs to someone else (unless it is a zombie).
+    return errorCode(err) === 'EPERM' && !isZombie(pid);
   }
   return !isZombie(pid);
 }

@@ -21,8 +21,8 @@ describe('findChromium', () => {
     expect(lookup([OWN], { [CHROMIUM_ENV]: '/opt/x/chrome' })).toEqual({ kind: 'override', path: '/opt/x/chrome' });
   });
 
-  it('passes an executablePath to Playwright except for its own build', () => {
-    expect(launchOptionsFor({ kind: 'playwright', path: OWN })).toEqual({});
+  it('always names the executable, so a missing headless shell does not matter', () => {
+    expect(launchOptionsFor({ kind: 'playwright', path: OWN })).toEqual({ executablePath: OWN });
     expect(launchOptionsFor({ kind: 'system', path: SYSTEM_CHROMIUM_PATHS[0]! })).toEqual({
       executablePath: '/usr/bin/chromium',
     });
@@ -35,22 +35,24 @@ describe('ensureChromium', () => {
     label,
     run: vi.fn(() => {
       onRun?.();
-      return ok;
+      return Promise.resolve(ok);
     }),
   });
 
-  it('runs no step when a Chromium is already there', () => {
+  it('runs no step when a Chromium is already there', async () => {
     const apt = step('apt', true);
-    expect(ensureChromium({ find: () => ({ kind: 'system', path: '/usr/bin/chromium' }), steps: [apt] })).toBeDefined();
+    await expect(
+      ensureChromium({ find: () => ({ kind: 'system', path: '/usr/bin/chromium' }), steps: [apt] }),
+    ).resolves.toBeDefined();
     expect(apt.run).not.toHaveBeenCalled();
   });
 
-  it('stops at the first step that leaves a Chromium behind', () => {
+  it('stops at the first step that leaves a Chromium behind', async () => {
     let installed = false;
     const apt = step('apt', false);
     const playwright = step('playwright', true, () => (installed = true));
     const never = step('never', true);
-    const found = ensureChromium({
+    const found = await ensureChromium({
       find: () => (installed ? { kind: 'playwright', path: OWN } : undefined),
       steps: [apt, playwright, never],
     });
@@ -60,10 +62,10 @@ describe('ensureChromium', () => {
     expect(never.run).not.toHaveBeenCalled();
   });
 
-  it('goes on when a step succeeds but no Chromium appears, and gives up after the last', () => {
+  it('goes on when a step succeeds but no Chromium appears, and gives up after the last', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const steps = [step('apt', true), step('playwright', false)];
-    expect(ensureChromium({ find: () => undefined, steps })).toBeUndefined();
+    await expect(ensureChromium({ find: () => undefined, steps })).resolves.toBeUndefined();
     expect(steps[1]!.run).toHaveBeenCalledOnce();
   });
 });

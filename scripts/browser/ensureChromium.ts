@@ -4,11 +4,11 @@
  * running as root; Playwright's own download; else one line saying what to install, and exit 1,
  * rather than a dozen browser tests each failing with "Executable doesn't exist".
  */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CHROMIUM_ENV, findChromium, type ChromiumChoice } from './findChromium';
+import { runBounded } from './runBounded';
 
 const APT_UPDATE_TIMEOUT_MS = 3 * 60_000;
 const APT_INSTALL_TIMEOUT_MS = 6 * 60_000;
@@ -19,38 +19,42 @@ export const NO_CHROMIUM_LINE =
   'Install one (Debian/Ubuntu: `sudo apt-get install chromium`; elsewhere: `npx playwright install chromium`), ' +
   `or point ${CHROMIUM_ENV} at a Chromium or Chrome executable, then run npm test again.`;
 
-export type Step = { label: string; run: () => boolean };
+export type Step = { label: string; run: () => Promise<boolean> };
 
-/** Runs a command with no input, quietly unless it fails; false on failure or timeout. */
-function runBounded(label: string, command: string, args: string[], timeoutMs: number, extra: SpawnSyncOptions = {}) {
+async function runStep(label: string, command: string, args: string[], timeoutMs: number, env?: NodeJS.ProcessEnv) {
   console.log(`roost: ${label} (at most ${Math.round(timeoutMs / 60_000)} min)…`);
-  const result = spawnSync(command, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
-    maxBuffer: 64 * 1024 * 1024,
-    ...extra,
-  });
-  if (result.status === 0) return true;
-  const why = result.error ? result.error.message : `exit ${result.status ?? result.signal}`;
-  const tail = `${String(result.stdout ?? '')}${String(result.stderr ?? '')}`.trim().split('\n').slice(-3).join(' | ');
-  console.log(`roost: ${label} failed (${why})${tail ? `: ${tail}` : ''}`);
-  return false;
+  const result = await runBounded(command, args, timeoutMs, env ? { env } : {});
+  if (!result.ok) console.log(`roost: ${label} failed (${result.why})${result.tail ? `: ${result.tail}` : ''}`);
+  return result.ok;
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
+const fileExists = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
 function aptSteps(): Step[] {
-  if (process.platform !== 'linux' || !isRoot() || !existsSync('/usr/bin/apt-get')) return [];
+  if (process.platform !== 'linux' || !isRoot() || !fileExists('/usr/bin/apt-get')) return [];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Another apt run holding the lock is waited for, within the step's bound, instead of failing at once.
+  const wait = ['-o', 'DPkg::Lock::Timeout=60'];
   return [
     {
       label: "Debian's chromium through apt",
-      run: () =>
-        runBounded('apt-get update', 'apt-get', ['update', '-q'], APT_UPDATE_TIMEOUT_MS, { env }) &&
-        runBounded('apt-get install chromium', 'apt-get', ['install', '-y', '-q', 'chromium'], APT_INSTALL_TIMEOUT_MS, {
+      run: async () =>
+        (await runStep('apt-get update', 'apt-get', [...wait, 'update', '-q'], APT_UPDATE_TIMEOUT_MS, env)) &&
+        runStep(
+          'apt-get install chromium',
+          'apt-get',
+          [...wait, 'install', '-y', '-q', 'chromium'],
+          APT_INSTALL_TIMEOUT_MS,
           env,
-        }),
+        ),
     },
   ];
 }
@@ -60,12 +64,7 @@ function playwrightStep(): Step {
   return {
     label: "Playwright's own Chromium",
     run: () =>
-      runBounded(
-        'npx playwright install chromium',
-        process.execPath,
-        [cli, 'install', 'chromium'],
-        PLAYWRIGHT_TIMEOUT_MS,
-      ),
+      runStep('npx playwright install chromium', process.execPath, [cli, 'install', 'chromium'], PLAYWRIGHT_TIMEOUT_MS),
   };
 }
 
@@ -76,14 +75,14 @@ function describe(choice: ChromiumChoice): string {
 }
 
 /** The Chromium found or installed, or undefined after every step failed. */
-export function ensureChromium({
+export async function ensureChromium({
   find = () => findChromium(),
   steps = [...aptSteps(), playwrightStep()],
-}: { find?: () => ChromiumChoice | undefined; steps?: Step[] } = {}): ChromiumChoice | undefined {
+}: { find?: () => ChromiumChoice | undefined; steps?: Step[] } = {}): Promise<ChromiumChoice | undefined> {
   const present = find();
   if (present) return present;
   for (const step of steps) {
-    if (!step.run()) continue;
+    if (!(await step.run())) continue;
     const found = find();
     if (found) return found;
     console.log(`roost: ${step.label} finished, but no Chromium is where it should be`);
@@ -91,17 +90,17 @@ export function ensureChromium({
   return undefined;
 }
 
-function main(): void {
-  const choice = ensureChromium();
+async function main(): Promise<void> {
+  const choice = await ensureChromium();
   if (!choice) {
     console.error(NO_CHROMIUM_LINE);
     process.exit(1);
   }
-  if (choice.kind === 'override' && !existsSync(choice.path)) {
-    console.error(`roost: ${CHROMIUM_ENV} is ${choice.path}, which does not exist.`);
+  if (choice.kind === 'override' && !fileExists(choice.path)) {
+    console.error(`roost: ${CHROMIUM_ENV} is ${choice.path}, which is not a file.`);
     process.exit(1);
   }
   console.log(`roost: browser tests use ${describe(choice)}`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) main();
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) await main();

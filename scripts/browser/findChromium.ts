@@ -40,7 +40,11 @@ export function findChromium({
   return system === undefined ? undefined : { kind: 'system', path: system };
 }
 
-/** Playwright's launch options for a choice: its own build needs none. */
+/**
+ * Playwright's launch options for a choice. Named even for Playwright's own build: left to itself,
+ * a headless launch looks for the separate headless shell, which an interrupted or `--no-shell`
+ * install lacks although the full browser is there.
+ */
 export function launchOptionsFor(choice: ChromiumChoice | undefined): { executablePath?: string } {
-  return choice && choice.kind !== 'playwright' ? { executablePath: choice.path } : {};
+  return choice ? { executablePath: choice.path } : {};
 }

@@ -62,11 +62,11 @@ const RULES = [
     appliesTo: (f) => /^main\/electron\/preload\.[cm]?ts$/.test(f),
     forbids: [
       builtins,
-      packages(...NODE_ONLY_PACKAGES),
-      folder('main/hub'),
-      folder('main/discovery'),
-      folder('main/desktop'),
-      folder('main/cli'),
+      {
+        what: "packages other than 'electron' or 'electron/renderer'",
+        matches: (t) => t.kind === 'package' && t.spec !== 'electron' && t.spec !== 'electron/renderer',
+      },
+      { what: 'anything outside shared/', matches: (t) => t.kind === 'repo' && !under(t.path, 'shared') },
     ],
   },
   { label: 'main/ runs in Node', appliesTo: (f) => under(f, 'main'), forbids: [folder('renderer')] },
@@ -87,6 +87,9 @@ function packageName(spec) {
 function classify(spec, importer) {
   if (spec.startsWith('node:') || isBuiltin(spec)) return { kind: 'builtin', spec };
   if (!spec.startsWith('.') && !spec.startsWith('/')) return { kind: 'package', spec, name: packageName(spec) };
+  // A path into node_modules is the package it names, however it is spelled.
+  const inModules = /(?:^|\/)node_modules\/(.+)$/.exec(spec);
+  if (inModules?.[1]) return { kind: 'package', spec, name: packageName(inModules[1]) };
   const target = spec.startsWith('/')
     ? path.posix.normalize(spec.slice(1))
     : path.posix.join(path.posix.dirname(importer), spec);
@@ -118,6 +121,26 @@ export function boundaryViolations(file, spec) {
 }
 
 /** @typedef {{ type: string, [key: string]: any }} Node */
+
+/** @param {Node | null | undefined} node */
+const isImportMetaUrl = (node) =>
+  node?.type === 'MemberExpression' && node.object?.type === 'MetaProperty' && node.property?.name === 'url';
+
+/** `/// <reference types|lib|path="...">` pulls another runtime's types in as surely as an import. */
+const TRIPLE_SLASH = /^\/\s*<reference\s+(types|lib|path)\s*=\s*["']([^"']+)["']/;
+
+/**
+ * What a triple-slash reference in `file` may not pull in: in shared/ any types or lib (its
+ * tsconfig chooses none), in renderer/ Node's types.
+ * @param {string} file @param {string} kind @param {string} value @returns {string | undefined}
+ */
+function referenceViolation(file, kind, value) {
+  if (under(file, 'shared') && kind !== 'path')
+    return `shared/ is pure TypeScript: may not reference ${kind} "${value}" (tsconfig.shared.json sets them)`;
+  if (under(file, 'renderer') && kind === 'types' && value === 'node')
+    return "renderer/ runs in the browser: may not reference Node's types";
+  return undefined;
+}
 
 /** A string literal or a template without substitutions; anything else cannot be followed statically. */
 /** @param {Node | null | undefined} node @returns {string | undefined} */
@@ -153,8 +176,28 @@ const processBoundaries = {
       TSImportType: (node) => check(node, node.source ?? node.argument?.literal ?? node.argument),
       TSImportEqualsDeclaration: (node) =>
         node.moduleReference?.type === 'TSExternalModuleReference' && check(node, node.moduleReference.expression),
-      CallExpression: (node) =>
-        node.callee.type === 'Identifier' && node.callee.name === 'require' && check(node, node.arguments[0]),
+      // require('x'), createRequire(url)('x') and import.meta.glob('x'). require.resolve('x') only
+      // names a path (main/cli finds the electron package's folder that way), so it is not a load.
+      CallExpression: (node) => {
+        const callee = node.callee;
+        const isRequire = callee.type === 'Identifier' && callee.name === 'require';
+        const isCreatedRequire = callee.type === 'CallExpression' && callee.callee?.name === 'createRequire';
+        const isGlob = callee.type === 'MemberExpression' && callee.object?.type === 'MetaProperty';
+        if (isRequire || isCreatedRequire || isGlob) check(node, node.arguments[0]);
+      },
+      // new URL('./worker.ts', import.meta.url): how bundlers and Node load workers and assets.
+      NewExpression: (node) =>
+        node.callee.type === 'Identifier' &&
+        node.callee.name === 'URL' &&
+        isImportMetaUrl(node.arguments[1]) &&
+        check(node, node.arguments[0]),
+      Program: (node) => {
+        for (const comment of context.sourceCode.getAllComments()) {
+          const match = comment.type === 'Line' ? TRIPLE_SLASH.exec(comment.value) : null;
+          const message = match && referenceViolation(file, match[1] ?? '', match[2] ?? '');
+          if (message) context.report({ node, loc: comment.loc, message });
+        }
+      },
     };
     return visitors;
   },

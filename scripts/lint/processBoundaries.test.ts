@@ -41,6 +41,16 @@ const VIOLATIONS: Array<[string, string, string, RegExp]> = [
   ['renderer: lowdb', 'renderer/a.ts', "import { JSONFilePreset } from 'lowdb/node';", /'lowdb'/],
   ['renderer: main/', 'renderer/a.ts', "import type { Hub } from '../main/hub/Hub';", /main\//],
   ['computed specifier', 'main/hub/a.ts', 'const name = "x";\nawait import(name);', /not a string literal/],
+  ['preload: electron/main', 'main/electron/preload.ts', "import { app } from 'electron/main';", /other than/],
+  ['preload: main/electron', 'main/electron/preload.ts', "import { x } from './ipc';", /outside shared/],
+  ['preload: zod', 'main/electron/preload.ts', "import { z } from 'zod';", /other than 'electron'/],
+  ['renderer: node_modules path', 'renderer/a.ts', "import W from '../node_modules/ws/index.js';", /'ws'|builtins/],
+  ['renderer: created require', 'renderer/a.ts', "const ws = createRequire(import.meta.url)('ws');", /'ws'/],
+  ['renderer: worker URL', 'renderer/a.ts', "new Worker(new URL('../main/hub/Hub.ts', import.meta.url));", /main\//],
+  ['renderer: glob', 'renderer/a.ts', "const m = import.meta.glob('../main/**/*.ts');", /main\//],
+  ['shared: types reference', 'shared/a.ts', '/// <reference types="node" />', /may not reference types "node"/],
+  ['shared: lib reference', 'shared/a.ts', '/// <reference lib="dom" />', /may not reference lib "dom"/],
+  ['renderer: node types', 'renderer/a.ts', '/// <reference types="node" />', /Node's types/],
 ];
 
 /** Every syntax that loads a module, each of which must be seen. */
@@ -76,6 +86,12 @@ const ALLOWED: Array<[string, string]> = [
   ['shared/b.ts', "export const hint = \"import fs from 'node:fs'\";\n// require('electron')"],
   // A sibling folder with a common prefix is not main/electron/.
   ['main/hub/c.ts', "import { x } from '../electronish/y';"],
+  // The preload may use Electron's renderer modules and shared/.
+  ['main/electron/preload.ts', "import { ipcRenderer } from 'electron';\nimport { b } from '../../shared/desktop';"],
+  // require.resolve only names a path; a URL not relative to the module is not a load.
+  ['main/cli/d.ts', "const dir = require.resolve('electron/package.json');\nnew URL('http://x/main/electron');"],
+  // A triple-slash path reference in shared/ stays inside it; renderer/ may reference Vite's client types.
+  ['renderer/vite-env.d.ts', '/// <reference types="vite/client" />'],
 ];
 
 tester.run('process-boundaries', rule, {

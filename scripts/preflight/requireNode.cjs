@@ -12,7 +12,7 @@ var RECOMMENDED_MAJOR = 24;
 
 /** Parses ">=MAJOR.MINOR" (the only form our engines field uses) into [major, minor]. */
 function minimumFrom(range) {
-  var match = /^>=\s*(\d+)\.(\d+)(?:\.\d+)?$/.exec(String(range).trim());
+  var match = /^>=\s*(\d+)\.(\d+)$/.exec(String(range).trim());
   if (!match) throw new Error('engines.node must read ">=MAJOR.MINOR", got ' + JSON.stringify(range));
   return [Number(match[1]), Number(match[2])];
 }

@@ -37,6 +37,8 @@ describe('requireNode', () => {
 
   it('refuses a malformed engines range instead of passing everything', () => {
     expect(() => nodeVersionProblem('v24.0.0', '^22')).toThrow(/engines\.node/);
+    // A patch level would be ignored, so it is refused rather than half-honoured.
+    expect(() => nodeVersionProblem('v24.0.0', '>=22.12.3')).toThrow(/engines\.node/);
   });
 
   it('on an old Node prints exactly one line and exits 1; on ours prints nothing', () => {
