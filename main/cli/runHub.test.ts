@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PairingCode } from '../hub/pairing/PairingGate';
+import { startTestHub } from '../hub/testing/testHub';
 import { makeTempDir } from '../hub/testing/tempDir';
+import { printPairingCodes } from './runHub';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let removers: Array<() => Promise<void>> = [];
@@ -63,5 +66,36 @@ describe('npm run hub', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--port');
     expect(bad.err).toContain('Usage:');
+  });
+});
+
+describe('printPairingCodes', () => {
+  it('prints the code, then each one the hub makes at expiry without being asked, until unsubscribed', async () => {
+    const { hub, cleanup } = await startTestHub({ pairing: { codeTtlMs: 150 } });
+    removers.push(cleanup);
+    const lines: string[] = [];
+    let printedTwo!: () => void;
+    const twoPrinted = new Promise<void>((resolve) => (printedTwo = resolve));
+    const first = hub.pairingCode();
+    const unsubscribe = printPairingCodes(hub, (line) => {
+      lines.push(line);
+      if (lines.length === 2) printedTwo();
+    });
+    await twoPrinted;
+    const second = hub.pairingCode();
+    expect(second.code).not.toBe(first.code);
+    const shown = (code: PairingCode) => `  Pairing code: ${code.code.slice(0, 3)} ${code.code.slice(3)} (valid until `;
+    expect(lines[0]).toContain(shown(first));
+    expect(lines[1]).toContain(shown(second));
+
+    unsubscribe();
+    const next = await new Promise<PairingCode>((resolve) => {
+      const off = hub.onPairingCodeChange((code) => {
+        off();
+        resolve(code);
+      });
+    });
+    expect(next.code).not.toBe(second.code);
+    expect(lines).toHaveLength(2);
   });
 });

@@ -46,15 +46,11 @@ export async function runHub(argv: string[]): Promise<void> {
   console.log(`  Data directory: ${dataDir}`);
   console.log(`  Listening on port ${hub.port}. Open on a device:`);
   for (const url of urls) console.log(`    ${url}`);
-  printCode(hub.pairingCode());
-  hub.onPairingCodeChange(printCode);
+  printPairingCodes(hub, (line) => console.log(line));
   if (webRoot) {
     const join = hub.createJoinToken();
     console.log(`  One-time join link (valid until ${clock(join.expiresAt)}): ${urls[0]}#join=${join.token}`);
   }
-  // The code is replaced lazily; asking regularly prints each new one as the old expires.
-  setInterval(() => hub.pairingCode(), 5_000).unref();
-
   const advert = args.mdns
     ? advertiseHub({
         port: hub.port,
@@ -87,8 +83,12 @@ export async function runHub(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-function printCode(code: PairingCode): void {
-  console.log(`  Pairing code: ${code.code.slice(0, 3)} ${code.code.slice(3)} (valid until ${clock(code.expiresAt)})`);
+/** Prints the pairing code now and each new one as the hub replaces it. Returns the unsubscribe. */
+export function printPairingCodes(hub: Hub, print: (line: string) => void): () => void {
+  const printCode = (code: PairingCode) =>
+    print(`  Pairing code: ${code.code.slice(0, 3)} ${code.code.slice(3)} (valid until ${clock(code.expiresAt)})`);
+  printCode(hub.pairingCode());
+  return hub.onPairingCodeChange(printCode);
 }
 
 function clock(ms: number): string {

@@ -174,10 +174,10 @@ export class HostingService {
       unsubscribe: () => {},
     };
     const offConnections = hub.onConnectionsChange(() => this.emitSoon());
-    hub.onPairingCodeChange(() => this.emitSoon());
+    const offPairingCode = hub.onPairingCodeChange(() => this.emitSoon());
     running.unsubscribe = () => {
       offConnections();
-      hub.onPairingCodeChange(() => {});
+      offPairingCode();
     };
     this.running = running;
     this.advertise(running);
@@ -227,7 +227,8 @@ export class HostingService {
     if (!hub.isJoinTokenLive(running.join.token)) running.join = hub.createJoinToken();
     const code = hub.pairingCode();
     const urls = (this.options.urls ?? ((port: number) => hubUrls(port, this.options.host)))(hub.port);
-    this.scheduleExpiry(Math.min(code.expiresAt, running.join.expiresAt));
+    // The hub tells a new pairing code itself (onPairingCodeChange); only the join link needs watching.
+    this.scheduleExpiry(running.join.expiresAt);
     return {
       state: 'running',
       hubId: hub.info().id,
@@ -242,7 +243,7 @@ export class HostingService {
     };
   }
 
-  /** Re-tells the status when the pairing code or join link expires, so the screen never shows a dead one. */
+  /** Re-tells the status when the join link expires, so the screen never shows a dead one. */
   private scheduleExpiry(at: number): void {
     clearTimeout(this.expiryTimer);
     const delay = Math.max(0, at - this.now()) + 20;

@@ -23,22 +23,30 @@ export type ConnectionLimits = {
 /** Clients are asked to send `typing` at most every 3 s; a little less leaves room for jitter. */
 export const TYPING_RELAY_MS = 2_000;
 
-/** connected → (hello) greeted → (pair|auth) authenticating → ready; closed at any time. */
+/**
+ * connected → (hello) greeted → (pair) authenticating → ready, or greeted → (auth) ready;
+ * a refused pair goes back to greeted; closed at any time (PROTOCOL.md 5).
+ */
 export type ConnectionState = 'connected' | 'greeted' | 'authenticating' | 'ready' | 'closed';
 
+/** Who a ready connection belongs to. */
+export type ConnectionIdentity = { readonly userId: string; readonly deviceId: string };
+
+const NOBODY: ConnectionIdentity = { userId: '', deviceId: '' };
+
 /**
- * One WebSocket and what the hub knows about it. Sending never throws and
- * never queues without bound: a device that stops reading is cut off and
+ * One WebSocket and what the hub knows about it. Its state changes only
+ * through the transition methods below, each of which refuses (throws) a move
+ * the state machine does not allow: that would be a hub bug, never a client's
+ * doing, since dispatch checks every frame's state first. Sending never throws
+ * and never queues without bound: a device that stops reading is cut off and
  * catches up from its cursors when it returns.
  */
 export class Connection {
-  state: ConnectionState = 'connected';
-  userId = '';
-  deviceId = '';
+  private current: ConnectionState = 'connected';
+  private identity: ConnectionIdentity = NOBODY;
   /** Cleared at each heartbeat, set by any pong or frame. */
-  alive = true;
-  /** The last presence change this connection's `ready` snapshot showed (PresenceAnnouncer). */
-  presenceSeen = 0;
+  private heardFrom = true;
   private readonly bucket: TokenBucket;
   /** Bounded by the conversations the user is a member of. */
   private readonly typingRelayedAt = new Map<string, number>();
@@ -57,8 +65,71 @@ export class Connection {
     this.bucket = new TokenBucket(limits.framesPerSecond, limits.frameBurst);
   }
 
-  get isReady(): boolean {
-    return this.state === 'ready';
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Empty until the connection is ready. */
+  get userId(): string {
+    return this.identity.userId;
+  }
+
+  /** Empty until the connection is ready. */
+  get deviceId(): string {
+    return this.identity.deviceId;
+  }
+
+  /** Whether a pong or frame came since the last heartbeat. */
+  get alive(): boolean {
+    return this.heardFrom;
+  }
+
+  /** `hello` was accepted: connected → greeted. */
+  greet(): void {
+    this.move('greeted', 'connected');
+  }
+
+  /** A `pair` is being checked and stored: greeted → authenticating. */
+  startPairing(): void {
+    this.move('authenticating', 'greeted');
+  }
+
+  /** The `pair` was refused: authenticating → greeted. Ignored once closed (it died while pairing). */
+  refusePairing(): void {
+    if (this.current === 'closed') return;
+    this.move('greeted', 'authenticating');
+  }
+
+  /** Paired or authenticated as a device: greeted (auth) or authenticating (pair) → ready. */
+  authenticate(identity: ConnectionIdentity): void {
+    this.move('ready', 'greeted', 'authenticating');
+    this.identity = { userId: identity.userId, deviceId: identity.deviceId };
+  }
+
+  /** A pong or any frame arrived. */
+  markAlive(): void {
+    this.heardFrom = true;
+  }
+
+  /**
+   * One heartbeat: drops the connection if it has not been heard from since
+   * the last one, else pings it. One paused by storingSend is not dropped:
+   * its pongs are simply unread.
+   */
+  heartbeat(): void {
+    if (!this.heardFrom && !this.waitingForStorage) {
+      this.ws.terminate();
+      return;
+    }
+    this.heardFrom = false;
+    this.ws.ping();
+  }
+
+  private move(to: ConnectionState, ...from: ConnectionState[]): void {
+    if (!from.includes(this.current)) {
+      throw new Error(`A connection cannot go from "${this.current}" to "${to}" (PROTOCOL.md 5).`);
+    }
+    this.current = to;
   }
 
   /** Runs `read` after every read queued before it on this connection has finished. */
@@ -93,7 +164,7 @@ export class Connection {
       this.sendsInFlight -= 1;
       if (!this.ws.isPaused || this.sendsInFlight > this.limits.maxSendsInFlight / 2) return;
       // The pause said nothing about the device: its pongs went unread, so it starts the next heartbeat as alive.
-      this.alive = true;
+      this.heardFrom = true;
       this.ws.resume();
     });
   }
@@ -148,18 +219,24 @@ export class Connection {
    * cut off). bufferedAmount includes sendShared's bytes and corked ones (wsInternals.ts).
    */
   private mayWrite(): boolean {
-    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.current === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes) return true;
     this.cutOff();
     return false;
   }
 
+  /** Closes the WebSocket with `code`: any state → closed. Once closed, does nothing. */
   close(code: number, reason: string): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
+    if (this.current === 'closed') return;
+    this.current = 'closed';
     this.ws.close(code, reason);
     // A peer that does not read will not answer the close handshake either.
     setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+
+  /** The WebSocket has closed (either side, for any reason): any state → closed. */
+  socketClosed(): void {
+    this.current = 'closed';
   }
 
   private cutOff(): void {

@@ -104,8 +104,9 @@ export class Hub {
     const lock = await acquireDataDirLock(options.dataDir);
     let registry: Registry | undefined;
     let log: MessageLog | undefined;
+    let gate: PairingGate | undefined;
     try {
-      registry = await Registry.open({ dataDir: options.dataDir, hubName: options.name ?? 'Roost hub', now });
+      registry = await Registry.open({ dataDir: options.dataDir, hubName: options.name ?? 'Roost hub', now, logger });
       if (options.rename && options.name && options.name !== registry.hub.name) await registry.setHubName(options.name);
       log = await MessageLog.open({
         ...options.log,
@@ -115,10 +116,11 @@ export class Hub {
       });
       const sessions = new Sessions();
       const reg = registry;
+      gate = new PairingGate({ now, ...options.pairing });
       const ctx: HubContext = {
         registry: reg,
         log,
-        gate: new PairingGate({ now, ...options.pairing }),
+        gate,
         sessions,
         fanout: new Fanout(sessions, reg),
         presence: new PresenceAnnouncer(sessions, (err) => logger.error('could not announce presence', err)),
@@ -144,6 +146,7 @@ export class Hub {
       hub.startHeartbeat(options.heartbeatMs ?? 15_000);
       return hub;
     } catch (err) {
+      gate?.stop();
       await log?.close().catch(() => {});
       await registry?.close().catch(() => {});
       await lock.release();
@@ -164,8 +167,20 @@ export class Hub {
     return this.ctx.gate.currentCode();
   }
 
-  onPairingCodeChange(listener: (code: PairingCode) => void): void {
-    this.ctx.gate.onCodeChange = listener;
+  /**
+   * Told each new pairing code as it replaces the old one: at expiry (on the
+   * hub's own timer), after a device paired with it, or after too many wrong
+   * guesses. Called synchronously; its errors are logged, never thrown into
+   * the hub. Returns the unsubscribe.
+   */
+  onPairingCodeChange(listener: (code: PairingCode) => void): () => void {
+    return this.ctx.gate.onCodeChange((code) => {
+      try {
+        listener(code);
+      } catch (err) {
+        this.ctx.logger.error('a pairing-code listener failed', err);
+      }
+    });
   }
 
   /** A one-time secret for a join link or QR code. */
@@ -238,14 +253,7 @@ export class Hub {
 
   private startHeartbeat(intervalMs: number): void {
     this.heartbeat = setInterval(() => {
-      for (const conn of this.connections) {
-        if (!conn.alive && !conn.waitingForStorage) {
-          conn.ws.terminate();
-          continue;
-        }
-        conn.alive = false;
-        conn.ws.ping();
-      }
+      for (const conn of this.connections) conn.heartbeat();
     }, intervalMs);
     this.heartbeat.unref();
   }
@@ -258,6 +266,7 @@ export class Hub {
 
   private async doStop(): Promise<void> {
     clearInterval(this.heartbeat);
+    this.ctx.gate.stop();
     // Every connection is about to close: announcing who went offline would reach no one.
     this.ctx.presence.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -26,9 +26,8 @@ function readyConnection(
     maxBufferedBytes: 1024,
     maxSendsInFlight: 4,
   });
-  conn.userId = userId;
-  conn.deviceId = deviceId;
-  conn.state = 'ready';
+  conn.greet();
+  conn.authenticate({ userId, deviceId });
   // The order enterSession uses: join, record the change, then take the snapshot.
   if (sessions.add(conn)) presence.changed(userId);
   presence.snapshotTaken(conn);

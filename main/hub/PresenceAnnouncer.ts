@@ -21,8 +21,13 @@ export const PRESENCE_FLUSH_MS = 100;
  * to everyone, so who believes what before a window is not known here.
  */
 export class PresenceAnnouncer {
-  /** Numbers the changes; a connection's `presenceSeen` is the last one its snapshot reflects. */
+  /** Numbers the changes. */
   private changes = 0;
+  /**
+   * Per connection, the last change its `ready` snapshot showed. Weak, so a
+   * closed connection needs no clean-up here.
+   */
+  private readonly seen = new WeakMap<Connection, number>();
   /** Per user changed in this window, the number of their last change. */
   private readonly pending = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
@@ -45,7 +50,7 @@ export class PresenceAnnouncer {
 
   /** Call when a connection's `ready` snapshot is taken: it already shows every change so far. */
   snapshotTaken(conn: Connection): void {
-    conn.presenceSeen = this.changes;
+    this.seen.set(conn, this.changes);
   }
 
   /** Announces what is pending now (the timer calls this). */
@@ -59,8 +64,10 @@ export class PresenceAnnouncer {
     }));
     this.pending.clear();
     for (const conn of this.sessions.all()) {
+      // A ready connection always has a snapshot (enterSession); without one it would see every change.
+      const seen = this.seen.get(conn) ?? 0;
       try {
-        for (const { last, frame } of changes) if (conn.presenceSeen < last) conn.sendShared(frame);
+        for (const { last, frame } of changes) if (seen < last) conn.sendShared(frame);
       } catch (err) {
         // Runs from a timer: a throw here would be uncaught, and the connections after this one would miss the window.
         // sendShared is not meant to throw (Connection),

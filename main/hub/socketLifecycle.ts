@@ -21,12 +21,10 @@ export function attachConnection(
   }, options.handshakeTimeoutMs);
   handshakeTimer.unref();
 
-  ws.on('pong', () => {
-    conn.alive = true;
-  });
+  ws.on('pong', () => conn.markAlive());
 
   ws.on('message', (data, isBinary) => {
-    conn.alive = true;
+    conn.markAlive();
     if (!conn.admitFrame()) return;
     if (isBinary) {
       conn.send({ type: 'error', code: ErrorCode.BINARY_NOT_SUPPORTED, message: 'Frames must be JSON text.' });
@@ -52,7 +50,7 @@ export function attachConnection(
   ws.on('close', () => {
     clearTimeout(handshakeTimer);
     leaveSession(ctx, conn);
-    conn.state = 'closed';
+    conn.socketClosed();
     options.onClosed();
   });
 }

@@ -26,37 +26,47 @@ export function handleHello(ctx: HubContext, conn: Connection, frame: ClientFram
     conn.close(CloseCode.INCOMPATIBLE_PROTOCOL, reason);
     return;
   }
-  conn.state = 'greeted';
+  conn.greet();
   conn.send({ type: 'welcome', rid: frame.rid, hub: ctx.info(), serverTime: ctx.now() });
 }
 
 export async function handlePair(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'pair'>): Promise<void> {
-  conn.state = 'authenticating';
+  conn.startPairing();
+  let admitted: Admitted;
   try {
-    const { user, created } = await admit(ctx, conn, frame.credential);
-    const { device, token } = await ctx.registry.addDevice({
-      userId: user.id,
-      name: frame.device.name,
-      platform: frame.device.platform,
-    });
-    ctx.logger.info(`paired device "${device.name}" (${device.platform}) for user "${user.displayName}"`);
-    if (conn.state !== 'authenticating') {
-      // The connection died while we paired it: nobody holds this token, and nobody knows this user.
-      await ctx.registry.removeDevice(device.id);
-      if (created) await ctx.registry.removeUser(user.id);
-      return;
-    }
-    conn.send({ type: 'paired', rid: frame.rid, userId: user.id, deviceId: device.id, token });
-    // Others learn who the user is before they see the user come online.
-    if (created) announceNewUser(ctx, user, conn);
-    enterSession(ctx, conn, device);
-  } finally {
-    if (conn.state === 'authenticating') conn.state = 'greeted';
+    admitted = await admit(ctx, conn, frame);
+  } catch (err) {
+    conn.refusePairing();
+    throw err;
   }
+  const { user, created, device, token } = admitted;
+  ctx.logger.info(`paired device "${device.name}" (${device.platform}) for user "${user.displayName}"`);
+  if (conn.state === 'closed') {
+    // The connection died while we paired it: nobody holds this token, and nobody knows this user.
+    await ctx.registry.removeDevice(device.id);
+    if (created) await ctx.registry.removeUser(user.id);
+    return;
+  }
+  conn.send({ type: 'paired', rid: frame.rid, userId: user.id, deviceId: device.id, token });
+  // Others learn who the user is before they see the user come online.
+  if (created) announceNewUser(ctx, user, conn);
+  enterSession(ctx, conn, device);
 }
 
-/** Checks the credential and finds or creates the user the new device belongs to. */
-async function admit(
+type Admitted = { user: UserRecord; created: boolean; device: DeviceRecord; token: string };
+
+/** Checks the credential, finds or creates the user the new device belongs to, and stores the device. */
+async function admit(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'pair'>): Promise<Admitted> {
+  const { user, created } = await admitUser(ctx, conn, frame.credential);
+  const { device, token } = await ctx.registry.addDevice({
+    userId: user.id,
+    name: frame.device.name,
+    platform: frame.device.platform,
+  });
+  return { user, created, device, token };
+}
+
+async function admitUser(
   ctx: HubContext,
   conn: Connection,
   credential: ClientFrameOf<'pair'>['credential'],
@@ -91,9 +101,7 @@ export function handleAuth(ctx: HubContext, conn: Connection, frame: ClientFrame
 
 /** Registers the connection for pushes and sends the snapshot it starts from. */
 function enterSession(ctx: HubContext, conn: Connection, device: DeviceRecord, rid?: string): void {
-  conn.userId = device.userId;
-  conn.deviceId = device.id;
-  conn.state = 'ready';
+  conn.authenticate({ userId: device.userId, deviceId: device.id });
   // Added before the snapshot is taken and with no await in between: every
   // message committed from here on is pushed, everything before is fetchable.
   if (ctx.sessions.add(conn)) ctx.presence.changed(device.userId);

@@ -1,10 +1,25 @@
-import { describe, expect, it } from 'vitest';
-import { PairingGate } from './PairingGate';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PairingGate, type PairingCode, type PairingGateOptions } from './PairingGate';
+
+let gates: PairingGate[] = [];
+afterEach(() => {
+  for (const g of gates) g.stop();
+  gates = [];
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+function newGate(options: PairingGateOptions): PairingGate {
+  const g = new PairingGate(options);
+  gates.push(g);
+  return g;
+}
 
 function gate() {
   const clock = { t: 1_000_000 };
   const changes: string[] = [];
-  const g = new PairingGate({ now: () => clock.t, onCodeChange: (c) => changes.push(c.code) });
+  const g = newGate({ now: () => clock.t });
+  g.onCodeChange((c) => changes.push(c.code));
   return { g, clock, changes };
 }
 
@@ -26,9 +41,63 @@ describe('PairingGate', () => {
     expect(codeOf(() => g.consumeCode(first.code, 'a'))).toBe('ok');
     const second = g.currentCode();
     expect(second.code).not.toBe(first.code);
+    // Read after expiry before its timer ran (the clock jumped): replaced then and there.
     clock.t = second.expiresAt;
-    expect(g.currentCode().code).not.toBe(second.code);
-    expect(changes).toHaveLength(3);
+    const third = g.currentCode();
+    expect(third.code).not.toBe(second.code);
+    expect(changes).toEqual([second.code, third.code]);
+  });
+
+  describe('its own expiry timer', () => {
+    const TTL = 60_000;
+    function timedGate() {
+      vi.useFakeTimers({ now: 1_000_000 });
+      const timeouts = vi.spyOn(globalThis, 'setTimeout');
+      const g = newGate({ now: () => Date.now(), codeTtlMs: TTL });
+      const heard: PairingCode[] = [];
+      g.onCodeChange((code) => heard.push(code));
+      return { g, heard, timeouts };
+    }
+
+    it('replaces the code when it expires with no one asking, telling each listener once', () => {
+      const { g, heard } = timedGate();
+      const first = g.currentCode();
+      const gone: PairingCode[] = [];
+      const unsubscribe = g.onCodeChange((code) => gone.push(code));
+      unsubscribe();
+      vi.advanceTimersByTime(TTL - 1);
+      expect(heard).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(heard).toHaveLength(1);
+      expect(heard[0]!.code).not.toBe(first.code);
+      expect(heard[0]).toEqual({ code: heard[0]!.code, expiresAt: first.expiresAt + TTL });
+      vi.advanceTimersByTime(TTL);
+      expect(heard).toHaveLength(2);
+      expect(g.currentCode()).toEqual(heard[1]);
+      expect(gone).toEqual([]);
+    });
+
+    it('counts a code replaced early (used) from its own start, not the old one', () => {
+      const { g, heard } = timedGate();
+      vi.advanceTimersByTime(TTL / 2);
+      g.consumeCode(g.currentCode().code, 'a');
+      expect(heard).toHaveLength(1);
+      vi.advanceTimersByTime(TTL / 2);
+      expect(heard).toHaveLength(1);
+      vi.advanceTimersByTime(TTL / 2);
+      expect(heard).toHaveLength(2);
+    });
+
+    it("keeps no process alive: its timer is unref'd, and stop clears it", () => {
+      const { g, heard, timeouts } = timedGate();
+      const timer = timeouts.mock.results.at(-1)?.value as NodeJS.Timeout;
+      expect(timer.hasRef()).toBe(false);
+      expect(vi.getTimerCount()).toBe(1);
+      g.stop();
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(TTL * 3);
+      expect(heard).toEqual([]);
+    });
   });
 
   it('tells an expired or used code from a wrong one', () => {

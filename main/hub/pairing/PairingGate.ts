@@ -17,8 +17,6 @@ export type PairingGateOptions = {
   lockoutMs?: number;
   /** Wrong codes from all addresses together before the code is replaced. Default 20. */
   maxFailuresPerCode?: number;
-  /** Told whenever the pairing code changes, so a host can show the new one. */
-  onCodeChange?: (code: PairingCode) => void;
 };
 
 export type PairingCode = { code: string; expiresAt: number };
@@ -26,27 +24,34 @@ type Expiring = { expiresAt: number };
 
 /** How long a replaced code is remembered, to tell "expired" from "wrong". */
 const RETIRED_MEMORY_MS = 60 * 60 * 1000;
+/** setTimeout's longest delay; a longer code life is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The secrets that let an unknown device in: the hub's rotating 6-digit code,
  * one-time join tokens and per-user link codes. All are single-use, expire,
  * and share one lockout per address.
+ *
+ * The code is replaced on a timer of its own when it expires, so a host that
+ * shows it only has to listen (onCodeChange), never ask. It is also checked
+ * for expiry whenever it is read or tried: a late timer (a busy event loop, a
+ * clock moved forward) never lets an expired code in.
  */
 export class PairingGate {
   private readonly now: () => number;
-  private readonly opts: Required<Omit<PairingGateOptions, 'now' | 'onCodeChange'>>;
+  private readonly opts: Required<Omit<PairingGateOptions, 'now'>>;
   private readonly limiter: FailureLimiter;
-  private code: PairingCode | undefined;
+  private code: PairingCode;
   private failuresOnCode = 0;
   private readonly retiredCodes = new Map<string, number>();
   private readonly joinTokens = new Map<string, Expiring>();
   private readonly linkCodes = new Map<string, Expiring & { userId: string; deviceId: string }>();
-  /** Told whenever the pairing code changes, so a host can show the new one. */
-  onCodeChange: ((code: PairingCode) => void) | undefined;
+  private readonly codeListeners = new Set<(code: PairingCode) => void>();
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(options: PairingGateOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.onCodeChange = options.onCodeChange;
     this.opts = {
       codeTtlMs: options.codeTtlMs ?? 5 * 60_000,
       joinTokenTtlMs: options.joinTokenTtlMs ?? 60 * 60_000,
@@ -61,12 +66,29 @@ export class PairingGate {
       maxLockoutMs: 60 * 60_000,
       now: this.now,
     });
+    this.code = this.newCode();
   }
 
-  /** The code to show now; replaced lazily once expired. */
+  /** The code to show now. */
   currentCode(): PairingCode {
-    if (!this.code || this.code.expiresAt <= this.now()) this.rotateCode();
-    return this.code!;
+    if (this.code.expiresAt <= this.now()) this.rotateCode();
+    return this.code;
+  }
+
+  /**
+   * Told each new code once, as it replaces the old one (expired, used, or
+   * guessed at too often), synchronously. Returns the unsubscribe.
+   */
+  onCodeChange(listener: (code: PairingCode) => void): () => void {
+    this.codeListeners.add(listener);
+    return () => this.codeListeners.delete(listener);
+  }
+
+  /** Stops replacing the code on expiry (a stopped hub); it is still replaced when read or tried after expiry. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
   }
 
   /** Accepts the current code once, then replaces it. Throws HubError otherwise. */
@@ -162,13 +184,35 @@ export class PairingGate {
   }
 
   private rotateCode(): void {
-    if (this.code) this.retiredCodes.set(this.code.code, this.now());
-    let code = newDigitCode(6);
-    while (code === this.code?.code || this.retiredCodes.has(code)) code = newDigitCode(6);
-    this.code = { code, expiresAt: this.now() + this.opts.codeTtlMs };
+    this.retiredCodes.set(this.code.code, this.now());
+    this.code = this.newCode();
     this.failuresOnCode = 0;
     this.prune();
-    this.onCodeChange?.(this.code);
+    for (const listener of this.codeListeners) listener(this.code);
+  }
+
+  /** A code unlike every retired one (the current one is retired first), with its expiry timer set. */
+  private newCode(): PairingCode {
+    let code = newDigitCode(6);
+    while (this.retiredCodes.has(code)) code = newDigitCode(6);
+    const fresh = { code, expiresAt: this.now() + this.opts.codeTtlMs };
+    this.scheduleExpiry(fresh.expiresAt);
+    return fresh;
+  }
+
+  /** Unref'd: a code waiting to expire is no reason to keep a process alive. */
+  private scheduleExpiry(at: number): void {
+    clearTimeout(this.expiryTimer);
+    if (this.stopped) return;
+    const delay = Math.min(Math.max(0, at - this.now()), MAX_TIMER_MS);
+    this.expiryTimer = setTimeout(() => this.onExpiryTimer(), delay).unref();
+  }
+
+  private onExpiryTimer(): void {
+    this.expiryTimer = undefined;
+    // Early only if the clock went back, or the life is longer than one timer: wait for the rest.
+    if (this.code.expiresAt > this.now()) this.scheduleExpiry(this.code.expiresAt);
+    else this.rotateCode();
   }
 
   private prune(): void {

@@ -1,10 +1,13 @@
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { HubLogger } from '../HubContext';
 import { makeTempDir } from '../testing/tempDir';
-import { errnoError, holdAt, recordingFs, settlesWithin } from './recordingFs';
+import { errnoError, holdAt, recordingFs, settlesWithin, type FsCall } from './recordingFs';
 import { Registry } from './Registry';
-import { DEFAULT_CONVERSATION_ID } from './registrySchema';
+import { DEFAULT_CONVERSATION_ID, type RegistryFile } from './registrySchema';
+
+const silent: HubLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 let removers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -21,14 +24,14 @@ async function tempDir(): Promise<string> {
 describe('Registry', () => {
   it('creates a hub with the default room and keeps everything across reopen', async () => {
     const dir = await tempDir();
-    const r = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
     expect(r.conversation(DEFAULT_CONVERSATION_ID)?.kind).toBe('default');
     const user = await r.createUser('Ann');
     const { device, token } = await r.addDevice({ userId: user.id, name: 'Laptop', platform: 'linux' });
     r.advanceReceipt(DEFAULT_CONVERSATION_ID, user.id, { readSeq: 4 });
     await r.close();
 
-    const again = await Registry.open({ dataDir: dir, hubName: 'ignored' });
+    const again = await Registry.open({ dataDir: dir, hubName: 'ignored', logger: silent });
     expect(again.hub).toEqual(r.hub);
     expect(again.authenticate(device.id, token)?.name).toBe('Laptop');
     expect(again.receipt(DEFAULT_CONVERSATION_ID, user.id)).toMatchObject({ readSeq: 4, deliveredSeq: 4 });
@@ -36,7 +39,7 @@ describe('Registry', () => {
 
   it('stores only a hash of device tokens', async () => {
     const dir = await tempDir();
-    const r = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
     const user = await r.createUser('Ann');
     const { token } = await r.addDevice({ userId: user.id, name: 'Laptop', platform: 'linux' });
     const file = await readFile(path.join(dir, 'registry.json'), 'utf8');
@@ -45,7 +48,7 @@ describe('Registry', () => {
   });
 
   it('moves markers forward only', async () => {
-    const r = await Registry.open({ dataDir: await tempDir(), hubName: 'Den' });
+    const r = await Registry.open({ dataDir: await tempDir(), hubName: 'Den', logger: silent });
     expect(r.advanceReceipt('general', 'u', { deliveredSeq: 5 })).toMatchObject({ deliveredSeq: 5, readSeq: 0 });
     expect(r.advanceReceipt('general', 'u', { deliveredSeq: 3 })).toBeUndefined();
     expect(r.advanceReceipt('general', 'u', { readSeq: 7 })).toMatchObject({ deliveredSeq: 7, readSeq: 7 });
@@ -56,7 +59,9 @@ describe('Registry', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'registry.json');
     await writeFile(file, '{"schemaVersion":1,');
-    await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toMatchObject({ code: 'REGISTRY_INVALID' });
+    await expect(Registry.open({ dataDir: dir, hubName: 'x', logger: silent })).rejects.toMatchObject({
+      code: 'REGISTRY_INVALID',
+    });
     await writeFile(
       file,
       JSON.stringify({
@@ -68,13 +73,15 @@ describe('Registry', () => {
         receipts: [],
       }),
     );
-    await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toThrow(/users\.0/);
+    await expect(Registry.open({ dataDir: dir, hubName: 'x', logger: silent })).rejects.toThrow(/users\.0/);
     await writeFile(file, JSON.stringify({ schemaVersion: 99 }));
-    await expect(Registry.open({ dataDir: dir, hubName: 'x' })).rejects.toMatchObject({ code: 'REGISTRY_VERSION' });
+    await expect(Registry.open({ dataDir: dir, hubName: 'x', logger: silent })).rejects.toMatchObject({
+      code: 'REGISTRY_VERSION',
+    });
   });
 
   it('finds the same direct conversation from either side', async () => {
-    const r = await Registry.open({ dataDir: await tempDir(), hubName: 'Den' });
+    const r = await Registry.open({ dataDir: await tempDir(), hubName: 'Den', logger: silent });
     const first = await r.openDirect('a', 'b');
     const second = await r.openDirect('b', 'a');
     expect(first.created).toBe(true);
@@ -88,7 +95,7 @@ describe('Registry', () => {
     const fs = recordingFs(dir, (call) => {
       if (diskFull && call.op === 'write') throw errnoError('ENOSPC');
     });
-    const r = await Registry.open({ dataDir: dir, hubName: 'Den', saveDelayMs: 10, fs });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', saveDelayMs: 10, fs, logger: silent });
     const ann = await r.createUser('Ann');
     const { device } = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
     diskFull = true;
@@ -107,7 +114,7 @@ describe('Registry', () => {
     await r.close();
     // Checked once no write is in flight: the full disk left no temp files behind.
     expect(await readdir(dir)).toEqual(['registry.json']);
-    const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    const again = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
     expect(again.users().map((u) => u.displayName)).toEqual(['Ann']);
     expect(again.device(device.id)).toBeUndefined();
     await again.close();
@@ -115,19 +122,18 @@ describe('Registry', () => {
 
   it('a failed write undoes only its own change, never a later one that was written', async () => {
     const dir = await tempDir();
-    const r = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    let failNext = false;
+    const fs = recordingFs(dir, async (call) => {
+      if (!failNext || call.op !== 'write') return;
+      failNext = false;
+      // Fails a little later: its data was fixed when it started.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw errnoError('EIO');
+    });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', fs, logger: silent });
     const ann = await r.createUser('Ann');
     const { device } = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
-    // The next write fails a little later; lowdb has taken its snapshot by then.
-    const adapter = (r as unknown as { db: { adapter: { write(data: unknown): Promise<void> } } }).db.adapter;
-    const write = adapter.write.bind(adapter);
-    let failNext = true;
-    adapter.write = async (data) => {
-      if (!failNext) return write(data);
-      failNext = false;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      throw new Error('disk hiccup');
-    };
+    failNext = true;
     const [desk, office] = await Promise.allSettled([
       r.renameDevice(device.id, 'Desk'),
       r.renameDevice(device.id, 'Office'),
@@ -136,7 +142,7 @@ describe('Registry', () => {
     expect(office.status).toBe('fulfilled');
     expect(r.device(device.id)?.name).toBe('Office');
     await r.close();
-    const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    const again = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
     expect(again.device(device.id)?.name).toBe('Office');
     await again.close();
   });
@@ -145,7 +151,7 @@ describe('Registry', () => {
     const dir = await tempDir();
     let hold = holdAt(() => false);
     const fs = recordingFs(dir, (call) => hold.before(call));
-    const r = await Registry.open({ dataDir: dir, hubName: 'Den', fs });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', fs, logger: silent });
     const ann = await r.createUser('Ann');
     const before = fs.trace().length;
     // Windows cannot fsync a directory; there the renamed file is flushed last instead.
@@ -168,7 +174,7 @@ describe('Registry', () => {
 
     hold.release();
     const { device, token } = await pairing;
-    const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
+    const again = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
     expect(again.authenticate(device.id, token)?.name).toBe('Laptop');
     await again.close();
   });
@@ -178,14 +184,141 @@ describe('Registry', () => {
     async () => {
       const dir = await tempDir();
       const file = path.join(dir, 'registry.json');
-      const r = await Registry.open({ dataDir: dir, hubName: 'Den' });
+      const r = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
       await r.createUser('Ann');
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       await r.close();
       await chmod(file, 0o644);
-      const again = await Registry.open({ dataDir: dir, hubName: 'Den' });
+      const again = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       await again.close();
     },
   );
+});
+
+/** A logger that keeps what it is told, so a test can check what was reported and that nothing else was. */
+function keptLogger(): HubLogger & { errors: string[] } {
+  const errors: string[] = [];
+  return { errors, info: () => {}, warn: () => {}, error: (m) => errors.push(m) };
+}
+
+/** Resolves the next time `matches` sees a call, for waiting on a file-system event instead of sleeping. */
+function nextCall(matches: (call: FsCall) => boolean) {
+  let seen = () => {};
+  const promise = new Promise<void>((resolve) => (seen = resolve));
+  return {
+    promise,
+    check(call: FsCall) {
+      if (matches(call)) seen();
+    },
+  };
+}
+
+describe('Registry: one write path', () => {
+  const onDisk = async (dir: string) =>
+    JSON.parse(await readFile(path.join(dir, 'registry.json'), 'utf8')) as RegistryFile;
+
+  it('writes one change at a time: one asked for during a write waits for the next, which carries both', async () => {
+    const dir = await tempDir();
+    let hold = holdAt(() => false);
+    const fs = recordingFs(dir, (call) => hold.before(call));
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', fs, logger: keptLogger() });
+    const before = fs.calls.length;
+    hold = holdAt((c) => c.op === 'sync' && c.path === dir);
+    const answered: string[] = [];
+    const ann = r.createUser('Ann').then((user) => answered.push('Ann') && user);
+    await hold.reached;
+    const renamed = r.setHubName('Attic').then(() => answered.push('Attic'));
+    expect(await settlesWithin(renamed, 20)).toBe(false);
+    const written = () => fs.calls.slice(before).filter((c) => c.op === 'write');
+    expect(written()).toHaveLength(1);
+
+    hold.release();
+    await Promise.all([ann, renamed]);
+    expect(answered).toEqual(['Ann', 'Attic']);
+    const texts = written().map((c) => JSON.parse(c.text!) as RegistryFile);
+    expect(texts.map((t) => [t.hub.name, t.users.map((u) => u.displayName)])).toEqual([
+      ['Den', ['Ann']],
+      ['Attic', ['Ann']],
+    ]);
+    expect(await onDisk(dir)).toMatchObject({ hub: { name: 'Attic' }, users: [{ displayName: 'Ann' }] });
+    await r.close();
+  });
+
+  it('never carries a change taken back after its write failed to disk with a change asked for meanwhile', async () => {
+    const dir = await tempDir();
+    let failHeld: ((err: Error) => void) | undefined;
+    let armed = false;
+    const reached = nextCall(() => true);
+    const fs = recordingFs(dir, (call) => {
+      if (!armed || call.op !== 'write') return;
+      armed = false;
+      reached.check(call);
+      return new Promise<void>((_, reject) => (failHeld = reject));
+    });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', fs, logger: keptLogger() });
+    armed = true;
+    const bob = r.createUser('Bob');
+    await reached.promise;
+    // Asked for while Bob's write is under way: every write stores the whole registry.
+    const renamed = r.setHubName('Attic');
+    failHeld!(errnoError('ENOSPC'));
+    await expect(bob).rejects.toThrow('ENOSPC');
+    await renamed;
+    expect(r.users()).toEqual([]);
+    expect(await onDisk(dir)).toMatchObject({ hub: { name: 'Attic' }, users: [] });
+    await r.close();
+  });
+
+  it('writes again a change kept after its write failed (a new member), with nothing else to carry it', async () => {
+    const dir = await tempDir();
+    let failing = false;
+    let landed = nextCall(() => false);
+    const fs = recordingFs(dir, (call) => {
+      landed.check(call);
+      if (failing && call.op === 'write') throw errnoError('ENOSPC');
+    });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', saveDelayMs: 5, fs, logger: keptLogger() });
+    const group = await r.createGroup({ name: 'Attic', createdBy: 'ann', memberUserIds: [] });
+    failing = true;
+    await expect(r.addMembers(group, ['bob'])).rejects.toThrow('ENOSPC');
+    // The directory is opened for its fsync only after the rename: the new file is in place.
+    landed = nextCall((c) => c.op === 'open' && c.path === dir);
+    failing = false;
+    await landed.promise;
+    const stored = (await onDisk(dir)).conversations.find((c) => c.id === group.id);
+    expect(stored?.memberUserIds).toEqual(['ann', 'bob']);
+    await r.close();
+  });
+
+  it('reports failing background writes once, to the logger it was given, and retries until one lands', async () => {
+    const dir = await tempDir();
+    const consoleError = vi.spyOn(console, 'error');
+    const logger = keptLogger();
+    let failing = false;
+    let attempts = 0;
+    const thirdAttempt = nextCall(() => attempts === 3);
+    let landed = nextCall(() => false);
+    const fs = recordingFs(dir, (call) => {
+      landed.check(call);
+      if (!failing || call.op !== 'write') return;
+      attempts += 1;
+      thirdAttempt.check(call);
+      throw errnoError('ENOSPC');
+    });
+    const r = await Registry.open({ dataDir: dir, hubName: 'Den', saveDelayMs: 5, fs, logger });
+    failing = true;
+    r.advanceReceipt(DEFAULT_CONVERSATION_ID, 'ann', { readSeq: 3 });
+    await thirdAttempt.promise;
+    expect(logger.errors).toEqual([expect.stringContaining('registry.json')]);
+    landed = nextCall((c) => c.op === 'open' && c.path === dir);
+    failing = false;
+    await landed.promise;
+    expect((await onDisk(dir)).receipts).toEqual([
+      { conversationId: DEFAULT_CONVERSATION_ID, userId: 'ann', deliveredSeq: 3, readSeq: 3 },
+    ]);
+    expect(consoleError).not.toHaveBeenCalled();
+    consoleError.mockRestore();
+    await r.close();
+  });
 });

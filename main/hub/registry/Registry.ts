@@ -2,10 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Platform } from '../../../shared/protocol';
+import type { HubLogger } from '../HubContext';
 import { hashToken, hashesEqual, newId, newToken } from '../secrets';
 import { DurableJsonFile } from './DurableJsonFile';
 import { nodeDurableFs, type DurableFs } from './durableWrite';
 import { migrateRegistry } from './migrations';
+import { RegistryWriter } from './RegistryWriter';
 import {
   DEFAULT_CONVERSATION_ID,
   REGISTRY_SCHEMA_VERSION,
@@ -26,7 +28,9 @@ export type RegistryOptions = {
   /** Name for a new hub; an existing hub keeps its stored name unless renamed. */
   hubName: string;
   now?: () => number;
-  /** How long marker updates may wait before they are written together. */
+  /** Where failed background writes are reported. */
+  logger: HubLogger;
+  /** How long marker updates may wait before they are written together. Default 500 ms. */
   saveDelayMs?: number;
   /** File operations on registry.json; tests record their order or make one fail. */
   fs?: DurableFs;
@@ -38,26 +42,34 @@ const REGISTRY_FILE_MODE = 0o600;
 /**
  * Users, devices, conversations and receipts, persisted in registry.json with
  * lowdb. Everything here is small; message bodies live in the MessageLog.
- * Reads are from memory. Pairing and revocation are written durably (they
- * would survive a power cut) before they are answered; receipts and last-seen
- * times are written in batches.
+ *
+ * One map per kind of record is the only copy in memory, and every read
+ * comes from it. Every change is made there and then goes to disk through
+ * the one RegistryWriter, which builds the file from the maps. Pairing,
+ * revocation and other answered changes are durable (they would survive a
+ * power cut) before they are answered; receipts and last-seen times are
+ * written in batches.
  */
 export class Registry {
+  private readonly usersById = new Map<string, UserRecord>();
   private readonly devicesById = new Map<string, DeviceRecord>();
   private readonly conversationsById = new Map<string, ConversationRecord>();
   /** Receipts by conversation and user: markDelivered runs for every message a device receives. */
   private readonly receiptsByKey = new Map<string, ReceiptRecord>();
-  private saveTimer: NodeJS.Timeout | undefined;
-  /** Set while batched writes fail, so the failure is logged once, not every retry. */
-  private writeFailing = false;
+  private readonly hubRecord: RegistryFile['hub'];
+  private readonly writer: RegistryWriter;
   private changes: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly db: Low<RegistryFile>,
-    private readonly data: RegistryFile,
+    db: Low<RegistryFile>,
+    data: RegistryFile,
     private readonly now: () => number,
-    private readonly saveDelayMs: number,
+    logger: HubLogger,
+    batchDelayMs: number,
   ) {
+    this.writer = new RegistryWriter(db, { snapshot: () => this.toFile(), logger, batchDelayMs });
+    this.hubRecord = data.hub;
+    for (const u of data.users) this.usersById.set(u.id, u);
     for (const d of data.devices) this.devicesById.set(d.id, d);
     for (const c of data.conversations) this.conversationsById.set(c.id, c);
     for (const r of data.receipts) this.receiptsByKey.set(receiptKey(r.conversationId, r.userId), r);
@@ -82,37 +94,41 @@ export class Registry {
     // Hubs before durable writes left it world-readable (0644); until its next write it would stay so.
     if (raw !== null) await fs.chmod(file, REGISTRY_FILE_MODE);
     const db = new Low<RegistryFile>(adapter, data);
-    const registry = new Registry(db, data, now, options.saveDelayMs ?? 500);
-    if (raw === null) await registry.save();
+    const registry = new Registry(db, data, now, options.logger, options.saveDelayMs ?? 500);
+    if (raw === null) {
+      // Not retried: the hub does not start without it.
+      await registry.writer.write().catch((err: unknown) => {
+        registry.writer.abandon();
+        throw err;
+      });
+    }
     return registry;
   }
 
   get hub(): Readonly<RegistryFile['hub']> {
-    return this.data.hub;
+    return this.hubRecord;
   }
 
   async setHubName(name: string): Promise<void> {
-    this.data.hub.name = name;
-    await this.save();
+    this.hubRecord.name = name;
+    await this.writer.write();
   }
 
   // Users
 
-  users(): readonly UserRecord[] {
-    return this.data.users;
+  users(): UserRecord[] {
+    return [...this.usersById.values()];
   }
 
   user(id: string): UserRecord | undefined {
-    return this.data.users.find((u) => u.id === id);
+    return this.usersById.get(id);
   }
 
   createUser(displayName: string): Promise<UserRecord> {
     return this.oneAtATime(async () => {
       const user: UserRecord = { id: newId(), displayName, createdAt: this.now() };
-      this.data.users.push(user);
-      await this.saveOrUndo(() => {
-        this.data.users = this.data.users.filter((u) => u !== user);
-      });
+      this.usersById.set(user.id, user);
+      await this.writer.write(() => this.usersById.delete(user.id));
       return user;
     });
   }
@@ -120,10 +136,9 @@ export class Registry {
   /** Forgets a user that never got a device (pairing interrupted). */
   async removeUser(id: string): Promise<void> {
     if (this.devicesOf(id).length > 0) return;
-    this.data.users = this.data.users.filter((u) => u.id !== id);
-    this.data.receipts = this.data.receipts.filter((r) => r.userId !== id);
+    this.usersById.delete(id);
     for (const [key, r] of this.receiptsByKey) if (r.userId === id) this.receiptsByKey.delete(key);
-    await this.save();
+    await this.writer.write();
   }
 
   // Devices
@@ -133,11 +148,13 @@ export class Registry {
   }
 
   devicesOf(userId: string): DeviceRecord[] {
-    return this.data.devices.filter((d) => d.userId === userId);
+    const devices: DeviceRecord[] = [];
+    for (const d of this.devicesById.values()) if (d.userId === userId) devices.push(d);
+    return devices;
   }
 
-  allDevices(): readonly DeviceRecord[] {
-    return this.data.devices;
+  allDevices(): DeviceRecord[] {
+    return [...this.devicesById.values()];
   }
 
   /** Registers a device and returns its token; the token is not kept, only its hash. */
@@ -150,12 +167,8 @@ export class Registry {
       const token = newToken();
       const t = this.now();
       const device: DeviceRecord = { id: newId(), ...input, tokenHash: hashToken(token), pairedAt: t, lastSeenAt: t };
-      this.data.devices.push(device);
       this.devicesById.set(device.id, device);
-      await this.saveOrUndo(() => {
-        this.data.devices = this.data.devices.filter((d) => d !== device);
-        this.devicesById.delete(device.id);
-      });
+      await this.writer.write(() => this.devicesById.delete(device.id));
       return { device, token };
     });
   }
@@ -173,7 +186,7 @@ export class Registry {
       if (!device) return undefined;
       const before = device.name;
       device.name = name;
-      await this.saveOrUndo(() => {
+      await this.writer.write(() => {
         device.name = before;
       });
       return device;
@@ -182,18 +195,14 @@ export class Registry {
 
   /**
    * Forgets the device. Takes effect in memory before the write starts, so a
-   * token check that runs meanwhile already fails.
+   * token check that runs meanwhile already fails. Never taken back: a removed
+   * device stays cut off, and a failed write is retried until it lands.
    */
   async removeDevice(id: string): Promise<DeviceRecord | undefined> {
     const device = this.devicesById.get(id);
     if (!device) return undefined;
     this.devicesById.delete(id);
-    this.data.devices = this.data.devices.filter((d) => d.id !== id);
-    // Never undone: a removed device stays cut off. The write is retried until it lands.
-    await this.save().catch((err: unknown) => {
-      this.saveSoon();
-      throw err;
-    });
+    await this.writer.write();
     return device;
   }
 
@@ -201,7 +210,7 @@ export class Registry {
     const device = this.devicesById.get(id);
     if (!device) return;
     device.lastSeenAt = this.now();
-    this.saveSoon();
+    this.writer.writeSoon();
   }
 
   // Conversations
@@ -211,7 +220,7 @@ export class Registry {
   }
 
   membersOf(conversation: ConversationRecord): string[] {
-    if (conversation.kind === 'default') return this.data.users.map((u) => u.id);
+    if (conversation.kind === 'default') return [...this.usersById.keys()];
     return conversation.memberUserIds;
   }
 
@@ -220,7 +229,9 @@ export class Registry {
   }
 
   conversationsOf(userId: string): ConversationRecord[] {
-    return this.data.conversations.filter((c) => this.isMember(c, userId));
+    const conversations: ConversationRecord[] = [];
+    for (const c of this.conversationsById.values()) if (this.isMember(c, userId)) conversations.push(c);
+    return conversations;
   }
 
   createGroup(input: { name: string; createdBy: string; memberUserIds: string[] }): Promise<ConversationRecord> {
@@ -237,10 +248,14 @@ export class Registry {
     );
   }
 
-  /** Membership changes synchronously, before the returned write settles, so callers can announce it first. */
+  /**
+   * Membership changes synchronously, before the returned write settles, so
+   * callers can announce it first. Never taken back (it may have been
+   * announced): a failed write is retried until it lands.
+   */
   async addMembers(conversation: ConversationRecord, userIds: string[]): Promise<ConversationRecord> {
     conversation.memberUserIds = unique([...conversation.memberUserIds, ...userIds]);
-    await this.save();
+    await this.writer.write();
     return conversation;
   }
 
@@ -249,7 +264,7 @@ export class Registry {
     // One at a time, so two devices opening the same pair at once get one conversation.
     return this.oneAtATime(async () => {
       const pair = [a, b].sort();
-      const existing = this.data.conversations.find(
+      const existing = [...this.conversationsById.values()].find(
         (c) =>
           c.kind === 'direct' &&
           c.memberUserIds.length === 2 &&
@@ -269,12 +284,8 @@ export class Registry {
   }
 
   private async addConversation(record: ConversationRecord): Promise<ConversationRecord> {
-    this.data.conversations.push(record);
     this.conversationsById.set(record.id, record);
-    await this.saveOrUndo(() => {
-      this.data.conversations = this.data.conversations.filter((c) => c !== record);
-      this.conversationsById.delete(record.id);
-    });
+    await this.writer.write(() => this.conversationsById.delete(record.id));
     return record;
   }
 
@@ -307,40 +318,24 @@ export class Registry {
     if (!record) {
       if (readSeq === 0 && deliveredSeq === 0) return undefined;
       record = { conversationId, userId, deliveredSeq, readSeq };
-      this.data.receipts.push(record);
       this.receiptsByKey.set(receiptKey(conversationId, userId), record);
     }
     record.readSeq = readSeq;
     record.deliveredSeq = deliveredSeq;
-    this.saveSoon();
+    this.writer.writeSoon();
     return record;
   }
 
-  // Persistence
-
-  /**
-   * Writes now; resolves once the change would survive a power cut, and a
-   * failed write leaves the previous file whole (see writeFileDurably).
-   */
-  async save(): Promise<void> {
-    const batched = this.saveTimer !== undefined;
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    try {
-      await this.db.write();
-    } catch (err) {
-      // The batched changes this write was to carry still need writing.
-      if (batched) this.saveSoon();
-      throw err;
-    }
-    this.writeFailing = false;
+  /** Writes what is batched; no write is retried after this one. */
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   /**
-   * Runs a change and its write before the next such change starts. lowdb
-   * takes its snapshot when a write is queued, so an undo after a failed
-   * write could otherwise meet a snapshot already holding the change (and
-   * then undo what a later, acknowledged change wrote).
+   * Changes that are taken back if their write fails run one at a time: each
+   * starts once the previous one is on disk or taken back, so none is decided
+   * on another that may yet be taken back (openDirect finding a conversation
+   * whose write then fails).
    */
   private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
     const run = this.changes.then(change);
@@ -348,37 +343,16 @@ export class Registry {
     return run;
   }
 
-  /**
-   * Writes, and on failure takes the change back out of memory, so a record
-   * the requester was told failed does not reappear with the next write.
-   */
-  private async saveOrUndo(undo: () => void): Promise<void> {
-    try {
-      await this.save();
-    } catch (err) {
-      undo();
-      // Another write (a batched one, a removal) may have carried the change to disk meanwhile.
-      this.saveSoon();
-      throw err;
-    }
-  }
-
-  /** Batches frequent small changes (receipts, last seen) into one write; a failed write is retried. */
-  saveSoon(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      this.db.write().catch((err: unknown) => {
-        if (!this.writeFailing) console.error('roost: could not save registry.json (retrying):', err);
-        this.writeFailing = true;
-        this.saveSoon();
-      });
-    }, this.saveDelayMs);
-    this.saveTimer.unref();
-  }
-
-  async close(): Promise<void> {
-    await this.save();
+  /** What registry.json holds: built from the maps as each write starts (RegistryWriter). */
+  private toFile(): RegistryFile {
+    return {
+      schemaVersion: REGISTRY_SCHEMA_VERSION,
+      hub: this.hubRecord,
+      users: [...this.usersById.values()],
+      devices: [...this.devicesById.values()],
+      conversations: [...this.conversationsById.values()],
+      receipts: [...this.receiptsByKey.values()],
+    };
   }
 }
 
