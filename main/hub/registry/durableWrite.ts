@@ -82,8 +82,10 @@ export async function writeFileDurably(
     throw err;
   }
   // Failing here leaves the new file in place but maybe not durable; the caller is told it failed.
-  if (platform === 'win32') await syncPath(fs, file, 'r+');
-  else await syncPath(fs, dir, 'r');
+  if (platform !== 'win32') return syncPath(fs, dir, 'r');
+  // Windows: a best effort that nothing counts on (see above). The new file is already in place, so a
+  // scanner or indexer holding it (EBUSY, EPERM) must not turn a completed replace into a failure.
+  await syncPath(fs, file, 'r+').catch(() => {});
 }
 
 /** Closes the handle in every case; a close error only counts when nothing failed before it. */
