@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { INFO_PATH, WS_PATH, type HubInfo } from '../../shared/protocol';
+import { INFO_PATH, SCHEMA_PATH, WS_PATH, type HubInfo } from '../../shared/protocol';
+import { protocolJsonSchema } from '../../shared/protocol/jsonSchema';
 import { checkHost, checkOrigin, type AccessPolicy } from './requestGuard';
 
 export type HttpHandlers = {
@@ -18,7 +19,10 @@ const SECURITY_HEADERS = {
   'X-Frame-Options': 'DENY',
 };
 
-/** The hub's one HTTP port: /api/info, the web client, and the WebSocket upgrade. */
+/** Made on first request: the same bytes every time, and no cost for a hub nobody asks. */
+let schemaText: string | undefined;
+
+/** The hub's one HTTP port: /api/info, the protocol's JSON Schema, the web client, and the WebSocket upgrade. */
 export function createHttpServer(handlers: HttpHandlers): Server {
   const server = createServer((req, res) => handleRequest(handlers, req, res));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -39,6 +43,10 @@ function handleRequest(handlers: HttpHandlers, req: IncomingMessage, res: Server
   }
   const path = (req.url ?? '/').split('?')[0];
   if (path === INFO_PATH) return sendJson(res, 200, handlers.info());
+  if (path === SCHEMA_PATH) {
+    schemaText ??= JSON.stringify(protocolJsonSchema());
+    return sendText(res, 200, schemaText, 'application/schema+json; charset=utf-8');
+  }
   if (path === WS_PATH)
     return sendJson(res, 426, { error: { code: 'UPGRADE_REQUIRED', message: `${WS_PATH} is a WebSocket endpoint.` } });
   if (handlers.serveStatic) return handlers.serveStatic(req, res);
@@ -57,10 +65,13 @@ function handleUpgrade(handlers: HttpHandlers, req: IncomingMessage, socket: Dup
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendText(res, status, JSON.stringify(body), 'application/json; charset=utf-8');
+}
+
+function sendText(res: ServerResponse, status: number, text: string, contentType: string): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
   });

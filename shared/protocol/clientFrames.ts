@@ -3,67 +3,124 @@ import { z } from 'zod';
 import { frame } from './frame';
 import { LIMITS } from './limits';
 import { ClientMsgIdSchema, IdSchema, NameSchema, PlatformSchema, SeqSchema } from './primitives';
+import { NOT_BLANK_PATTERN } from './whitespace';
 
 /** Secret codes are checked by the hub, not by the schema, so a malformed code counts as a wrong attempt. */
 const SecretSchema = z.string().min(1).max(128);
 
 export const HelloSchema = frame('hello', {
-  protocol: z.int().min(0),
-  client: z.string().max(64).optional(),
-});
+  protocol: z.int().min(0).describe('The protocol version the client speaks (1).'),
+  client: z.string().max(64).optional().describe('Free-form client name and version, for logs; the hub ignores it.'),
+}).describe('Opens the session: must be the first frame (besides ping), within 10 s of connecting.');
 
-export const PairCredentialSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('code'), code: SecretSchema, displayName: NameSchema }),
-  z.object({ kind: z.literal('joinToken'), token: SecretSchema, displayName: NameSchema }),
-  z.object({ kind: z.literal('linkCode'), code: SecretSchema }),
-]);
+export const PairCredentialSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('code'),
+        code: SecretSchema.describe("The hub's 6-digit pairing code; spaces and dashes are ignored."),
+        displayName: NameSchema.describe("The new user's display name."),
+      })
+      .describe('Creates a new user with the pairing code shown by the hub.'),
+    z
+      .object({
+        kind: z.literal('joinToken'),
+        token: SecretSchema.describe('The token from a join link (#join=TOKEN).'),
+        displayName: NameSchema.describe("The new user's display name."),
+      })
+      .describe('Creates a new user with a one-time join token.'),
+    z
+      .object({
+        kind: z.literal('linkCode'),
+        code: SecretSchema.describe('A link code made on a device of the user; case, spaces and dashes are ignored.'),
+      })
+      .describe('Adds a device to the user who made the link code.'),
+  ])
+  .describe('The secret that admits the device, by kind.');
 export type PairCredential = z.infer<typeof PairCredentialSchema>;
 
 export const PairSchema = frame('pair', {
   credential: PairCredentialSchema,
-  device: z.object({ name: NameSchema, platform: PlatformSchema }),
-});
+  device: z
+    .object({ name: NameSchema.describe('Name of this device.'), platform: PlatformSchema })
+    .describe('The device being paired.'),
+}).describe('Pairs a new device with a secret; on success the device token comes back once.');
 
-export const AuthSchema = frame('auth', { deviceId: IdSchema, token: SecretSchema });
+export const AuthSchema = frame('auth', {
+  deviceId: IdSchema.describe('The device id from `paired`.'),
+  token: SecretSchema.describe('The device token from `paired`.'),
+}).describe('Authenticates a paired device.');
 
 export const SendSchema = frame('send', {
-  conversationId: IdSchema,
-  clientMsgId: ClientMsgIdSchema,
+  conversationId: IdSchema.describe('A conversation the user is a member of.'),
+  clientMsgId: ClientMsgIdSchema.describe('Random, unique per message; a resend reuses it (section 7.3).'),
   text: z
     .string()
     .max(LIMITS.maxTextLength)
-    .refine((t) => t.trim().length > 0, 'must not be blank'),
-});
+    .regex(NOT_BLANK_PATTERN, 'must not be blank')
+    .describe(`Up to ${LIMITS.maxTextLength} characters, not only whitespace; stored and delivered exactly as sent.`),
+}).describe('Sends a message.');
 
 export const FetchMessagesSchema = frame('fetchMessages', {
-  conversationId: IdSchema,
+  conversationId: IdSchema.describe('A conversation the user is a member of.'),
   /** `forward`: seq > cursor, oldest first. `backward`: the newest `limit` with seq < cursor. */
-  direction: z.enum(['forward', 'backward']),
-  cursor: SeqSchema,
-  limit: z.int().min(1).max(LIMITS.maxPageSize).optional(),
-});
+  direction: z
+    .enum(['forward', 'backward'])
+    .describe('forward: seq > cursor, oldest first. backward: the newest `limit` with seq < cursor, oldest first.'),
+  cursor: SeqSchema.describe('Where the page starts; section 8.2.'),
+  limit: z
+    .int()
+    .min(1)
+    .max(LIMITS.maxPageSize)
+    .optional()
+    .describe(`Most messages to return; default ${LIMITS.defaultPageSize}.`),
+}).describe('Reads a page of stored messages.');
 
-export const MarkDeliveredSchema = frame('markDelivered', { conversationId: IdSchema, seq: SeqSchema });
-export const MarkReadSchema = frame('markRead', { conversationId: IdSchema, seq: SeqSchema });
-export const TypingSchema = frame('typing', { conversationId: IdSchema });
+export const MarkDeliveredSchema = frame('markDelivered', {
+  conversationId: IdSchema.describe('A conversation the user is a member of.'),
+  seq: SeqSchema.describe("Moves the user's deliveredSeq up to this (clamped to lastSeq)."),
+}).describe('Tells the hub the user holds every message up to seq.');
+export const MarkReadSchema = frame('markRead', {
+  conversationId: IdSchema.describe('A conversation the user is a member of.'),
+  seq: SeqSchema.describe("Moves the user's readSeq, and deliveredSeq with it, up to this (clamped to lastSeq)."),
+}).describe('Tells the hub the user has read up to seq.');
+export const TypingSchema = frame('typing', {
+  conversationId: IdSchema.describe('A conversation the user is a member of.'),
+}).describe('The user is typing in a conversation.');
 
 export const CreateGroupSchema = frame('createGroup', {
-  name: NameSchema,
-  memberUserIds: z.array(IdSchema).max(LIMITS.maxMembersPerRequest),
-});
+  name: NameSchema.describe('The room name.'),
+  memberUserIds: z
+    .array(IdSchema)
+    .max(LIMITS.maxMembersPerRequest)
+    .describe('Existing users to add besides the creator, who is always a member.'),
+}).describe('Creates a group room.');
 export const AddMembersSchema = frame('addMembers', {
-  conversationId: IdSchema,
-  userIds: z.array(IdSchema).min(1).max(LIMITS.maxMembersPerRequest),
-});
-export const OpenDirectSchema = frame('openDirect', { userId: IdSchema });
+  conversationId: IdSchema.describe('A group the user is a member of.'),
+  userIds: z
+    .array(IdSchema)
+    .min(1)
+    .max(LIMITS.maxMembersPerRequest)
+    .describe('Existing users to add; ones already in the group are skipped.'),
+}).describe('Adds members to a group room.');
+export const OpenDirectSchema = frame('openDirect', {
+  userId: IdSchema.describe('Another existing user.'),
+}).describe('Finds or creates the direct conversation with another user.');
 
-export const CreateLinkCodeSchema = frame('createLinkCode', {});
-export const ListDevicesSchema = frame('listDevices', {});
-export const RenameDeviceSchema = frame('renameDevice', { deviceId: IdSchema, name: NameSchema });
-export const RemoveDeviceSchema = frame('removeDevice', { deviceId: IdSchema });
+export const CreateLinkCodeSchema = frame('createLinkCode', {}).describe(
+  'Makes a one-time code that pairs another device to this user.',
+);
+export const ListDevicesSchema = frame('listDevices', {}).describe("Lists the user's devices.");
+export const RenameDeviceSchema = frame('renameDevice', {
+  deviceId: IdSchema.describe("One of the user's devices (this one included)."),
+  name: NameSchema.describe('The new device name.'),
+}).describe("Renames one of the user's devices.");
+export const RemoveDeviceSchema = frame('removeDevice', {
+  deviceId: IdSchema.describe("One of the user's devices (this one included)."),
+}).describe("Removes one of the user's devices and revokes its token.");
 
 /** Browsers cannot see WebSocket pings; this lets them check that the hub still answers. */
-export const PingSchema = frame('ping', {});
+export const PingSchema = frame('ping', {}).describe('Asks the hub to answer at once; allowed in every state.');
 
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   PingSchema,
@@ -88,5 +145,6 @@ export type ClientFrameType = ClientFrame['type'];
 export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
 /** What a client builds before sending: the input side, so defaults and transforms stay optional. */
 export type ClientFrameInput = z.input<typeof ClientFrameSchema>;
+export type ClientFrameInputOf<T extends ClientFrameType> = Extract<ClientFrameInput, { type: T }>;
 
 export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ClientFrameSchema.options.map((o) => o.shape.type.value);

@@ -7,3 +7,6 @@ export * from './wire';
 export * from './clientFrames';
 export * from './serverFrames';
 export * from './parse';
+export * from './whitespace';
+export * from './textLength';
+export * from './requests';

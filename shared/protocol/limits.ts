@@ -1,19 +1,20 @@
 /**
  * Limits that are part of the contract: clients can rely on them and the hub
- * enforces them. Documented in docs/PROTOCOL.md section "Limits".
+ * enforces them (docs/PROTOCOL.md 2.2). Lengths count characters, that is
+ * Unicode code points (textLength.ts), as zod and JSON Schema count them.
  */
 export const LIMITS = {
   /** Largest WebSocket frame the hub accepts; larger closes with 1009. */
   maxFrameBytes: 64 * 1024,
-  /** Longest message text, in UTF-16 code units (JavaScript string length). */
+  /** Longest message text, in code points. */
   maxTextLength: 4000,
-  /** Longest display name, device name, room name. */
+  /** Longest display name, device name, room name, in code points after trimming (whitespace.ts). */
   maxNameLength: 64,
   /** Most messages one `fetchMessages` page returns. */
   maxPageSize: 500,
   /**
    * A page stops early (with hasMore) once its texts add up to this many
-   * characters, so one page never floods a slow device's connection.
+   * code points, so one page never floods a slow device's connection.
    */
   maxPageTextLength: 256 * 1024,
   /** Page size when a request names none. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ErrorCode } from './codes';
 import { CLIENT_FRAME_TYPES, ClientFrameSchema, type ClientFrame } from './clientFrames';
+import { RequestIdSchema } from './primitives';
+import { cutToLength } from './textLength';
 import { SERVER_FRAME_TYPES, ServerFrameSchema, type ServerFrame } from './serverFrames';
 
 export type ParseFailure = {
@@ -37,11 +39,10 @@ function parseFrame<T>(text: string, knownTypes: readonly string[], schema: z.Zo
   if (!rough.success) {
     return { ok: false, code: ErrorCode.BAD_FRAME, message: 'frame must be a JSON object with a string "type"' };
   }
-  const frameType = rough.data.type.slice(0, 64);
-  const rid =
-    typeof rough.data.rid === 'string' && rough.data.rid.length >= 1 && rough.data.rid.length <= 64
-      ? rough.data.rid
-      : undefined;
+  const frameType = cutToLength(rough.data.type, 64);
+  // Only a rid the frame may carry is echoed; an invalid one (an empty one too) is the reason for the error.
+  const validRid = RequestIdSchema.safeParse(rough.data.rid);
+  const rid = validRid.success ? validRid.data : undefined;
   if (!knownTypes.includes(rough.data.type)) {
     return { ok: false, code: ErrorCode.UNKNOWN_TYPE, message: `unknown frame type "${frameType}"`, frameType, rid };
   }

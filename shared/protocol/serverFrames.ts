@@ -5,62 +5,94 @@ import { ErrorCodeSchema, IncompatibleReasonSchema } from './codeSchemas';
 import { IdSchema, SeqSchema, TimestampSchema } from './primitives';
 import { ConversationWireSchema, DeviceWireSchema, MessageWireSchema, ReceiptWireSchema, UserWireSchema } from './wire';
 
-export const HubInfoSchema = z.object({
-  id: IdSchema,
-  name: z.string(),
-  protocolVersion: z.int(),
-  appVersion: z.string(),
-});
+export const HubInfoSchema = z
+  .object({
+    id: IdSchema.describe("The hub's id, stable for the life of its data directory."),
+    name: z.string().describe("The hub's display name."),
+    protocolVersion: z.int().describe('The newest protocol version the hub speaks.'),
+    appVersion: z.string().describe('The Roost release, for display only.'),
+  })
+  .describe('What a hub says about itself; also the body of GET /api/info.');
 export type HubInfo = z.infer<typeof HubInfoSchema>;
 
-export const WelcomeSchema = frame('welcome', { hub: HubInfoSchema, serverTime: TimestampSchema });
+export const WelcomeSchema = frame('welcome', {
+  hub: HubInfoSchema,
+  serverTime: TimestampSchema.describe("The hub's clock now."),
+}).describe('The hub accepted `hello`.');
 export const IncompatibleSchema = frame('incompatible', {
-  reason: IncompatibleReasonSchema,
-  hubProtocol: z.int(),
-  minProtocol: z.int(),
-});
-export const PairedSchema = frame('paired', { userId: IdSchema, deviceId: IdSchema, token: z.string() });
+  reason: IncompatibleReasonSchema.describe('CLIENT_TOO_OLD or CLIENT_TOO_NEW.'),
+  hubProtocol: z.int().describe('The newest protocol version the hub speaks.'),
+  minProtocol: z.int().describe('The oldest protocol version the hub speaks.'),
+}).describe("The hub refused `hello`'s protocol version; it closes with 4001 next.");
+export const PairedSchema = frame('paired', {
+  userId: IdSchema.describe('The new user, or for a link code the existing one.'),
+  deviceId: IdSchema.describe('The new device.'),
+  token: z.string().describe('The device token. Sent this once only: store it before anything else.'),
+}).describe('The device is paired; `ready` follows.');
 export const ReadySchema = frame('ready', {
-  self: z.object({ userId: IdSchema, deviceId: IdSchema }),
-  users: z.array(UserWireSchema),
-  devices: z.array(DeviceWireSchema),
-  conversations: z.array(ConversationWireSchema),
-});
+  self: z
+    .object({
+      userId: IdSchema.describe('The user of this connection.'),
+      deviceId: IdSchema.describe('The device of this connection.'),
+    })
+    .describe('Who this connection is.'),
+  users: z.array(UserWireSchema).describe('Every user of the hub.'),
+  devices: z.array(DeviceWireSchema).describe("This user's devices only."),
+  conversations: z.array(ConversationWireSchema).describe('Every conversation the user is a member of.'),
+}).describe('The snapshot the connection starts from; pushes follow from here on.');
 export const AckSchema = frame('ack', {
-  conversationId: IdSchema,
-  clientMsgId: z.string(),
-  seq: SeqSchema,
-  sentAt: TimestampSchema,
+  conversationId: IdSchema.describe('As sent.'),
+  clientMsgId: z.string().describe('As sent.'),
+  seq: SeqSchema.describe("The message's seq (the original's, for a duplicate)."),
+  sentAt: TimestampSchema.describe('When the hub accepted it (the original, for a duplicate).'),
   /** True when this was a resend of a message the hub already had; seq and sentAt are the original's. */
-  duplicate: z.boolean(),
-});
-export const MessageSchema = frame('message', { message: MessageWireSchema });
+  duplicate: z.boolean().describe('True when the hub already had this message: nothing new was stored.'),
+}).describe('The message is stored durably.');
+export const MessageSchema = frame('message', { message: MessageWireSchema }).describe('A new message.');
 export const MessagesSchema = frame('messages', {
-  conversationId: IdSchema,
-  direction: z.enum(['forward', 'backward']),
-  messages: z.array(MessageWireSchema),
+  conversationId: IdSchema.describe('As requested.'),
+  direction: z.enum(['forward', 'backward']).describe('As requested.'),
+  messages: z.array(MessageWireSchema).describe('Contiguous, in ascending seq; possibly empty.'),
   /** More messages exist beyond this page in the requested direction. */
-  hasMore: z.boolean(),
-});
-export const ReceiptSchema = frame('receipt', { conversationId: IdSchema, receipt: ReceiptWireSchema });
-export const ConversationSchema = frame('conversation', { conversation: ConversationWireSchema });
-export const UserSchema = frame('user', { user: UserWireSchema });
-export const PresenceSchema = frame('presence', { userId: IdSchema, online: z.boolean() });
+  hasMore: z.boolean().describe('More messages exist beyond this page in the requested direction.'),
+}).describe('A page of messages.');
+export const ReceiptSchema = frame('receipt', {
+  conversationId: IdSchema.describe('The conversation.'),
+  receipt: ReceiptWireSchema,
+}).describe("A member's markers moved.");
+export const ConversationSchema = frame('conversation', { conversation: ConversationWireSchema }).describe(
+  'The full current state of one conversation.',
+);
+export const UserSchema = frame('user', { user: UserWireSchema }).describe('A new user paired.');
+export const PresenceSchema = frame('presence', {
+  userId: IdSchema.describe('The user.'),
+  online: z.boolean().describe("The user's state now."),
+}).describe('A user came online or went offline.');
 export const TypingEventSchema = frame('typing', {
-  conversationId: IdSchema,
-  userId: IdSchema,
-  deviceId: IdSchema,
-});
-export const LinkCodeSchema = frame('linkCode', { code: z.string(), expiresAt: TimestampSchema });
-export const DevicesSchema = frame('devices', { devices: z.array(DeviceWireSchema) });
-export const OkSchema = frame('ok', {});
-export const PongSchema = frame('pong', { serverTime: TimestampSchema });
+  conversationId: IdSchema.describe('The conversation.'),
+  userId: IdSchema.describe('Who is typing.'),
+  deviceId: IdSchema.describe('On which device.'),
+}).describe('Someone is typing.');
+export const LinkCodeSchema = frame('linkCode', {
+  code: z.string().describe('8 characters of ABCDEFGHJKMNPQRSTVWXYZ23456789.'),
+  expiresAt: TimestampSchema.describe('When the code stops working.'),
+}).describe('A one-time code that pairs another device to this user.');
+export const DevicesSchema = frame('devices', {
+  devices: z.array(DeviceWireSchema).describe("The complete list of this user's devices."),
+}).describe("This user's devices.");
+export const OkSchema = frame('ok', {}).describe('The request was carried out.');
+export const PongSchema = frame('pong', {
+  serverTime: TimestampSchema.describe("The hub's clock when it answered."),
+}).describe('The answer to `ping`.');
 export const ErrorSchema = frame('error', {
   code: ErrorCodeSchema,
-  message: z.string(),
+  message: z.string().describe('For people: names the offending value. Never parse it.'),
   /** The frame type that caused it, when known. */
-  frameType: z.string().optional(),
-});
+  frameType: z
+    .string()
+    .optional()
+    .describe('The `type` of the frame that caused it, when known (an unknown type is cut to 64 characters).'),
+}).describe('A request was refused.');
 
 export const ServerFrameSchema = z.discriminatedUnion('type', [
   WelcomeSchema,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fitsTextLength, textLength, ZOD_CHECKED_VERSION } from './textLength';
+import { cutToLength, fitsTextLength, textLength, ZOD_CHECKED_VERSION } from './textLength';
 
 /**
  * The contract between textLength.ts and zod: `z.string().min/max/length`
@@ -65,6 +65,19 @@ describe('textLength', () => {
       const n = textLength(text);
       expect(fitsTextLength(text, n), show(text)).toBe(true);
       if (n > 0) expect(fitsTextLength(text, n - 1), show(text)).toBe(false);
+    }
+  });
+});
+
+describe('cutToLength', () => {
+  it('keeps the first n code points, never half a surrogate pair', () => {
+    expect(cutToLength('😀'.repeat(70), 64)).toBe('😀'.repeat(64));
+    expect(cutToLength('abc', 64)).toBe('abc');
+    expect(cutToLength('a😀b', 2)).toBe('a😀');
+    for (const text of fuzz(300)) {
+      const cut = cutToLength(text, 5);
+      expect(text.startsWith(cut), show(text)).toBe(true);
+      expect(textLength(cut), show(text)).toBe(Math.min(5, textLength(text)));
     }
   });
 });

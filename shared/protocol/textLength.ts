@@ -34,6 +34,16 @@ export function fitsTextLength(text: string, max: number): boolean {
   return text.length <= max || textLength(text) <= max;
 }
 
+/** The first `max` code points of `text`: never ends in half a surrogate pair. */
+export function cutToLength(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let units = 0;
+  for (let points = 0; points < max && units < text.length; points++) {
+    units += isHighSurrogate(text.charCodeAt(units)) && isLowSurrogate(text.charCodeAt(units + 1)) ? 2 : 1;
+  }
+  return text.slice(0, units);
+}
+
 function isHighSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;
 }

@@ -13,6 +13,9 @@ export const WS_PATH = '/ws';
 /** Path of the hub's public description (no secrets). */
 export const INFO_PATH = '/api/info';
 
+/** Path of the JSON Schema of every frame; versioned, so a later protocol can serve its own beside it. */
+export const SCHEMA_PATH = `/api/v${PROTOCOL_VERSION}/protocol.schema.json`;
+
 /** mDNS service type the hub advertises (`_roost._tcp`). */
 export const MDNS_SERVICE_TYPE = 'roost';
 

@@ -1,4 +1,4 @@
-import { ErrorCode, LIMITS, type ClientFrameOf } from '../../../shared/protocol';
+import { ErrorCode, LIMITS, textLength, type ClientFrameOf } from '../../../shared/protocol';
 import type { Connection } from '../Connection';
 import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
@@ -65,13 +65,16 @@ export async function handleFetchMessages(
   });
 }
 
-/** Keeps the part of a page nearest the cursor within the text budget; never less than one message. */
+/**
+ * Keeps the part of a page nearest the cursor within the text budget (in
+ * characters, as every length in the protocol); never less than one message.
+ */
 function capByText(messages: StoredMessage[], direction: 'forward' | 'backward'): StoredMessage[] {
   const ordered = direction === 'forward' ? messages : [...messages].reverse();
   let total = 0;
   let keep = 0;
   for (const m of ordered) {
-    total += m.text.length;
+    total += textLength(m.text);
     if (keep > 0 && total > LIMITS.maxPageTextLength) break;
     keep += 1;
   }

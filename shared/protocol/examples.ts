@@ -1,0 +1,150 @@
+import type { ClientFrameInputOf, ClientFrameType } from './clientFrames';
+import type { ConversationWire, DeviceWire, MessageWire } from './wire';
+import type { ServerFrameOf, ServerFrameType } from './serverFrames';
+
+/**
+ * One valid example of every frame, checked by the compiler against the
+ * schemas' types. docs/protocol/frames.md shows them; tests parse them with
+ * the schemas and the JSON Schema, and send them to a real hub.
+ */
+
+const ALICE = '84ua0EkkZseWJsOMMx_3Aw';
+const BOB = 'Hte2GPNUZYYBXAPdD-c72g';
+const LAPTOP = 'QqEh360wdx8qNU9byzkFJw';
+const PHONE = '6eyi3L_yob_3NsIWEnoWng';
+const TOKEN = 'zsDBfe7V5RFxXXKyccgE6TTBhLytT8AR1nPUz2N_tpo';
+
+const laptop: DeviceWire = {
+  id: LAPTOP,
+  userId: ALICE,
+  name: "Alice's laptop",
+  platform: 'linux',
+  pairedAt: 1767261000000,
+  lastSeenAt: 1767261600000,
+  online: true,
+};
+
+const general: ConversationWire = {
+  id: 'general',
+  kind: 'default',
+  name: 'General',
+  memberUserIds: [ALICE, BOB],
+  lastSeq: 42,
+  createdAt: 1767200000000,
+  receipts: [
+    { userId: ALICE, deliveredSeq: 42, readSeq: 40 },
+    { userId: BOB, deliveredSeq: 41, readSeq: 41 },
+  ],
+};
+
+const message: MessageWire = {
+  conversationId: 'general',
+  seq: 42,
+  clientMsgId: 'm-7fK2pQ9xL3vN8rT1',
+  senderUserId: ALICE,
+  senderDeviceId: LAPTOP,
+  sentAt: 1767261601234,
+  text: 'Dinner at 7?',
+};
+
+export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFrameInputOf<T> } = {
+  ping: { type: 'ping', rid: '40' },
+  hello: { type: 'hello', rid: '1', protocol: 1, client: 'roost-web/0.1.0' },
+  pair: {
+    type: 'pair',
+    rid: '2',
+    credential: { kind: 'code', code: '048 213', displayName: 'Alice' },
+    device: { name: "Alice's laptop", platform: 'linux' },
+  },
+  auth: { type: 'auth', rid: '2', deviceId: LAPTOP, token: TOKEN },
+  send: { type: 'send', rid: '10', conversationId: 'general', clientMsgId: 'm-7fK2pQ9xL3vN8rT1', text: 'Dinner at 7?' },
+  fetchMessages: {
+    type: 'fetchMessages',
+    rid: '11',
+    conversationId: 'general',
+    direction: 'forward',
+    cursor: 40,
+    limit: 200,
+  },
+  markDelivered: { type: 'markDelivered', conversationId: 'general', seq: 42 },
+  markRead: { type: 'markRead', rid: '13', conversationId: 'general', seq: 42 },
+  typing: { type: 'typing', conversationId: 'general' },
+  createGroup: { type: 'createGroup', rid: '20', name: 'Climbing', memberUserIds: [BOB] },
+  addMembers: { type: 'addMembers', rid: '21', conversationId: 'gRRvglEDnF-5buY8fafUog', userIds: [BOB] },
+  openDirect: { type: 'openDirect', rid: '22', userId: BOB },
+  createLinkCode: { type: 'createLinkCode', rid: '7' },
+  listDevices: { type: 'listDevices', rid: '30' },
+  renameDevice: { type: 'renameDevice', rid: '31', deviceId: PHONE, name: 'Pixel' },
+  removeDevice: { type: 'removeDevice', rid: '32', deviceId: PHONE },
+};
+
+export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFrameOf<T> } = {
+  welcome: {
+    type: 'welcome',
+    rid: '1',
+    hub: { id: 'bN8uXg5f9_GNL2AqDO_2EA', name: 'Kitchen', protocolVersion: 1, appVersion: '0.1.0' },
+    serverTime: 1767261600000,
+  },
+  incompatible: { type: 'incompatible', rid: '1', reason: 'CLIENT_TOO_NEW', hubProtocol: 1, minProtocol: 1 },
+  paired: { type: 'paired', rid: '2', userId: ALICE, deviceId: LAPTOP, token: TOKEN },
+  ready: {
+    type: 'ready',
+    rid: '2',
+    self: { userId: ALICE, deviceId: LAPTOP },
+    users: [
+      { id: ALICE, displayName: 'Alice', online: true },
+      { id: BOB, displayName: 'Bob', online: false },
+    ],
+    devices: [laptop],
+    conversations: [general],
+  },
+  ack: {
+    type: 'ack',
+    rid: '10',
+    conversationId: 'general',
+    clientMsgId: message.clientMsgId,
+    seq: 42,
+    sentAt: message.sentAt,
+    duplicate: false,
+  },
+  message: { type: 'message', message },
+  messages: {
+    type: 'messages',
+    rid: '11',
+    conversationId: 'general',
+    direction: 'forward',
+    messages: [message],
+    hasMore: false,
+  },
+  receipt: { type: 'receipt', conversationId: 'general', receipt: { userId: ALICE, deliveredSeq: 42, readSeq: 42 } },
+  conversation: {
+    type: 'conversation',
+    rid: '22',
+    conversation: {
+      id: 'ObCSjZ5m4opcXvMv-FR4jw',
+      kind: 'direct',
+      name: '',
+      memberUserIds: [ALICE, BOB],
+      lastSeq: 0,
+      createdAt: 1767261800000,
+      receipts: [
+        { userId: ALICE, deliveredSeq: 0, readSeq: 0 },
+        { userId: BOB, deliveredSeq: 0, readSeq: 0 },
+      ],
+    },
+  },
+  user: { type: 'user', user: { id: BOB, displayName: 'Bob', online: true } },
+  presence: { type: 'presence', userId: BOB, online: false },
+  typing: { type: 'typing', conversationId: 'general', userId: BOB, deviceId: 'DpuBiPrYc-d7EfQN-5oYfQ' },
+  linkCode: { type: 'linkCode', rid: '7', code: 'K7QM4XZP', expiresAt: 1767261900000 },
+  devices: { type: 'devices', rid: '30', devices: [laptop] },
+  ok: { type: 'ok', rid: '13' },
+  pong: { type: 'pong', rid: '40', serverTime: 1767261615000 },
+  error: {
+    type: 'error',
+    rid: '10',
+    code: 'NOT_A_MEMBER',
+    message: 'You are not a member of conversation "gRRvglEDnF-5buY8fafUog".',
+    frameType: 'send',
+  },
+};
