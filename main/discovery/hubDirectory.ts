@@ -7,7 +7,7 @@
  * (renamed after a conflict, or re-announced under a new name while a crashed instance's
  * records linger), so the list is deduplicated by hub id.
  */
-import { LIMITS, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
+import { cutToLength, LIMITS, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
 import type { DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
 import type { HubAdvert } from './txtRecord';
 
@@ -292,7 +292,7 @@ function toDiscoveredHub(shown: Entry, all: Entry[]): DiscoveredHub {
   const { candidate } = shown;
   const { url, info } = shown.answer!;
   // The live answer is fresher than the TXT record (a rename shows without a re-announcement).
-  const name = info.name.trim().slice(0, LIMITS.maxNameLength) || candidate.advert.name;
+  const name = cutToLength(info.name.trim(), LIMITS.maxNameLength) || candidate.advert.name;
   return {
     hubId: candidate.advert.id,
     name,

@@ -10,7 +10,7 @@
  * Everything from the network is untrusted, so parse never throws.
  */
 import { z } from 'zod';
-import { IdSchema, LIMITS } from '../../shared/protocol';
+import { cutToLength, IdSchema, LIMITS } from '../../shared/protocol';
 
 export const TXT_FORMAT_VERSION = '1';
 
@@ -84,7 +84,7 @@ const HubTxtSchema = z.preprocess(
     id: TxtTextSchema.pipe(IdSchema),
     // A newer hub may allow longer names; show a shortened one rather than hide the hub.
     name: TxtTextSchema.pipe(z.string().trim().min(1, 'must not be blank')).transform((n) =>
-      n.slice(0, LIMITS.maxNameLength),
+      cutToLength(n, LIMITS.maxNameLength),
     ),
     proto: TxtTextSchema.pipe(z.string().regex(/^\d{1,9}$/, 'must be a non-negative integer')),
   }),

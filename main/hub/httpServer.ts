@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { INFO_PATH, SCHEMA_PATH, WS_PATH, type HubInfo } from '../../shared/protocol';
 import { protocolJsonSchema } from '../../shared/protocol/jsonSchema';
 import { checkHost, checkOrigin, type AccessPolicy } from './requestGuard';
+import { SECURITY_HEADERS } from './securityHeaders';
 
 export type HttpHandlers = {
   info(): HubInfo;
@@ -11,12 +12,6 @@ export type HttpHandlers = {
   serveStatic?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Called for an upgrade that passed every check. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-};
-
-const SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
 };
 
 /** Made on first request: the same bytes every time, and no cost for a hub nobody asks. */

@@ -64,6 +64,8 @@ describe('serving the web client', () => {
       expect(missing.status).toBe(404);
       expect(missing.headers['content-type']).toContain('application/json');
       expect(JSON.parse(missing.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      // A refusal carries the same security headers as a page.
+      expect(missing.headers).toMatchObject({ 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' });
     } finally {
       server.close();
       await empty.remove();

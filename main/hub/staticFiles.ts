@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { CONTENT_TYPES } from './contentTypes';
+import { SECURITY_HEADERS } from './securityHeaders';
 
 /**
  * The web client's policy: scripts and styles only from the hub itself, no
@@ -56,9 +57,7 @@ async function serve(base: string, req: IncomingMessage, res: ServerResponse): P
     'Content-Length': info.size,
     'Cache-Control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
     'Content-Security-Policy': contentSecurityPolicy(req.headers.host ?? 'localhost'),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
+    ...SECURITY_HEADERS,
     'Cross-Origin-Opener-Policy': 'same-origin',
   });
   if (req.method === 'HEAD') return void res.end();
@@ -86,14 +85,14 @@ function notFound(res: ServerResponse): void {
   sendError(res, 404, 'NOT_FOUND', 'No such file in the web client.');
 }
 
-/** The same JSON error body as every other HTTP refusal (docs/PROTOCOL.md 3.4). */
+/** The same JSON error body as every other HTTP refusal (docs/protocol/appendix-discovery-http.md A.6). */
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
+    ...SECURITY_HEADERS,
   });
   res.end(body);
 }

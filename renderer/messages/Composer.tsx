@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { LIMITS } from '../../shared/protocol';
+import { fitsTextLength, isBlank, LIMITS, textLength } from '../../shared/protocol';
 import { useClient } from '../app/useClient';
 import { Icon } from '../ui/Icon';
 import { loadDraft, saveDraft } from './drafts';
@@ -14,8 +14,9 @@ export function Composer({ conversationId, placeholder, onSent }: Props) {
   const [text, setText] = useState(() => loadDraft(conversationId));
   const [error, setError] = useState<string>();
   const ref = useRef<HTMLTextAreaElement>(null);
-  const tooLong = text.length > LIMITS.maxTextLength;
-  const canSend = text.trim().length > 0 && !tooLong;
+  // Counted and judged blank exactly as the hub does (PROTOCOL.md: lengths are code points).
+  const tooLong = !fitsTextLength(text, LIMITS.maxTextLength);
+  const canSend = !isBlank(text) && !tooLong;
 
   useEffect(() => saveDraft(conversationId, text), [conversationId, text]);
 
@@ -61,7 +62,7 @@ export function Composer({ conversationId, placeholder, onSent }: Props) {
       {(error || tooLong) && (
         <p className="composer__error" role="alert">
           {tooLong
-            ? `Too long: ${text.length.toLocaleString()} of ${LIMITS.maxTextLength.toLocaleString()} characters.`
+            ? `Too long: ${textLength(text).toLocaleString()} of ${LIMITS.maxTextLength.toLocaleString()} characters.`
             : error}
         </p>
       )}

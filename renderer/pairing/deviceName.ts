@@ -1,4 +1,4 @@
-import { LIMITS } from '../../shared/protocol';
+import { cutToLength, LIMITS } from '../../shared/protocol';
 import type { DeviceDescription } from '../../shared/sync';
 
 /** What a browser tells about itself: `navigator.userAgent`, and `navigator.userAgentData` where there is one. */
@@ -65,7 +65,7 @@ export function defaultDeviceName(hints: BrowserHints): string {
   const system = systemName(hints);
   const name =
     browser && system ? `${browser} on ${system}` : (browser ?? (system ? `Browser on ${system}` : 'Web browser'));
-  return name.slice(0, LIMITS.maxNameLength);
+  return cutToLength(name, LIMITS.maxNameLength);
 }
 
 type NavigatorWithHints = Navigator & {

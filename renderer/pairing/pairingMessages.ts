@@ -1,4 +1,4 @@
-import { ErrorCode, LIMITS } from '../../shared/protocol';
+import { ErrorCode, fitsTextLength, LIMITS, trimWhitespace } from '../../shared/protocol';
 import { ClientErrorCode, RoostError, type UnpairedReason } from '../../shared/sync';
 
 const UNREACHABLE =
@@ -43,9 +43,9 @@ export function unpairedNotice(reason: UnpairedReason): string | undefined {
 
 /** Checks a name field the way the hub will (trimmed, 1-64 characters); undefined when it is fine. */
 export function nameProblem(label: string, value: string): string | undefined {
-  const trimmed = value.trim();
+  const trimmed = trimWhitespace(value);
   if (!trimmed) return `Enter ${label}.`;
-  if (trimmed.length > LIMITS.maxNameLength)
+  if (!fitsTextLength(trimmed, LIMITS.maxNameLength))
     return `${capitalize(label)} can be at most ${LIMITS.maxNameLength} characters.`;
   return undefined;
 }
