@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import { Bonjour, type Service } from 'bonjour-service';
+import { Bonjour } from 'bonjour-service';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   BONJOUR_CHECKED_VERSION,
@@ -40,6 +40,8 @@ class FakeSocket extends EventEmitter {
   bindError: Error | undefined;
   /** When set, every send fails with it (as with no multicast route). */
   sendError: Error | undefined;
+  /** Sends whose callback has run: the sender hears of a send only then. */
+  callbacksRun = 0;
 
   bind(_port: number, _address: string | undefined, cb: () => void): void {
     // multicast-dns hears a failed bind as the socket's 'error' event, as with dgram.
@@ -47,7 +49,10 @@ class FakeSocket extends EventEmitter {
   }
   send(message: Buffer, _offset: number, _length: number, _port: number, _address: string, cb: SendCb): void {
     this.sent.push(dnsPacket.decode(message));
-    process.nextTick(() => cb(this.sendError ?? null));
+    process.nextTick(() => {
+      cb(this.sendError ?? null);
+      this.callbacksRun++;
+    });
   }
   close(cb?: () => void): void {
     if (cb) process.nextTick(cb);
@@ -65,6 +70,7 @@ type SendCb = (err: Error | null) => void;
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
+  vi.useRealTimers(); // in case a check timed out on the fake clock
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   vi.restoreAllMocks();
 });
@@ -94,9 +100,49 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await delay(5);
 }
+
+/**
+ * Runs `body` on vitest's fake clock: the library's probe and announcement
+ * timers then fire only when the test drives them, in order, at once.
+ * Installed inside an assumption's check, so that check's deadline stays real.
+ */
+async function onFakeClock(body: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers();
+  try {
+    await body();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** Fires the library's timers one by one until `condition` holds; fails if none is left before it does. */
+async function runTimersUntil(condition: () => boolean, what: string): Promise<void> {
+  while (!condition()) {
+    if (vi.getTimerCount() === 0) throw new Error(`the library had nothing left scheduled, and never ${what}`);
+    await vi.advanceTimersToNextTimerAsync();
+  }
+}
+
+/** A query of our own, the test's positive event: anything the library sent before it is in `sent` ahead of it. */
+const MARKER = 'marker.contract.local';
+async function sendMarker(bonjour: Bonjour): Promise<void> {
+  const mdns = (bonjour as unknown as { server: { mdns: { query(name: string, type: string, cb: () => void): void } } })
+    .server.mdns;
+  await new Promise<void>((resolve) => mdns.query(MARKER, 'A', () => resolve()));
+}
+const MARKER_SENT = `query: ${MARKER} A`;
+
+/** A packet in one line: its type, then each record's name and type, goodbyes marked TTL 0. */
+const summary = (p: Packet) =>
+  `${p.type}: ` +
+  [...p.questions, ...p.answers].map((r) => `${r.name} ${r.type}${r.ttl === 0 ? ' TTL 0' : ''}`).join(', ');
+
 const SERVICE = { name: 'Contract Hub', type: 'roost', port: 7420 };
 const FQDN = 'Contract Hub._roost._tcp.local';
 const isQueryFor = (p: Packet, name: string) => p.type === 'query' && p.questions.some((q) => q.name === name);
+/** The probe has queried FQDN and heard the query sent: from then on it takes an answer as a conflict. */
+const probing = (socket: FakeSocket) =>
+  socket.sent.some((p) => isQueryFor(p, FQDN)) && socket.callbacksRun === socket.sent.length;
 /** Someone else answering for FQDN: what the probe takes as "this name is taken". */
 const TAKEN: Partial<Packet> = {
   type: 'response',
@@ -198,36 +244,50 @@ describe('patch 2: no goodbye for a name another hub holds (publishWithoutConfli
   it('still needs the patch: unpatched, a probe conflict sends goodbyes (TTL 0) for the taken name', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const { bonjour, socket } = fakeBonjour();
-    bonjour.publish(SERVICE);
-    await assumption('the probe queries the name, and a conflict makes the library send goodbyes', async () => {
-      await until(() => socket.sent.some((p) => isQueryFor(p, FQDN)));
-      socket.receive(TAKEN);
-      await until(() => socket.responses().length > 0);
-      const goodbye = socket.responses()[0]!.answers.find((a) => a.name === FQDN);
-      expect(goodbye?.ttl, 'TTL of the record for the taken name').toBe(0);
-    });
+    await assumption('the probe queries the name, and a conflict makes the library send goodbyes', () =>
+      onFakeClock(async () => {
+        bonjour.publish(SERVICE);
+        await runTimersUntil(() => probing(socket), 'queried the name');
+        const atConflict = socket.sent.length;
+        socket.receive(TAKEN);
+        // Driven as the next test drives the patched library: to the end of its timers, then our marker.
+        await vi.runAllTimersAsync();
+        await sendMarker(bonjour);
+        const goodbye = socket.sent
+          .slice(atConflict)
+          .find((p) => p.type === 'response')
+          ?.answers.find((a) => a.name === FQDN);
+        expect(goodbye?.ttl, 'TTL of the record for the taken name').toBe(0);
+      }),
+    );
   });
 
   it('on a probe conflict, calls service.stop() via the property: sends nothing and reports the conflict', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
     const { bonjour, socket } = fakeBonjour();
     let conflicts = 0;
-    const publication = publishWithoutConflictGoodbyes(bonjour, SERVICE, () => conflicts++);
     await assumption(
       'the probe calls service.stop(), which the patch intercepts, leaving the library stop a no-op',
-      async () => {
-        await until(() => socket.sent.some((p) => isQueryFor(p, FQDN)));
-        expect(publication.service.published, 'published while probing').toBe(false);
-        socket.receive(TAKEN);
-        await until(() => conflicts > 0);
-        await delay(50);
-        expect(socket.responses(), 'responses sent after the conflict').toEqual([]);
-        expect(conflicts).toBe(1);
-        expect(publication.service.activated).toBe(false);
-      },
+      () =>
+        onFakeClock(async () => {
+          const publication = publishWithoutConflictGoodbyes(bonjour, SERVICE, () => conflicts++);
+          await runTimersUntil(() => probing(socket), 'queried the name');
+          expect(publication.service.published, 'published while probing').toBe(false);
+          const atConflict = socket.sent.length;
+          socket.receive(TAKEN);
+          // Whatever the library still had scheduled runs to the end; then our marker goes out,
+          // which must be the first packet since the conflict.
+          await vi.runAllTimersAsync();
+          await sendMarker(bonjour);
+          expect(socket.sent.slice(atConflict).map(summary), 'sent after the conflict, up to our marker').toEqual([
+            MARKER_SENT,
+          ]);
+          expect(conflicts).toBe(1);
+          expect(publication.service.activated).toBe(false);
+          await publication.unpublish();
+          expect(socket.responses(), 'responses once unpublished as well').toEqual([]);
+        }),
     );
-    await publication.unpublish();
-    expect(socket.responses()).toEqual([]);
   });
 
   it('once announced, is published and unpublishes with goodbyes through the library stop', async () => {
@@ -252,12 +312,17 @@ describe('patch 2: no goodbye for a name another hub holds (publishWithoutConfli
 
   it('unpublished before being announced, sends nothing: the probe stops when `activated` is false', async () => {
     const { bonjour, socket } = fakeBonjour();
-    const publication = publishWithoutConflictGoodbyes(bonjour, SERVICE, () => {});
-    await publication.unpublish();
-    await assumption('with `activated` false the probe sends nothing and no announcement follows', async () => {
-      await delay(1_200); // a whole probe (3 queries, 250 ms apart, after up to 250 ms) and the announcement
-      expect(socket.sent).toEqual([]);
-      expect((publication.service as Service).published).toBe(false);
-    });
+    await assumption('with `activated` false the probe sends nothing and no announcement follows', () =>
+      onFakeClock(async () => {
+        const publication = publishWithoutConflictGoodbyes(bonjour, SERVICE, () => {});
+        expect(vi.getTimerCount(), 'timers of the probe, waiting for its turn').toBeGreaterThan(0);
+        await publication.unpublish();
+        // The probe's turn comes, and every timer after it: whatever the library would still do, it has done.
+        await vi.runAllTimersAsync();
+        await sendMarker(bonjour);
+        expect(socket.sent.map(summary), 'sent up to our marker').toEqual([MARKER_SENT]);
+        expect(publication.service.published).toBe(false);
+      }),
+    );
   });
 });

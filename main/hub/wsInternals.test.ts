@@ -89,7 +89,48 @@ function textOf(data: RawData): string {
 }
 const texts = (messages: Received[]) => messages.map((m) => m.text);
 const framed = (text: string) => frameText(Buffer.from(text));
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Bytes of a client frame with this text (under 126 bytes): masked, as every client frame is (RFC 6455 5.3). */
+const clientFrameLength = (text: string) => 2 + 4 + Buffer.byteLength(text);
+
+/**
+ * Bytes the socket hands to the OS, one entry per write: `_write` and `_writev`
+ * are where a Writable passes on what it no longer holds, so a corked socket
+ * adds nothing here until it is uncorked.
+ */
+function recordHandoffs(socket: Socket): number[] {
+  const handedOff: number[] = [];
+  const write = socket._write.bind(socket);
+  const writev = socket._writev?.bind(socket);
+  socket._write = (chunk: Buffer, encoding, cb) => {
+    handedOff.push(chunk.length);
+    write(chunk, encoding, cb);
+  };
+  if (writev) {
+    socket._writev = (chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>, cb) => {
+      handedOff.push(chunks.reduce((sum, { chunk }) => sum + chunk.length, 0));
+      writev(chunks, cb);
+    };
+  }
+  return handedOff;
+}
+
+/**
+ * Resolves once the socket has read `bytes` more bytes off the network, whether
+ * or not anyone consumed them: a paused socket still reads into its buffer,
+ * and one that is not paused has emitted them as 'data' by the time this resolves.
+ */
+function whenRead(socket: Socket, bytes: number): Promise<void> {
+  let read = 0;
+  const push = socket.push.bind(socket);
+  return new Promise((resolve) => {
+    socket.push = (chunk: unknown, encoding?: BufferEncoding) => {
+      const buffered = push(chunk, encoding);
+      if (Buffer.isBuffer(chunk)) read += chunk.length;
+      if (read >= bytes) resolve();
+      return buffered;
+    };
+  });
+}
 
 describe('ws internals the hub relies on (wsInternals.ts)', () => {
   it(`is the ws release the module was checked against (${WS_CHECKED_VERSION})`, () => {
@@ -189,24 +230,35 @@ describe('ws internals the hub relies on (wsInternals.ts)', () => {
 
   it('counts direct socket writes, corked ones too, in bufferedAmount; its own cork leaves ours in place', async () => {
     const pair = await openPair();
-    const { server, socket } = pair;
+    const { server, client, socket } = pair;
+    const handedOff = recordHandoffs(socket);
+    const ours = framed('pre-framed');
+    const big = 'c'.repeat(70_000); // ws writes this one in two parts, under its own cork
     await assumption('bufferedAmount counts what waits in the socket, ours and corked bytes included', async () => {
       expect(server.bufferedAmount, 'nothing waits at the start').toBe(0);
       socket.cork();
-      const ours = framed('pre-framed');
       writeFramed(socket, ours);
       expect(server.bufferedAmount, 'after a corked pre-framed write').toBe(ours.length);
       server.send('own');
       expect(server.bufferedAmount, "after ws's own send, still corked").toBe(ours.length + 2 + 'own'.length);
-      const big = 'c'.repeat(70_000);
       server.send(big);
-      expect(socket.writableCorked, "ws's cork and uncork around a two-part frame leave ours").toBe(1);
       expect(server.bufferedAmount, 'after a two-part frame, still corked').toBe(
         ours.length + 2 + 'own'.length + 10 + big.length,
       );
-      await delay(20);
-      expect(pair.received, 'corked bytes stay held').toEqual([]);
+    });
+    await assumption("ws's own cork and uncork leave ours in place: nothing leaves until we uncork", async () => {
+      expect(socket.writableCorked, "ws's cork and uncork around a two-part frame leave ours").toBe(1);
+      // Held longer than the hub holds a cork (to the end of the tick): over a whole round trip from the client.
+      const roundTrip = once(server, 'message');
+      client.send('round trip');
+      await roundTrip;
+      expect(handedOff, 'bytes handed to the OS while corked, over a round trip').toEqual([]);
+      const held = server.bufferedAmount;
       socket.uncork();
+      expect(
+        handedOff.reduce((sum, bytes) => sum + bytes, 0),
+        'bytes handed to the OS at our uncork: all that was held',
+      ).toBe(held);
       expect(texts(await pair.receivedCount(3))).toEqual(['pre-framed', 'own', big]);
       expect(server.bufferedAmount, 'once everything left').toBe(0);
     });
@@ -214,10 +266,16 @@ describe('ws internals the hub relies on (wsInternals.ts)', () => {
 
   it('reads neither messages nor pongs while paused, and both after resume', async () => {
     const pair = await openPair();
-    const { server, client } = pair;
+    const { server, client, socket } = pair;
     const heard: string[] = [];
     server.on('message', (data) => heard.push(`message ${textOf(data)}`));
     server.on('pong', () => heard.push('pong'));
+    const later = 'after the pong';
+    const laterHeard = new Promise<void>((resolve) =>
+      server.on('message', (data) => textOf(data) === later && resolve()),
+    );
+    const pongLength = clientFrameLength(''); // a pong echoes the ping's payload, empty here
+    const allRead = whenRead(socket, clientFrameLength('while paused') + pongLength + clientFrameLength(later));
     await assumption('pause() stops message and pong events; isPaused tells; resume() delivers them', async () => {
       server.pause();
       expect(server.isPaused).toBe(true);
@@ -225,15 +283,16 @@ describe('ws internals the hub relies on (wsInternals.ts)', () => {
       const pinged = once(client, 'ping'); // the client answers a ping with a pong at once
       server.ping();
       await pinged;
-      await delay(100); // loopback delivers in well under this
-      expect(heard, 'events while paused').toEqual([]);
+      client.send(later);
+      // Not paused, ws would have had all three frames (and emitted their events) by the time the socket read them.
+      // Were ws's pause to stop reading the socket altogether, this would never resolve: the deadline names this check.
+      await allRead;
+      expect(heard, 'events while paused, once the server had read all their bytes').toEqual([]);
+      heard.push('resume');
       server.resume();
       expect(server.isPaused).toBe(false);
-      await new Promise<void>((resolve) => {
-        const check = () => (heard.length >= 2 ? resolve() : setTimeout(check, 5));
-        check();
-      });
-      expect(heard).toEqual(['message while paused', 'pong']);
+      await laterHeard;
+      expect(heard).toEqual(['resume', 'message while paused', 'pong', `message ${later}`]);
     });
   });
 });
