@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../protocol';
 import { MemoryStorage } from './memoryStorage';
 import { authenticate, flushMicrotasks, makeClient, startPaired } from './testing/clientHarness';
 import { ALICE, ALICE_LAPTOP, GENERAL, conversation, msg, ready } from './testing/fixtures';
@@ -200,9 +201,33 @@ describe('RoostClient: outbox', () => {
     const h = makeClient();
     await startPaired(h, ready([conversation({ lastSeq: 0 })]));
     await expect(h.client.send(GENERAL, '   ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // Blank is the hub's whitespace set: an ideographic space is blank, a zero-width space is not.
+    await expect(h.client.send(GENERAL, '\u3000')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await h.client.send(GENERAL, '\u200B');
     await expect(h.client.send(GENERAL, 'x'.repeat(4001))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(h.client.send('nowhere', 'hi')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    expect(h.state().pendingCount).toBe(0);
+    expect(h.state().pendingCount).toBe(1);
+  });
+
+  it('counts the length limit in code points, as the hub does: an emoji is one character', async () => {
+    const h = makeClient();
+    const socket = await startPaired(h, ready([conversation({ lastSeq: 0 })]));
+    const emoji = '\u{1F600}'; // one code point, two UTF-16 code units
+    const max = LIMITS.maxTextLength;
+    const atLimit = emoji.repeat(max);
+    expect(atLimit.length).toBe(2 * max);
+    // The fake hub parses what it receives with the protocol's schema, so this also shows the hub takes it.
+    const id = await h.client.send(GENERAL, atLimit);
+    expect(socket.last('send')).toMatchObject({ clientMsgId: id, text: atLimit });
+    await h.client.send(GENERAL, 'x'.repeat(max - 1) + emoji);
+    expect(socket.sentOf('send')).toHaveLength(2);
+
+    await expect(h.client.send(GENERAL, atLimit + emoji)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: `A message may be at most ${max} characters; this one has ${max + 1}.`,
+    });
+    await expect(h.client.send(GENERAL, 'x'.repeat(max) + emoji)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(h.state().pendingCount).toBe(2);
   });
 
   it('still sends when storage cannot be written, and says so', async () => {

@@ -1,8 +1,7 @@
 import type { ConversationWire, PairCredential } from '../protocol';
 import { ClientCore } from './clientCore';
-import type { DeviceDescription, RoostClientOptions } from './clientOptions';
-import { applyReceipt, type RoostState } from './clientState';
-import { ClientErrorCode, RoostError } from './errors';
+import { withDefaults, type DeviceDescription, type RoostClientOptions } from './clientOptions';
+import type { RoostState } from './clientState';
 import { expectAnswer } from './requests';
 
 export type { DeviceDescription, RoostClientOptions } from './clientOptions';
@@ -15,12 +14,14 @@ export type { DeviceDescription, RoostClientOptions } from './clientOptions';
  *
  * Promise-returning methods reject with a RoostError whose `code` is the
  * hub's ErrorCode or a ClientErrorCode (NOT_CONNECTED, DISCONNECTED, TIMEOUT…).
+ *
+ * A facade: every method delegates to ClientCore, which owns the state.
  */
 export class RoostClient {
   private readonly core: ClientCore;
 
   constructor(options: RoostClientOptions) {
-    this.core = new ClientCore(options);
+    this.core = new ClientCore(withDefaults(options));
   }
 
   /** The current snapshot. Stable between changes, so it can be handed to useSyncExternalStore as is. */
@@ -41,7 +42,7 @@ export class RoostClient {
 
   /** Reconnects now instead of waiting out the backoff (e.g. on the browser's "online" event). */
   retryNow(): void {
-    this.core.link.retryNow();
+    this.core.retryNow();
   }
 
   /**
@@ -50,33 +51,27 @@ export class RoostClient {
    * the UI says so at once and sends wait in the outbox.
    */
   networkLost(): void {
-    this.core.link.reconnect('network offline');
+    this.core.networkLost();
   }
 
   /** Pairs this device (session 'unpaired', status 'connected'); resolves once its credentials are stored. */
-  async pair(credential: PairCredential, device: DeviceDescription = this.core.options.device): Promise<void> {
-    if (this.core.state.session.phase === 'paired')
-      throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'pair');
-    const answer = await this.core.requests.request({ type: 'pair', credential, device }, (f) =>
-      this.core.link.send(f),
-    );
-    expectAnswer(answer, 'paired');
-    await this.core.cache.idle();
+  pair(credential: PairCredential, device?: DeviceDescription): Promise<void> {
+    return this.core.pair(credential, device);
   }
 
   /** Queues a message; it shows as pending at once. Resolves with its clientMsgId once stored locally. */
   send(conversationId: string, text: string): Promise<string> {
-    return this.core.outbox.add(conversationId, text);
+    return this.core.send(conversationId, text);
   }
 
   /** Sends a message the hub refused for good (status 'failed') again. */
   retrySend(clientMsgId: string): void {
-    this.core.outbox.retry(clientMsgId);
+    this.core.retrySend(clientMsgId);
   }
 
   /** Drops a pending message that is not in flight; false if it could not be. */
   discardPending(clientMsgId: string): boolean {
-    return this.core.outbox.discard(clientMsgId);
+    return this.core.discardPending(clientMsgId);
   }
 
   /**
@@ -84,27 +79,17 @@ export class RoostClient {
    * here at once, on the hub soon (coalesced) or after reconnecting.
    */
   markRead(conversationId: string): void {
-    const core = this.core;
-    const c = core.state.conversations[conversationId];
-    const self = core.state.self;
-    if (!c || !self || c.timeline.cursor <= c.readSeq) return;
-    const seq = c.timeline.cursor;
-    core.set(applyReceipt(core.state, conversationId, { userId: self.userId, deliveredSeq: seq, readSeq: seq }));
-    core.marks.note(conversationId);
-    core.saveSnapshotSoon();
+    this.core.markRead(conversationId);
   }
 
   /** Call on each keystroke; sends a typing frame at most every typingThrottleMs. */
   notifyTyping(conversationId: string): void {
-    const core = this.core;
-    if (core.ready && core.typing.shouldSend(conversationId, core.options.typingThrottleMs ?? 3_000)) {
-      core.link.send({ type: 'typing', conversationId });
-    }
+    this.core.notifyTyping(conversationId);
   }
 
   /** Loads a page of older messages (storage first, then the hub). Resolves with how many were added. */
   loadOlder(conversationId: string): Promise<number> {
-    return this.core.sync.loadOlder(conversationId);
+    return this.core.loadOlder(conversationId);
   }
 
   async createGroup(name: string, memberUserIds: string[]): Promise<ConversationWire> {

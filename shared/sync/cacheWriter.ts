@@ -1,15 +1,21 @@
 import type { MessageWire } from '../protocol';
 import { snapshotOf } from './cache';
 import { checkMessage } from './cacheSchema';
-import type { RoostState } from './clientState';
+import type { ClientCore } from './clientCore';
 import type { Timeline } from './conversationTimeline';
+import { WarningCode, type RoostWarning } from './errors';
+import { toStored, type OutboxEntry } from './outbox';
 import type { ClientStorage, StoredCredentials } from './storage';
 import { WriteQueue } from './writeQueue';
+
+/** Where the snapshot written comes from: ClientCore's published state. */
+export type StateSource = Pick<ClientCore, 'state'>;
 
 /**
  * Everything the client writes to storage, one write after another (so a
  * clear never overtakes an earlier write), and the scrollback reads. Failed
- * writes are reported through `onError`; the client carries on from memory.
+ * writes and reads are reported through `onWarning`; the client carries on
+ * from memory.
  */
 export class CacheWriter {
   private readonly queue: WriteQueue;
@@ -19,15 +25,10 @@ export class CacheWriter {
 
   constructor(
     private readonly storage: ClientStorage,
-    private readonly getState: () => RoostState,
-    onError: (what: string, err: unknown) => void,
+    private readonly source: StateSource,
+    private readonly onWarning: ((warning: RoostWarning) => void) | undefined,
   ) {
-    this.queue = new WriteQueue(onError);
-  }
-
-  /** Queues a write; resolves true once done, false if it failed. */
-  write(what: string, task: () => Promise<void>): Promise<boolean> {
-    return this.queue.enqueue(what, task);
+    this.queue = new WriteQueue((what, err) => this.warnStorage(`writing ${what}`, err));
   }
 
   /** Resolves when every write queued so far is done. */
@@ -40,16 +41,25 @@ export class CacheWriter {
   }
 
   saveCredentials(credentials: StoredCredentials): void {
-    void this.write('credentials', () => this.storage.saveCredentials(credentials));
+    void this.queue.enqueue('credentials', () => this.storage.saveCredentials(credentials));
+  }
+
+  /** Resolves true once stored, false if that failed (reported). */
+  saveOutboxEntry(entry: OutboxEntry): Promise<boolean> {
+    return this.queue.enqueue('outbox entry', () => this.storage.saveOutboxEntry(toStored(entry)));
+  }
+
+  deleteOutboxEntry(clientMsgId: string): void {
+    void this.queue.enqueue('outbox entry removal', () => this.storage.deleteOutboxEntry(clientMsgId));
   }
 
   /** Coalesced: one write of the state as it is when the queue gets to it. */
   saveSnapshotSoon(): void {
     if (this.snapshotQueued) return;
     this.snapshotQueued = true;
-    void this.write('snapshot', async () => {
+    void this.queue.enqueue('snapshot', async () => {
       this.snapshotQueued = false;
-      const snapshot = snapshotOf(this.getState());
+      const snapshot = snapshotOf(this.source.state);
       if (snapshot) await this.storage.saveSnapshot(snapshot);
     });
   }
@@ -59,16 +69,25 @@ export class CacheWriter {
     if (after.reachedStart) this.reachedStart.set(id, true);
     if (added.length === 0 && after.cursor === before.cursor && after.reachedStart === before.reachedStart) return;
     const range = { cursor: after.cursor, reachedStart: this.reachedStart.get(id) ?? false };
-    void this.write('messages', () => this.storage.saveMessages(id, added, range));
+    void this.queue.enqueue('messages', () => this.storage.saveMessages(id, added, range));
   }
 
-  /** The newest `limit` stored messages older than beforeSeq, and whether older ones may exist. */
+  /**
+   * The newest `limit` stored messages older than beforeSeq, and whether older ones may exist.
+   * Never rejects: a failed read is reported and reads as nothing stored.
+   */
   async loadOlder(
     id: string,
     beforeSeq: number,
     limit: number,
   ): Promise<{ messages: MessageWire[]; hasMore: boolean }> {
-    const raw = await this.storage.loadMessages(id, beforeSeq, limit);
+    let raw: MessageWire[];
+    try {
+      raw = await this.storage.loadMessages(id, beforeSeq, limit);
+    } catch (err) {
+      this.warnStorage('reading stored messages', err);
+      return { messages: [], hasMore: true };
+    }
     const messages = raw.flatMap((m) => {
       const checked = checkMessage(m);
       return checked.ok && checked.value.conversationId === id ? [checked.value] : [];
@@ -79,6 +98,10 @@ export class CacheWriter {
   /** Forgets everything stored (the account is gone). */
   clear(): void {
     this.reachedStart.clear();
-    void this.write('clearing storage', () => this.storage.clear());
+    void this.queue.enqueue('clearing storage', () => this.storage.clear());
+  }
+
+  private warnStorage(what: string, err: unknown): void {
+    this.onWarning?.({ code: WarningCode.STORAGE_FAILED, message: `${what} failed: ${String(err)}`, detail: err });
   }
 }

@@ -1,134 +1,84 @@
-import { CloseCode, ErrorCode, type ClientFrameInput, type ServerFrame, type ServerFrameOf } from '../protocol';
-import { DEFAULT_BACKOFF } from './backoff';
+import {
+  CloseCode,
+  ErrorCode,
+  type ClientFrameInput,
+  type MessageWire,
+  type PairCredential,
+  type ServerFrame,
+  type ServerFrameOf,
+} from '../protocol';
 import { loadCache, stateFromCache } from './cache';
 import { CacheWriter } from './cacheWriter';
-import type { RoostClientOptions } from './clientOptions';
+import type { DeviceDescription, ResolvedOptions } from './clientOptions';
 import * as S from './clientState';
-import { applyLive, truncateAfter, type Timeline, type TimelineChange } from './conversationTimeline';
-import { ClientErrorCode, RoostError, WarningCode, type RoostWarning } from './errors';
+import { ClientErrorCode, RoostError, WarningCode, hasErrorCode } from './errors';
 import { HubLink } from './hubLink';
-import { OutboxPump } from './outboxPump';
+import { OutboxPump, type OutboxStep } from './outboxPump';
 import { ReceiptMarks } from './receiptMarks';
-import { Requests } from './requests';
+import { Requests, expectAnswer } from './requests';
+import { StatePublisher } from './statePublisher';
 import type { StoredCredentials } from './storage';
-import { SyncEngine } from './syncEngine';
+import { SyncEngine, type CatchUpRequest, type OlderRequest, type Page, type SyncStep } from './syncEngine';
+import { Timer } from './timer';
 import { TypingTracker } from './typingTracker';
 
 /**
- * The sync client's internals: state, connection, session, frame handling.
- * RoostClient is its public face; the parts it drives live in their own
- * files (HubLink, SyncEngine, OutboxPump, TypingTracker, Requests).
+ * The sync client's internals, and the one owner of its state. Every change
+ * is made here, by the handler of one event (a frame, a link event, a timer,
+ * an answered request, a call from the app), inside update(), which
+ * publishes the state once when the handler is done.
+ *
+ * The collaborators never change the state and never call back in:
+ * SyncEngine, OutboxPump, ReceiptMarks and TypingTracker take the state and
+ * return what should happen (a new state, frames to send, storage writes),
+ * and this class does it. HubLink (the socket), Requests (rid matching) and
+ * CacheWriter (storage) do I/O; HubLink reports to the `link*` methods and
+ * the timers to the `*Due` methods. RoostClient is the public face.
  */
 export class ClientCore {
+  /** The state as changed so far; update() publishes it. */
   private current: S.RoostState = S.INITIAL_STATE;
-  private readonly listeners = new Set<() => void>();
+  private depth = 0;
   private credentials: StoredCredentials | undefined;
-  /** Authenticated on the current connection. */
-  ready = false;
+  /** Authenticated on the current connection (`ready` received). */
+  private authenticated = false;
   private loaded: Promise<void> | undefined;
-  readonly cache: CacheWriter;
-  readonly link: HubLink;
-  readonly requests: Requests;
-  readonly sync: SyncEngine;
-  readonly outbox: OutboxPump;
-  readonly typing: TypingTracker;
-  readonly marks: ReceiptMarks;
+  private readonly olderLoads = new Map<string, Promise<number>>();
+  private readonly publisher: StatePublisher;
+  private readonly cache: CacheWriter;
+  private readonly link: HubLink;
+  private readonly requests: Requests;
+  private readonly sync: SyncEngine;
+  private readonly outbox: OutboxPump;
+  private readonly marks = new ReceiptMarks();
+  private readonly typing: TypingTracker;
+  private readonly sendRetryTimer: Timer;
+  private readonly marksTimer: Timer;
+  private readonly typingTimer: Timer;
 
-  constructor(readonly options: RoostClientOptions) {
-    const { clock, storage } = options;
-    const random = options.random ?? Math.random;
-    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    const syncOptions = { pageSize: 200, olderPageSize: 50, initialHistory: 200, markDelayMs: 500, ...options.sync };
-    this.cache = new CacheWriter(
-      storage,
-      () => this.current,
-      (what, err) => this.warn(WarningCode.STORAGE_FAILED, `writing ${what} failed: ${String(err)}`, err),
-    );
-    this.requests = new Requests(clock, options.requestTimeoutMs ?? 15_000);
-    this.link = new HubLink(
-      {
-        transport: options.transport,
-        clock,
-        random,
-        backoff,
-        clientName: options.clientName,
-        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        pingIntervalMs: options.pingIntervalMs ?? 15_000,
-      },
-      {
-        status: (status, reconnect) => this.set({ ...this.current, status, reconnect }),
-        welcome: (frame) => this.onWelcome(frame),
-        frame: (frame) => this.onFrame(frame),
-        lost: (code) => this.onLost(code),
-        incompatible: (frame) =>
-          this.set({
-            ...this.current,
-            session: {
-              phase: 'incompatible',
-              reason: frame?.reason ?? 'UNKNOWN',
-              hubProtocol: frame?.hubProtocol,
-              minProtocol: frame?.minProtocol,
-            },
-          }),
-        warn: (w) => this.options.onWarning?.(w),
-      },
-    );
-    this.sync = new SyncEngine(
-      {
-        isReady: () => this.ready,
-        request: (frame) => this.request(frame),
-        conversation: (id) => this.current.conversations[id],
-        applyTimeline: (id, change, fromStorage) => this.applyTimeline(id, change, fromStorage),
-        lowerLastSeq: (id, lastSeq) =>
-          this.set(S.updateConversation(this.current, id, (c) => (lastSeq < c.lastSeq ? { ...c, lastSeq } : c))),
-        setFlags: (id, flags) => {
-          this.set(S.updateConversation(this.current, id, (c) => ({ ...c, ...flags })));
-          // The outbox holds a conversation's messages while it catches up (outboxPump.ts).
-          if (flags.syncing === false) this.outbox.pump();
-        },
-        loadStored: (id, beforeSeq, limit) => this.cache.loadOlder(id, beforeSeq, limit),
-        warn: (w) => this.options.onWarning?.(w),
-      },
-      syncOptions,
-    );
-    this.marks = new ReceiptMarks(
-      {
-        clock,
-        isReady: () => this.ready,
-        send: (frame) => this.ready && this.link.send(frame),
-        conversation: (id) => this.current.conversations[id],
-      },
-      syncOptions.markDelayMs,
-    );
-    this.outbox = new OutboxPump(
-      {
-        clock,
-        storage,
-        state: () => this.current,
-        setOutbox: (outbox) => this.set(S.withOutbox(this.current, outbox)),
-        isReady: () => this.ready,
-        sendFrame: (frame) => this.ready && this.link.send(frame),
-        newRid: () => this.requests.newRid('s'),
-        persist: (what, task) => this.cache.write(what, task),
-        deliverOwn: (message) => this.onMessage(message, true),
-      },
-      { randomId: options.randomId, maxInFlight: options.maxInFlight ?? 50, retryBackoff: backoff, random },
-    );
-    this.typing = new TypingTracker(
-      clock,
-      options.typingTimeoutMs ?? 5_000,
-      () => this.current,
-      (next) => this.set(next),
-    );
+  constructor(private readonly options: ResolvedOptions) {
+    const { clock, onWarning } = options;
+    this.publisher = new StatePublisher(this.current, onWarning);
+    this.cache = new CacheWriter(options.storage, this, onWarning);
+    this.link = new HubLink(options, this);
+    this.requests = new Requests(clock, options.requestTimeoutMs, this.link);
+    this.sync = new SyncEngine(options.sync);
+    this.outbox = new OutboxPump(this.requests, options);
+    this.typing = new TypingTracker(options.typingTimeoutMs, options.typingThrottleMs);
+    this.sendRetryTimer = new Timer(clock, () => this.sendRetryDue());
+    this.marksTimer = new Timer(clock, () => this.marksDue());
+    this.typingTimer = new Timer(clock, () => this.typingExpiryDue());
   }
 
+  // ---- for RoostClient ----
+
+  /** The last published state: stable between changes, as useSyncExternalStore needs. */
   get state(): S.RoostState {
-    return this.current;
+    return this.publisher.snapshot;
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.publisher.subscribe(listener);
   }
 
   /** Shows the cached state (once), then connects. */
@@ -140,121 +90,199 @@ export class ClientCore {
 
   /** Disconnects and stops reconnecting; resolves when pending storage writes are done. */
   async stop(): Promise<void> {
-    this.link.stop();
-    this.ready = false;
-    this.requests.failAll(ClientErrorCode.STOPPED, 'The client was stopped.');
-    this.sync.reset();
-    this.marks.reset();
-    this.outbox.onDisconnected();
-    this.outbox.reset();
-    this.typing.reset();
+    this.update(() => {
+      this.link.stop();
+      this.connectionGone(ClientErrorCode.STOPPED, 'The client was stopped.');
+      this.forgetSendsAndTyping();
+    });
     await this.cache.idle();
   }
 
-  private async loadFromStorage(): Promise<void> {
-    const cache = await loadCache(this.options.storage, this.options.cachedMessagesPerConversation ?? 100, (w) =>
-      this.options.onWarning?.(w),
-    );
-    this.credentials = cache.credentials;
-    this.cache.loaded(cache.storedReachedStart);
-    this.set({ ...stateFromCache(cache), status: this.current.status });
+  retryNow(): void {
+    this.link.retryNow();
+  }
+
+  networkLost(): void {
+    this.link.reconnect('network offline');
+  }
+
+  /** Pairs this device; resolves once its credentials are stored. */
+  async pair(credential: PairCredential, device: DeviceDescription = this.options.device): Promise<void> {
+    if (this.current.session.phase === 'paired')
+      throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'pair');
+    expectAnswer(await this.requests.request({ type: 'pair', credential, device }), 'paired');
+    await this.cache.idle();
   }
 
   /** A request that needs an authenticated connection. */
   request(frame: ClientFrameInput): Promise<ServerFrame> {
-    return this.requests.request(frame, (f) => this.ready && this.link.send(f));
+    return this.requests.request(frame, this.authenticated);
   }
 
-  set(next: S.RoostState): void {
-    if (next === this.current) return;
-    this.current = next;
-    // A snapshot: a listener that subscribes or unsubscribes another changes who hears the next change, not this one.
-    // The copy is the point: a live Set would call listeners added mid-loop.
-    // oxlint-disable-next-line unicorn/no-useless-spread -- the copy is the point (see above)
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (err) {
-        this.warn(WarningCode.HANDLER_FAILED, `a state listener threw: ${String(err)}`, err);
+  /** Pending at once; sent once stored. Resolves with the clientMsgId. */
+  async send(conversationId: string, text: string): Promise<string> {
+    const { outbox, entry } = this.outbox.compose(this.current, conversationId, text, this.options.clock.now());
+    this.update(() => this.setOutbox(outbox));
+    // Stored before the first attempt, so a crash right after sending cannot lose it. A failed
+    // write has been reported; the message still goes out from memory.
+    await this.cache.saveOutboxEntry(entry);
+    this.update(() => this.pumpOutbox());
+    return entry.clientMsgId;
+  }
+
+  retrySend(clientMsgId: string): void {
+    this.update(() => this.applyOutboxStep(this.outbox.retry(this.current.outbox, clientMsgId)));
+  }
+
+  discardPending(clientMsgId: string): boolean {
+    return this.update(() => this.applyOutboxStep(this.outbox.discard(this.current.outbox, clientMsgId)));
+  }
+
+  /** Read up to the timeline's cursor: here at once, on the hub with the next marks. */
+  markRead(conversationId: string): void {
+    this.update(() => {
+      const read = S.readToCursor(this.current, conversationId);
+      if (read === this.current) return;
+      this.current = read;
+      this.noteMarks(conversationId);
+      this.cache.saveSnapshotSoon();
+    });
+  }
+
+  notifyTyping(conversationId: string): void {
+    if (this.authenticated && this.typing.shouldSend(conversationId, this.options.clock.now()))
+      this.link.send({ type: 'typing', conversationId });
+  }
+
+  /** One page of scrollback, from storage if it has it, else from the hub; resolves with how many were added. */
+  loadOlder(conversationId: string): Promise<number> {
+    const running = this.olderLoads.get(conversationId);
+    if (running) return running;
+    const task = this.fetchOlder(conversationId).finally(() => this.olderLoads.delete(conversationId));
+    this.olderLoads.set(conversationId, task);
+    return task;
+  }
+
+  // ---- for HubLink: what happens on the connection ----
+
+  /** An attempt starts (`connecting`, `reconnecting`), or the link was stopped (`offline`). */
+  linkStatus(status: Exclude<S.ConnectionStatus, 'connected'>): void {
+    this.update(() => {
+      this.current = { ...this.current, status, reconnect: undefined };
+    });
+  }
+
+  /** The hub answered hello: authenticate if this device is paired with this very hub. */
+  linkWelcomed(welcome: ServerFrameOf<'welcome'>): void {
+    this.update(() => {
+      this.current = { ...this.current, hub: welcome.hub };
+      const credentials = this.credentials;
+      if (credentials?.hubId === welcome.hub.id) {
+        this.authenticate(credentials);
+        return;
       }
-    }
-  }
-
-  private warn(code: RoostWarning['code'], message: string, detail?: unknown): void {
-    this.options.onWarning?.({ code, message, detail });
-  }
-
-  private onWelcome(welcome: ServerFrameOf<'welcome'>): void {
-    this.set({ ...this.current, hub: welcome.hub });
-    const credentials = this.credentials;
-    if (!credentials || credentials.hubId !== welcome.hub.id) {
       // Another hub at this address (say, after an IP change) never gets this device's token.
       // The account is kept: the right hub may answer again, or pairing here replaces it.
       const session: S.Session = credentials ? { phase: 'unpaired', reason: 'hubChanged' } : this.current.session;
       this.link.markHealthy();
-      this.set({ ...this.current, session, status: 'connected', reconnect: undefined });
-      return;
-    }
-    const { deviceId, token } = credentials;
-    this.requests
-      .request({ type: 'auth', deviceId, token }, (f) => this.link.send(f))
-      .catch((err: unknown) => {
-        if (err instanceof RoostError && err.code === ErrorCode.AUTH_FAILED) this.unpair('authFailed');
-        else if (!(
-          err instanceof RoostError &&
-          (err.code === ClientErrorCode.DISCONNECTED || err.code === ClientErrorCode.STOPPED)
-        )) {
-          this.link.reconnect(`auth failed: ${String(err)}`);
-        }
-      });
+      this.current = { ...this.current, session, status: 'connected', reconnect: undefined };
+    });
   }
 
-  private onFrame(frame: ServerFrame): void {
+  /** A frame from the hub after welcome. */
+  linkFrame(frame: ServerFrame): void {
+    this.update(() => this.receive(frame));
+  }
+
+  /** The connection ended (`welcomed`: a session may have ended with it); the next attempt is `retry`. */
+  linkClosed(code: number, welcomed: boolean, retry: { attempt: number; nextAttemptAt: number }): void {
+    this.update(() => {
+      if (welcomed) this.connectionLost(code);
+      this.current = { ...this.current, status: 'reconnecting', reconnect: retry };
+    });
+  }
+
+  /** The hub does not speak this protocol version: the link has stopped for good. */
+  linkIncompatible(frame: ServerFrameOf<'incompatible'> | undefined, welcomed: boolean): void {
+    this.update(() => {
+      if (welcomed) this.connectionLost(CloseCode.INCOMPATIBLE_PROTOCOL);
+      const { reason = 'UNKNOWN', hubProtocol, minProtocol } = frame ?? {};
+      const session: S.Session = { phase: 'incompatible', reason, hubProtocol, minProtocol };
+      this.current = { ...this.current, status: 'offline', reconnect: undefined, session };
+    });
+  }
+
+  // ---- internals ----
+
+  /** Runs one event's handling, then publishes the state once if it changed. Nested calls join the outer one. */
+  private update<T>(handle: () => T): T {
+    this.depth++;
+    try {
+      return handle();
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.publisher.publish(this.current);
+    }
+  }
+
+  private async loadFromStorage(): Promise<void> {
+    const { storage, cachedMessagesPerConversation } = this.options;
+    const cache = await loadCache(storage, cachedMessagesPerConversation, (w) => this.options.onWarning?.(w));
+    this.credentials = cache.credentials;
+    this.cache.loaded(cache.storedReachedStart);
+    this.update(() => {
+      this.current = { ...stateFromCache(cache), status: this.current.status };
+    });
+  }
+
+  /** Every change one frame causes; then the answer goes to the request waiting for it, if any. */
+  private receive(frame: ServerFrame): void {
     switch (frame.type) {
       case 'paired':
-        this.onPaired(frame);
+        this.paired(frame);
         break;
       case 'ready':
-        this.onReady(frame);
+        this.sessionReady(frame);
         break;
       case 'ack':
-        this.outbox.onAck(frame);
+        this.applyOutboxStep(this.outbox.acked(this.current, frame));
         break;
       case 'message':
-        this.onMessage(frame.message);
+        this.mergeLive(frame.message, false);
         break;
       case 'receipt':
         if (frame.receipt.userId === this.current.self?.userId) this.marks.confirm(frame.conversationId, frame.receipt);
-        this.set(S.applyReceipt(this.current, frame.conversationId, frame.receipt));
-        this.saveSnapshotSoon();
+        this.current = S.applyReceipt(this.current, frame.conversationId, frame.receipt);
+        this.cache.saveSnapshotSoon();
         break;
       case 'conversation':
-        this.set(S.upsertConversation(this.current, frame.conversation));
-        this.sync.ensureCaughtUp(frame.conversation.id);
-        this.saveSnapshotSoon();
+        this.current = S.upsertConversation(this.current, frame.conversation);
+        this.catchUp(frame.conversation.id);
+        this.cache.saveSnapshotSoon();
         break;
       case 'user':
-        this.set(S.upsertUser(this.current, frame.user));
-        this.saveSnapshotSoon();
+        this.current = S.upsertUser(this.current, frame.user);
+        this.cache.saveSnapshotSoon();
         break;
       case 'presence':
-        this.set(S.setPresence(this.current, frame.userId, frame.online));
+        this.current = S.setPresence(this.current, frame.userId, frame.online);
         break;
       case 'devices':
-        this.set({ ...this.current, devices: frame.devices });
-        this.saveSnapshotSoon();
+        this.current = { ...this.current, devices: frame.devices };
+        this.cache.saveSnapshotSoon();
         break;
       case 'typing':
-        if (frame.userId !== this.current.self?.userId)
-          this.typing.add(frame.conversationId, frame.userId, frame.deviceId);
+        this.current = this.typing.shown(this.current, frame, this.options.clock.now());
+        this.scheduleTypingExpiry();
         break;
       case 'error':
-        if (this.outbox.onError(frame) || this.requests.settle(frame)) return;
-        this.warn(
-          WarningCode.HUB_ERROR,
-          `the hub reported ${frame.code} for "${frame.frameType ?? '?'}": ${frame.message}`,
-          frame,
-        );
+        if (this.applyOutboxStep(this.outbox.refused(this.current.outbox, frame)) || this.requests.settle(frame))
+          return;
+        this.options.onWarning?.({
+          code: WarningCode.HUB_ERROR,
+          message: `the hub reported ${frame.code} for "${frame.frameType ?? '?'}": ${frame.message}`,
+          detail: frame,
+        });
         return;
       default:
         break;
@@ -262,118 +290,239 @@ export class ClientCore {
     this.requests.settle(frame);
   }
 
-  private onPaired(frame: ServerFrameOf<'paired'>): void {
-    const hubId = this.current.hub?.id;
-    if (!hubId) return;
-    const credentials: StoredCredentials = {
-      hubId,
-      userId: frame.userId,
-      deviceId: frame.deviceId,
-      token: frame.token,
-    };
-    // Paired anew (here: with a different hub): what was kept of the old account goes.
-    if (this.credentials) this.unpair('notPaired');
-    this.credentials = credentials;
-    this.cache.saveCredentials(credentials);
-    this.set({ ...this.current, session: { phase: 'paired' } });
+  // ---- session ----
+
+  private authenticate({ deviceId, token }: StoredCredentials): void {
+    // Success is the `ready` frame, which receive() handles.
+    void this.requests
+      .request({ type: 'auth', deviceId, token })
+      .catch((err: unknown) => this.update(() => this.authRefused(err)));
   }
 
-  private onReady(ready: ServerFrameOf<'ready'>): void {
+  /** A token the hub no longer knows unpairs; any other failure but a lost connection reconnects. */
+  private authRefused(err: unknown): void {
+    if (hasErrorCode(err, ErrorCode.AUTH_FAILED)) this.unpair('authFailed');
+    else if (!hasErrorCode(err, ClientErrorCode.DISCONNECTED, ClientErrorCode.STOPPED))
+      this.link.reconnect(`auth failed: ${String(err)}`);
+  }
+
+  private paired(frame: ServerFrameOf<'paired'>): void {
+    const hubId = this.current.hub?.id;
+    if (!hubId) return;
+    // Paired anew (here: with a different hub): what was kept of the old account goes.
+    if (this.credentials) this.unpair('notPaired');
+    this.credentials = { hubId, userId: frame.userId, deviceId: frame.deviceId, token: frame.token };
+    this.cache.saveCredentials(this.credentials);
+    this.current = { ...this.current, session: { phase: 'paired' } };
+  }
+
+  /** Authenticated: take the hub's view, report marks, catch up what is missing, then send the outbox. */
+  private sessionReady(ready: ServerFrameOf<'ready'>): void {
     if (!this.credentials) return;
-    this.ready = true;
+    this.authenticated = true;
     this.link.markHealthy();
-    this.forgetBeyondRestoredHub(ready);
-    this.set({ ...S.applyReady(this.current, ready), status: 'connected', reconnect: undefined });
-    this.saveSnapshotSoon();
-    const ids = Object.keys(this.current.conversations);
+    this.applySync(this.sync.restored(this.current, ready));
+    this.current = { ...S.applyReady(this.current, ready), status: 'connected', reconnect: undefined };
+    this.cache.saveSnapshotSoon();
     for (const wire of ready.conversations) {
       const own = wire.receipts.find((r) => r.userId === ready.self.userId);
       if (own) this.marks.confirm(wire.id, own);
     }
+    const ids = Object.keys(this.current.conversations);
     // Marks made while offline, or messages stored but not yet reported, go to the hub now.
-    for (const id of ids) this.marks.note(id);
-    this.sync.catchUpAll(ids);
-    this.outbox.pump();
+    for (const id of ids) this.noteMarks(id);
+    for (const id of ids) this.catchUp(id);
+    // After the catch-ups started: a conversation catching up holds its messages back (OutboxPump.take).
+    this.pumpOutbox();
   }
 
-  /** A hub restored from an older copy hands out seqs again that this client holds (docs/PROTOCOL.md 8.4). */
-  private forgetBeyondRestoredHub(ready: ServerFrameOf<'ready'>): void {
-    if (this.current.self && this.current.self.userId !== ready.self.userId) return;
-    for (const wire of ready.conversations) {
-      const c = this.current.conversations[wire.id];
-      if (!c || (wire.lastSeq >= c.timeline.cursor && c.timeline.buffered.length === 0)) continue;
-      if (wire.lastSeq < c.timeline.cursor)
-        this.warn(
-          WarningCode.HUB_RESTORED,
-          `conversation "${wire.id}": the hub is back at seq ${wire.lastSeq}, this device had ${c.timeline.cursor}`,
-        );
-      this.applyTimeline(wire.id, (t) => truncateAfter(t, wire.lastSeq));
-      this.set(S.updateConversation(this.current, wire.id, (x) => ({ ...x, lastSeq: wire.lastSeq })));
-    }
+  private connectionLost(closeCode: number): void {
+    this.connectionGone(ClientErrorCode.DISCONNECTED, 'The connection to the hub was lost.');
+    if (closeCode === CloseCode.DEVICE_REVOKED) this.unpair('revoked');
   }
 
-  /** A message pushed live, or (`own`) one of this device's that the hub acknowledged. */
-  private onMessage(message: ServerFrameOf<'message'>['message'], own = false): void {
-    const id = message.conversationId;
-    if (!this.current.conversations[id]) {
-      this.warn(
-        WarningCode.UNKNOWN_CONVERSATION,
-        `a message arrived for unknown conversation "${id}"; it is fetched with the conversation`,
-      );
-      return;
-    }
-    const seen = S.noteSeq(this.current, id, message.seq);
-    this.set(own ? seen : S.clearTyping(seen, id, message.senderUserId));
-    this.applyTimeline(id, (t) => applyLive(t, message));
-    // Beyond a gap (a push this connection never got): fetch what is missing.
-    this.sync.ensureCaughtUp(id);
-  }
-
-  private onLost(code: number): void {
-    this.ready = false;
-    this.requests.failAll(ClientErrorCode.DISCONNECTED, 'The connection to the hub was lost.');
-    this.sync.reset();
+  /** What ends with a connection: the session, open requests, catch-ups, marks and sends in flight. */
+  private connectionGone(code: ClientErrorCode, message: string): void {
+    this.authenticated = false;
+    this.requests.failAll(code, message);
+    this.current = this.sync.reset(this.current);
     this.marks.reset();
-    this.outbox.onDisconnected();
-    if (code === CloseCode.DEVICE_REVOKED) {
-      this.unpair('revoked');
-      this.link.markHealthy();
-    }
+    this.marksTimer.cancel();
+    this.applyOutboxStep(this.outbox.disconnected(this.current.outbox));
   }
 
   /** Forgets the account here and in storage, so the UI goes back to pairing. */
   private unpair(reason: S.UnpairedReason): void {
     this.credentials = undefined;
-    this.ready = false;
-    this.sync.reset();
+    this.authenticated = false;
+    this.current = this.sync.reset(this.current);
     this.marks.forget();
-    this.outbox.reset();
-    this.typing.reset();
-    this.set(S.forgetAccount(this.current, reason));
+    this.marksTimer.cancel();
+    this.forgetSendsAndTyping();
+    this.current = S.forgetAccount(this.current, reason);
     this.cache.clear();
-    if (this.link.isOpen) this.set({ ...this.current, status: 'connected', reconnect: undefined });
+    if (this.link.isOpen) this.current = { ...this.current, status: 'connected', reconnect: undefined };
   }
 
-  private applyTimeline(
-    id: string,
-    change: (t: Timeline) => TimelineChange,
-    fromStorage = false,
-  ): TimelineChange['added'] {
-    const before = this.current.conversations[id]?.timeline;
-    if (!before) return [];
-    const { timeline, added } = change(before);
-    if (timeline === before) return [];
-    this.set(S.updateConversation(this.current, id, (c) => ({ ...c, timeline })));
-    if (fromStorage) return added;
-    this.cache.saveTimeline(id, before, timeline, added);
-    if (added.length > 0) {
-      this.outbox.settleSeen(added);
-      this.marks.note(id);
+  /** The outbox's rids and retry wait, and typing throttles and expiry (stopped, or the account is gone). */
+  private forgetSendsAndTyping(): void {
+    this.outbox.reset();
+    this.sendRetryTimer.cancel();
+    this.typing.reset();
+    this.typingTimer.cancel();
+  }
+
+  // ---- timelines (SyncEngine decides) ----
+
+  /** Puts a SyncEngine step into effect; for each timeline change: store it, settle own messages, note marks. */
+  private applySync(step: SyncStep): void {
+    this.current = step.state;
+    for (const warning of step.warnings) this.options.onWarning?.(warning);
+    for (const merge of step.merges) {
+      this.cache.saveTimeline(merge.conversationId, merge.before, merge.after, merge.added);
+      if (merge.added.length === 0) continue;
+      this.applyOutboxStep(this.outbox.seen(this.current, merge.added));
+      this.noteMarks(merge.conversationId);
     }
-    return added;
   }
 
-  saveSnapshotSoon(): void {
-    this.cache.saveSnapshotSoon();
+  /** A message pushed live, or (`own`) one of this device's that the hub acknowledged. */
+  private mergeLive(message: MessageWire, own: boolean): void {
+    this.applySync(this.sync.live(this.current, message, own));
+    // Beyond a gap (a push this connection never got): fetch what is missing.
+    this.catchUp(message.conversationId);
+  }
+
+  /** Starts fetching what the conversation misses, unless it has everything or is at it already. */
+  private catchUp(id: string): void {
+    if (!this.authenticated) return;
+    const started = this.sync.start(this.current, id);
+    if (!started) return;
+    this.current = started.state;
+    void this.fetchCatchUpPages(started.request);
+  }
+
+  /** Page after page: each answer is merged in one update, which also yields the next request. */
+  private async fetchCatchUpPages(first: CatchUpRequest): Promise<void> {
+    let request: CatchUpRequest | undefined = first;
+    try {
+      while (request) {
+        const asked: CatchUpRequest = request;
+        const page = expectAnswer(await this.request(asked.frame), 'messages');
+        request = this.update(() => this.catchUpPage(asked, page));
+      }
+    } catch (err) {
+      this.update(() => this.catchUpFailed(first, err));
+    }
+  }
+
+  private catchUpPage(request: CatchUpRequest, page: Page): CatchUpRequest | undefined {
+    if (!this.sync.isCurrent(request)) return undefined;
+    const step = this.sync.pageArrived(this.current, request, page);
+    if (step.next) this.applySync(step);
+    else this.catchUpEnded(step);
+    return step.next;
+  }
+
+  private catchUpFailed(request: CatchUpRequest, err: unknown): void {
+    if (this.sync.isCurrent(request)) this.catchUpEnded(this.sync.failed(this.current, request, err));
+  }
+
+  /** The catch-up is over (or given up until the next connection): the outbox sends what it held back. */
+  private catchUpEnded(step: SyncStep): void {
+    this.applySync(step);
+    this.pumpOutbox();
+  }
+
+  private async fetchOlder(id: string): Promise<number> {
+    const started = this.sync.startOlder(this.current, id);
+    if (!started) return 0;
+    const { request } = started;
+    this.update(() => {
+      this.current = started.state;
+    });
+    try {
+      const stored = await this.cache.loadOlder(id, request.before, request.limit);
+      // Storage holds a run without gaps that ends at the cursor, so its newest older messages connect.
+      if (stored.messages.length > 0) return this.update(() => this.olderArrived(request, stored, true));
+      if (!this.authenticated)
+        throw new RoostError(
+          ClientErrorCode.NOT_CONNECTED,
+          'Older messages need the hub, which is not reachable right now.',
+          'fetchMessages',
+        );
+      const page = expectAnswer(await this.request(request.frame), 'messages');
+      return this.update(() => this.olderArrived(request, page, false));
+    } catch (err) {
+      this.update(() => {
+        this.current = this.sync.olderFailed(this.current, request);
+      });
+      throw err;
+    }
+  }
+
+  private olderArrived(request: OlderRequest, page: Page, fromStorage: boolean): number {
+    const step = this.sync.olderArrived(this.current, request, page, fromStorage);
+    this.applySync(step);
+    return step.added;
+  }
+
+  // ---- outbox (OutboxPump decides) ----
+
+  /** Does what the outbox asked for, in the order OutboxStep documents. False if there was nothing to do. */
+  private applyOutboxStep(step: OutboxStep | undefined): boolean {
+    if (!step) return false;
+    this.setOutbox(step.outbox);
+    if (step.save) void this.cache.saveOutboxEntry(step.save);
+    for (const clientMsgId of step.remove ?? []) this.cache.deleteOutboxEntry(clientMsgId);
+    if (step.delivered) this.mergeLive(step.delivered, true);
+    if (step.retryInMs !== undefined) this.sendRetryTimer.start(step.retryInMs);
+    if (step.pump) this.pumpOutbox();
+    return true;
+  }
+
+  private setOutbox(outbox: S.RoostState['outbox']): void {
+    if (outbox !== this.current.outbox) this.current = S.withOutbox(this.current, outbox);
+  }
+
+  /** Sends what the outbox may send now, on an authenticated connection. */
+  private pumpOutbox(): void {
+    if (!this.authenticated) return;
+    const { outbox, frames } = this.outbox.take(this.current);
+    this.setOutbox(outbox);
+    for (const frame of frames) this.link.send(frame);
+  }
+
+  // ---- timers ----
+
+  private sendRetryDue(): void {
+    this.update(() => {
+      this.outbox.retryDue();
+      this.pumpOutbox();
+    });
+  }
+
+  private noteMarks(id: string): void {
+    this.marks.note(id);
+    this.marksTimer.startUnlessPending(this.options.sync.markDelayMs);
+  }
+
+  /** Tells the hub what moved. Nothing goes while disconnected: the next `ready` notes every conversation. */
+  private marksDue(): void {
+    if (!this.authenticated) return;
+    for (const frame of this.marks.flush(this.current.conversations)) this.link.send(frame);
+  }
+
+  private scheduleTypingExpiry(): void {
+    const delay = this.typing.nextExpiryIn(this.current, this.options.clock.now());
+    if (delay === undefined) this.typingTimer.cancel();
+    else this.typingTimer.start(delay);
+  }
+
+  private typingExpiryDue(): void {
+    this.update(() => {
+      this.current = this.typing.expired(this.current, this.options.clock.now());
+      this.scheduleTypingExpiry();
+    });
   }
 }

@@ -1,5 +1,5 @@
 import type { Platform } from '../protocol';
-import type { BackoffOptions } from './backoff';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { RoostWarning } from './errors';
 import type { ClientStorage } from './storage';
 import type { SyncOptions } from './syncEngine';
@@ -40,3 +40,23 @@ export type RoostClientOptions = {
   /** Invalid frames, storage failures and the like; the client carries on. */
   onWarning?: (warning: RoostWarning) => void;
 };
+
+/** The options with every default above filled in. */
+export type ResolvedOptions = Required<Omit<RoostClientOptions, 'clientName' | 'onWarning' | 'backoff' | 'sync'>> &
+  Pick<RoostClientOptions, 'clientName' | 'onWarning'> & { backoff: BackoffOptions; sync: SyncOptions };
+
+export function withDefaults(options: RoostClientOptions): ResolvedOptions {
+  return {
+    ...options,
+    random: options.random ?? Math.random,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    pingIntervalMs: options.pingIntervalMs ?? 15_000,
+    typingTimeoutMs: options.typingTimeoutMs ?? 5_000,
+    typingThrottleMs: options.typingThrottleMs ?? 3_000,
+    maxInFlight: options.maxInFlight ?? 50,
+    sync: { pageSize: 200, olderPageSize: 50, initialHistory: 200, markDelayMs: 500, ...options.sync },
+    cachedMessagesPerConversation: options.cachedMessagesPerConversation ?? 100,
+  };
+}

@@ -9,7 +9,7 @@ import type {
   ServerFrameOf,
   UserWire,
 } from '../protocol';
-import { EMPTY_TIMELINE, hasOlder, type Timeline } from './conversationTimeline';
+import { EMPTY_TIMELINE, hasOlder, type Timeline, type TimelineChange } from './conversationTimeline';
 import { pendingCount, type Outbox, type OutboxEntry } from './outbox';
 import { unreadCount } from './unread';
 
@@ -212,6 +212,39 @@ export function updateConversation(
   return next === current ? state : { ...state, conversations: { ...state.conversations, [id]: next } };
 }
 
+/** A timeline change that took effect; storage, the outbox and the receipt marks hear of it. */
+export type TimelineMerge = {
+  readonly conversationId: string;
+  readonly before: Timeline;
+  readonly after: Timeline;
+  /** Messages that joined `messages` (not those only buffered), ascending. */
+  readonly added: readonly MessageWire[];
+};
+
+/** Applies a change to a conversation's timeline; `merge` is undefined if nothing changed. */
+export function mergeTimeline(
+  state: RoostState,
+  conversationId: string,
+  change: (t: Timeline) => TimelineChange,
+): { state: RoostState; merge?: TimelineMerge } {
+  const before = state.conversations[conversationId]?.timeline;
+  if (!before) return { state };
+  const { timeline, added } = change(before);
+  if (timeline === before) return { state };
+  const next = updateConversation(state, conversationId, (c) => ({ ...c, timeline }));
+  return { state: next, merge: { conversationId, before, after: timeline, added } };
+}
+
+/** Sets `syncing` or `loadingOlder`; the same state if it already has that value. */
+export function setFlag(
+  state: RoostState,
+  conversationId: string,
+  flag: 'syncing' | 'loadingOlder',
+  value: boolean,
+): RoostState {
+  return updateConversation(state, conversationId, (c) => (c[flag] === value ? c : { ...c, [flag]: value }));
+}
+
 /** Receipts only move forward: a stale frame never lowers one. */
 export function mergeReceipt(current: ReceiptWire | undefined, incoming: ReceiptWire): ReceiptWire {
   if (!current) return incoming;
@@ -227,6 +260,15 @@ export function applyReceipt(state: RoostState, conversationId: string, receipt:
     const merged = mergeReceipt(c.receipts[receipt.userId], receipt);
     return merged === c.receipts[receipt.userId] ? c : { ...c, receipts: { ...c.receipts, [receipt.userId]: merged } };
   });
+}
+
+/** The own user has read everything up to the timeline's cursor (on this device); unchanged if nothing new. */
+export function readToCursor(state: RoostState, conversationId: string): RoostState {
+  const c = state.conversations[conversationId];
+  const self = state.self;
+  if (!c || !self || c.timeline.cursor <= c.readSeq) return state;
+  const seq = c.timeline.cursor;
+  return applyReceipt(state, conversationId, { userId: self.userId, deliveredSeq: seq, readSeq: seq });
 }
 
 /** A live message raises lastSeq even while it waits in the buffer. */

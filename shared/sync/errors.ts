@@ -32,6 +32,16 @@ export class RoostError extends Error {
   }
 }
 
+/** Whether `err` is a RoostError with one of these codes. */
+export function hasErrorCode(err: unknown, ...codes: readonly (ErrorCode | ClientErrorCode)[]): err is RoostError {
+  return err instanceof RoostError && codes.includes(err.code);
+}
+
+/** The connection went away under a request: expected, nothing to report. */
+export function isConnectionGone(err: unknown): boolean {
+  return hasErrorCode(err, ClientErrorCode.DISCONNECTED, ClientErrorCode.NOT_CONNECTED, ClientErrorCode.STOPPED);
+}
+
 export const WarningCode = {
   /** A frame from the hub did not match the protocol; it was ignored. */
   INVALID_FRAME: 'INVALID_FRAME',

@@ -4,26 +4,21 @@ import {
   PROTOCOL_VERSION,
   parseServerFrame,
   type ClientFrameInput,
-  type ServerFrame,
   type ServerFrameOf,
 } from '../protocol';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import type { ConnectionStatus } from './clientState';
+import type { ClientCore } from './clientCore';
 import { WarningCode, type RoostWarning } from './errors';
 import type { Clock, TimerHandle, Transport, TransportSocket } from './transport';
 
-export type LinkEvents = {
-  status(status: Exclude<ConnectionStatus, 'connected'>, reconnect?: { attempt: number; nextAttemptAt: number }): void;
-  /** The hub answered hello: the connection may now pair or authenticate. */
-  welcome(frame: ServerFrameOf<'welcome'>): void;
-  /** Any later valid frame. */
-  frame(frame: ServerFrame): void;
-  /** A connection that had been welcomed ended. */
-  lost(code: number, reason: string): void;
-  /** The hub refuses this protocol version: the link has stopped for good. */
-  incompatible(frame: ServerFrameOf<'incompatible'> | undefined): void;
-  warn(warning: RoostWarning): void;
-};
+/**
+ * Who hears what happens on the connection: ClientCore, typed by its own
+ * methods so that go-to-definition on a call below lands on the handler.
+ */
+export type LinkListener = Pick<
+  ClientCore,
+  'linkStatus' | 'linkWelcomed' | 'linkFrame' | 'linkClosed' | 'linkIncompatible'
+>;
 
 export type LinkOptions = {
   transport: Transport;
@@ -31,7 +26,7 @@ export type LinkOptions = {
   random: () => number;
   backoff: BackoffOptions;
   /** Sent in hello as `client`. */
-  clientName: string | undefined;
+  clientName?: string;
   /** Time from starting an attempt to `welcome` before it is given up. */
   connectTimeoutMs: number;
   /**
@@ -40,6 +35,8 @@ export type LinkOptions = {
    * (docs/PROTOCOL.md 10.3: browsers cannot see WebSocket pings).
    */
   pingIntervalMs: number;
+  /** Frames that were ignored, handlers that threw. */
+  onWarning?: (warning: RoostWarning) => void;
 };
 
 /**
@@ -62,7 +59,7 @@ export class HubLink {
 
   constructor(
     private readonly options: LinkOptions,
-    private readonly events: LinkEvents,
+    private readonly listener: LinkListener,
   ) {}
 
   /** Welcomed and not closed: frames can be sent. */
@@ -82,7 +79,7 @@ export class HubLink {
     this.abandon(1000, 'client stopped');
     this.options.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.events.status('offline');
+    this.listener.linkStatus('offline');
   }
 
   /** Skips the rest of a backoff wait (e.g. when the browser reports it is online again). */
@@ -103,7 +100,7 @@ export class HubLink {
     const hadSocket = this.socket !== undefined;
     const wasWelcomed = this.welcomed;
     this.abandon(4000, reason);
-    if (hadSocket && this.running) this.afterClose(wasWelcomed, 4000, reason);
+    if (hadSocket && this.running) this.afterClose(wasWelcomed, 4000);
   }
 
   /** Sends a frame if the connection is open; false otherwise. */
@@ -116,7 +113,7 @@ export class HubLink {
   private connect(): void {
     const id = ++this.attemptId;
     this.welcomed = false;
-    this.events.status(this.everWelcomed || this.failures > 0 ? 'reconnecting' : 'connecting');
+    this.listener.linkStatus(this.everWelcomed || this.failures > 0 ? 'reconnecting' : 'connecting');
     const current = () => id === this.attemptId && this.running;
     this.connectTimer = this.options.clock.setTimeout(() => {
       if (current() && !this.welcomed) this.reconnect('connect timeout');
@@ -135,14 +132,14 @@ export class HubLink {
         this.lastHeard = this.options.clock.now();
         this.receive(text);
       },
-      close: (code, reason) => {
+      close: (code) => {
         if (!current()) return;
         const wasWelcomed = this.welcomed;
         this.socket = undefined;
         this.welcomed = false;
         this.options.clock.clearTimeout(this.connectTimer);
         this.options.clock.clearTimeout(this.pingTimer);
-        this.afterClose(wasWelcomed, code, reason);
+        this.afterClose(wasWelcomed, code);
       },
     });
   }
@@ -168,7 +165,7 @@ export class HubLink {
       if (!parsed.ok) {
         // A newer hub's frame type is skipped (docs/PROTOCOL.md 4.4); a known type with bad fields is a broken frame.
         const code = parsed.code === ErrorCode.UNKNOWN_TYPE ? WarningCode.UNKNOWN_FRAME : WarningCode.INVALID_FRAME;
-        this.events.warn({
+        this.options.onWarning?.({
           code,
           message: `ignored a frame from the hub: ${parsed.message}`,
           detail: text.slice(0, 200),
@@ -186,12 +183,12 @@ export class HubLink {
         this.welcomed = true;
         this.everWelcomed = true;
         this.options.clock.clearTimeout(this.connectTimer);
-        this.events.welcome(frame);
+        this.listener.linkWelcomed(frame);
         return;
       }
-      this.events.frame(frame);
+      this.listener.linkFrame(frame);
     } catch (err) {
-      this.events.warn({
+      this.options.onWarning?.({
         code: WarningCode.HANDLER_FAILED,
         message: `handling a frame failed: ${String(err)}`,
         detail: err,
@@ -199,29 +196,31 @@ export class HubLink {
     }
   }
 
-  private afterClose(wasWelcomed: boolean, code: number, reason: string): void {
+  /** A connection ended while the link runs: one report, and the next attempt after a backoff delay. */
+  private afterClose(wasWelcomed: boolean, code: number): void {
     if (code === CloseCode.INCOMPATIBLE_PROTOCOL) {
       this.terminate(undefined);
       return;
     }
-    if (wasWelcomed) this.events.lost(code, reason);
-    if (!this.running) return;
+    // Not the hub failing: it removed this device, which reconnects from the shortest delay to pair again.
+    if (wasWelcomed && code === CloseCode.DEVICE_REVOKED) this.markHealthy();
     const attempt = this.failures++;
     const delay = backoffDelay(attempt, this.options.backoff, this.options.random);
-    this.events.status('reconnecting', { attempt: attempt + 1, nextAttemptAt: this.options.clock.now() + delay });
     this.retryTimer = this.options.clock.setTimeout(() => {
       this.retryTimer = undefined;
       if (this.running && !this.socket) this.connect();
     }, delay);
+    this.listener.linkClosed(code, wasWelcomed, {
+      attempt: attempt + 1,
+      nextAttemptAt: this.options.clock.now() + delay,
+    });
   }
 
   private terminate(frame: ServerFrameOf<'incompatible'> | undefined): void {
     const wasWelcomed = this.welcomed;
     this.running = false;
     this.abandon(1000, 'incompatible');
-    if (wasWelcomed) this.events.lost(CloseCode.INCOMPATIBLE_PROTOCOL, 'incompatible');
-    this.events.status('offline');
-    this.events.incompatible(frame);
+    this.listener.linkIncompatible(frame, wasWelcomed);
   }
 
   private abandon(code: number, reason: string): void {

@@ -1,31 +1,43 @@
-import { ErrorCode, LIMITS, type ClientFrameInput, type MessageWire, type ServerFrameOf } from '../protocol';
+import {
+  ErrorCode,
+  fitsTextLength,
+  isBlank,
+  LIMITS,
+  textLength,
+  type ClientFrameInputOf,
+  type MessageWire,
+  type ServerFrameOf,
+} from '../protocol';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { RoostState } from './clientState';
 import { ClientErrorCode, RoostError } from './errors';
 import * as box from './outbox';
-import type { ClientStorage } from './storage';
-import type { Clock, TimerHandle } from './transport';
-
-export interface OutboxHost {
-  readonly clock: Clock;
-  readonly storage: ClientStorage;
-  state(): RoostState;
-  setOutbox(outbox: box.Outbox): void;
-  isReady(): boolean;
-  sendFrame(frame: ClientFrameInput): boolean;
-  newRid(): string;
-  persist(what: string, task: () => Promise<void>): Promise<boolean>;
-  /** Puts an acknowledged own message into its conversation's timeline. */
-  deliverOwn(message: MessageWire): void;
-}
+import type { Requests } from './requests';
 
 export type OutboxOptions = {
   randomId: () => string;
   maxInFlight: number;
-  /** Delays before resending after STORAGE_FAILED or INTERNAL. */
-  retryBackoff: BackoffOptions;
+  /** Delays before resending after STORAGE_FAILED or INTERNAL (the reconnect delays). */
+  backoff: BackoffOptions;
   random: () => number;
 };
+
+/**
+ * What ClientCore does after an outbox change, in this order: put `outbox`
+ * into the state, write `save` to storage and delete `remove` from it, merge
+ * `delivered` into its timeline, wait `retryInMs` before sending again, and,
+ * if `pump`, send what may be sent now (a slot in flight opened).
+ */
+export type OutboxStep = {
+  readonly outbox: box.Outbox;
+  readonly save?: box.OutboxEntry;
+  readonly remove?: readonly string[];
+  readonly delivered?: MessageWire;
+  readonly retryInMs?: number;
+  readonly pump?: boolean;
+};
+
+export type SendFrame = ClientFrameInputOf<'send'>;
 
 /** Errors after which the same message may well succeed later. */
 const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.STORAGE_FAILED, ErrorCode.INTERNAL]);
@@ -33,32 +45,40 @@ const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.STORAGE_FAILED, ErrorC
 /**
  * Sends own messages reliably: each is stored before the first attempt, sent
  * in order with a bounded number in flight, and resent after every reconnect
- * until acknowledged (the hub recognises resends by clientMsgId).
+ * until acknowledged (the hub recognises resends by clientMsgId). The outbox
+ * itself is part of the state, which only ClientCore changes: every method
+ * here takes it and returns what should happen. Kept here is only what the
+ * state does not show: which rid carries which message, and the retry wait.
  */
 export class OutboxPump {
   private readonly rids = new Map<string, string>();
-  private retryTimer: TimerHandle | undefined;
+  private waitingToRetry = false;
   private transientFailures = 0;
 
   constructor(
-    private readonly host: OutboxHost,
+    private readonly requests: Requests,
     private readonly options: OutboxOptions,
   ) {}
 
-  private get outbox(): box.Outbox {
-    return this.host.state().outbox;
-  }
-
-  /** Queues a message; resolves with its clientMsgId once it is stored (or storing it failed). */
-  async add(conversationId: string, text: string): Promise<string> {
-    if (text.trim().length === 0) throw new RoostError(ClientErrorCode.INVALID_INPUT, 'A message must not be blank.');
-    if (text.length > LIMITS.maxTextLength) {
+  /**
+   * A new entry for `text` and the outbox with it queued; throws RoostError
+   * INVALID_INPUT for what the hub would refuse. It is sent once stored.
+   */
+  compose(
+    state: RoostState,
+    conversationId: string,
+    text: string,
+    now: number,
+  ): { outbox: box.Outbox; entry: box.OutboxEntry } {
+    if (isBlank(text)) throw new RoostError(ClientErrorCode.INVALID_INPUT, 'A message must not be blank.');
+    // Code points, as the hub counts (shared/protocol/textLength.ts): an emoji is one character.
+    if (!fitsTextLength(text, LIMITS.maxTextLength)) {
       throw new RoostError(
         ClientErrorCode.INVALID_INPUT,
-        `A message may be at most ${LIMITS.maxTextLength} characters; this one has ${text.length}.`,
+        `A message may be at most ${LIMITS.maxTextLength} characters; this one has ${textLength(text)}.`,
       );
     }
-    if (!this.host.state().conversations[conversationId])
+    if (!state.conversations[conversationId])
       throw new RoostError(ClientErrorCode.INVALID_INPUT, `No conversation "${conversationId}".`);
     const clientMsgId = this.options.randomId();
     if (!box.isValidClientMsgId(clientMsgId))
@@ -70,143 +90,121 @@ export class OutboxPump {
       clientMsgId,
       conversationId,
       text,
-      createdAt: this.host.clock.now(),
-      order: box.nextOrder(this.outbox),
+      createdAt: now,
+      order: box.nextOrder(state.outbox),
     });
-    this.host.setOutbox(box.enqueue(this.outbox, entry));
-    // Stored before the first attempt, so a crash right after sending cannot lose it. A failed
-    // write is reported by persist; the message still goes out from memory.
-    await this.host.persist('outbox entry', () => this.host.storage.saveOutboxEntry(box.toStored(entry)));
-    this.pump();
-    return clientMsgId;
+    return { outbox: box.enqueue(state.outbox, entry), entry };
   }
 
-  /** Sends what may be sent now. */
-  pump(): void {
-    if (!this.host.isReady() || this.retryTimer !== undefined) return;
+  /** What may be sent now, marked as sending, with its frames; nothing while a retry wait runs. */
+  take(state: RoostState): { outbox: box.Outbox; frames: SendFrame[] } {
+    if (this.waitingToRetry) return { outbox: state.outbox, frames: [] };
     // A conversation still catching up may hold this device's own earlier attempt: resending
     // before seeing it could store it twice if it fell out of the hub's dedup window (PROTOCOL 7.3).
-    const conversations = this.host.state().conversations;
     const { outbox, toSend } = box.takeSendable(
-      this.outbox,
+      state.outbox,
       this.options.maxInFlight,
-      (id) => conversations[id]?.syncing === true,
+      (id) => state.conversations[id]?.syncing === true,
     );
-    if (toSend.length === 0) return;
-    this.host.setOutbox(outbox);
-    for (const e of toSend) {
-      const rid = this.host.newRid();
+    const frames = toSend.map((e): SendFrame => {
+      const rid = this.requests.newRid('s');
       this.rids.set(rid, e.clientMsgId);
-      this.host.sendFrame({
-        type: 'send',
-        rid,
-        conversationId: e.conversationId,
-        clientMsgId: e.clientMsgId,
-        text: e.text,
-      });
-    }
-  }
-
-  /** True if the ack was for an outbox entry. `duplicate` acks are handled the same: the hub has it. */
-  onAck(ack: ServerFrameOf<'ack'>): boolean {
-    if (ack.rid !== undefined) this.rids.delete(ack.rid);
-    const entry = box.find(this.outbox, ack.clientMsgId);
-    const self = this.host.state().self;
-    if (!entry || !self || entry.conversationId !== ack.conversationId) return false;
-    this.transientFailures = 0;
-    this.settle(entry.clientMsgId);
-    this.host.deliverOwn({
-      conversationId: entry.conversationId,
-      seq: ack.seq,
-      clientMsgId: entry.clientMsgId,
-      senderUserId: self.userId,
-      senderDeviceId: self.deviceId,
-      sentAt: ack.sentAt,
-      text: entry.text,
+      return { type: 'send', rid, conversationId: e.conversationId, clientMsgId: e.clientMsgId, text: e.text };
     });
-    this.pump();
-    return true;
+    return { outbox, frames };
   }
 
-  /** True if the error answered a send. */
-  onError(error: ServerFrameOf<'error'>): boolean {
-    const clientMsgId = error.rid === undefined ? undefined : this.rids.get(error.rid);
-    if (clientMsgId === undefined) return false;
-    this.rids.delete(error.rid!);
-    if (!box.find(this.outbox, clientMsgId)) return true;
-    if (TRANSIENT.has(error.code)) {
-      this.host.setOutbox(box.failTransient(this.outbox, clientMsgId, error.code));
-      this.scheduleRetry();
-      return true;
-    }
-    const outbox = box.failPermanent(this.outbox, clientMsgId, error.code);
-    this.host.setOutbox(outbox);
-    const failed = box.find(outbox, clientMsgId);
-    if (failed) void this.host.persist('outbox entry', () => this.host.storage.saveOutboxEntry(box.toStored(failed)));
-    this.pump();
-    return true;
+  /** The hub has the message (`duplicate` acks too); undefined if the ack is not for an outbox entry. */
+  acked(state: RoostState, ack: ServerFrameOf<'ack'>): OutboxStep | undefined {
+    if (ack.rid !== undefined) this.rids.delete(ack.rid);
+    const entry = box.find(state.outbox, ack.clientMsgId);
+    const self = state.self;
+    if (!entry || !self || entry.conversationId !== ack.conversationId) return undefined;
+    this.transientFailures = 0;
+    return {
+      outbox: box.remove(state.outbox, entry.clientMsgId),
+      remove: [entry.clientMsgId],
+      delivered: {
+        conversationId: entry.conversationId,
+        seq: ack.seq,
+        clientMsgId: entry.clientMsgId,
+        senderUserId: self.userId,
+        senderDeviceId: self.deviceId,
+        sentAt: ack.sentAt,
+        text: entry.text,
+      },
+      pump: true,
+    };
+  }
+
+  /** The hub refused a send; undefined if the error answered something else. */
+  refused(outbox: box.Outbox, error: ServerFrameOf<'error'>): OutboxStep | undefined {
+    if (error.rid === undefined) return undefined;
+    const clientMsgId = this.rids.get(error.rid);
+    if (clientMsgId === undefined) return undefined;
+    this.rids.delete(error.rid);
+    if (!box.find(outbox, clientMsgId)) return { outbox };
+    if (TRANSIENT.has(error.code))
+      return { outbox: box.failTransient(outbox, clientMsgId, error.code), retryInMs: this.startRetryWait() };
+    const failed = box.failPermanent(outbox, clientMsgId, error.code);
+    return { outbox: failed, save: box.find(failed, clientMsgId), pump: true };
+  }
+
+  /** The retry wait is over: take() sends again. */
+  retryDue(): void {
+    this.waitingToRetry = false;
   }
 
   /**
    * Own messages that reached the timeline another way (a catch-up after a
    * lost ack) need no resend: same user, clientMsgId and conversation (docs/PROTOCOL.md 7.3).
    */
-  settleSeen(messages: readonly MessageWire[]): void {
-    const userId = this.host.state().self?.userId;
+  seen(state: RoostState, messages: readonly MessageWire[]): OutboxStep | undefined {
+    const userId = state.self?.userId;
+    let outbox = state.outbox;
+    const remove: string[] = [];
     for (const m of messages) {
-      if (m.senderUserId === userId && box.find(this.outbox, m.clientMsgId)?.conversationId === m.conversationId)
-        this.settle(m.clientMsgId);
+      if (m.senderUserId !== userId || box.find(outbox, m.clientMsgId)?.conversationId !== m.conversationId) continue;
+      outbox = box.remove(outbox, m.clientMsgId);
+      remove.push(m.clientMsgId);
     }
+    return remove.length === 0 ? undefined : { outbox, remove };
   }
 
-  onDisconnected(): void {
+  /** Nothing is in flight any more: everything unacknowledged goes again on the next connection. */
+  disconnected(outbox: box.Outbox): OutboxStep {
     this.rids.clear();
-    this.host.setOutbox(box.requeueSending(this.outbox));
+    return { outbox: box.requeueSending(outbox) };
   }
 
-  retry(clientMsgId: string): void {
-    const outbox = box.retry(this.outbox, clientMsgId);
-    if (outbox === this.outbox) return;
-    this.host.setOutbox(outbox);
-    const entry = box.find(outbox, clientMsgId);
-    if (entry) void this.host.persist('outbox entry', () => this.host.storage.saveOutboxEntry(box.toStored(entry)));
-    this.pump();
+  /** Queues a message the hub refused for good (status 'failed') again. */
+  retry(outbox: box.Outbox, clientMsgId: string): OutboxStep {
+    const next = box.retry(outbox, clientMsgId);
+    return { outbox: next, save: box.find(next, clientMsgId), pump: true };
   }
 
   /**
    * Drops a queued or failed message. One in flight cannot be taken back (the
-   * hub may already have it), so that returns false.
+   * hub may already have it), so that gives undefined.
    */
-  discard(clientMsgId: string): boolean {
-    const entry = box.find(this.outbox, clientMsgId);
-    if (!entry || entry.status === 'sending') return false;
-    this.settle(clientMsgId);
-    return true;
+  discard(outbox: box.Outbox, clientMsgId: string): OutboxStep | undefined {
+    const entry = box.find(outbox, clientMsgId);
+    if (!entry || entry.status === 'sending') return undefined;
+    return { outbox: box.remove(outbox, clientMsgId), remove: [clientMsgId] };
   }
 
-  /** Forgets everything (the device was unpaired); storage is cleared by the caller. */
+  /** Forgets the bookkeeping (stopped, or the device was unpaired). */
   reset(): void {
     this.rids.clear();
-    this.host.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.waitingToRetry = false;
     this.transientFailures = 0;
   }
 
-  private settle(clientMsgId: string): void {
-    this.host.setOutbox(box.remove(this.outbox, clientMsgId));
-    void this.host.persist('outbox entry removal', () => this.host.storage.deleteOutboxEntry(clientMsgId));
-  }
-
-  /** Waits before sending again; later messages wait too, so order is kept. */
-  private scheduleRetry(): void {
-    if (this.retryTimer !== undefined) return;
-    const delay = backoffDelay(this.transientFailures++, this.options.retryBackoff, this.options.random);
-    this.retryTimer = this.host.clock.setTimeout(
-      () => {
-        this.retryTimer = undefined;
-        this.pump();
-      },
-      Math.max(delay, this.options.retryBackoff.baseMs / 2),
-    );
+  /** The delay before sending again; later messages wait too, so order is kept. Undefined if a wait runs already. */
+  private startRetryWait(): number | undefined {
+    if (this.waitingToRetry) return undefined;
+    this.waitingToRetry = true;
+    const delay = backoffDelay(this.transientFailures++, this.options.backoff, this.options.random);
+    return Math.max(delay, this.options.backoff.baseMs / 2);
   }
 }

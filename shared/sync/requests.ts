@@ -1,5 +1,6 @@
 import type { ClientFrameInput, ServerFrame } from '../protocol';
 import { ClientErrorCode, RoostError } from './errors';
+import type { HubLink } from './hubLink';
 import type { Clock, TimerHandle } from './transport';
 
 type Waiter = { resolve(frame: ServerFrame): void; reject(err: RoostError): void; timer: TimerHandle; type: string };
@@ -16,6 +17,7 @@ export class Requests {
   constructor(
     private readonly clock: Clock,
     private readonly timeoutMs: number,
+    private readonly link: HubLink,
   ) {}
 
   /** A fresh rid (also used for sends, whose answers the outbox matches itself). */
@@ -24,13 +26,14 @@ export class Requests {
   }
 
   /**
-   * Sends `frame` with a fresh rid through `send` and waits for the answer.
-   * `send` returns false when there is no connection: that rejects at once.
+   * Sends `frame` with a fresh rid and waits for the answer. Rejects at once
+   * with NOT_CONNECTED if the link is not open, or if `allowed` is false (a
+   * request that needs authentication, before `ready`).
    */
-  request(frame: ClientFrameInput, send: (frame: ClientFrameInput) => boolean): Promise<ServerFrame> {
+  request(frame: ClientFrameInput, allowed = true): Promise<ServerFrame> {
     const rid = this.newRid();
     return new Promise<ServerFrame>((resolve, reject) => {
-      if (!send({ ...frame, rid })) {
+      if (!allowed || !this.link.send({ ...frame, rid })) {
         reject(
           new RoostError(
             ClientErrorCode.NOT_CONNECTED,
