@@ -64,14 +64,33 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
   // Where the list is scrolled to, by row index; kept outside React state so scrolling re-renders nothing.
   const firstIndex = useRef<number | undefined>(undefined);
   const olderRequest = useRef<{ active: boolean; failedAt: number }>({ active: false, failedAt: 0 });
+  // Until the opening scroll has landed, the range the virtualizer reports is its starting point (the top),
+  // not where the person is: asking for older history from there would fetch a page on every open.
+  const opened = useRef(false);
   const conversationId = conversation.id;
+
+  // Open at the "new messages" line if there is one (just below the last message read), else at the newest message.
+  // Decided from the rows at opening only; later rows never move the list by themselves.
+  const [openAt] = useState<number | 'end'>(() => {
+    if (rows[0]?.unreadBefore) return 0;
+    const lastRead = rows.findIndex((r) => r.unreadAfter);
+    return lastRead >= 0 ? lastRead : 'end';
+  });
 
   /** Fetches older history when the rows on screen come near the top of what is loaded. */
   const loadOlderIfNear = useCallback(() => {
     const c = client.getState().conversations[conversationId];
     const request = olderRequest.current;
     const first = firstIndex.current;
-    if (!c || first === undefined || first > LOAD_OLDER_WITHIN_ROWS || !c.hasOlder || c.loadingOlder || request.active)
+    if (
+      !opened.current ||
+      !c ||
+      first === undefined ||
+      first > LOAD_OLDER_WITHIN_ROWS ||
+      !c.hasOlder ||
+      c.loadingOlder ||
+      request.active
+    )
       return;
     if (Date.now() - request.failedAt < 3000) return;
     request.active = true;
@@ -110,17 +129,11 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
         queueMicrotask(() => setAtEnd(end));
       }
       firstIndex.current = instance.range?.startIndex;
+      if (!opened.current) opened.current = openingLanded(instance.range, openAt, rows.length);
       loadOlderIfNear();
     },
   });
 
-  // Open at the "new messages" line if there is one (just below the last message read), else at the newest message.
-  // Decided from the rows at opening only; later rows never move the list by themselves.
-  const [openAt] = useState<number | 'end'>(() => {
-    if (rows[0]?.unreadBefore) return 0;
-    const lastRead = rows.findIndex((r) => r.unreadAfter);
-    return lastRead >= 0 ? lastRead : 'end';
-  });
   useLayoutEffect(() => {
     if (openAt === 'end') virtualizer.scrollToEnd();
     else virtualizer.scrollToIndex(openAt, { align: 'start' });
@@ -265,4 +278,15 @@ function HistoryStart({ conversation, title }: { conversation: ConversationState
       </p>
     </div>
   );
+}
+
+/** Whether the rows on screen include the one the list opens at (true at once for a list too short to scroll). */
+function openingLanded(
+  range: { startIndex: number; endIndex: number } | null | undefined,
+  openAt: number | 'end',
+  rowCount: number,
+): boolean {
+  if (!range) return false;
+  const target = openAt === 'end' ? rowCount - 1 : openAt;
+  return target >= range.startIndex && target <= range.endIndex;
 }
