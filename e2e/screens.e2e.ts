@@ -53,6 +53,15 @@ test('main screens at desktop and phone width', async ({ browser }) => {
 
     await createLinkCode(ann.page);
     await shot(ann.page, `${label}-4-devices`);
+    await ann.page.getByRole('button', { name: /^Remove / }).first().click();
+    await expect(ann.page.getByRole('dialog')).toBeVisible();
+    await scanScreen(ann.page, `${label}, remove device dialog`);
+    await ann.page.keyboard.press('Escape');
+
+    // The browser's own offline signal: the client drops its connection and shows it is trying again.
+    await ann.context.setOffline(true);
+    await expect(ann.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'reconnecting');
+    await scanScreen(ann.page, `${label}, reconnecting`);
     await ann.context.close();
     await bob.context.close();
   }
@@ -75,6 +84,7 @@ test('desktop app: first run and "This hub"', async ({ browser }) => {
       await shot(page, `${label}-5-first-run`);
 
       await page.getByTestId('choose-host').click();
+      await scanScreen(page, `${label}, host a hub form`);
       await page.getByLabel('Hub name').fill(label === 'phone' ? 'Maya’s hub' : 'Ann’s hub');
       await page.getByLabel('Port').fill(String(await freePort()));
       await page.getByTestId('host-form-submit').click();
