@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { z } from 'zod';
+import { describeSchemaError } from '../../shared/util/schemaError';
 
 type Reply = { id: number; type: string };
 type RequestBody<R> = R extends unknown ? Omit<R, 'id'> : never;
@@ -53,7 +54,7 @@ export class Child<Req extends { id: number; type: string }, Rep extends Reply> 
         this.unsolicited = null;
         const parsed = schema.safeParse(message);
         if (parsed.success) resolve(parsed.data);
-        else reject(new Error(`${this.name} sent a bad start-up report: ${parsed.error.message}`));
+        else reject(new Error(`${this.name} sent a bad start-up report: ${describeSchemaError(parsed.error)}`));
       };
     });
   }
@@ -93,7 +94,7 @@ export class Child<Req extends { id: number; type: string }, Rep extends Reply> 
     }
     const parsed = this.schema.safeParse(raw);
     if (!parsed.success) {
-      console.error(`${this.name} sent a malformed reply: ${parsed.error.message}`);
+      console.error(`${this.name} sent a malformed reply: ${describeSchemaError(parsed.error)}`);
       return;
     }
     const waiter = this.waiting.get(parsed.data.id);

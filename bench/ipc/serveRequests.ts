@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { describeSchemaError } from '../../shared/util/schemaError';
+import { SerialQueue } from '../../shared/util/SerialQueue';
 
 type Reply = { id: number; type: string };
 type ReplyBody<R> = R extends unknown ? Omit<R, 'id'> : never;
@@ -12,16 +14,17 @@ export function serveRequests<Req extends { id: number; type: string }, Rep exte
   schema: z.ZodType<Req>,
   handle: (request: Req) => Promise<ReplyBody<Rep>>,
 ): void {
-  let chain: Promise<void> = Promise.resolve();
+  const requests = new SerialQueue();
   process.on('message', (raw) => {
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : -1;
-      process.send?.({ id, type: 'error', message: `bad request: ${parsed.error.message}` });
+      process.send?.({ id, type: 'error', message: `bad request: ${describeSchemaError(parsed.error)}` });
       return;
     }
     const request = parsed.data;
-    chain = chain.then(async () => {
+    // Never rejects: a failure is answered as an `error` reply.
+    void requests.run(async () => {
       try {
         process.send?.({ ...(await handle(request)), id: request.id });
       } catch (err) {

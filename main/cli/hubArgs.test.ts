@@ -27,6 +27,12 @@ describe('parseHubArgs', () => {
       expect(() => parseHubArgs(argv)).toThrow(expect.objectContaining({ code: 'USAGE' }));
     },
   );
+
+  it('names every bad option by its flag', () => {
+    expect(() => parseHubArgs(['--port', 'abc', '--data-dir', '', '--name', ' '])).toThrow(
+      /^--port: .+; --data-dir: .+; --name: /,
+    );
+  });
 });
 
 describe('defaultDataDir', () => {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_PORT } from '../../shared/protocol';
+import { describeSchemaError } from '../../shared/util/schemaError';
 
 export const HUB_USAGE = `Usage: npm run hub -- [options]
 
@@ -56,9 +57,11 @@ export function parseHubArgs(argv: string[]): HubArgs {
     help: values.help,
   });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
     throw new UsageError(
-      `--${String(issue?.path[0] ?? '?').replace('dataDir', 'data-dir')}: ${issue?.message ?? 'invalid'}`,
+      describeSchemaError(parsed.error, {
+        root: 'arguments',
+        place: (path) => `--${path.replace('dataDir', 'data-dir')}`,
+      }),
     );
   }
   return parsed.data;

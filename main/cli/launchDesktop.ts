@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { buildDesktop } from '../../scripts/buildDesktop';
+import { buildDesktop } from './desktopBuild';
 import { ensureWebBuild, REPO_ROOT } from './webBuild';
 
 /**

@@ -4,7 +4,7 @@ import type { PairingCode } from '../hub/pairing/PairingGate';
 import { createStaticHandler } from '../hub/staticFiles';
 import { defaultDataDir } from './dataDirDefault';
 import { HUB_USAGE, parseHubArgs, UsageError, type HubArgs } from './hubArgs';
-import { hubUrls } from './hubUrls';
+import { hubUrls } from '../hub/hubUrls';
 import { ensureWebBuild } from './webBuild';
 
 /** `npm run hub`: the hub in plain Node, without Electron. Prints where to connect and the pairing code. */

@@ -7,7 +7,7 @@ import { makeTempDir, quietLogger } from '../hub/testing/testHub';
 import { DesktopServices, type BridgeEventTuple, type DesktopServicesOptions } from './DesktopServices';
 import { createHeadlessShell, type HeadlessShell } from './headlessShell';
 import type { DiscoveryCallbacks } from './ports';
-import { SETTINGS_FILE_NAME } from './settingsStore';
+import { SETTINGS_FILE_NAME } from './SettingsStore';
 import { cleanupsAfterEach } from '../hub/testing/cleanups';
 
 const cleanups = cleanupsAfterEach();

@@ -19,6 +19,7 @@ import {
   type OwnerTicket,
   type Setup,
 } from '../../shared/desktop';
+import { consoleLogger } from '../hub/consoleLogger';
 import type { HubLogger } from '../hub/HubContext';
 import { safeExternalUrl } from './externalUrl';
 import { createHeadlessShell } from './headlessShell';
@@ -26,7 +27,7 @@ import { HostingService, type HostingServiceOptions } from './HostingService';
 import { BridgeCallError, BridgeErrorCode, dispatchBridgeCall } from './ipcGuard';
 import { shouldNotify } from './notificationPolicy';
 import type { DiscoverySource, Shell, StartDiscovery } from './ports';
-import { SettingsStore, type WindowBounds } from './settingsStore';
+import { SettingsStore, type WindowBounds } from './SettingsStore';
 
 /** Where the hosted hub keeps its data inside the app's user-data folder. */
 export const HUB_DATA_DIR_NAME = 'hub';
@@ -50,12 +51,6 @@ export type DesktopServicesOptions = {
 /** One bridge event as (name, payload), narrowed together: `if (name === 'openConversation') payload` is a string. */
 export type BridgeEventTuple = { [E in BridgeEventName]: [name: E, payload: BridgeEvent<E>] }[BridgeEventName];
 export type DesktopEventListener = (...event: BridgeEventTuple) => void;
-
-const consoleLogger: HubLogger = {
-  info: () => {},
-  warn: (m) => console.warn(`[roost] ${m}`),
-  error: (m, err) => console.error(`[roost] ${m}`, err ?? ''),
-};
 
 export class DesktopServices implements BridgeHandlers {
   readonly shell: Shell;
@@ -87,7 +82,7 @@ export class DesktopServices implements BridgeHandlers {
    * was set up to host (resolves once that start has succeeded or failed).
    */
   static async open(options: DesktopServicesOptions): Promise<DesktopServices> {
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? consoleLogger({ info: false });
     const settings = await SettingsStore.open({ dir: options.userDataDir, warn: (m) => logger.warn(m) });
     const hosting = new HostingService({
       ...options.hosting,

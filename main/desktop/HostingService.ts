@@ -5,12 +5,14 @@
  * addresses, who is connected) and tells listeners when it changes.
  */
 import { advertiseHub, type AdvertiseOptions, type Advertisement } from '../discovery/advertise';
-import { hubUrls } from '../cli/hubUrls';
+import { hubUrls } from '../hub/hubUrls';
 import { DATA_DIR_LOCKED } from '../hub/dataDirLock';
 import { Hub, type HubOptions } from '../hub/Hub';
+import { consoleLogger } from '../hub/consoleLogger';
 import type { HubLogger } from '../hub/HubContext';
 import { createStaticHandler } from '../hub/staticFiles';
 import { WS_PATH } from '../../shared/protocol';
+import { SerialQueue } from '../../shared/util/SerialQueue';
 import type { HostingConfig, HostingStatus, OwnerTicket } from '../../shared/desktop';
 
 export type Advertiser = (options: AdvertiseOptions) => Advertisement;
@@ -55,17 +57,14 @@ export class HostingService {
   private lastEmitted = '';
   private emitScheduled = false;
   private expiryTimer: NodeJS.Timeout | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Starts and stops, one at a time: a stop asked for during a start waits for it. */
+  private readonly queue = new SerialQueue();
   private readonly now: () => number;
   private readonly logger: HubLogger;
 
   constructor(private readonly options: HostingServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.logger = options.logger ?? {
-      info: () => {},
-      warn: (m) => console.warn(`[roost] ${m}`),
-      error: (m, e) => console.error(`[roost] ${m}`, e ?? ''),
-    };
+    this.logger = options.logger ?? consoleLogger({ info: false });
   }
 
   /** The status now. While running, a spent or expired join link is replaced here. */
@@ -79,12 +78,12 @@ export class HostingService {
    * resolves with the resulting status (`error` rather than a throw).
    */
   start(config: HostingConfig): Promise<HostingStatus> {
-    return this.serially(() => this.doStart(config));
+    return this.queue.run(() => this.doStart(config));
   }
 
   /** Sends the mDNS goodbye, closes every connection and makes all messages durable. */
   stop(): Promise<HostingStatus> {
-    return this.serially(async () => {
+    return this.queue.run(async () => {
       await this.doStop();
       this.phase = { state: 'off' };
       this.emitNow();
@@ -119,12 +118,6 @@ export class HostingService {
   onStatus(listener: (status: HostingStatus) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
-    this.queue = run.catch(() => {});
-    return run;
   }
 
   private async doStart(config: HostingConfig): Promise<HostingStatus> {

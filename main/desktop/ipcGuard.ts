@@ -13,6 +13,7 @@ import {
   type BridgeMethodName,
   type BridgeResult,
 } from '../../shared/desktop';
+import { describeSchemaError } from '../../shared/util/schemaError';
 
 export const BridgeErrorCode = {
   /** The arguments do not fit the method's schema. */
@@ -55,12 +56,8 @@ export function parseBridgeArgs<K extends BridgeMethodName>(
 ): { ok: true; args: ParsedArgs<K> } | { ok: false; error: BridgeCallError } {
   const parsed = BRIDGE_METHODS[name].args.safeParse(args);
   if (parsed.success) return { ok: true, args: parsed.data as ParsedArgs<K> };
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? `argument ${issue.path.join('.')}` : 'arguments';
-  return {
-    ok: false,
-    error: new BridgeCallError(BridgeErrorCode.BAD_ARGUMENTS, `${name}: ${where}: ${issue?.message ?? 'invalid'}`),
-  };
+  const problem = describeSchemaError(parsed.error, { root: 'arguments', place: (path) => `argument ${path}` });
+  return { ok: false, error: new BridgeCallError(BridgeErrorCode.BAD_ARGUMENTS, `${name}: ${problem}`) };
 }
 
 /** What Electron tells about the frame a call came from (event.senderFrame). */

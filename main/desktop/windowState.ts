@@ -3,7 +3,7 @@
  * still on a screen: a monitor unplugged since last time would otherwise put
  * the window somewhere nobody can see or grab it.
  */
-import type { WindowBounds } from './settingsStore';
+import type { WindowBounds } from './SettingsStore';
 
 export type Rect = { x: number; y: number; width: number; height: number };
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
-import type { DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
+import type { DiscoveredHub } from '../../shared/discovery/discoveredHub';
 import type { FetchInfo } from './liveness';
 
 /**

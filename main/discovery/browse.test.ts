@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { DiscoveredHubSchema, type DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
+import { DiscoveredHubSchema, type DiscoveredHub } from '../../shared/discovery/discoveredHub';
 import { makeTempDir } from '../hub/testing/tempDir';
 
 /**

@@ -1,14 +1,14 @@
 /**
  * Finds Roost hubs on the LAN: browses `_roost._tcp` over mDNS (bonjour-service 1.4.4)
  * and lists a hub only while its GET /api/info answers (./liveness), because a crashed
- * hub sends no goodbye and mDNS would keep it for hours. State lives in ./hubDirectory;
+ * hub sends no goodbye and mDNS would keep it for hours. State lives in ./HubDirectory;
  * this file wires the library, the timers and the checks together.
  */
 import { setMaxListeners } from 'node:events';
 import { Bonjour, type Service } from 'bonjour-service';
 import { MDNS_SERVICE_TYPE } from '../../shared/protocol';
-import type { DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
-import { HubDirectory, orderAddresses, type Candidate, type DueCheck } from './hubDirectory';
+import type { DiscoveredHub } from '../../shared/discovery/discoveredHub';
+import { HubDirectory, orderAddresses, type Candidate, type DueCheck } from './HubDirectory';
 import { fetchHubInfo, findLiveUrl, limitConcurrency, pickDialAddresses, type FetchInfo } from './liveness';
 import { destroyBonjour, hearMdnsErrors, oncePerError } from './mdnsErrors';
 import { parseTxtRecord } from './txtRecord';
@@ -64,7 +64,7 @@ export class BadAdvertError extends Error {
   }
 }
 
-/** The LAN announced more instances than a browser keeps (see ./hubDirectory DEFAULT_LIMITS). */
+/** The LAN announced more instances than a browser keeps (see ./HubDirectory DEFAULT_LIMITS). */
 export class DiscoveryLimitError extends Error {
   override name = 'DiscoveryLimitError';
   /** Stable. */

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { cutToLength, IdSchema, LIMITS } from '../../shared/protocol';
+import { describeSchemaError } from '../../shared/util/schemaError';
 
 export const TXT_FORMAT_VERSION = '1';
 
@@ -96,11 +97,7 @@ export type TxtParseResult = { ok: true; advert: HubAdvert } | { ok: false; erro
 export function parseTxtRecord(txt: unknown): TxtParseResult {
   const parsed = HubTxtSchema.safeParse(txt);
   if (!parsed.success) {
-    const error = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.length ? i.path.join('.') : '(txt)'}: ${i.message}`)
-      .join('; ');
-    return { ok: false, error };
+    return { ok: false, error: describeSchemaError(parsed.error, { root: '(txt)' }) };
   }
   const { id, name, proto } = parsed.data;
   return { ok: true, advert: { id, name, protocolVersion: Number(proto) } };

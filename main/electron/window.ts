@@ -1,7 +1,7 @@
 import { BrowserWindow, screen } from 'electron';
 import { DESKTOP_ORIGIN } from '../../shared/desktop';
 import { safeExternalUrl } from '../desktop/externalUrl';
-import type { WindowBounds } from '../desktop/settingsStore';
+import type { WindowBounds } from '../desktop/SettingsStore';
 import { initialWindow, MIN_WINDOW_SIZE } from '../desktop/windowState';
 
 export type MainWindowOptions = {

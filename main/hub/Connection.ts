@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame } from '../../shared/protocol';
+import { SerialQueue } from '../../shared/util/SerialQueue';
 import { TokenBucket } from './TokenBucket';
 import type { SharedFrame } from './sharedFrame';
 import { corkUntilTickEnd } from './writeCoalescing';
@@ -50,7 +51,7 @@ export class Connection {
   private readonly bucket: TokenBucket;
   /** Bounded by the conversations the user is a member of. */
   private readonly typingRelayedAt = new Map<string, number>();
-  private reads: Promise<void> = Promise.resolve();
+  private readonly reads = new SerialQueue();
   private sendsInFlight = 0;
 
   constructor(
@@ -134,9 +135,7 @@ export class Connection {
 
   /** Runs `read` after every read queued before it on this connection has finished. */
   oneReadAtATime(read: () => Promise<void>): Promise<void> {
-    const run = this.reads.then(read);
-    this.reads = run.catch(() => {});
-    return run;
+    return this.reads.run(read);
   }
 
   /**

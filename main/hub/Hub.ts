@@ -4,7 +4,8 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { APP_VERSION } from '../../shared/appVersion';
 import { CloseCode, DEFAULT_PORT, LIMITS, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
-import type { ConnectedDevice } from '../../shared/desktop/bridgeSchemas';
+import type { ConnectedDevice } from '../../shared/hub/connectedDevice';
+import { consoleLogger } from './consoleLogger';
 import { Connection, type ConnectionLimits } from './Connection';
 import { acquireDataDirLock } from './dataDirLock';
 import { Fanout } from './Fanout';
@@ -48,12 +49,6 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   frameBurst: 1000,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxSendsInFlight: 256,
-};
-
-const consoleLogger: HubLogger = {
-  info: (m) => console.log(`[roost] ${m}`),
-  warn: (m) => console.warn(`[roost] ${m}`),
-  error: (m, err) => console.error(`[roost] ${m}`, err ?? ''),
 };
 
 /**
@@ -100,7 +95,7 @@ export class Hub {
 
   static async start(options: HubOptions): Promise<Hub> {
     const now = options.now ?? Date.now;
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? consoleLogger();
     const lock = await acquireDataDirLock(options.dataDir);
     let registry: Registry | undefined;
     let log: MessageLog | undefined;

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
-import { DESKTOP_ORIGIN } from '../../shared/desktop/bridgeSchemas';
+import { DESKTOP_ORIGIN } from '../../shared/protocol';
 
 /**
  * Who may talk to the hub over HTTP. Host is checked against DNS rebinding: a

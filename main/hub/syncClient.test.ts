@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageWire } from '../../shared/protocol';
-import { MemoryStorage } from '../../shared/sync/memoryStorage';
+import { MemoryStorage } from '../../shared/sync/MemoryStorage';
 import { RoostClient } from '../../shared/sync/RoostClient';
 import type { RoostState } from '../../shared/sync/clientState';
 import type { RoostWarning } from '../../shared/sync/errors';

@@ -10,6 +10,14 @@
  *   main/**                      never imports renderer/ (browser code)
  *   renderer/                    browser: no Node, no Electron, no Node-only packages, no main/
  *
+ * and layers that point one way, lower never importing higher:
+ *
+ *   shared/util                  the bottom: imports nothing else from the repository
+ *   shared/ but shared/desktop   never the desktop bridge's contract (it re-exports what it needs from them)
+ *   main/hub, main/discovery     never the apps built on them: main/desktop, main/cli, shared/desktop
+ *   main/desktop, main/cli       never each other (what both need lives in main/hub)
+ *   main/, shared/, renderer/    never scripts/ (the repository's tools import the app, not the other way)
+ *
  * DOM and Node *globals* in shared/ are not looked for here: `tsc -p tsconfig.shared.json`
  * (lib ES2023, no types) rejects them, so that config must keep compiling shared/ alone.
  *
@@ -70,6 +78,38 @@ const RULES = [
     ],
   },
   { label: 'main/ runs in Node', appliesTo: (f) => under(f, 'main'), forbids: [folder('renderer')] },
+  {
+    label: 'shared/util is the bottom layer',
+    appliesTo: (f) => under(f, 'shared/util'),
+    forbids: [
+      { what: 'anything outside shared/util/', matches: (t) => t.kind === 'repo' && !under(t.path, 'shared/util') },
+    ],
+  },
+  {
+    label: "the desktop bridge's contract sits above the rest of shared/",
+    appliesTo: (f) => under(f, 'shared') && !under(f, 'shared/desktop'),
+    forbids: [folder('shared/desktop')],
+  },
+  {
+    label: 'main/hub and main/discovery sit below the desktop app and the CLI',
+    appliesTo: (f) => under(f, 'main/hub') || under(f, 'main/discovery'),
+    forbids: [folder('main/desktop'), folder('main/cli'), folder('shared/desktop')],
+  },
+  {
+    label: 'main/desktop and main/cli are two apps side by side',
+    appliesTo: (f) => under(f, 'main/desktop'),
+    forbids: [folder('main/cli')],
+  },
+  {
+    label: 'main/desktop and main/cli are two apps side by side',
+    appliesTo: (f) => under(f, 'main/cli'),
+    forbids: [folder('main/desktop')],
+  },
+  {
+    label: 'the app does not depend on its tools',
+    appliesTo: (f) => ['main', 'shared', 'renderer'].some((d) => under(f, d)),
+    forbids: [folder('scripts')],
+  },
   {
     label: 'renderer/ runs in the browser',
     appliesTo: (f) => under(f, 'renderer'),

@@ -51,6 +51,44 @@ const VIOLATIONS: Array<[string, string, string, RegExp]> = [
   ['shared: types reference', 'shared/a.ts', '/// <reference types="node" />', /may not reference types "node"/],
   ['shared: lib reference', 'shared/a.ts', '/// <reference lib="dom" />', /may not reference lib "dom"/],
   ['renderer: node types', 'renderer/a.ts', '/// <reference types="node" />', /Node's types/],
+  // Layers: lower never imports higher.
+  [
+    'util: protocol',
+    'shared/util/a.ts',
+    "import { LIMITS } from '../protocol/limits';",
+    /bottom layer.*protocol\/limits/,
+  ],
+  ['protocol: bridge', 'shared/protocol/a.ts', "import { DESKTOP_ORIGIN } from '../desktop';", /bridge's contract/],
+  ['sync: bridge', 'shared/sync/a.ts', "import type { Setup } from '../desktop/bridgeSchemas';", /shared\/desktop\//],
+  [
+    'hub: bridge',
+    'main/hub/a.ts',
+    "import type { ConnectedDevice } from '../../shared/desktop/bridgeSchemas';",
+    /hub and main\/discovery sit below.*shared\/desktop\//,
+  ],
+  [
+    'discovery: bridge',
+    'main/discovery/a.ts',
+    "export { x } from '../../shared/desktop';",
+    /sit below.*shared\/desktop/,
+  ],
+  [
+    'hub: main/desktop',
+    'main/hub/a.ts',
+    "import { H } from '../desktop/HostingService';",
+    /sit below.*main\/desktop\//,
+  ],
+  ['discovery: main/cli', 'main/discovery/a.ts', "import { run } from '../cli/runHub';", /sit below.*main\/cli\//],
+  ['desktop: main/cli', 'main/desktop/a.ts', "import { hubUrls } from '../cli/hubUrls';", /side by side.*main\/cli\//],
+  ['cli: main/desktop', 'main/cli/a.ts', "import { D } from '../desktop/DesktopServices';", /side by side/],
+  [
+    'cli: scripts/',
+    'main/cli/a.ts',
+    "import { b } from '../../scripts/buildDesktop';",
+    /not depend on its tools.*scripts/,
+  ],
+  ['shared: scripts/', 'shared/sync/a.ts', "import { b } from '../../scripts/x';", /not depend on its tools/],
+  ['renderer: scripts/', 'renderer/a.ts', "import { b } from '../scripts/x';", /not depend on its tools/],
 ];
 
 /** Every syntax that loads a module, each of which must be seen. */
@@ -92,6 +130,25 @@ const ALLOWED: Array<[string, string]> = [
   ['main/cli/d.ts', "const dir = require.resolve('electron/package.json');\nnew URL('http://x/main/electron');"],
   // A triple-slash path reference in shared/ stays inside it; renderer/ may reference Vite's client types.
   ['renderer/vite-env.d.ts', '/// <reference types="vite/client" />'],
+  // Higher layers import lower ones, and the tools import the app.
+  ['shared/util/b.ts', "import { z } from 'zod';\nimport { describeSchemaError } from './schemaError';"],
+  [
+    'shared/desktop/a.ts',
+    "import { ConnectedDeviceSchema } from '../hub/connectedDevice';\n" +
+      "import { DESKTOP_ORIGIN } from '../protocol/urls';",
+  ],
+  ['shared/sync/a.ts', "import { SerialQueue } from '../util/SerialQueue';\nimport { LIMITS } from '../protocol';"],
+  [
+    'main/hub/d.ts',
+    "import { DESKTOP_ORIGIN } from '../../shared/protocol';\nimport { q } from '../../shared/util/q';",
+  ],
+  [
+    'main/desktop/b.ts',
+    "import { Hub } from '../hub/Hub';\nimport { b } from '../../shared/desktop';\n" +
+      "import { advertiseHub } from '../discovery/advertise';",
+  ],
+  ['main/electron/b.ts', "import { D } from '../desktop/DesktopServices';\nimport { b } from '../../shared/desktop';"],
+  ['scripts/build.ts', "import { buildDesktop } from '../main/cli/desktopBuild';"],
 ];
 
 tester.run('process-boundaries', rule, {

@@ -10,47 +10,21 @@
  * LAN, show native notifications, set the unread badge, open links outside.
  */
 import { z } from 'zod';
+import { ConnectedDeviceSchema } from '../hub/connectedDevice';
 import { IdSchema, PlatformSchema } from '../protocol/primitives';
+import { HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 
-/** The origin the desktop renderer is served from (a privileged custom scheme). */
-export const DESKTOP_SCHEME = 'app';
-export const DESKTOP_HOST = 'roost';
-export const DESKTOP_ORIGIN = `${DESKTOP_SCHEME}://${DESKTOP_HOST}`;
-
-/** `http(s)://host:port/...`: the only kind of address a hub or an external link may have. */
-export const HttpUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
-/** `ws://host:port/ws` (or wss), the address a client connects to. */
-export const WsUrlSchema = z.url({ protocol: /^wss?$/ }).max(2048);
+// What the bridge carries but lower layers own: the hub reports connected devices, discovery finds hubs,
+// and the protocol names the addresses and the desktop origin hubs accept. Re-exported so the bridge's
+// users have one place to import from.
+export { ConnectedDeviceSchema, type ConnectedDevice } from '../hub/connectedDevice';
+export { DiscoveredHubSchema, type DiscoveredHub } from '../discovery/discoveredHub';
+export { DESKTOP_HOST, DESKTOP_ORIGIN, DESKTOP_SCHEME, HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 
 export const HubNameSchema = z
   .string()
   .transform((s) => s.trim())
   .pipe(z.string().min(1, 'must not be blank').max(63, 'at most 63 characters (one DNS label)'));
-
-/** A hub found on the LAN over mDNS and confirmed alive through GET /api/info. */
-export const DiscoveredHubSchema = z.object({
-  hubId: IdSchema,
-  name: z.string().max(255),
-  protocolVersion: z.int().min(0),
-  /** Whether this app speaks that protocol version. */
-  compatible: z.boolean(),
-  /** Where /api/info answered, e.g. `http://192.168.1.20:7420/`. */
-  url: HttpUrlSchema,
-  /** Every address the hub announced, IPv4 first. */
-  addresses: z.array(z.string().max(64)).max(16),
-  port: z.int().min(1).max(65535),
-});
-export type DiscoveredHub = z.infer<typeof DiscoveredHubSchema>;
-
-export const ConnectedDeviceSchema = z.object({
-  deviceId: IdSchema,
-  deviceName: z.string(),
-  userName: z.string(),
-  platform: PlatformSchema,
-  /** Connections this device has open now (a device may have a few tabs). */
-  connections: z.int().min(1),
-});
-export type ConnectedDevice = z.infer<typeof ConnectedDeviceSchema>;
 
 export const HostingConfigSchema = z.object({
   name: HubNameSchema,

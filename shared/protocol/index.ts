@@ -10,3 +10,4 @@ export * from './parse';
 export * from './whitespace';
 export * from './textLength';
 export * from './requests';
+export * from './urls';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeSchemaError } from '../util/schemaError';
 import { ErrorCode } from './codes';
 import { CLIENT_FRAME_TYPES, ClientFrameSchema, type ClientFrame } from './clientFrames';
 import { RequestIdSchema } from './primitives';
@@ -16,13 +17,6 @@ export type ParseFailure = {
 export type ParseResult<T> = { ok: true; frame: T } | ParseFailure;
 
 const RoughFrameSchema = z.object({ type: z.string(), rid: z.unknown().optional() });
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(frame)'}: ${i.message}`)
-    .join('; ');
-}
 
 /**
  * JSON, then the envelope (`type`, `rid`), then the full schema, so each kind
@@ -51,7 +45,7 @@ function parseFrame<T>(text: string, knownTypes: readonly string[], schema: z.Zo
     return {
       ok: false,
       code: ErrorCode.BAD_FRAME,
-      message: `invalid "${frameType}": ${describeIssues(parsed.error)}`,
+      message: `invalid "${frameType}": ${describeSchemaError(parsed.error, { root: '(frame)' })}`,
       frameType,
       rid,
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../protocol';
-import { MemoryStorage } from './memoryStorage';
+import { MemoryStorage } from './MemoryStorage';
 import { authenticate, flushMicrotasks, makeClient, startPaired } from './testing/clientHarness';
 import { ALICE, ALICE_LAPTOP, GENERAL, conversation, msg, ready } from './testing/fixtures';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageWire } from '../protocol';
-import { MemoryStorage } from './memoryStorage';
+import { MemoryStorage } from './MemoryStorage';
 import { answerFetch, authenticate, flushMicrotasks, makeClient, startPaired } from './testing/clientHarness';
 import { ALICE, BOB, GENERAL, conversation, msg, msgs, ready } from './testing/fixtures';
 

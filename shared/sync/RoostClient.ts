@@ -1,8 +1,8 @@
 import type { ConversationWire, PairCredential } from '../protocol';
-import { ClientCore } from './clientCore';
+import { ClientCore } from './ClientCore';
 import { withDefaults, type DeviceDescription, type RoostClientOptions } from './clientOptions';
 import type { RoostState } from './clientState';
-import { expectAnswer } from './requests';
+import { expectAnswer } from './Requests';
 
 export type { DeviceDescription, RoostClientOptions } from './clientOptions';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCache, stateFromCache } from './cache';
 import { checkSnapshot } from './cacheSchema';
 import type { RoostWarning } from './errors';
-import { MemoryStorage } from './memoryStorage';
+import { MemoryStorage } from './MemoryStorage';
 import { CACHE_SCHEMA_VERSION } from './storage';
 import { ALICE_CREDENTIALS } from './testing/clientHarness';
 import { ALICE, ALICE_LAPTOP, GENERAL, HUB, conversation, msgs } from './testing/fixtures';
@@ -67,7 +67,7 @@ describe('cache loading', () => {
 
   it('validates snapshots of the current version', () => {
     expect(checkSnapshot(snapshot()).ok).toBe(true);
-    expect(checkSnapshot({ schemaVersion: 0 })).toEqual({ ok: false, reason: 'no migration from schema 0' });
+    expect(checkSnapshot({ schemaVersion: 0 })).toEqual({ ok: false, reason: 'no migration from schemaVersion 0' });
     expect(checkSnapshot(null).ok).toBe(false);
   });
 });

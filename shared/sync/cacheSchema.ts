@@ -10,6 +10,8 @@ import {
   TimestampSchema,
   UserWireSchema,
 } from '../protocol';
+import { runMigrations, type VersionedSchema } from '../util/migrations';
+import { describeSchemaError } from '../util/schemaError';
 import {
   CACHE_SCHEMA_VERSION,
   type CachedSnapshot,
@@ -53,10 +55,14 @@ export const StoredOutboxEntrySchema = z.object({
 });
 
 /**
- * Snapshot migrations, by the version they upgrade from. Each takes the raw
- * object of version N and returns one of version N + 1. None yet.
+ * Snapshot migrations, run in order by shared/util/migrations.ts: `steps[n]`
+ * takes the raw object of version n and returns one of version n + 1. None yet.
  */
-const SNAPSHOT_MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {};
+const SNAPSHOT_VERSIONS: VersionedSchema<CachedSnapshot> = {
+  current: CACHE_SCHEMA_VERSION,
+  steps: {},
+  schema: CachedSnapshotSchema,
+};
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -66,17 +72,8 @@ export function checkCredentials(raw: unknown): Checked<StoredCredentials> {
 
 /** Runs the migrations in order, then validates. A snapshot from a newer app version is refused. */
 export function checkSnapshot(raw: unknown): Checked<CachedSnapshot> {
-  if (typeof raw !== 'object' || raw === null) return { ok: false, reason: 'not an object' };
-  let current = raw as Record<string, unknown>;
-  let version = typeof current.schemaVersion === 'number' ? current.schemaVersion : 0;
-  if (version > CACHE_SCHEMA_VERSION) return { ok: false, reason: `written by a newer version (schema ${version})` };
-  while (version < CACHE_SCHEMA_VERSION) {
-    const migrate = SNAPSHOT_MIGRATIONS[version];
-    if (!migrate) return { ok: false, reason: `no migration from schema ${version}` };
-    current = { ...migrate(current), schemaVersion: version + 1 };
-    version++;
-  }
-  return check(CachedSnapshotSchema, current);
+  const migrated = runMigrations(raw, SNAPSHOT_VERSIONS);
+  return migrated.ok ? migrated : { ok: false, reason: migrated.reason };
 }
 
 export function checkRange(raw: unknown): Checked<TimelineRange> {
@@ -94,6 +91,5 @@ export function checkMessage(raw: unknown): Checked<z.infer<typeof MessageWireSc
 function check<T>(schema: z.ZodType<T>, raw: unknown): Checked<T> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  return { ok: false, reason: issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid' };
+  return { ok: false, reason: describeSchemaError(parsed.error) };
 }

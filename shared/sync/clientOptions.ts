@@ -2,7 +2,7 @@ import type { Platform } from '../protocol';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { RoostWarning } from './errors';
 import type { ClientStorage } from './storage';
-import type { SyncOptions } from './syncEngine';
+import type { SyncOptions } from './SyncEngine';
 import type { Clock, Transport } from './transport';
 
 export type DeviceDescription = { name: string; platform: Platform };

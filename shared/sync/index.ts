@@ -21,5 +21,5 @@ export {
   type StoredOutboxEntry,
   type TimelineRange,
 } from './storage';
-export { MemoryStorage } from './memoryStorage';
+export { MemoryStorage } from './MemoryStorage';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';

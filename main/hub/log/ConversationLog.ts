@@ -1,5 +1,5 @@
 import { LogError, LogErrorCode, StorageError, errorMessage } from './errors';
-import { GroupCommit } from './groupCommit';
+import { GroupCommit } from './GroupCommit';
 import { RecentCache } from './RecentCache';
 import { RecentIds } from './RecentIds';
 import { readSegments } from './readRange';

@@ -225,6 +225,14 @@ describe('MessageLog paging', () => {
     await expect(MessageLog.open({ dir })).rejects.toMatchObject({ code: 'LOG_FORMAT' });
   });
 
+  it('says which field of a foreign format file is wrong', async () => {
+    await (await MessageLog.open({ dir })).close();
+    await writeFile(join(dir, 'log-format.json'), '{"format":"someone-elses-log","version":1}\n');
+    await expect(MessageLog.open({ dir })).rejects.toThrow(
+      /log-format\.json does not describe a Roost message log: format: Invalid input: expected "roost-message-log"$/,
+    );
+  });
+
   it('warns about nothing on a clean open', async () => {
     const warnings = collectWarnings();
     await (await fill(40)).close();

@@ -1,5 +1,6 @@
 import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { SerialQueue } from '../../../shared/util/SerialQueue';
 import { LogCorruptError } from './errors';
 import type { LogFs } from './logFs';
 import { newSegment, type Segment } from './segment';
@@ -24,7 +25,7 @@ export type LineToWrite = { readonly seq: number; readonly line: Buffer };
 export class SegmentWriter {
   private handle: FileHandle | null = null;
   private handleFor: Segment | null = null;
-  private indexWrites: Promise<void> = Promise.resolve();
+  private readonly indexWrites = new SerialQueue();
   /** A write started and did not complete: the file may hold bytes past the durable size. */
   private dirty = false;
 
@@ -83,7 +84,7 @@ export class SegmentWriter {
   }
 
   async close(): Promise<void> {
-    await this.indexWrites;
+    await this.indexWrites.idle();
     await this.closeHandle();
   }
 
@@ -97,7 +98,7 @@ export class SegmentWriter {
     segment.size = offset;
     if (segment.entries.length === entriesBefore) return;
     // Serialised so index lines land in order; never awaited by appenders, the index is only an accelerator.
-    this.indexWrites = this.indexWrites.then(() => syncIndexFile(segment, this.config.warn)).catch(() => undefined);
+    this.indexWrites.run(() => syncIndexFile(segment, this.config.warn)).catch(() => {});
   }
 
   private async roll(firstSeq: number): Promise<Segment> {

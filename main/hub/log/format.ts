@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { describeSchemaError } from '../../../shared/util/schemaError';
 import { LogError, LogErrorCode, errorMessage } from './errors';
 import type { LogFs } from './logFs';
 
@@ -47,7 +48,10 @@ export async function checkOrWriteFormat(dir: string, fs: LogFs): Promise<void> 
     );
   }
   if (!parsed.success)
-    throw new LogError(LogErrorCode.format, `${path} does not describe a Roost message log: ${parsed.error.message}`);
+    throw new LogError(
+      LogErrorCode.format,
+      `${path} does not describe a Roost message log: ${describeSchemaError(parsed.error)}`,
+    );
   if (parsed.data.version !== LOG_FORMAT_VERSION) {
     throw new LogError(
       LogErrorCode.format,

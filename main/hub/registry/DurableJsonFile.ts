@@ -1,4 +1,5 @@
 import type { Adapter } from 'lowdb';
+import { SerialQueue } from '../../../shared/util/SerialQueue';
 import { nodeDurableFs, writeFileDurably, type DurableWriteOptions } from './durableWrite';
 
 type QueuedWrite = { text: string; written: Promise<void> };
@@ -13,7 +14,7 @@ type QueuedWrite = { text: string; written: Promise<void> };
  * data is written, and every one of those callers is answered by that write.
  */
 export class DurableJsonFile<T> implements Adapter<T> {
-  private previous: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialQueue();
   private queued: QueuedWrite | undefined;
 
   constructor(
@@ -41,14 +42,13 @@ export class DurableJsonFile<T> implements Adapter<T> {
       return this.queued.written;
     }
     const queued: QueuedWrite = { text, written: Promise.resolve() };
-    queued.written = this.previous.then(() => {
+    // A failed write is its callers' to see; the next one still runs.
+    queued.written = this.writes.run(() => {
       // From here on, new data must wait for the next write: this one's bytes are being fixed.
       this.queued = undefined;
       return writeFileDurably(this.file, queued.text, this.options);
     });
     this.queued = queued;
-    // A failed write is its callers' to see; the next one still runs.
-    this.previous = queued.written.catch(() => {});
     return queued.written;
   }
 }

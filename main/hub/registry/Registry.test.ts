@@ -77,6 +77,16 @@ describe('Registry', () => {
     await writeFile(file, JSON.stringify({ schemaVersion: 99 }));
     await expect(Registry.open({ dataDir: dir, hubName: 'x', logger: silent })).rejects.toMatchObject({
       code: 'REGISTRY_VERSION',
+      message: expect.stringMatching(/schemaVersion 99, newer than this hub understands \(1\)\. Upgrade Roost\./),
+    });
+  });
+
+  it('calls a file without a schemaVersion foreign, not an old version it cannot migrate', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'registry.json'), JSON.stringify({ users: [] }));
+    await expect(Registry.open({ dataDir: dir, hubName: 'x', logger: silent })).rejects.toMatchObject({
+      code: 'REGISTRY_INVALID',
+      message: expect.stringMatching(/does not match the registry schema \(schemaVersion: .*\)\. Restore it/),
     });
   });
 

@@ -2,16 +2,17 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Platform } from '../../../shared/protocol';
+import { runMigrations } from '../../../shared/util/migrations';
+import { SerialQueue } from '../../../shared/util/SerialQueue';
 import type { HubLogger } from '../HubContext';
 import { hashToken, hashesEqual, newId, newToken } from '../secrets';
 import { DurableJsonFile } from './DurableJsonFile';
 import { nodeDurableFs, type DurableFs } from './durableWrite';
-import { migrateRegistry } from './migrations';
+import { REGISTRY_VERSIONS, RegistryVersionError } from './migrations';
 import { RegistryWriter } from './RegistryWriter';
 import {
   DEFAULT_CONVERSATION_ID,
   REGISTRY_SCHEMA_VERSION,
-  RegistryFileSchema,
   type ConversationRecord,
   type DeviceRecord,
   type ReceiptRecord,
@@ -58,7 +59,13 @@ export class Registry {
   private readonly receiptsByKey = new Map<string, ReceiptRecord>();
   private readonly hubRecord: RegistryFile['hub'];
   private readonly writer: RegistryWriter;
-  private changes: Promise<unknown> = Promise.resolve();
+  /**
+   * Changes that are taken back if their write fails run one at a time: each
+   * starts once the previous one is on disk or taken back, so none is decided
+   * on another that may yet be taken back (openDirect finding a conversation
+   * whose write then fails).
+   */
+  private readonly changes = new SerialQueue();
 
   private constructor(
     db: Low<RegistryFile>,
@@ -90,7 +97,7 @@ export class Registry {
           `Restore it from a backup or move it away to start a new hub.`,
       );
     }
-    const data = raw === null ? freshRegistry(options.hubName, now()) : validate(file, migrateRegistry(raw));
+    const data = raw === null ? freshRegistry(options.hubName, now()) : readRegistryFile(file, raw);
     // Hubs before durable writes left it world-readable (0644); until its next write it would stay so.
     if (raw !== null) await fs.chmod(file, REGISTRY_FILE_MODE);
     const db = new Low<RegistryFile>(adapter, data);
@@ -125,7 +132,7 @@ export class Registry {
   }
 
   createUser(displayName: string): Promise<UserRecord> {
-    return this.oneAtATime(async () => {
+    return this.changes.run(async () => {
       const user: UserRecord = { id: newId(), displayName, createdAt: this.now() };
       this.usersById.set(user.id, user);
       await this.writer.write(() => this.usersById.delete(user.id));
@@ -163,7 +170,7 @@ export class Registry {
     name: string;
     platform: Platform;
   }): Promise<{ device: DeviceRecord; token: string }> {
-    return this.oneAtATime(async () => {
+    return this.changes.run(async () => {
       const token = newToken();
       const t = this.now();
       const device: DeviceRecord = { id: newId(), ...input, tokenHash: hashToken(token), pairedAt: t, lastSeenAt: t };
@@ -181,7 +188,7 @@ export class Registry {
   }
 
   renameDevice(id: string, name: string): Promise<DeviceRecord | undefined> {
-    return this.oneAtATime(async () => {
+    return this.changes.run(async () => {
       const device = this.devicesById.get(id);
       if (!device) return undefined;
       const before = device.name;
@@ -236,7 +243,7 @@ export class Registry {
 
   createGroup(input: { name: string; createdBy: string; memberUserIds: string[] }): Promise<ConversationRecord> {
     const members = unique([input.createdBy, ...input.memberUserIds]);
-    return this.oneAtATime(() =>
+    return this.changes.run(() =>
       this.addConversation({
         id: newId(),
         kind: 'group',
@@ -262,7 +269,7 @@ export class Registry {
   /** The direct conversation between two users, created on first use. */
   openDirect(a: string, b: string): Promise<{ conversation: ConversationRecord; created: boolean }> {
     // One at a time, so two devices opening the same pair at once get one conversation.
-    return this.oneAtATime(async () => {
+    return this.changes.run(async () => {
       const pair = [a, b].sort();
       const existing = [...this.conversationsById.values()].find(
         (c) =>
@@ -331,18 +338,6 @@ export class Registry {
     return this.writer.close();
   }
 
-  /**
-   * Changes that are taken back if their write fails run one at a time: each
-   * starts once the previous one is on disk or taken back, so none is decided
-   * on another that may yet be taken back (openDirect finding a conversation
-   * whose write then fails).
-   */
-  private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
-    const run = this.changes.then(change);
-    this.changes = run.catch(() => {});
-    return run;
-  }
-
   /** What registry.json holds: built from the maps as each write starts (RegistryWriter). */
   private toFile(): RegistryFile {
     return {
@@ -376,13 +371,20 @@ function freshRegistry(hubName: string, now: number): RegistryFile {
   };
 }
 
-function validate(file: string, raw: unknown): RegistryFile {
-  const parsed = RegistryFileSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem';
+/** registry.json brought up to this hub's schemaVersion and validated, or an error saying what to do. */
+function readRegistryFile(file: string, raw: unknown): RegistryFile {
+  const loaded = runMigrations(raw, REGISTRY_VERSIONS);
+  if (loaded.ok) return loaded.value;
+  if (loaded.problem === 'newer') {
+    throw new RegistryVersionError(
+      `registry.json has schemaVersion ${loaded.version}, ` +
+        `newer than this hub understands (${REGISTRY_SCHEMA_VERSION}). Upgrade Roost.`,
+    );
+  }
+  if (loaded.problem === 'gap')
+    throw new RegistryVersionError(`no migration from registry schemaVersion ${loaded.version}`);
   throw new RegistryFileError(
-    `${file} does not match the registry schema (${where}). ` +
+    `${file} does not match the registry schema (${loaded.reason}). ` +
       `Restore it from a backup or move it away to start a new hub.`,
   );
 }

@@ -1,4 +1,5 @@
 import type { Low } from 'lowdb';
+import { SerialQueue } from '../../../shared/util/SerialQueue';
 import type { HubLogger } from '../HubContext';
 import type { RegistryFile } from './registrySchema';
 
@@ -22,7 +23,7 @@ type NextWrite = { undos: Array<() => void>; done: Promise<void> };
  * reported once and retried until one lands.
  */
 export class RegistryWriter {
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialQueue();
   private next: NextWrite | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
   /** Set while writes fail, so the failure is logged once, not every retry. */
@@ -75,9 +76,8 @@ export class RegistryWriter {
 
   private queue(): NextWrite {
     const next: NextWrite = { undos: [], done: Promise.resolve() };
-    next.done = this.writing.then(() => this.run(next));
     // A failed write is its callers' to see; the next one still runs.
-    this.writing = next.done.catch(() => {});
+    next.done = this.writes.run(() => this.run(next));
     return next;
   }
 

@@ -1,33 +1,19 @@
-import { REGISTRY_SCHEMA_VERSION } from './registrySchema';
+import type { Migration, VersionedSchema } from '../../../shared/util/migrations';
+import { REGISTRY_SCHEMA_VERSION, RegistryFileSchema, type RegistryFile } from './registrySchema';
 
 /**
- * Migrations from each older schemaVersion to the next, run in order on load.
- * Index i upgrades version i to i + 1. Version 1 is the first, so there are
- * none yet; the machinery is here so the first real one is a one-line change.
+ * Steps from each older schemaVersion to the next, run in order on load by
+ * shared/util/migrations.ts: `steps[n]` upgrades version n to n + 1. Version 1
+ * is the first, so there are none yet; the first real one is a one-line change.
  */
-type Migration = (data: Record<string, unknown>) => Record<string, unknown>;
-const MIGRATIONS: Record<number, Migration> = {};
+const STEPS: Record<number, Migration> = {};
+
+export const REGISTRY_VERSIONS: VersionedSchema<RegistryFile> = {
+  current: REGISTRY_SCHEMA_VERSION,
+  steps: STEPS,
+  schema: RegistryFileSchema,
+};
 
 export class RegistryVersionError extends Error {
   readonly code = 'REGISTRY_VERSION';
-}
-
-/** Brings a parsed registry.json up to the current version, or says why it cannot. */
-export function migrateRegistry(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null) return raw;
-  let data = raw as Record<string, unknown>;
-  let version = typeof data.schemaVersion === 'number' ? data.schemaVersion : 0;
-  if (version > REGISTRY_SCHEMA_VERSION) {
-    throw new RegistryVersionError(
-      `registry.json has schemaVersion ${version}, newer than this hub understands (${REGISTRY_SCHEMA_VERSION}). ` +
-        `Upgrade Roost.`,
-    );
-  }
-  while (version < REGISTRY_SCHEMA_VERSION) {
-    const step = MIGRATIONS[version];
-    if (!step) throw new RegistryVersionError(`no migration from registry schemaVersion ${version}`);
-    data = { ...step(data), schemaVersion: version + 1 };
-    version += 1;
-  }
-  return data;
 }

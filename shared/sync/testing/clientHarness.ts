@@ -1,7 +1,7 @@
 import type { ServerFrameOf } from '../../protocol';
 import type { RoostState } from '../clientState';
 import type { RoostWarning } from '../errors';
-import { MemoryStorage } from '../memoryStorage';
+import { MemoryStorage } from '../MemoryStorage';
 import { RoostClient, type RoostClientOptions } from '../RoostClient';
 import { FakeClock, flushMicrotasks } from './FakeClock';
 import { FakeTransport, type FakeSocket } from './FakeTransport';

@@ -1,12 +1,12 @@
 import type { MessageWire } from '../protocol';
+import { SerialQueue } from '../util/SerialQueue';
 import { snapshotOf } from './cache';
 import { checkMessage } from './cacheSchema';
-import type { ClientCore } from './clientCore';
+import type { ClientCore } from './ClientCore';
 import type { Timeline } from './conversationTimeline';
 import { WarningCode, type RoostWarning } from './errors';
 import { toStored, type OutboxEntry } from './outbox';
 import type { ClientStorage, StoredCredentials } from './storage';
-import { WriteQueue } from './writeQueue';
 
 /** Where the snapshot written comes from: ClientCore's published state. */
 export type StateSource = Pick<ClientCore, 'state'>;
@@ -18,7 +18,7 @@ export type StateSource = Pick<ClientCore, 'state'>;
  * from memory.
  */
 export class CacheWriter {
-  private readonly queue: WriteQueue;
+  private readonly writes = new SerialQueue();
   private snapshotQueued = false;
   /** Per conversation: storage holds its first message (kept apart from the in-memory window, which may be shorter). */
   private readonly reachedStart = new Map<string, boolean>();
@@ -27,13 +27,11 @@ export class CacheWriter {
     private readonly storage: ClientStorage,
     private readonly source: StateSource,
     private readonly onWarning: ((warning: RoostWarning) => void) | undefined,
-  ) {
-    this.queue = new WriteQueue((what, err) => this.warnStorage(`writing ${what}`, err));
-  }
+  ) {}
 
   /** Resolves when every write queued so far is done. */
   idle(): Promise<void> {
-    return this.queue.idle();
+    return this.writes.idle();
   }
 
   loaded(reachedStart: Record<string, boolean>): void {
@@ -41,23 +39,23 @@ export class CacheWriter {
   }
 
   saveCredentials(credentials: StoredCredentials): void {
-    void this.queue.enqueue('credentials', () => this.storage.saveCredentials(credentials));
+    void this.write('credentials', () => this.storage.saveCredentials(credentials));
   }
 
   /** Resolves true once stored, false if that failed (reported). */
   saveOutboxEntry(entry: OutboxEntry): Promise<boolean> {
-    return this.queue.enqueue('outbox entry', () => this.storage.saveOutboxEntry(toStored(entry)));
+    return this.write('outbox entry', () => this.storage.saveOutboxEntry(toStored(entry)));
   }
 
   deleteOutboxEntry(clientMsgId: string): void {
-    void this.queue.enqueue('outbox entry removal', () => this.storage.deleteOutboxEntry(clientMsgId));
+    void this.write('outbox entry removal', () => this.storage.deleteOutboxEntry(clientMsgId));
   }
 
   /** Coalesced: one write of the state as it is when the queue gets to it. */
   saveSnapshotSoon(): void {
     if (this.snapshotQueued) return;
     this.snapshotQueued = true;
-    void this.queue.enqueue('snapshot', async () => {
+    void this.write('snapshot', async () => {
       this.snapshotQueued = false;
       const snapshot = snapshotOf(this.source.state);
       if (snapshot) await this.storage.saveSnapshot(snapshot);
@@ -69,7 +67,7 @@ export class CacheWriter {
     if (after.reachedStart) this.reachedStart.set(id, true);
     if (added.length === 0 && after.cursor === before.cursor && after.reachedStart === before.reachedStart) return;
     const range = { cursor: after.cursor, reachedStart: this.reachedStart.get(id) ?? false };
-    void this.queue.enqueue('messages', () => this.storage.saveMessages(id, added, range));
+    void this.write('messages', () => this.storage.saveMessages(id, added, range));
   }
 
   /**
@@ -98,7 +96,18 @@ export class CacheWriter {
   /** Forgets everything stored (the account is gone). */
   clear(): void {
     this.reachedStart.clear();
-    void this.queue.enqueue('clearing storage', () => this.storage.clear());
+    void this.write('clearing storage', () => this.storage.clear());
+  }
+
+  /** Resolves true once the write is done, false if it failed (reported). Never rejects. */
+  private write(what: string, task: () => Promise<void>): Promise<boolean> {
+    return this.writes.run(task).then(
+      () => true,
+      (err: unknown) => {
+        this.warnStorage(`writing ${what}`, err);
+        return false;
+      },
+    );
   }
 
   private warnStorage(what: string, err: unknown): void {

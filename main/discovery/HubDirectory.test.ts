@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
-import { DiscoveredHubSchema } from '../../shared/desktop/bridgeSchemas';
-import { HubDirectory, isCompatible, orderAddresses, type Candidate, type CheckResult } from './hubDirectory';
+import { DiscoveredHubSchema } from '../../shared/discovery/discoveredHub';
+import { HubDirectory, isCompatible, orderAddresses, type Candidate, type CheckResult } from './HubDirectory';
 
 const timings = { checkIntervalMs: 2_000, failuresToDrop: 2, retryMs: 500, maxBackoffMs: 30_000 };
 

@@ -7,7 +7,7 @@ import {
   type ServerFrameOf,
 } from '../protocol';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import type { ClientCore } from './clientCore';
+import type { ClientCore } from './ClientCore';
 import { WarningCode, type RoostWarning } from './errors';
 import type { Clock, TimerHandle, Transport, TransportSocket } from './transport';
 

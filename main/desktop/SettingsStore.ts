@@ -9,6 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MutedSchema, SetupSchema } from '../../shared/desktop';
+import { runMigrations, type VersionedSchema } from '../../shared/util/migrations';
+import { SerialQueue } from '../../shared/util/SerialQueue';
 import { nodeDurableFs, writeFileDurably, type DurableFs } from '../hub/registry/durableWrite';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -50,15 +52,19 @@ export type SettingsStoreOptions = {
 const SETTINGS_FILE_MODE = 0o600;
 
 /**
- * Older files are brought to the current shape here, one version at a time
- * (none yet). Anything else (another app's JSON, a newer version) is not ours to read.
+ * Older files are brought to the current shape one version at a time by
+ * shared/util/migrations.ts: `steps[n]` upgrades version n to n + 1 (none yet).
+ * Anything else (another app's JSON, a newer version) is not ours to read.
  */
-function migrate(raw: unknown): unknown {
-  return raw;
-}
+const SETTINGS_VERSIONS: VersionedSchema<Settings> = {
+  current: SETTINGS_SCHEMA_VERSION,
+  steps: {},
+  schema: SettingsSchema,
+  wording: { root: 'the file' },
+};
 
 export class SettingsStore {
-  private writes: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   private constructor(
     private readonly file: string,
@@ -87,15 +93,13 @@ export class SettingsStore {
   update(patch: Partial<Omit<Settings, 'schemaVersion'>>): Promise<void> {
     this.current = SettingsSchema.parse({ ...this.current, ...patch });
     const snapshot = this.current;
-    const write = this.writes.then(() => this.write(`${JSON.stringify(snapshot, null, 2)}\n`));
-    // One failed write must not block later ones; the caller of this update still sees its failure.
-    this.writes = write.catch(() => {});
-    return write;
+    // One failed write does not block later ones; the caller of this update still sees its failure.
+    return this.writes.run(() => this.write(`${JSON.stringify(snapshot, null, 2)}\n`));
   }
 
   /** Waits for every write started so far. */
   flush(): Promise<void> {
-    return this.writes;
+    return this.writes.idle();
   }
 
   private async write(text: string): Promise<void> {
@@ -120,9 +124,7 @@ async function load(fs: DurableFs, file: string): Promise<Loaded> {
   } catch {
     return { ok: false, problem: 'not valid JSON' };
   }
-  const parsed = SettingsSchema.safeParse(migrate(raw));
-  if (parsed.success) return { ok: true, settings: parsed.data };
-  const first = parsed.error.issues[0];
-  const where = first?.path.length ? first.path.join('.') : 'the file';
-  return { ok: false, problem: `not Roost settings: ${where}: ${first?.message ?? 'invalid'}` };
+  const loaded = runMigrations(raw, SETTINGS_VERSIONS);
+  if (loaded.ok) return { ok: true, settings: loaded.value };
+  return { ok: false, problem: loaded.problem === 'newer' ? loaded.reason : `not Roost settings: ${loaded.reason}` };
 }

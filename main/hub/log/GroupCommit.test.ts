@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GroupCommit } from './groupCommit';
+import { GroupCommit } from './GroupCommit';
 import { MessageLog } from './MessageLog';
 import { deferred, draft, fileLines, FsProbe, makeTempDir, range, removeDir } from './testSupport';
 

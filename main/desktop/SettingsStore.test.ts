@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingFs } from '../hub/registry/recordingFs';
 import { makeTempDir } from '../hub/testing/tempDir';
-import { DEFAULT_SETTINGS, SETTINGS_FILE_NAME, SettingsStore } from './settingsStore';
+import { DEFAULT_SETTINGS, SETTINGS_FILE_NAME, SettingsStore } from './SettingsStore';
 
 let dirs: Array<{ remove(): Promise<void> }> = [];
 afterEach(async () => {

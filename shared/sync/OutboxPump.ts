@@ -12,7 +12,7 @@ import { backoffDelay, type BackoffOptions } from './backoff';
 import type { RoostState } from './clientState';
 import { ClientErrorCode, RoostError } from './errors';
 import * as box from './outbox';
-import type { Requests } from './requests';
+import type { Requests } from './Requests';
 
 export type OutboxOptions = {
   randomId: () => string;

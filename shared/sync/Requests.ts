@@ -1,6 +1,6 @@
 import type { ClientFrameInput, ServerFrame } from '../protocol';
 import { ClientErrorCode, RoostError } from './errors';
-import type { HubLink } from './hubLink';
+import type { HubLink } from './HubLink';
 import type { Clock, TimerHandle } from './transport';
 
 type Waiter = { resolve(frame: ServerFrame): void; reject(err: RoostError): void; timer: TimerHandle; type: string };

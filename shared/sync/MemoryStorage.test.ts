@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage } from './memoryStorage';
+import { MemoryStorage } from './MemoryStorage';
 import { describeStorageContract } from './testing/storageContract';
 
 describeStorageContract('MemoryStorage', async () => new MemoryStorage());

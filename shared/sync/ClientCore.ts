@@ -8,19 +8,19 @@ import {
   type ServerFrameOf,
 } from '../protocol';
 import { loadCache, stateFromCache } from './cache';
-import { CacheWriter } from './cacheWriter';
+import { CacheWriter } from './CacheWriter';
 import type { DeviceDescription, ResolvedOptions } from './clientOptions';
 import * as S from './clientState';
 import { ClientErrorCode, RoostError, WarningCode, hasErrorCode } from './errors';
-import { HubLink } from './hubLink';
-import { OutboxPump, type OutboxStep } from './outboxPump';
-import { ReceiptMarks } from './receiptMarks';
-import { Requests, expectAnswer } from './requests';
-import { StatePublisher } from './statePublisher';
+import { HubLink } from './HubLink';
+import { OutboxPump, type OutboxStep } from './OutboxPump';
+import { ReceiptMarks } from './ReceiptMarks';
+import { Requests, expectAnswer } from './Requests';
+import { StatePublisher } from './StatePublisher';
 import type { StoredCredentials } from './storage';
-import { SyncEngine, type CatchUpRequest, type OlderRequest, type Page, type SyncStep } from './syncEngine';
-import { Timer } from './timer';
-import { TypingTracker } from './typingTracker';
+import { SyncEngine, type CatchUpRequest, type OlderRequest, type Page, type SyncStep } from './SyncEngine';
+import { Timer } from './Timer';
+import { TypingTracker } from './TypingTracker';
 
 /**
  * The sync client's internals, and the one owner of its state. Every change

@@ -8,7 +8,7 @@
  * records linger), so the list is deduplicated by hub id.
  */
 import { cutToLength, LIMITS, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
-import type { DiscoveredHub } from '../../shared/desktop/bridgeSchemas';
+import type { DiscoveredHub } from '../../shared/discovery/discoveredHub';
 import type { HubAdvert } from './txtRecord';
 
 export type Candidate = {

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { IdSchema } from '../protocol/primitives';
+import { HttpUrlSchema } from '../protocol/urls';
+
+/** A hub found on the LAN over mDNS and confirmed alive through GET /api/info (main/discovery). */
+export const DiscoveredHubSchema = z.object({
+  hubId: IdSchema,
+  name: z.string().max(255),
+  protocolVersion: z.int().min(0),
+  /** Whether this app speaks that protocol version. */
+  compatible: z.boolean(),
+  /** Where /api/info answered, e.g. `http://192.168.1.20:7420/`. */
+  url: HttpUrlSchema,
+  /** Every address the hub announced, IPv4 first. */
+  addresses: z.array(z.string().max(64)).max(16),
+  port: z.int().min(1).max(65535),
+});
+export type DiscoveredHub = z.infer<typeof DiscoveredHubSchema>;
