@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { HubProcess } from './hubProcess';
+import { HubProcess } from './HubProcess';
 import {
   connection,
   conversationItem,

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { NotificationRequest } from '../shared/desktop';
-import { DesktopHarness, freePort, startDesktopBackend, type DesktopBackendHandle } from './desktopHarness';
-import { HubProcess } from './hubProcess';
+import { DesktopHarness, freePort, startDesktopBackend, type DesktopBackendHandle } from './DesktopHarness';
+import { HubProcess } from './HubProcess';
 import { openConversation, openDevice, pairWithCode, sendMessage } from './roostPage';
 
 /**

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { WebPreferences } from 'electron';
 import { ensureBuilt } from '../scripts/freshBuild';
-import { electronUnavailableReason, freePort, launchSecondInstance, RoostApp } from './electronApp';
+import { electronUnavailableReason, freePort, launchSecondInstance, RoostApp } from './RoostApp';
 import { conversationItem, messages, openConversation, openDevice, sendMessage } from './roostPage';
 
 /**

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { DesktopHarness, freePort, startDesktopBackend } from './desktopHarness';
-import { HubProcess } from './hubProcess';
+import { DesktopHarness, freePort, startDesktopBackend } from './DesktopHarness';
+import { HubProcess } from './HubProcess';
 import { DESKTOP, PHONE, createLinkCode, openConversation, openDevice, pairWithCode, sendMessage } from './roostPage';
 import { checkScreen as shot, scanScreen } from './screenCheck';
 

@@ -2,7 +2,7 @@ import { RoostClient, type RoostClientOptions } from '../../shared/sync/RoostCli
 import type { ClientStorage } from '../../shared/sync/storage';
 import type { Clock } from '../../shared/sync/transport';
 import { browserTransport, hubUrlFromLocation } from './browserTransport';
-import { openIndexedDbStorage } from './indexedDbStorage';
+import { openIndexedDbStorage } from './IndexedDbStorage';
 
 /** The browser's timers and wall clock. */
 export const browserClock: Clock = {

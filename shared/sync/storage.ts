@@ -3,7 +3,7 @@ import type { ConversationWire, DeviceWire, HubInfo, MessageWire, UserWire } fro
 /**
  * Where the client keeps what must survive a restart: the device's
  * credentials, a cache of what it last knew, and the outbox. Adapters:
- * IndexedDB in the browser (renderer/sync/indexedDbStorage.ts) and memory
+ * IndexedDB in the browser (renderer/sync/IndexedDbStorage.ts) and memory
  * for tests (shared/sync/MemoryStorage.ts).
  *
  * Adapters store and return plain JSON-compatible objects; the client

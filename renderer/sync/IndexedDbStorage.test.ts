@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { describeStorageContract } from '../../shared/sync/testing/storageContract';
 import { GENERAL, msgs } from '../../shared/sync/testing/fixtures';
-import { openIndexedDbStorage } from './indexedDbStorage';
+import { openIndexedDbStorage } from './IndexedDbStorage';
 
 let n = 0;
 describeStorageContract('IndexedDbStorage', () => openIndexedDbStorage(`roost-test-${++n}`));
