@@ -1,4 +1,4 @@
-import { addressKey, isLoopback } from './addressKey';
+import { isLoopback, networkKey } from './addressKey';
 
 export type ConnectionQuotaOptions = {
   /** Open WebSockets allowed per address (IPv6: per /64). */
@@ -25,7 +25,7 @@ export class ConnectionQuota {
   /** A release function for the reserved slot, or undefined when the address is at its cap. */
   reserve(address: string): (() => void) | undefined {
     if (!this.options.limitLoopback && isLoopback(address)) return () => {};
-    const key = addressKey(address);
+    const key = networkKey(address);
     const count = this.open.get(key) ?? 0;
     if (count >= this.options.maxPerAddress) return undefined;
     this.open.set(key, count + 1);
@@ -41,6 +41,6 @@ export class ConnectionQuota {
 
   /** Open connections counted for the address (0 for unlimited loopback). */
   count(address: string): number {
-    return this.open.get(addressKey(address)) ?? 0;
+    return this.open.get(networkKey(address)) ?? 0;
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, isLoopback } from './addressKey';
+import { hostKey, isLoopback, networkKey } from './addressKey';
 
-describe('addressKey', () => {
+describe('networkKey', () => {
   it.each([
     ['192.168.1.5', '192.168.1.5'],
     ['::ffff:192.168.1.5', '192.168.1.5'],
@@ -10,7 +10,20 @@ describe('addressKey', () => {
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
     ['::1', '0:0:0:0::/64'],
   ])('%s → %s', (address, key) => {
-    expect(addressKey(address)).toBe(key);
+    expect(networkKey(address)).toBe(key);
+  });
+});
+
+describe('hostKey', () => {
+  it.each([
+    ['192.168.1.5', '192.168.1.5'],
+    ['::ffff:192.168.1.5', '192.168.1.5'],
+    ['2001:db8:1:2:aaaa:bbbb:cccc:dddd', '2001:db8:1:2:aaaa:bbbb:cccc:dddd'],
+    ['2001:0db8:0001:0002::1', '2001:db8:1:2:0:0:0:1'],
+    ['2001:db8:1:2::2', '2001:db8:1:2:0:0:0:2'],
+    ['fe80::1%eth0', 'fe80:0:0:0:0:0:0:1'],
+  ])('%s → %s', (address, key) => {
+    expect(hostKey(address)).toBe(key);
   });
 });
 

@@ -3,7 +3,7 @@
  * every further failure so a guesser on one address cannot make progress,
  * while a person who mistyped a few times waits a minute.
  */
-import { addressKey } from '../addressKey';
+import { networkKey } from '../addressKey';
 
 export type FailureLimiterOptions = {
   maxFailures: number;
@@ -32,7 +32,7 @@ export class FailureLimiter {
 
   /** Milliseconds the address must still wait, 0 when it may try. */
   lockedFor(address: string): number {
-    const entry = this.entries.get(addressKey(address));
+    const entry = this.entries.get(networkKey(address));
     if (!entry) return 0;
     return Math.max(0, entry.lockedUntil - this.options.now());
   }
@@ -40,7 +40,7 @@ export class FailureLimiter {
   recordFailure(address: string): void {
     const now = this.options.now();
     this.sweep(now);
-    const key = addressKey(address);
+    const key = networkKey(address);
     const entry = this.entries.get(key) ?? { failures: 0, lockedUntil: 0, lastFailureAt: now };
     entry.failures += 1;
     entry.lastFailureAt = now;
@@ -55,7 +55,7 @@ export class FailureLimiter {
   }
 
   recordSuccess(address: string): void {
-    this.entries.delete(addressKey(address));
+    this.entries.delete(networkKey(address));
   }
 
   /** How many addresses are remembered (for tests and diagnostics). */
