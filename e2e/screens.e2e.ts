@@ -53,7 +53,10 @@ test('main screens at desktop and phone width', async ({ browser }) => {
 
     await createLinkCode(ann.page);
     await shot(ann.page, `${label}-4-devices`);
-    await ann.page.getByRole('button', { name: /^Remove / }).first().click();
+    await ann.page
+      .getByRole('button', { name: /^Remove / })
+      .first()
+      .click();
     await expect(ann.page.getByRole('dialog')).toBeVisible();
     await scanScreen(ann.page, `${label}, remove device dialog`);
     await ann.page.keyboard.press('Escape');

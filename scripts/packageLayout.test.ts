@@ -20,6 +20,7 @@ import path from 'node:path';
 import { extractFile, listPackage, statFile } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtFiles, ensureBuilt, REPO_ROOT } from './freshBuild';
+import { configuredFuses, fuseMismatches } from './packedFuses';
 
 const STAND_IN_NAME = 'standin-electron-dist-NOT-ELECTRON';
 
@@ -142,6 +143,28 @@ describe('the packaged app (app.asar from the electron-builder dir target)', () 
       grantFileProtocolExtraPrivileges: false,
       wasmTrapHandlers: true,
     });
+  });
+
+  it('names every fuse electron-builder.yml must set, with the value intended', () => {
+    // Stated here a second time on purpose: an edit to the config that weakens a fuse fails this.
+    expect(configuredFuses()).toEqual({
+      RunAsNode: false,
+      EnableCookieEncryption: true,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      EnableEmbeddedAsarIntegrityValidation: true,
+      OnlyLoadAppFromAsar: true,
+      GrantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('passes the check the workflow runs on each platform’s real packed app (@electron/fuses)', async () => {
+    const app = path.join(resourcesDir, '..', 'roost');
+    expect(await fuseMismatches(app)).toEqual([]);
+    // And the check can fail: a fuse the config turns off reads as on here.
+    expect(await fuseMismatches(app, { RunAsNode: true })).toEqual([
+      `${app}: RunAsNode is false, electron-builder.yml sets true`,
+    ]);
   });
 
   it('ships package.json without scripts or devDependencies', () => {
