@@ -1,22 +1,25 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { APP_VERSION } from '../../shared/appVersion';
 import { CloseCode, DEFAULT_PORT, LIMITS, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
 import type { ConnectedDevice } from '../../shared/hub/connectedDevice';
+import type { PairingState } from '../../shared/hub/pairingState';
 import { consoleLogger } from './consoleLogger';
 import { Connection, type ConnectionLimits } from './Connection';
 import { acquireDataDirLock } from './dataDirLock';
 import { Fanout } from './Fanout';
 import { revokeDevice } from './handlers/devices';
 import type { HubContext, HubLogger } from './HubContext';
+import { CONNECTION_DEFAULTS, defaultMaxConnections, defaultUserBudget } from './connectionLimits';
 import { ConnectionQuota, type ConnectionQuotaOptions } from './ConnectionQuota';
-import { createHttpServer, refuseUpgrade } from './httpServer';
-import { MessageLog, type MessageLogOptions } from './log/MessageLog';
+import { FrameBudgets, type FrameBudgetOptions } from './FrameBudgets';
+import { createHttpServer, type HttpTimeouts } from './httpServer';
+import type { MessageLogOptions } from './log/MessageLog';
 import { PairingGate, type PairingCode, type PairingGateOptions } from './pairing/PairingGate';
 import { PresenceAnnouncer } from './PresenceAnnouncer';
-import { Registry } from './registry/Registry';
+import { makeDataDirPrivate } from './privateFiles';
+import { openStorage, type HubStorage, type StorageOptions } from './openStorage';
 import type { AccessPolicy } from './requestGuard';
 import { Sessions } from './Sessions';
 import { attachConnection } from './socketLifecycle';
@@ -32,24 +35,28 @@ export type HubOptions = AccessPolicy & {
   rename?: boolean;
   now?: () => number;
   logger?: HubLogger;
-  /** Ping interval; a device that misses one pong is dropped at the next. Default 15 s. */
+  // The connection options' defaults are all in connectionLimits.ts (CONNECTION_DEFAULTS).
+  /** Ping interval; a device that misses one pong is dropped at the next. */
   heartbeatMs?: number;
-  /** Time to send `hello` after connecting. Default 10 s. */
+  /** Time to send `hello` after connecting. */
   handshakeTimeoutMs?: number;
+  /** Time from connecting to `ready`, on loopback too. */
+  authTimeoutMs?: number;
+  /** Per WebSocket. */
   limits?: Partial<ConnectionLimits>;
-  /** Open WebSockets per LAN address; default 32 per address, loopback unlimited. */
-  connectionQuota?: ConnectionQuotaOptions;
+  /** Open TCP connections per address, per IPv6 /64 and in all (maxConnections: from the open-file limit). */
+  connectionQuota?: Partial<ConnectionQuotaOptions>;
+  /** Frames (and HTTP requests) per address before `ready`, per user after. */
+  budgets?: Partial<FrameBudgetOptions>;
+  http?: Partial<HttpTimeouts>;
   pairing?: PairingGateOptions;
   log?: Omit<MessageLogOptions, 'dir' | 'now'>;
+  /** The disk space kept for device removals (StorageOptions; defaults in openStorage.ts). */
+  storage?: StorageOptions;
   serveStatic?: Parameters<typeof createHttpServer>[0]['serveStatic'];
 };
 
-export const DEFAULT_LIMITS: ConnectionLimits = {
-  framesPerSecond: 100,
-  frameBurst: 1000,
-  maxBufferedBytes: 4 * 1024 * 1024,
-  maxSendsInFlight: 256,
-};
+export const DEFAULT_LIMITS: ConnectionLimits = CONNECTION_DEFAULTS.limits;
 
 /**
  * The sync hub: assembles storage, pairing, the HTTP server and the
@@ -63,33 +70,37 @@ export class Hub {
 
   private readonly server: Server;
   private readonly wss: WebSocketServer;
-  private readonly quota: ConnectionQuota;
+  private readonly budgets: FrameBudgets;
 
   private constructor(
     private readonly ctx: HubContext,
-    private readonly config: { limits: ConnectionLimits; handshakeTimeoutMs: number; releaseLock: () => Promise<void> },
-    options: HubOptions,
+    private readonly config: {
+      limits: ConnectionLimits;
+      handshakeTimeoutMs: number;
+      releaseLock: () => Promise<void>;
+      closeStorage: () => Promise<void>;
+    },
+    private readonly options: HubOptions,
   ) {
-    this.quota = new ConnectionQuota(options.connectionQuota ?? { maxPerAddress: 32 });
+    this.budgets = new FrameBudgets({
+      ...CONNECTION_DEFAULTS.budgets,
+      perUser: defaultUserBudget(config.limits),
+      ...options.budgets,
+    });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
     this.server = createHttpServer({
       info: ctx.info,
       policy: { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins },
       serveStatic: options.serveStatic,
-      upgrade: (req, socket, head) => {
-        const address = req.socket.remoteAddress ?? 'unknown';
-        const release = this.quota.reserve(address);
-        if (!release) {
-          refuseUpgrade(socket, {
-            status: 429,
-            code: 'TOO_MANY_CONNECTIONS',
-            message: `This address already has ${this.quota.count(address)} connections open to the hub.`,
-          });
-          return;
-        }
-        socket.once('close', release);
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
-      },
+      // Every TCP connection counts, upgraded or not: a slot is taken when it is accepted.
+      quota: new ConnectionQuota({
+        ...CONNECTION_DEFAULTS.quota,
+        ...options.connectionQuota,
+        maxConnections: options.connectionQuota?.maxConnections ?? defaultMaxConnections(),
+      }),
+      budgets: this.budgets,
+      timeouts: { ...CONNECTION_DEFAULTS.http, ...options.http },
+      upgrade: (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req)),
     });
   }
 
@@ -97,20 +108,15 @@ export class Hub {
     const now = options.now ?? Date.now;
     const logger = options.logger ?? consoleLogger();
     const lock = await acquireDataDirLock(options.dataDir);
-    let registry: Registry | undefined;
-    let log: MessageLog | undefined;
+    let storage: HubStorage | undefined;
     let gate: PairingGate | undefined;
     try {
-      registry = await Registry.open({ dataDir: options.dataDir, hubName: options.name ?? 'Roost hub', now, logger });
-      if (options.rename && options.name && options.name !== registry.hub.name) await registry.setHubName(options.name);
-      log = await MessageLog.open({
-        ...options.log,
-        dir: path.join(options.dataDir, 'messages'),
-        now,
-        warn: (m: string) => logger.warn(m),
-      });
+      await makeDataDirPrivate(options.dataDir, (m) => logger.warn(m));
+      const hubName = options.name ?? 'Roost hub';
+      storage = await openStorage({ ...options, hubName, now, logger });
+      const { registry: reg, log } = storage;
+      if (options.rename && options.name && options.name !== reg.hub.name) await reg.setHubName(options.name);
       const sessions = new Sessions();
-      const reg = registry;
       gate = new PairingGate({ now, ...options.pairing });
       const ctx: HubContext = {
         registry: reg,
@@ -132,18 +138,18 @@ export class Hub {
         ctx,
         {
           limits: { ...DEFAULT_LIMITS, ...options.limits },
-          handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+          handshakeTimeoutMs: options.handshakeTimeoutMs ?? CONNECTION_DEFAULTS.handshakeTimeoutMs,
           releaseLock: lock.release,
+          closeStorage: storage.close,
         },
         options,
       );
       await listen(hub.server, options.port ?? DEFAULT_PORT, options.host);
-      hub.startHeartbeat(options.heartbeatMs ?? 15_000);
+      hub.startHeartbeat(options.heartbeatMs ?? CONNECTION_DEFAULTS.heartbeatMs);
       return hub;
     } catch (err) {
       gate?.stop();
-      await log?.close().catch(() => {});
-      await registry?.close().catch(() => {});
+      await storage?.close();
       await lock.release();
       throw err;
     }
@@ -157,23 +163,45 @@ export class Hub {
     return this.ctx.info();
   }
 
-  /** The 6-digit code a new device must enter now. */
-  pairingCode(): PairingCode {
-    return this.ctx.gate.currentCode();
+  /** Whether codes are accepted now, the code while they are, and the recent failed attempts. */
+  pairingState(): PairingState {
+    return this.ctx.gate.state();
   }
 
   /**
-   * Told each new pairing code as it replaces the old one: at expiry (on the
-   * hub's own timer), after a device paired with it, or after too many wrong
-   * guesses. Called synchronously; its errors are logged, never thrown into
-   * the hub. Returns the unsubscribe.
+   * Opens pairing for `durationMs` (default 10 minutes, at most an hour; PairingGateOptions) with a new
+   * code, or extends the open window. Until then codes and link codes are refused (PAIRING_CLOSED);
+   * join links work either way.
    */
-  onPairingCodeChange(listener: (code: PairingCode) => void): () => void {
-    return this.ctx.gate.onCodeChange((code) => {
+  openPairing(durationMs?: number): PairingState {
+    this.ctx.gate.open(durationMs);
+    return this.ctx.gate.state();
+  }
+
+  closePairing(): PairingState {
+    this.ctx.gate.close();
+    return this.ctx.gate.state();
+  }
+
+  /** The 6-digit code a new device must enter now; pairing must be open. */
+  pairingCode(): PairingCode {
+    const code = this.ctx.gate.currentCode();
+    if (!code) throw new Error('pairing is closed: call openPairing() first');
+    return code;
+  }
+
+  /**
+   * Told the pairing state at every change: opened, extended, closed (by itself too, on the hub's own
+   * timer), a new code after a device paired with it, a failed attempt (these can come in floods: a
+   * listener should only schedule work). Called synchronously; its errors are logged, never thrown
+   * into the hub. Returns the unsubscribe.
+   */
+  onPairingChange(listener: (state: PairingState) => void): () => void {
+    return this.ctx.gate.onChange((state) => {
       try {
-        listener(code);
+        listener(state);
       } catch (err) {
-        this.ctx.logger.error('a pairing-code listener failed', err);
+        this.ctx.logger.error('a pairing-state listener failed', err);
       }
     });
   }
@@ -242,6 +270,8 @@ export class Hub {
     this.connections.add(conn);
     attachConnection(this.ctx, conn, {
       handshakeTimeoutMs: this.config.handshakeTimeoutMs,
+      authTimeoutMs: this.options.authTimeoutMs ?? CONNECTION_DEFAULTS.authTimeoutMs,
+      budgets: this.budgets,
       onClosed: () => this.connections.delete(conn),
     });
   }
@@ -276,8 +306,8 @@ export class Hub {
     this.server.closeAllConnections();
     this.wss.close();
     await closed;
-    await this.ctx.log.close();
-    await this.ctx.registry.close();
+    // Never rejects (what a full disk keeps from being written is logged), so the directory is always released.
+    await this.config.closeStorage();
     await this.config.releaseLock();
   }
 }

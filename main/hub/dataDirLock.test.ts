@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DATA_DIR_LOCKED, LOCK_FILE_NAME } from './dataDirLock';
 
@@ -50,7 +51,8 @@ describe('acquireDataDirLock', () => {
     expect(refused).toBeInstanceOf(Error);
     expect(refused).toMatchObject({ code: DATA_DIR_LOCKED, pid: process.pid, dataDir: root });
     expect((refused as Error).message).toBe(
-      `Another Roost hub (pid ${process.pid}) is already using ${root}. Stop it or choose another --data-dir.`,
+      `Another Roost hub (pid ${process.pid}) is already using ${root}. Stop it or choose another --data-dir. ` +
+        `If no Roost hub runs on this machine, delete ${join(root, LOCK_FILE_NAME)}.`,
     );
     await lock.release();
   });
@@ -93,7 +95,10 @@ describe('acquireDataDirLock', () => {
     try {
       const [line] = (await once(parent.stdout, 'data')) as [Buffer];
       const zombie = Number(line.toString().trim());
-      await expect.poll(() => readFile(`/proc/${zombie}/stat`, 'utf8').then((s) => s.split(') ')[1]?.[0])).toBe('Z');
+      // A loaded machine may take more than the default second to let `sleep 0` exit.
+      await expect
+        .poll(() => readFile(`/proc/${zombie}/stat`, 'utf8').then((s) => s.split(') ')[1]?.[0]), { timeout: 10_000 })
+        .toBe('Z');
       await writeFile(
         join(root, LOCK_FILE_NAME),
         JSON.stringify({ pid: zombie, startedAt: 'x', hostname: hostname() }),
@@ -144,5 +149,44 @@ describe('acquireDataDirLock', () => {
     await writeFile(lockPath, theirs);
     await lock.release();
     expect(await readFile(lockPath, 'utf8')).toBe(theirs);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'takes over a lock whose pid now belongs to an unrelated process (its start time differs)',
+    async () => {
+      const unrelated = spawn('sleep', ['30'], { stdio: 'ignore' });
+      try {
+        await once(unrelated, 'spawn');
+        const lockPath = join(root, LOCK_FILE_NAME);
+        // What a hub that died before this process got its pid wrote: a start time that is not this process's.
+        const leftover = { pid: unrelated.pid, startedAt: new Date(0).toISOString(), hostname: hostname() };
+        await writeFile(lockPath, JSON.stringify({ ...leftover, processStart: 'boot-0/1' }));
+        const lock = await acquireDataDirLock(root);
+        expect(JSON.parse(await readFile(lockPath, 'utf8'))).toMatchObject({ pid: process.pid });
+        await lock.release();
+      } finally {
+        unrelated.kill('SIGKILL');
+      }
+    },
+  );
+
+  it('refuses while a live hub in another process holds the lock it wrote itself', async () => {
+    const module = fileURLToPath(new URL('./dataDirLock.ts', import.meta.url));
+    const script =
+      `const { acquireDataDirLock } = await import(${JSON.stringify(module)});` +
+      `await acquireDataDirLock(${JSON.stringify(root)}); console.log('locked'); setInterval(() => {}, 1 << 30);`;
+    const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [line] = (await once(holder.stdout, 'data')) as [Buffer];
+      expect(line.toString().trim()).toBe('locked');
+      const written = JSON.parse(await readFile(join(root, LOCK_FILE_NAME), 'utf8'));
+      if (process.platform === 'linux') expect(written.processStart).toMatch(/^[0-9a-f-]+\/\d+$/);
+      const refused = await acquireDataDirLock(root).catch((err: unknown) => err);
+      expect(refused).toMatchObject({ code: DATA_DIR_LOCKED, pid: holder.pid });
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });

@@ -2,8 +2,16 @@
  * One hub per data directory. Two hubs on one directory would interleave writes
  * to the same registry and message logs, so the second one must refuse to start.
  *
- * The lock is `<dataDir>/hub.lock`, holding {pid, startedAt, hostname}. A lock
+ * The lock is `<dataDir>/hub.lock`, holding {pid, startedAt, hostname, processStart}. A lock
  * whose process is gone (SIGKILL, power loss) is stale and taken over.
+ *
+ * A pid is reused once its process is gone, so "a process with this pid is alive" does not mean
+ * "the hub that wrote the lock is alive". On Linux the lock also names the process's start time
+ * (the boot's id and field 22 of /proc/<pid>/stat, fixed for the life of a process): a live
+ * process with another start time is an unrelated one, and the lock is stale. macOS and Windows
+ * have no /proc and Node offers no other process's start time, so there a lock whose pid was
+ * reused by a live process still refuses the start, with a message saying to delete the lock if
+ * no hub runs. A lock written by an older hub, without processStart, is judged by its pid alone.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -22,6 +30,7 @@ const LockFileSchema = z.object({
   pid: z.int().positive(),
   startedAt: z.string(),
   hostname: z.string(),
+  processStart: z.string().optional(),
 });
 type LockFile = z.infer<typeof LockFileSchema>;
 
@@ -40,33 +49,51 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
   } catch (err) {
     // EPERM: it exists but belongs to someone else (unless it is a zombie).
-    return errorCode(err) === 'EPERM' && !isZombie(pid);
+    return errorCode(err) === 'EPERM' && procStat(pid)?.state !== 'Z';
   }
-  return !isZombie(pid);
+  return procStat(pid)?.state !== 'Z';
 }
 
 /**
- * A hub killed with its process group stays a zombie until its parent reaps it, and kill(pid, 0)
- * succeeds on a zombie. It holds nothing any more, so it must not keep the next hub out.
- * Linux only (/proc); elsewhere a zombie counts as alive until it is reaped.
+ * Linux only (/proc); undefined elsewhere or once the process is gone. State 'Z' is a zombie: a hub
+ * killed with its process group stays one until its parent reaps it, and kill(pid, 0) succeeds on
+ * it, but it holds nothing any more, so it must not keep the next hub out (elsewhere a zombie
+ * counts as alive until reaped). `start` is the boot's id and the start time in ticks since boot.
  */
-function isZombie(pid: number): boolean {
+function procStat(pid: number | 'self'): { state: string; start: string } | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return false;
+    return undefined;
+  }
+  // Start times count from boot: with the boot's id, one from before a reboot never matches one after.
+  let boot = '';
+  try {
+    boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    // Some containers hide /proc/sys: the start time alone still tells processes apart within a boot.
   }
   // "pid (comm) state ...": comm may itself hold spaces and parentheses, so read after the last ')'.
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state), so field 22 (starttime) is fields[19].
+  return { state: fields[0] ?? '', start: `${boot}/${fields[19] ?? ''}` };
+}
+
+/** The lock's writer is alive: its pid is, and (where that can be known) it started when the lock says. */
+function isHolderAlive(holder: LockFile): boolean {
+  if (!isAlive(holder.pid)) return false;
+  if (holder.processStart === undefined) return true;
+  const start = procStat(holder.pid)?.start;
+  return start === undefined || start === holder.processStart;
 }
 
 function lockedError(dataDir: string, holder: LockFile): DataDirLockedError {
   const where = holder.hostname === hostname() ? '' : ` on host ${holder.hostname}`;
   const message =
     `Another Roost hub (pid ${holder.pid}${where}) is already using ${dataDir}. ` +
-    `Stop it or choose another --data-dir.` +
-    (where ? ` If no hub runs there, delete ${join(dataDir, LOCK_FILE_NAME)}.` : '');
+    `Stop it or choose another --data-dir. If no Roost hub runs ${where ? 'there' : 'on this machine'}, ` +
+    `delete ${join(dataDir, LOCK_FILE_NAME)}.`;
   return Object.assign(new Error(message), { code: DATA_DIR_LOCKED, dataDir, pid: holder.pid } as const);
 }
 
@@ -78,13 +105,13 @@ function lockedError(dataDir: string, holder: LockFile): DataDirLockedError {
  */
 async function createExclusive(lockPath: string, contents: string): Promise<void> {
   const tmpPath = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmpPath, contents, { flag: 'wx' });
+  await writeFile(tmpPath, contents, { flag: 'wx', mode: 0o600 });
   try {
     await link(tmpPath, lockPath);
   } catch (err) {
     // Filesystems without hard links (FAT, some network mounts): fall back to O_EXCL.
     if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(errorCode(err) ?? '')) throw err;
-    await writeFile(lockPath, contents, { flag: 'wx' });
+    await writeFile(lockPath, contents, { flag: 'wx', mode: 0o600 });
   } finally {
     await unlink(tmpPath).catch(() => {});
   }
@@ -114,7 +141,7 @@ function isHeldByLiveHub(lockPath: string, raw: string, holder: LockFile | null)
   // Another host's pid cannot be checked from here, so it is presumed alive.
   if (holder.hostname !== hostname()) return true;
   if (holder.pid === process.pid) return heldByThisProcess.has(heldKey(lockPath, raw));
-  return isAlive(holder.pid);
+  return isHolderAlive(holder);
 }
 
 /** Removes a stale lock, but only if it is still the one judged stale (another hub may have replaced it). */
@@ -156,7 +183,12 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
   // Private to the hub's user: it holds the messages and the device token hashes.
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const lockPath = join(dir, LOCK_FILE_NAME);
-  const ours = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), hostname: hostname() });
+  const ours = JSON.stringify({
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    hostname: hostname(),
+    processStart: procStat('self')?.start,
+  } satisfies LockFile);
   const key = heldKey(lockPath, ours);
   // An identical acquire already under way in this process (same millisecond) must lose.
   if (heldByThisProcess.has(key)) throw lockedError(dir, JSON.parse(ours) as LockFile);

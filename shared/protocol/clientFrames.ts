@@ -119,6 +119,12 @@ export const RemoveDeviceSchema = frame('removeDevice', {
   deviceId: IdSchema.describe("One of the user's devices (this one included)."),
 }).describe("Removes one of the user's devices and revokes its token.");
 
+export const ClaimJoinLinkSchema = frame('claimJoinLink', {
+  token: SecretSchema.describe('The token from a join link (#join=TOKEN), sent as soon as the link is opened.'),
+}).describe(
+  "Spends a join link's token, which stays in the browser's history, for a fresh join token that is never in a URL.",
+);
+
 /** Browsers cannot see WebSocket pings; this lets them check that the hub still answers. */
 export const PingSchema = frame('ping', {}).describe('Asks the hub to answer at once; allowed in every state.');
 
@@ -139,6 +145,7 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   ListDevicesSchema,
   RenameDeviceSchema,
   RemoveDeviceSchema,
+  ClaimJoinLinkSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];

@@ -21,6 +21,20 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   STORAGE_FAILED: 'STORAGE_FAILED',
   INTERNAL: 'INTERNAL',
+  /** `send` past the storage this user may take on the hub: permanent for that message; the owner can raise it. */
+  STORAGE_QUOTA_EXCEEDED: 'STORAGE_QUOTA_EXCEEDED',
+  /** The conversation's stored history is damaged or missing: refused until the hub's owner repairs it. */
+  STORAGE_CORRUPT: 'STORAGE_CORRUPT',
+  /** A code or link code while pairing is closed: ask the hub's owner to open it. */
+  PAIRING_CLOSED: 'PAIRING_CLOSED',
+  /** The hub-wide ceiling of wrong codes in this pairing window is reached: ask the owner to open pairing anew. */
+  PAIRING_LIMIT_REACHED: 'PAIRING_LIMIT_REACHED',
+  /** The hub tracks as many guessing addresses as it can: a new one waits the time stated. */
+  PAIRING_BUSY: 'PAIRING_BUSY',
+  /** `claimJoinLink` with a join link already claimed or used (6.3): ask for a new link, or pair with a code. */
+  JOIN_TOKEN_USED: 'JOIN_TOKEN_USED',
+  /** `claimJoinLink` with a join link past its life (6.3): ask for a new link, or pair with a code. */
+  JOIN_TOKEN_EXPIRED: 'JOIN_TOKEN_EXPIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -76,6 +76,7 @@ export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFra
   listDevices: { type: 'listDevices', rid: '30' },
   renameDevice: { type: 'renameDevice', rid: '31', deviceId: PHONE, name: 'Pixel' },
   removeDevice: { type: 'removeDevice', rid: '32', deviceId: PHONE },
+  claimJoinLink: { type: 'claimJoinLink', rid: '3', token: '0zaK-ft544kFj8Kzmccr7t_9J0k_0IrVI6LV4IVfdE0' },
 };
 
 export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFrameOf<T> } = {
@@ -146,5 +147,11 @@ export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFra
     code: 'NOT_A_MEMBER',
     message: 'You are not a member of conversation "gRRvglEDnF-5buY8fafUog".',
     frameType: 'send',
+  },
+  joinLinkClaimed: {
+    type: 'joinLinkClaimed',
+    rid: '3',
+    token: 'Xw2-hbQd0cWkVqg6Z9mY1oTs3LfJp8NuRa5EiCt7Kx4',
+    expiresAt: 1767262500000,
   },
 };

@@ -8,6 +8,7 @@ export * from './clientFrames';
 export * from './serverFrames';
 export * from './parse';
 export * from './whitespace';
+export * from './nameCharacters';
 export * from './textLength';
 export * from './requests';
 export * from './urls';

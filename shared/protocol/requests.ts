@@ -60,6 +60,9 @@ export const REQUESTS = {
       ErrorCode.PAIRING_LOCKED,
       ErrorCode.JOIN_TOKEN_INVALID,
       ErrorCode.LINK_CODE_INVALID,
+      ErrorCode.PAIRING_CLOSED,
+      ErrorCode.PAIRING_LIMIT_REACHED,
+      ErrorCode.PAIRING_BUSY,
     ],
     section: '6.2',
   },
@@ -79,7 +82,7 @@ export const REQUESTS = {
     answer: ['ack'],
     answered: 'always',
     pushes: [{ frame: 'message', to: 'every other ready connection of every member; not for a duplicate' }],
-    errors: [...MEMBERSHIP, ErrorCode.STORAGE_FAILED],
+    errors: [...MEMBERSHIP, ErrorCode.STORAGE_FAILED, ErrorCode.STORAGE_QUOTA_EXCEEDED, ErrorCode.STORAGE_CORRUPT],
     section: '7',
   },
   fetchMessages: {
@@ -87,7 +90,7 @@ export const REQUESTS = {
     answer: ['messages'],
     answered: 'always',
     pushes: [],
-    errors: MEMBERSHIP,
+    errors: [...MEMBERSHIP, ErrorCode.STORAGE_CORRUPT],
     section: '8.2',
   },
   markDelivered: {
@@ -160,8 +163,21 @@ export const REQUESTS = {
       code: CloseCode.DEVICE_REVOKED,
       to: 'every connection of the removed device (this one, if it removed itself)',
     },
-    errors: [ErrorCode.NOT_FOUND],
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.STORAGE_FAILED],
     section: '12.4',
+  },
+  claimJoinLink: {
+    state: 'greeted',
+    answer: ['joinLinkClaimed'],
+    answered: 'always',
+    pushes: [],
+    errors: [
+      ErrorCode.JOIN_TOKEN_INVALID,
+      ErrorCode.JOIN_TOKEN_USED,
+      ErrorCode.JOIN_TOKEN_EXPIRED,
+      ErrorCode.PAIRING_LOCKED,
+    ],
+    section: '6.3',
   },
 } as const satisfies { readonly [T in ClientFrameType]: RequestSpec };
 

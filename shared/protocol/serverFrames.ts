@@ -94,6 +94,11 @@ export const ErrorSchema = frame('error', {
     .describe('The `type` of the frame that caused it, when known (an unknown type is cut to 64 characters).'),
 }).describe('A request was refused.');
 
+export const JoinLinkClaimedSchema = frame('joinLinkClaimed', {
+  token: z.string().describe('A fresh join token for `pair` (kind `joinToken`); keep it in memory, never in a URL.'),
+  expiresAt: TimestampSchema.describe('When the fresh token stops working.'),
+}).describe('The answer to `claimJoinLink`: the link is spent, this token pairs instead.');
+
 export const ServerFrameSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   IncompatibleSchema,
@@ -112,6 +117,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   OkSchema,
   PongSchema,
   ErrorSchema,
+  JoinLinkClaimedSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 export const SERVER_FRAME_TYPES: readonly ServerFrame['type'][] = ServerFrameSchema.options.map(

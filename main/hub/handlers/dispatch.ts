@@ -4,6 +4,7 @@ import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
 import { handleAddMembers, handleCreateGroup, handleOpenDirect } from './conversations';
 import { handleCreateLinkCode, handleListDevices, handleRemoveDevice, handleRenameDevice } from './devices';
+import { handleClaimJoinLink } from './joinLinks';
 import { handleFetchMessages, handleMarkDelivered, handleMarkRead, handleSend, handleTyping } from './messaging';
 import { handleAuth, handleHello, handlePair } from './session';
 
@@ -37,6 +38,7 @@ const ROUTES: { [T in ClientFrameType]: Route<T> } = {
   listDevices: { needs: 'ready', run: handleListDevices },
   renameDevice: { needs: 'ready', run: handleRenameDevice },
   removeDevice: { needs: 'ready', run: handleRemoveDevice },
+  claimJoinLink: { needs: 'greeted', run: handleClaimJoinLink },
 };
 
 /**

@@ -2,7 +2,14 @@ import { ErrorCode, LIMITS, textLength, type ClientFrameOf } from '../../../shar
 import type { Connection } from '../Connection';
 import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
-import { StorageError, type StoredMessage } from '../log/MessageLog';
+import {
+  LogCorruptError,
+  LogError,
+  LogErrorCode,
+  QuotaError,
+  StorageError,
+  type StoredMessage,
+} from '../log/MessageLog';
 import { messageToWire, receiptToWire } from '../wireMapping';
 import { answerOk, requireMember } from './guards';
 
@@ -22,7 +29,8 @@ export async function handleSend(ctx: HubContext, conn: Connection, frame: Clien
       text: frame.text,
     });
   } catch (err) {
-    if (!(err instanceof StorageError)) throw err;
+    if (err instanceof QuotaError) throw quotaExceeded(err);
+    if (!(err instanceof StorageError)) throw storageRefusal(ctx, err);
     ctx.logger.error('could not store a message', err);
     throw new HubError(
       ErrorCode.STORAGE_FAILED,
@@ -50,10 +58,15 @@ export async function handleFetchMessages(
 ): Promise<void> {
   const conversation = requireMember(ctx, conn, frame.conversationId);
   const limit = frame.limit ?? LIMITS.defaultPageSize;
-  const page =
-    frame.direction === 'forward'
-      ? await ctx.log.readForward(conversation.id, frame.cursor, limit)
-      : await ctx.log.readBackward(conversation.id, frame.cursor, limit);
+  let page;
+  try {
+    page =
+      frame.direction === 'forward'
+        ? await ctx.log.readForward(conversation.id, frame.cursor, limit)
+        : await ctx.log.readBackward(conversation.id, frame.cursor, limit);
+  } catch (err) {
+    throw storageRefusal(ctx, err);
+  }
   const messages = capByText(page.messages, frame.direction);
   conn.send({
     type: 'messages',
@@ -63,6 +76,32 @@ export async function handleFetchMessages(
     messages: messages.map((m) => messageToWire(conversation.id, m)),
     hasMore: page.hasMore || messages.length < page.messages.length,
   });
+}
+
+const MIB = 1024 * 1024;
+
+function quotaExceeded(err: QuotaError): HubError {
+  const mib = (bytes: number) => `${Math.ceil((bytes / MIB) * 10) / 10} MiB`;
+  return new HubError(
+    ErrorCode.STORAGE_QUOTA_EXCEEDED,
+    `Your messages take ${mib(err.storedBytes)} on this hub, and one person may store ${mib(err.limitBytes)}. ` +
+      `This message was not sent; the hub's owner can raise the limit.`,
+  );
+}
+
+/**
+ * A conversation with damaged or missing files: refused with its own code, and the operator told
+ * which file and what to do (for a conversation refused at start, the start-up log already says).
+ * Anything else goes on as it was.
+ */
+function storageRefusal(ctx: HubContext, err: unknown): unknown {
+  if (!(err instanceof LogError) || err.code !== LogErrorCode.corrupt) return err;
+  if (err instanceof LogCorruptError) ctx.logger.error(`message log: ${err.message}; restore the file from a backup`);
+  return new HubError(
+    ErrorCode.STORAGE_CORRUPT,
+    "This conversation's history on the hub is damaged or missing, so the hub refuses it until its owner " +
+      'repairs it; the hub tells its owner how.',
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { LogError, LogErrorCode, StorageError, errorMessage } from './errors';
+import { LogError, LogErrorCode, QuotaError, SPACE_RESERVED, StorageError, errorMessage } from './errors';
 import { GroupCommit } from './GroupCommit';
 import { RecentCache } from './RecentCache';
 import { RecentIds } from './RecentIds';
@@ -6,6 +6,7 @@ import { readSegments } from './readRange';
 import type { Segment } from './segment';
 import { SegmentWriter, type WriterConfig } from './SegmentWriter';
 import { encodeLine, messageProblem, type StoredMessage } from './storedMessage';
+import type { UsageLedger } from './UsageLedger';
 
 export type MessageDraft = Omit<StoredMessage, 'seq' | 'sentAt'>;
 export type AppendResult = { message: StoredMessage; duplicate: boolean };
@@ -15,6 +16,8 @@ export type ConversationConfig = WriterConfig & {
   dedupWindow: number;
   cacheMessages: number;
   now: () => number;
+  usage: UsageLedger;
+  maxBytesPerUser: number;
 };
 
 type Pending = {
@@ -74,6 +77,11 @@ export class ConversationLog {
     return this.durable;
   }
 
+  /** No segment file was found or made: a conversation never written to, or one whose folder is gone. */
+  holdsNoFiles(): boolean {
+    return this.segments.length === 0;
+  }
+
   /** Seq is assigned before this returns whenever the conversation is ready, so seqs follow call order. */
   append(draft: MessageDraft): Promise<AppendResult> {
     const result = this.ready ? this.appendNow(draft) : this.appendWhenReady(draft);
@@ -116,6 +124,8 @@ export class ConversationLog {
     const key = RecentIds.key(draft.senderUserId, draft.clientMsgId);
     const seen = this.recentIds?.get(key);
     if (seen !== undefined) return this.duplicateOf(seen);
+    if (!this.config.admitWrites())
+      return Promise.reject(new StorageError(`cannot store a message in ${this.id}: ${SPACE_RESERVED}`));
     const message: StoredMessage = {
       seq: this.lastAssigned + 1,
       clientMsgId: draft.clientMsgId,
@@ -133,6 +143,11 @@ export class ConversationLog {
         ),
       );
     const line = encodeLine(message);
+    const { usage, maxBytesPerUser } = this.config;
+    const stored = usage.bytesOf(draft.senderUserId);
+    if (stored + line.length > maxBytesPerUser)
+      return Promise.reject(new QuotaError(draft.senderUserId, stored, maxBytesPerUser));
+    usage.assigned(draft.senderUserId, line.length);
     this.lastAssigned = message.seq;
     const displaced = this.recentIds?.add(message.seq, key);
     const pending = makePending(message, line, key, displaced);
@@ -179,9 +194,13 @@ export class ConversationLog {
       const waiters = this.waiters;
       this.waiters = [];
       if (failure !== null) {
-        const error = new StorageError(`conversation ${this.id} cannot take messages: ${errorMessage(failure)}`, {
-          cause: failure,
-        });
+        // Damaged data in the resend window is the conversation's corruption, not a passing disk failure.
+        const error =
+          failure instanceof LogError
+            ? failure
+            : new StorageError(`conversation ${this.id} cannot take messages: ${errorMessage(failure)}`, {
+                cause: failure,
+              });
         for (const waiter of waiters) waiter.reject(error);
         return;
       }
@@ -222,6 +241,7 @@ export class ConversationLog {
   }
 
   private settleDurable(pending: Pending): void {
+    this.config.usage.stored(this.id, pending.seq, pending.message.senderUserId, pending.line.length);
     this.durable = pending.seq;
     this.cache.push(pending.message);
     this.unsettled.delete(pending.seq);
@@ -247,6 +267,7 @@ export class ConversationLog {
       const pending = rejected[i]!;
       this.recentIds?.remove(pending.seq, pending.key, pending.displaced);
       this.unsettled.delete(pending.seq);
+      this.config.usage.rolledBack(pending.message.senderUserId, pending.line.length);
     }
     for (const pending of rejected) pending.reject(error);
     // Cut the file back now, not on the next append: the hub may stop before another one comes.

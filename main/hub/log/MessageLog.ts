@@ -7,12 +7,19 @@ import {
   type MessageDraft,
   type Page,
 } from './ConversationLog';
-import { LogError, LogErrorCode } from './errors';
+import { ConversationRefusedError, LogError, LogErrorCode, errorMessage } from './errors';
 import { checkOrWriteFormat } from './format';
 import { loadConversation } from './loadConversation';
 import { nodeLogFs, type LogFs } from './logFs';
+import { missingHistoryMessage, refusalMessage, type Refusal } from './refusals';
+import { SegmentHandles } from './SegmentHandles';
+import { encodeLine } from './storedMessage';
+import { UsageLedger } from './UsageLedger';
+import { USAGE_FILE, readUsageFile, writeUsageFile, type UsageCheckpoint } from './usageFile';
 
-export { StorageError, LogError, LogCorruptError, LogErrorCode } from './errors';
+const USAGE_FILE_PATH = (dir: string) => join(dir, USAGE_FILE);
+
+export { StorageError, LogError, LogCorruptError, LogErrorCode, QuotaError, ConversationRefusedError } from './errors';
 export type { StoredMessage } from './storedMessage';
 export type { MessageDraft, AppendResult, Page } from './ConversationLog';
 export type { LogFs } from './logFs';
@@ -32,9 +39,35 @@ export type MessageLogOptions = {
   warn?: (message: string) => void;
   /** Replaces some file operations, for tests: check writes are durable, fail a write with ENOSPC. */
   fs?: Partial<LogFs>;
+  /**
+   * Segment files open for appending at once, across all conversations; the least recently
+   * used idle one is closed to make room. Default 64.
+   */
+  maxOpenSegments?: number;
+  /**
+   * Bytes of the log one user's messages may take (their stored lines), across all conversations;
+   * an append beyond it rejects with QuotaError. Default 256 MiB.
+   */
+  maxBytesPerUser?: number;
+  /**
+   * Asked before every message write; while it says no, appends reject with StorageError. The hub
+   * says no while the disk space it keeps for the registry is not whole (StorageReserve).
+   */
+  admitWrites?: () => boolean;
 };
 
-const DEFAULTS = { segmentBytes: 8 * 1024 * 1024, indexInterval: 128, dedupWindow: 10_000 } as const;
+export const MESSAGE_LOG_DEFAULTS = {
+  segmentBytes: 8 * 1024 * 1024,
+  indexInterval: 128,
+  dedupWindow: 10_000,
+  maxOpenSegments: 64,
+  maxBytesPerUser: 256 * 1024 * 1024,
+} as const;
+const DEFAULTS = MESSAGE_LOG_DEFAULTS;
+/** How often the per-user usage counts are checkpointed (usage.json) when they changed. */
+const USAGE_CHECKPOINT_MS = 30_000;
+/** Messages read at a time when counting usage from the log. */
+const COUNT_PAGE = 1000;
 /** Newest messages kept in memory per conversation for live catch-up. */
 const CACHE_MESSAGES = 256;
 /** Conversations loaded at once on open: enough to overlap I/O, few enough to stay far from the fd limit. */
@@ -49,14 +82,25 @@ const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
  */
 export class MessageLog {
   private closing: Promise<void> | null = null;
+  /** Counting usage from the log (after a crash or an upgrade), in the background; null once done. */
+  private counting: Promise<void> | null = null;
+  private readonly checkpointTimer: NodeJS.Timeout;
+  private savingUsage: Promise<void> = Promise.resolve();
+  /** Told once, not every 30 s while the disk stays full. */
+  private usageWriteFailing = false;
 
   private constructor(
     private readonly dir: string,
     private readonly config: ConversationConfig,
     private readonly conversations: Map<string, ConversationLog>,
-  ) {}
+    private readonly refused: Map<string, Refusal>,
+  ) {
+    this.checkpointTimer = setInterval(() => void this.saveUsage(), USAGE_CHECKPOINT_MS);
+    this.checkpointTimer.unref();
+  }
 
   static async open(opts: MessageLogOptions): Promise<MessageLog> {
+    const fs: LogFs = { ...nodeLogFs, ...opts.fs };
     const config: ConversationConfig = {
       segmentBytes: positiveInt('segmentBytes', opts.segmentBytes ?? DEFAULTS.segmentBytes),
       indexInterval: positiveInt('indexInterval', opts.indexInterval ?? DEFAULTS.indexInterval),
@@ -64,7 +108,14 @@ export class MessageLog {
       cacheMessages: CACHE_MESSAGES,
       now: opts.now ?? Date.now,
       warn: opts.warn ?? ((message) => console.warn(message)),
-      fs: { ...nodeLogFs, ...opts.fs },
+      fs,
+      handles: new SegmentHandles(
+        positiveInt('maxOpenSegments', opts.maxOpenSegments ?? DEFAULTS.maxOpenSegments),
+        (path, create) => fs.openSegment(path, create),
+      ),
+      usage: new UsageLedger(),
+      maxBytesPerUser: positiveInt('maxBytesPerUser', opts.maxBytesPerUser ?? DEFAULTS.maxBytesPerUser),
+      admitWrites: opts.admitWrites ?? (() => true),
     };
     await mkdir(opts.dir, { recursive: true, mode: 0o700 });
     await checkOrWriteFormat(opts.dir, config.fs);
@@ -74,19 +125,86 @@ export class MessageLog {
       if (CONVERSATION_ID.test(entry.name)) ids.push(entry.name);
       else config.warn(`message log: ignoring ${join(opts.dir, entry.name)}: not a conversation id`);
     }
+    const checkpoint = await readUsageFile(opts.dir, config.warn);
     const conversations = new Map<string, ConversationLog>();
+    const refused = new Map<string, Refusal>();
     await forEachLimited(ids, OPEN_CONCURRENCY, async (id) => {
       const dir = join(opts.dir, id);
-      const loaded = await loadConversation(dir, { ...config, tailMessages: CACHE_MESSAGES });
-      conversations.set(id, new ConversationLog(id, dir, loaded.segments, loaded.lastSeq, loaded.tail, config));
+      try {
+        const loaded = await loadConversation(dir, { ...config, tailMessages: CACHE_MESSAGES });
+        conversations.set(id, new ConversationLog(id, dir, loaded.segments, loaded.lastSeq, loaded.tail, config));
+      } catch (err) {
+        // One damaged conversation must not keep the hub from serving the others.
+        refused.set(id, { message: refusalMessage(id, dir, err), knownSeq: checkpoint?.[id]?.seq ?? 0 });
+      }
     });
-    return new MessageLog(opts.dir, config, conversations);
+    // The checkpoint counted messages of a conversation whose folder is gone: its history was lost, not empty.
+    for (const [id, counted] of Object.entries(checkpoint ?? {})) {
+      if (counted.seq === 0 || conversations.has(id) || refused.has(id) || !CONVERSATION_ID.test(id)) continue;
+      refused.set(id, {
+        message: missingHistoryMessage(
+          id,
+          join(opts.dir, id),
+          counted.seq,
+          `${USAGE_FILE_PATH(opts.dir)} counted them`,
+        ),
+        knownSeq: counted.seq,
+      });
+    }
+    const log = new MessageLog(opts.dir, config, conversations, refused);
+    log.startCounting(checkpoint);
+    return log;
   }
 
-  /** The newest durable seq; 0 if the conversation has no messages. */
+  /**
+   * Conversations the log refuses because their files are damaged or missing, each with a message
+   * for the operator naming the file and what to do. Appends and reads of them reject with
+   * ConversationRefusedError; the other conversations are served.
+   */
+  refusals(): Array<{ conversationId: string; message: string }> {
+    return [...this.refused].map(([conversationId, r]) => ({ conversationId, message: r.message }));
+  }
+
+  /**
+   * Told by the caller that the conversation had messages up to `seq` (`evidence` says how it
+   * knows: e.g. the registry's receipts). If the log holds no file of it at all, its history
+   * was lost rather than empty: the conversation is refused instead of starting again at seq 1,
+   * and the operator's message is returned. Otherwise returns null.
+   */
+  requireHistory(conversationId: string, seq: number, evidence: string): string | null {
+    assertConversationId(conversationId);
+    const refusal = this.refused.get(conversationId);
+    if (refusal) {
+      refusal.knownSeq = Math.max(refusal.knownSeq, seq);
+      return null;
+    }
+    const conversation = this.conversations.get(conversationId);
+    if (seq === 0 || (conversation && !conversation.holdsNoFiles())) return null;
+    const message = missingHistoryMessage(conversationId, join(this.dir, conversationId), seq, evidence);
+    this.conversations.delete(conversationId);
+    this.refused.set(conversationId, { message, knownSeq: seq });
+    return message;
+  }
+
+  /**
+   * The newest durable seq; 0 if the conversation has no messages. For a refused conversation,
+   * the newest seq known to have existed, so that devices keep what they hold of it.
+   */
   lastSeq(conversationId: string): number {
     assertConversationId(conversationId);
+    const refusal = this.refused.get(conversationId);
+    if (refusal) return refusal.knownSeq;
     return this.conversations.get(conversationId)?.lastSeq() ?? 0;
+  }
+
+  /** Bytes of the log the user's messages take, or are about to (see maxBytesPerUser). */
+  bytesStoredBy(userId: string): number {
+    return this.config.usage.bytesOf(userId);
+  }
+
+  /** Resolves once the usage counts include every message the log held at open (see startCounting). */
+  async usageCounted(): Promise<void> {
+    await this.counting;
   }
 
   /**
@@ -99,6 +217,7 @@ export class MessageLog {
     try {
       this.assertOpen();
       assertConversationId(conversationId);
+      this.assertNotRefused(conversationId);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -111,6 +230,7 @@ export class MessageLog {
     assertConversationId(conversationId);
     assertCount('afterSeq', afterSeq);
     assertCount('limit', limit);
+    this.assertNotRefused(conversationId);
     return (
       (await this.conversations.get(conversationId)?.readForward(afterSeq, limit)) ?? { messages: [], hasMore: false }
     );
@@ -122,6 +242,7 @@ export class MessageLog {
     assertConversationId(conversationId);
     assertCount('beforeSeq', beforeSeq);
     assertCount('limit', limit);
+    this.assertNotRefused(conversationId);
     return (
       (await this.conversations.get(conversationId)?.readBackward(beforeSeq, limit)) ?? { messages: [], hasMore: false }
     );
@@ -133,10 +254,87 @@ export class MessageLog {
     await Promise.all([...this.conversations.values()].map((c) => c.settled()));
   }
 
-  /** Flushes and closes every file. Other calls reject afterwards; calling close again is harmless. */
+  /**
+   * Flushes and closes every file, and checkpoints the usage counts. Other calls reject
+   * afterwards; calling close again is harmless.
+   */
   close(): Promise<void> {
-    this.closing ??= Promise.all([...this.conversations.values()].map((c) => c.close())).then(() => undefined);
+    this.closing ??= (async () => {
+      clearInterval(this.checkpointTimer);
+      await this.counting;
+      await Promise.all([...this.conversations.values()].map((c) => c.close()));
+      await this.config.handles.closeAll();
+      await this.saveUsage();
+    })();
     return this.closing;
+  }
+
+  /**
+   * Loads the usage counts from the checkpoint and counts, in the background, what the log holds
+   * beyond it: nothing after a clean stop, the last moments after a crash, everything once when
+   * there is no checkpoint (the first start of this version). Until that is done a user's count
+   * may be short by what remains to count. Start-up itself never reads the history for it.
+   */
+  private startCounting(checkpoint: UsageCheckpoint | null): void {
+    const { usage } = this.config;
+    const todo: Array<{ conversation: ConversationLog; from: number; to: number }> = [];
+    for (const [id, counted] of Object.entries(checkpoint ?? {})) {
+      if (this.refused.has(id)) usage.restore(id, counted.seq, counted.bytes, true);
+    }
+    for (const [id, conversation] of this.conversations) {
+      const counted = checkpoint?.[id];
+      const last = conversation.lastSeq();
+      // A checkpoint past the log's end: the folder was restored from an older copy, so count it anew.
+      const usable = counted && counted.seq <= last ? counted : { seq: 0, bytes: {} };
+      usage.restore(id, usable.seq, usable.bytes, usable.seq === last);
+      if (usable.seq < last) todo.push({ conversation, from: usable.seq, to: last });
+    }
+    if (todo.length === 0) return;
+    this.counting = (async () => {
+      for (const { conversation, from, to } of todo) {
+        if (this.closing) return;
+        try {
+          for (let after = from; after < to && !this.closing;) {
+            const page = await conversation.readForward(after, Math.min(COUNT_PAGE, to - after));
+            for (const m of page.messages)
+              usage.recounted(conversation.id, m.seq, m.senderUserId, encodeLine(m).length);
+            const last = page.messages[page.messages.length - 1];
+            if (!last) break;
+            after = last.seq;
+          }
+          if (!this.closing) usage.completed(conversation.id);
+        } catch (err) {
+          this.config.warn(
+            `message log: could not count the storage used in conversation ${conversation.id} ` +
+              `(${errorMessage(err)}); its count stays short until it is readable`,
+          );
+        }
+      }
+    })().finally(() => {
+      this.counting = null;
+    });
+  }
+
+  private saveUsage(): Promise<void> {
+    this.savingUsage = this.savingUsage.then(async () => {
+      const checkpoint = this.config.usage.checkpoint();
+      if (!checkpoint) return;
+      try {
+        await writeUsageFile(this.dir, checkpoint);
+        this.config.usage.markSaved();
+        this.usageWriteFailing = false;
+      } catch (err) {
+        if (!this.usageWriteFailing)
+          this.config.warn(`message log: could not write ${USAGE_FILE_PATH(this.dir)}: ${errorMessage(err)}`);
+        this.usageWriteFailing = true;
+      }
+    });
+    return this.savingUsage;
+  }
+
+  private assertNotRefused(conversationId: string): void {
+    const refusal = this.refused.get(conversationId);
+    if (refusal) throw new ConversationRefusedError(conversationId, refusal.message);
   }
 
   private conversation(id: string): ConversationLog {

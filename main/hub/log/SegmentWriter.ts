@@ -1,9 +1,10 @@
-import { mkdir, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SerialQueue } from '../../../shared/util/SerialQueue';
-import { LogCorruptError } from './errors';
+import { LogCorruptError, SPACE_RESERVED } from './errors';
 import type { LogFs } from './logFs';
 import { newSegment, type Segment } from './segment';
+import type { SegmentHandles } from './SegmentHandles';
 import { syncIndexFile } from './segmentScan';
 import { shouldIndex } from './sparseIndex';
 
@@ -12,19 +13,22 @@ export type WriterConfig = {
   indexInterval: number;
   warn: (message: string) => void;
   fs: LogFs;
+  /** Shared by every conversation's writer: bounds the descriptors the log holds open. */
+  handles: SegmentHandles;
+  /** False while the disk's last space is kept for the hub's own records: message writes are refused then. */
+  admitWrites: () => boolean;
 };
 
 export type LineToWrite = { readonly seq: number; readonly line: Buffer };
 
 /**
  * Writes one conversation's lines to its last segment and rolls to a new
- * segment when that one has reached segmentBytes. Keeps the active segment's
- * file open. Everything it records in a Segment (size, index entries) is
- * durable; bytes of a failed write are cut off before the next write.
+ * segment when that one has reached segmentBytes. The active segment's file
+ * stays open while the shared SegmentHandles has room for it. Everything it
+ * records in a Segment (size, index entries) is durable; bytes of a failed
+ * write are cut off before the next write.
  */
 export class SegmentWriter {
-  private handle: FileHandle | null = null;
-  private handleFor: Segment | null = null;
   private readonly indexWrites = new SerialQueue();
   /** A write started and did not complete: the file may hold bytes past the durable size. */
   private dirty = false;
@@ -42,6 +46,10 @@ export class SegmentWriter {
    * `onDurable` count are then not stored.
    */
   async write(lines: readonly LineToWrite[], onDurable: (count: number) => void): Promise<void> {
+    // Checked for every batch, not only at append: appends queued before the registry took the
+    // reserve must not write into the space it freed. (Thrown inside this async function, so the
+    // caller sees it a microtask later, as GroupCommit requires of a failure.)
+    if (!this.config.admitWrites()) throw new Error(SPACE_RESERVED);
     // Awaited only when there is something to do:
     // in the common case the write reaches the disk in the caller's own tick (see GroupCommit).
     if (this.dirty) await this.truncateToDurable();
@@ -58,16 +66,21 @@ export class SegmentWriter {
         end += 1;
       } while (end < lines.length && segment.size + bytes < this.config.segmentBytes);
       const part = lines.slice(i, end);
-      const handle = this.handleFor === segment && this.handle ? this.handle : await this.handleOf(segment);
+      const { handles } = this.config;
+      const handle = handles.useOpen(segment.dataPath) ?? (await handles.use(segment.dataPath));
       this.dirty = true;
-      await this.config.fs.writeDurable(
-        handle,
-        Buffer.concat(
-          part.map((l) => l.line),
-          bytes,
-        ),
-        segment.size,
-      );
+      try {
+        await this.config.fs.writeDurable(
+          handle,
+          Buffer.concat(
+            part.map((l) => l.line),
+            bytes,
+          ),
+          segment.size,
+        );
+      } finally {
+        handles.release(segment.dataPath);
+      }
       this.dirty = false;
       this.recordDurable(segment, part);
       i = end;
@@ -79,13 +92,19 @@ export class SegmentWriter {
   async truncateToDurable(): Promise<void> {
     const segment = this.segments[this.segments.length - 1];
     if (!this.dirty || !segment) return;
-    await this.config.fs.truncate(await this.handleOf(segment), segment.size);
+    const handle = await this.config.handles.use(segment.dataPath);
+    try {
+      await this.config.fs.truncate(handle, segment.size);
+    } finally {
+      this.config.handles.release(segment.dataPath);
+    }
     this.dirty = false;
   }
 
   async close(): Promise<void> {
     await this.indexWrites.idle();
-    await this.closeHandle();
+    const active = this.segments[this.segments.length - 1];
+    if (active) await this.config.handles.close(active.dataPath);
   }
 
   private recordDurable(segment: Segment, part: readonly LineToWrite[]): void {
@@ -107,36 +126,24 @@ export class SegmentWriter {
       await this.config.fs.syncDir(dirname(this.conversationDir));
     }
     const segment = newSegment(this.conversationDir, firstSeq);
+    const { handles } = this.config;
     // No O_TRUNC: an empty file of this name may be left by a roll that failed before;
     // anything more is not ours to wipe.
-    const handle = await this.config.fs.openSegment(segment.dataPath, true);
+    const handle = await handles.use(segment.dataPath, true);
     try {
       if ((await handle.stat()).size !== 0)
         throw new LogCorruptError(segment.dataPath, 0, 'a new segment file already holds data');
       await this.config.fs.syncDir(this.conversationDir);
     } catch (err) {
-      await handle.close();
+      handles.release(segment.dataPath);
+      await handles.close(segment.dataPath);
       throw err;
     }
-    await this.closeHandle();
-    this.handle = handle;
-    this.handleFor = segment;
+    handles.release(segment.dataPath);
+    const sealed = this.segments[this.segments.length - 1];
     this.segments.push(segment);
+    // Never written again: its descriptor is better spent on another conversation.
+    if (sealed) await handles.close(sealed.dataPath);
     return segment;
-  }
-
-  private async handleOf(segment: Segment): Promise<FileHandle> {
-    if (this.handle && this.handleFor === segment) return this.handle;
-    await this.closeHandle();
-    this.handle = await this.config.fs.openSegment(segment.dataPath, false);
-    this.handleFor = segment;
-    return this.handle;
-  }
-
-  private async closeHandle(): Promise<void> {
-    const handle = this.handle;
-    this.handle = null;
-    this.handleFor = null;
-    await handle?.close().catch(() => undefined);
   }
 }

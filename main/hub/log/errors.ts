@@ -13,6 +13,27 @@ export class StorageError extends Error {
   }
 }
 
+/**
+ * The user's messages already take the storage the hub allows one user (MessageLogOptions.maxBytesPerUser).
+ * Nothing was stored.
+ */
+export class QuotaError extends Error {
+  readonly code = 'STORAGE_QUOTA';
+
+  constructor(
+    readonly userId: string,
+    readonly storedBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`user ${userId} stores ${storedBytes} bytes of messages; the limit per user is ${limitBytes}`);
+    this.name = 'QuotaError';
+  }
+}
+
+/** Why message writes are refused while the hub keeps the disk's last space for its registry. */
+export const SPACE_RESERVED =
+  "the disk is full; its last free space is kept for device removals and the hub's own records";
+
 export const LogErrorCode = {
   /** A segment holds data that cannot be a crash artefact: fix or restore the file named. */
   corrupt: 'LOG_CORRUPT',
@@ -33,6 +54,20 @@ export class LogError extends Error {
   ) {
     super(message, options);
     this.name = 'LogError';
+  }
+}
+
+/**
+ * A conversation whose files are damaged or missing: the log refuses it (and only it) until the
+ * operator repairs it. The message names the file and says what to do.
+ */
+export class ConversationRefusedError extends LogError {
+  constructor(
+    readonly conversationId: string,
+    message: string,
+  ) {
+    super(LogErrorCode.corrupt, message);
+    this.name = 'ConversationRefusedError';
   }
 }
 

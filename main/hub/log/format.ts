@@ -29,7 +29,7 @@ export async function checkOrWriteFormat(dir: string, fs: LogFs): Promise<void> 
     await writeFile(
       `${path}.tmp`,
       `${JSON.stringify({ format: 'roost-message-log', version: LOG_FORMAT_VERSION })}\n`,
-      { flush: true },
+      { flush: true, mode: 0o600 },
     );
     await rename(`${path}.tmp`, path);
     await fs.syncDir(dir);

@@ -30,7 +30,20 @@ export type LoadedConversation = {
 export async function loadConversation(conversationDir: string, config: LoadConfig): Promise<LoadedConversation> {
   const segments: Segment[] = [];
   const stale = new Map<Segment, string>();
-  for (const firstSeq of await listSegmentSeqs(conversationDir)) {
+  const files = await listSegmentSeqs(conversationDir);
+  const missing = files.index.find((seq) => !files.data.includes(seq));
+  // An index only ever names durable lines: without its segment, messages that were acknowledged are gone.
+  if (missing !== undefined)
+    throw new LogCorruptError(newSegment(conversationDir, missing).dataPath, 0, 'missing (its .idx is still there)');
+  const first = files.data[0];
+  if (first !== undefined && first > 1) {
+    throw new LogCorruptError(
+      newSegment(conversationDir, 1).dataPath,
+      0,
+      `missing: the conversation's first segment (the next one starts at seq ${first})`,
+    );
+  }
+  for (const firstSeq of files.data) {
     const segment = newSegment(conversationDir, firstSeq);
     if (firstSeq < 1) throw new LogCorruptError(segment.dataPath, 0, 'segment named for seq 0; seqs start at 1');
     segment.size = (await stat(segment.dataPath)).size;

@@ -1,4 +1,4 @@
-import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageLog } from './MessageLog';
@@ -87,33 +87,120 @@ describe('torn tail after a crash', () => {
 });
 
 describe('corruption', () => {
-  it('rejects open with LOG_CORRUPT naming the file and byte offset of a bad line in the middle', async () => {
-    await writeMessages(10);
+  /** Refused with a message naming what is wrong and what to do; every other conversation is served. */
+  async function expectOnlyARefused(log: MessageLog, ...mentions: string[]): Promise<string> {
+    const refusals = log.refusals();
+    expect(refusals.map((r) => r.conversationId)).toEqual(['a']);
+    const message = refusals[0]!.message;
+    for (const text of [...mentions, 'Restore', 'restart the hub']) expect(message).toContain(text);
+    await expect(log.append('a', draft(100))).rejects.toMatchObject({ code: 'LOG_CORRUPT', message });
+    await expect(log.readForward('a', 0, 10)).rejects.toMatchObject({ code: 'LOG_CORRUPT', message });
+    await expect(log.readBackward('a', 5, 10)).rejects.toMatchObject({ code: 'LOG_CORRUPT', message });
+    expect((await log.append('b', draft(4))).message.seq).toBe(4);
+    return message;
+  }
+
+  async function writeTwoConversations(count: number, options: { segmentBytes?: number } = {}): Promise<void> {
+    const log = await MessageLog.open({ dir, ...options });
+    for (const n of range(1, count)) await log.append('a', draft(n));
+    for (const n of range(1, 3)) await log.append('b', draft(n));
+    await log.close();
+  }
+
+  it('refuses only the conversation with a bad line inside its last segment, saying where and what to do', async () => {
+    await writeTwoConversations(10);
     const data = join(dir, 'a', `${FIRST}.jsonl`);
     const offset = await garbleLine(data, 5);
-    const open = MessageLog.open({ dir });
-    await expect(open).rejects.toMatchObject({ code: 'LOG_CORRUPT' });
-    await expect(open).rejects.toThrow(`${data} at byte ${offset}`);
+    const size = (await stat(data)).size;
+    const log = await MessageLog.open({ dir, warn: () => undefined });
+    const message = await expectOnlyARefused(log, `${data} at byte ${offset}`, `truncate -s ${offset} ${data}`);
+    expect(message).toContain('unparsable line, followed by more data');
+    // Nothing is cut or invented: the file is as it was, and devices keep what they hold.
+    expect((await stat(data)).size).toBe(size);
+    expect(log.lastSeq('a')).toBe(10);
+    await log.close();
   });
 
-  it('rejects a line whose seq breaks the sequence', async () => {
-    await writeMessages(4);
+  it('refuses a conversation with a line whose seq breaks the sequence', async () => {
+    await writeTwoConversations(4);
     const data = join(dir, 'a', `${FIRST}.jsonl`);
     await appendFile(data, `${JSON.stringify({ s: 9, i: 'msg-x1234567', u: 'alice', d: 'dev', t: 1, x: 'skip' })}\n`);
-    await expect(MessageLog.open({ dir })).rejects.toMatchObject({
-      code: 'LOG_CORRUPT',
-      message: expect.stringContaining('expected seq 5, found seq 9'),
-    });
+    const log = await MessageLog.open({ dir, warn: () => undefined });
+    await expectOnlyARefused(log, 'expected seq 5, found seq 9');
+    await log.close();
   });
 
-  it('rejects a line that parses as JSON but is not a stored message', async () => {
-    await writeMessages(3);
+  it('refuses a conversation with a line that parses as JSON but is not a stored message', async () => {
+    await writeTwoConversations(3);
     const data = join(dir, 'a', `${FIRST}.jsonl`);
     const lines = await fileLines(data);
     const second = JSON.parse(lines[1]!) as Record<string, unknown>;
     lines[1] = JSON.stringify({ ...second, t: 'yesterday' });
     await writeFile(data, `${lines.join('\n')}\n`);
-    await expect(MessageLog.open({ dir })).rejects.toMatchObject({ code: 'LOG_CORRUPT' });
+    const log = await MessageLog.open({ dir, warn: () => undefined });
+    await expectOnlyARefused(log, data);
+    await log.close();
+  });
+
+  it('refuses a conversation whose only segment was deleted (its .idx left), never restarting at seq 1', async () => {
+    await writeTwoConversations(5);
+    const data = join(dir, 'a', `${FIRST}.jsonl`);
+    await rm(data);
+    const log = await MessageLog.open({ dir, warn: () => undefined });
+    await expectOnlyARefused(log, `${data} at byte 0: missing`);
+    expect(log.lastSeq('a')).toBe(5);
+    await log.close();
+  });
+
+  it('refuses a conversation whose first segment was deleted, instead of serving it from the later ones', async () => {
+    await writeTwoConversations(30, { segmentBytes: 500 });
+    const files = await segmentFiles(join(dir, 'a'), 'jsonl');
+    expect(files.length).toBeGreaterThan(2);
+    await rm(join(dir, 'a', files[0]!));
+    await rm(join(dir, 'a', files[0]!.replace('.jsonl', '.idx')));
+    const log = await MessageLog.open({ dir, segmentBytes: 500, warn: () => undefined });
+    await expectOnlyARefused(log, join(dir, 'a', `${FIRST}.jsonl`), "the conversation's first segment");
+    await log.close();
+  });
+
+  it('refuses a conversation whose whole folder is gone when usage.json counted its messages', async () => {
+    await writeTwoConversations(5);
+    await rm(join(dir, 'a'), { recursive: true });
+    const log = await MessageLog.open({ dir, warn: () => undefined });
+    await expectOnlyARefused(log, `it had messages up to seq 5 (${join(dir, 'usage.json')} counted them)`);
+    expect(log.lastSeq('a')).toBe(5);
+    await log.close();
+  });
+
+  it('refuses a conversation without files that the caller knows had messages (requireHistory)', async () => {
+    await writeTwoConversations(5);
+    await rm(join(dir, 'a'), { recursive: true });
+    await rm(join(dir, 'usage.json'));
+    const log = await MessageLog.open({ dir, warn: () => undefined });
+    expect(log.refusals()).toEqual([]);
+    expect(log.requireHistory('b', 3, 'receipts')).toBeNull();
+    expect(log.requireHistory('never-written', 0, 'receipts')).toBeNull();
+    const message = log.requireHistory('a', 4, 'the registry has receipts up to it');
+    expect(message).toContain('it had messages up to seq 4 (the registry has receipts up to it)');
+    await expectOnlyARefused(log, join(dir, 'a'));
+    expect(log.lastSeq('a')).toBe(4);
+    await log.close();
+  });
+
+  it('starts a lost conversation over once the operator leaves an empty first segment, as told', async () => {
+    await writeTwoConversations(5);
+    await rm(join(dir, 'a'), { recursive: true });
+    const refused = await MessageLog.open({ dir, warn: () => undefined });
+    expect(refused.refusals()[0]?.message).toContain(`holding one empty file ${join(dir, 'a', `${FIRST}.jsonl`)}`);
+    await refused.close();
+
+    await mkdir(join(dir, 'a'));
+    await writeFile(join(dir, 'a', `${FIRST}.jsonl`), '');
+    const log = await MessageLog.open({ dir, warn: () => undefined });
+    expect(log.refusals()).toEqual([]);
+    expect(log.requireHistory('a', 5, 'receipts')).toBeNull();
+    expect((await log.append('a', draft(1))).message.seq).toBe(1);
+    await log.close();
   });
 
   it('does not read sealed segments on open: damage there surfaces on the read that reaches it', async () => {

@@ -25,7 +25,7 @@ export type Segment = {
 };
 
 const SEQ_DIGITS = 12;
-const SEGMENT_FILE = /^(\d{12})\.jsonl$/;
+const SEGMENT_FILE = /^(\d{12})\.(jsonl|idx)$/;
 
 export const READ_CHUNK_BYTES = 64 * 1024;
 
@@ -47,14 +47,19 @@ export function newSegment(conversationDir: string, firstSeq: number, size = 0):
   };
 }
 
-/** The firstSeqs of the conversation's segments, ascending. Other files are ignored. */
-export async function listSegmentSeqs(conversationDir: string): Promise<number[]> {
-  const seqs: number[] = [];
+/**
+ * The firstSeqs of the conversation's segment files and of its index files, each ascending.
+ * Other files are ignored.
+ */
+export async function listSegmentSeqs(conversationDir: string): Promise<{ data: number[]; index: number[] }> {
+  const data: number[] = [];
+  const index: number[] = [];
   for (const name of await readdir(conversationDir)) {
     const match = SEGMENT_FILE.exec(name);
-    if (match) seqs.push(Number(match[1]));
+    if (match) (match[2] === 'jsonl' ? data : index).push(Number(match[1]));
   }
-  return seqs.sort((a, b) => a - b);
+  const ascending = (a: number, b: number) => a - b;
+  return { data: data.sort(ascending), index: index.sort(ascending) };
 }
 
 /** Index of the segment that holds `seq`: the last one whose firstSeq is <= seq (binary search), -1 if none. */

@@ -91,10 +91,10 @@ export async function readIndexFile(path: string): Promise<IndexEntry[] | null> 
  * data, so paying a sync for it would buy nothing.
  */
 export async function writeIndexFile(path: string, entries: readonly IndexEntry[]): Promise<void> {
-  await writeFile(path, formatIndex(entries));
+  await writeFile(path, formatIndex(entries), { mode: 0o600 });
 }
 
 export async function appendIndexFile(path: string, entries: readonly IndexEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await appendFile(path, formatIndex(entries));
+  await appendFile(path, formatIndex(entries), { mode: 0o600 });
 }

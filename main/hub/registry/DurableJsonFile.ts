@@ -16,27 +16,45 @@ type QueuedWrite = { text: string; written: Promise<void> };
 export class DurableJsonFile<T> implements Adapter<T> {
   private readonly writes = new SerialQueue();
   private queued: QueuedWrite | undefined;
+  private textBytes = 0;
 
   constructor(
     private readonly file: string,
     private readonly options: DurableWriteOptions = {},
   ) {}
 
-  /** null when there is no file; a file that is not JSON rejects (with the SyntaxError). */
+  /** null when there is no file (and when it holds `null`: see load); a file that is not JSON rejects (SyntaxError). */
   async read(): Promise<T | null> {
+    const loaded = await this.load();
+    return loaded.exists ? (loaded.value as T | null) : null;
+  }
+
+  /**
+   * Whether the file exists and, if so, the JSON it holds, unchecked: a file holding `null` is not
+   * a missing file, and a caller that would create new data for a missing one must tell them apart.
+   * A file that is not JSON rejects (with the SyntaxError).
+   */
+  async load(): Promise<{ exists: false } | { exists: true; value: unknown }> {
     let text: string;
     try {
       text = await (this.options.fs ?? nodeDurableFs).readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false };
       throw err;
     }
-    return JSON.parse(text) as T;
+    this.textBytes = Buffer.byteLength(text);
+    return { exists: true, value: JSON.parse(text) as unknown };
+  }
+
+  /** Bytes of the newest text read or asked to be written: what a rewrite needs free on the disk. */
+  get bytes(): number {
+    return this.textBytes;
   }
 
   write(data: T): Promise<void> {
     // Serialised now, not when the write starts: callers (Registry's undo) rely on what was asked being written.
     const text = JSON.stringify(data, null, 2);
+    this.textBytes = Buffer.byteLength(text);
     if (this.queued) {
       this.queued.text = text;
       return this.queued.written;

@@ -1,4 +1,4 @@
-import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HubLogger } from '../HubContext';
@@ -79,6 +79,43 @@ describe('Registry', () => {
       code: 'REGISTRY_VERSION',
       message: expect.stringMatching(/schemaVersion 99, newer than this hub understands \(1\)\. Upgrade Roost\./),
     });
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['a number', '42'],
+    ['an array', '[]'],
+    ['a string', '"registry"'],
+  ])('refuses a registry.json holding %s, naming it, and never makes a new identity over it', async (_name, text) => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'registry.json');
+    await writeFile(file, text);
+    const refused = await Registry.open({ dataDir: dir, hubName: 'x', logger: silent }).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'REGISTRY_INVALID' });
+    const message = (refused as Error).message;
+    expect(message).toContain(`${file} holds ${text}, not a registry`);
+    expect(message).toContain('Restore it from a backup');
+    expect(message).toContain(`move ${dir} away`);
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+
+  it('makes no new identity when registry.json is missing but the message log holds conversations', async () => {
+    const dir = await tempDir();
+    const historyDir = path.join(dir, 'messages');
+    const open = () => Registry.open({ dataDir: dir, hubName: 'x', logger: silent, historyDir });
+    await mkdir(historyDir);
+    await writeFile(path.join(historyDir, 'log-format.json'), '{}');
+    // A log without conversations is nothing to lose: a first start that failed after the log was made.
+    await (await open()).close();
+    await rm(path.join(dir, 'registry.json'));
+
+    await mkdir(path.join(historyDir, 'general'));
+    const refused = await open().catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'REGISTRY_INVALID' });
+    expect((refused as Error).message).toContain(
+      `${path.join(dir, 'registry.json')} is missing, but ${historyDir} holds the messages of 1 conversation(s)`,
+    );
+    expect(await readdir(dir)).not.toContain('registry.json');
   });
 
   it('calls a file without a schemaVersion foreign, not an old version it cannot migrate', async () => {

@@ -2,16 +2,17 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Platform } from '../../../shared/protocol';
-import { runMigrations } from '../../../shared/util/migrations';
 import { SerialQueue } from '../../../shared/util/SerialQueue';
 import type { HubLogger } from '../HubContext';
 import { hashToken, hashesEqual, newId, newToken } from '../secrets';
 import { DurableJsonFile } from './DurableJsonFile';
 import { nodeDurableFs, type DurableFs } from './durableWrite';
-import { REGISTRY_VERSIONS, RegistryVersionError } from './migrations';
-import { RegistryWriter } from './RegistryWriter';
+import { freshRegistry, readRegistryFile, refuseOverHistory, RegistryFileError, startOver } from './registryFile';
+import { RegistryWriter, type RegistryWriterOptions } from './RegistryWriter';
+import type { StorageReserve } from './StorageReserve';
+
+export { RegistryFileError };
 import {
-  DEFAULT_CONVERSATION_ID,
   REGISTRY_SCHEMA_VERSION,
   type ConversationRecord,
   type DeviceRecord,
@@ -19,10 +20,6 @@ import {
   type RegistryFile,
   type UserRecord,
 } from './registrySchema';
-
-export class RegistryFileError extends Error {
-  readonly code = 'REGISTRY_INVALID';
-}
 
 export type RegistryOptions = {
   dataDir: string;
@@ -35,6 +32,13 @@ export type RegistryOptions = {
   saveDelayMs?: number;
   /** File operations on registry.json; tests record their order or make one fail. */
   fs?: DurableFs;
+  /** Disk space the registry may use when the disk is full, so that a removal can still be written. */
+  reserve?: StorageReserve;
+  /**
+   * The message log's directory. If registry.json is missing while it holds conversations, the
+   * registry was lost, not never made: open refuses rather than start a new hub over that history.
+   */
+  historyDir?: string;
 };
 
 /** It holds device token hashes: for the hub's own user only. */
@@ -71,10 +75,9 @@ export class Registry {
     db: Low<RegistryFile>,
     data: RegistryFile,
     private readonly now: () => number,
-    logger: HubLogger,
-    batchDelayMs: number,
+    writer: Omit<RegistryWriterOptions, 'snapshot'>,
   ) {
-    this.writer = new RegistryWriter(db, { snapshot: () => this.toFile(), logger, batchDelayMs });
+    this.writer = new RegistryWriter(db, { ...writer, snapshot: () => this.toFile() });
     this.hubRecord = data.hub;
     for (const u of data.users) this.usersById.set(u.id, u);
     for (const d of data.devices) this.devicesById.set(d.id, d);
@@ -88,21 +91,28 @@ export class Registry {
     const file = path.join(options.dataDir, 'registry.json');
     const fs = options.fs ?? nodeDurableFs;
     const adapter = new DurableJsonFile<RegistryFile>(file, { fs, mode: REGISTRY_FILE_MODE });
-    let raw: unknown;
+    let loaded: Awaited<ReturnType<typeof adapter.load>>;
     try {
-      raw = await adapter.read();
+      loaded = await adapter.load();
     } catch (err) {
       throw new RegistryFileError(
-        `${file} is not valid JSON (${(err as Error).message}). ` +
-          `Restore it from a backup or move it away to start a new hub.`,
+        `${file} is not valid JSON (${(err as Error).message}). ${startOver(options.dataDir)}`,
       );
     }
-    const data = raw === null ? freshRegistry(options.hubName, now()) : readRegistryFile(file, raw);
+    if (!loaded.exists && options.historyDir) await refuseOverHistory(file, options.historyDir, options.dataDir);
+    const data = loaded.exists
+      ? readRegistryFile(file, loaded.value, options.dataDir)
+      : freshRegistry(options.hubName, now());
     // Hubs before durable writes left it world-readable (0644); until its next write it would stay so.
-    if (raw !== null) await fs.chmod(file, REGISTRY_FILE_MODE);
+    if (loaded.exists) await fs.chmod(file, REGISTRY_FILE_MODE);
     const db = new Low<RegistryFile>(adapter, data);
-    const registry = new Registry(db, data, now, options.logger, options.saveDelayMs ?? 500);
-    if (raw === null) {
+    const registry = new Registry(db, data, now, {
+      logger: options.logger,
+      batchDelayMs: options.saveDelayMs ?? 500,
+      reserve: options.reserve,
+      fileBytes: () => adapter.bytes,
+    });
+    if (!loaded.exists) {
       // Not retried: the hub does not start without it.
       await registry.writer.write().catch((err: unknown) => {
         registry.writer.abandon();
@@ -203,13 +213,15 @@ export class Registry {
   /**
    * Forgets the device. Takes effect in memory before the write starts, so a
    * token check that runs meanwhile already fails. Never taken back: a removed
-   * device stays cut off, and a failed write is retried until it lands.
+   * device stays cut off, and a failed write is retried until it lands. On a
+   * full disk the write may use the space reserve, which nothing else but
+   * removals may.
    */
   async removeDevice(id: string): Promise<DeviceRecord | undefined> {
     const device = this.devicesById.get(id);
     if (!device) return undefined;
     this.devicesById.delete(id);
-    await this.writer.write();
+    await this.writer.writeRemoval();
     return device;
   }
 
@@ -310,6 +322,17 @@ export class Registry {
   }
 
   /**
+   * For each conversation, the highest seq any member's receipt has reached: the hub had stored
+   * at least that many of its messages (markers are clamped to the log's last seq).
+   */
+  highestReceiptSeqs(): Map<string, number> {
+    const seqs = new Map<string, number>();
+    for (const r of this.receiptsByKey.values())
+      seqs.set(r.conversationId, Math.max(seqs.get(r.conversationId) ?? 0, r.deliveredSeq, r.readSeq));
+    return seqs;
+  }
+
+  /**
    * Moves a user's markers forward (never back) and returns the new receipt,
    * or undefined when nothing changed. Reading implies delivery.
    */
@@ -349,44 +372,6 @@ export class Registry {
       receipts: [...this.receiptsByKey.values()],
     };
   }
-}
-
-function freshRegistry(hubName: string, now: number): RegistryFile {
-  return {
-    schemaVersion: REGISTRY_SCHEMA_VERSION,
-    hub: { id: newId(), name: hubName, createdAt: now },
-    users: [],
-    devices: [],
-    conversations: [
-      {
-        id: DEFAULT_CONVERSATION_ID,
-        kind: 'default',
-        name: 'General',
-        memberUserIds: [],
-        createdAt: now,
-        createdBy: null,
-      },
-    ],
-    receipts: [],
-  };
-}
-
-/** registry.json brought up to this hub's schemaVersion and validated, or an error saying what to do. */
-function readRegistryFile(file: string, raw: unknown): RegistryFile {
-  const loaded = runMigrations(raw, REGISTRY_VERSIONS);
-  if (loaded.ok) return loaded.value;
-  if (loaded.problem === 'newer') {
-    throw new RegistryVersionError(
-      `registry.json has schemaVersion ${loaded.version}, ` +
-        `newer than this hub understands (${REGISTRY_SCHEMA_VERSION}). Upgrade Roost.`,
-    );
-  }
-  if (loaded.problem === 'gap')
-    throw new RegistryVersionError(`no migration from registry schemaVersion ${loaded.version}`);
-  throw new RegistryFileError(
-    `${file} does not match the registry schema (${loaded.reason}). ` +
-      `Restore it from a backup or move it away to start a new hub.`,
-  );
 }
 
 function receiptKey(conversationId: string, userId: string): string {

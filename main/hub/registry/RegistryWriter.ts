@@ -2,6 +2,7 @@ import type { Low } from 'lowdb';
 import { SerialQueue } from '../../../shared/util/SerialQueue';
 import type { HubLogger } from '../HubContext';
 import type { RegistryFile } from './registrySchema';
+import { isNoSpace, type StorageReserve } from './StorageReserve';
 
 export type RegistryWriterOptions = {
   /** The registry as it is now; called as each write starts. */
@@ -9,6 +10,10 @@ export type RegistryWriterOptions = {
   logger: HubLogger;
   /** How long batched changes may wait before they are written together. */
   batchDelayMs: number;
+  /** Space the registry may free when the disk is full, so that a removal can still be written. */
+  reserve?: StorageReserve;
+  /** Bytes of the file as last read or written: about what the next write needs free. */
+  fileBytes: () => number;
 };
 
 /** A write asked for and not yet started, and the changes to take back if it fails. */
@@ -29,6 +34,14 @@ export class RegistryWriter {
   /** Set while writes fail, so the failure is logged once, not every retry. */
   private failing = false;
   private closed = false;
+  /**
+   * Removals asked for, and how many of them the last successful write carried: while some are
+   * not on disk, a write may use the reserve. Other changes may not: on a full disk, a member
+   * creating rooms one failed write after another would otherwise spend it, and the registry
+   * would grow into the space a removal needs.
+   */
+  private removalsAsked = 0;
+  private removalsWritten = 0;
 
   constructor(
     private readonly db: Low<RegistryFile>,
@@ -42,6 +55,19 @@ export class RegistryWriter {
    * requester was told failed.
    */
   write(undo?: () => void): Promise<void> {
+    return this.enqueue(undo);
+  }
+
+  /**
+   * Writes a change that takes access away (a device removal), which must land even on a full
+   * disk: this write, and the retries of it, may use the reserve (StorageReserve). Never taken back.
+   */
+  writeRemoval(): Promise<void> {
+    this.removalsAsked += 1;
+    return this.enqueue();
+  }
+
+  private enqueue(undo?: () => void): Promise<void> {
     // This write carries whatever was batched.
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
@@ -85,8 +111,9 @@ export class RegistryWriter {
     // From here on, a change waits for the next write: this one's data is fixed now.
     this.next = undefined;
     this.db.data = this.options.snapshot();
+    const removals = this.removalsAsked;
     try {
-      await this.db.write();
+      await this.writeUsingReserve(removals > this.removalsWritten);
     } catch (err) {
       for (const undo of next.undos.reverse()) undo();
       const retrying = this.closed ? '' : ' (retrying)';
@@ -98,5 +125,33 @@ export class RegistryWriter {
       throw err;
     }
     this.failing = false;
+    this.removalsWritten = Math.max(this.removalsWritten, removals);
+    // Room for two rewrites: a removal right after the one that used the reserve can be written too.
+    this.options.reserve?.atLeast(2 * this.options.fileBytes());
+  }
+
+  /**
+   * On a full disk, a write that carries a removal frees what it needs from the reserve and writes again; if even that
+   * does not fit, frees all of it for a last try. Any other failure is the write's own.
+   */
+  private async writeUsingReserve(mayUseReserve: boolean): Promise<void> {
+    let failure: unknown;
+    try {
+      await this.db.write();
+      return;
+    } catch (err) {
+      if (!isNoSpace(err) || !this.options.reserve || !mayUseReserve) throw err;
+      failure = err;
+    }
+    for (const bytes of [this.options.fileBytes(), Number.POSITIVE_INFINITY]) {
+      try {
+        if (!(await this.options.reserve.lend(bytes, () => this.db.write()))) break;
+        return;
+      } catch (err) {
+        if (!isNoSpace(err)) throw err;
+        failure = err;
+      }
+    }
+    throw failure;
   }
 }
