@@ -11,4 +11,16 @@ describe('TokenBucket', () => {
     t += 10_000;
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
   });
+
+  it('takes a cost of several tokens whole or not at all, and says how long until it fits', () => {
+    let t = 0;
+    const bucket = new TokenBucket(2, 5, () => t);
+    expect(bucket.take(4)).toBe(true);
+    expect(bucket.take(2)).toBe(false);
+    expect(bucket.secondsUntil(2)).toBe(0.5);
+    expect(bucket.take(1)).toBe(true);
+    expect(bucket.full).toBe(false);
+    t += 2500;
+    expect(bucket.full).toBe(true);
+  });
 });

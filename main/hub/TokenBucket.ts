@@ -1,4 +1,4 @@
-/** Per-connection frame budget: `burst` at once, refilled at `perSecond`. */
+/** A budget of `burst` tokens at once, refilled at `perSecond`. */
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -12,13 +12,29 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** Takes one token; false when the budget is spent. */
-  take(): boolean {
+  /** Takes `cost` tokens (default 1); false, taking none, when fewer are left. */
+  take(cost = 1): boolean {
+    this.refill();
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
+    return true;
+  }
+
+  /** Seconds until `cost` tokens are back (0 if they are now). */
+  secondsUntil(cost = 1): number {
+    this.refill();
+    return Math.max(0, (Math.min(cost, this.burst) - this.tokens) / this.perSecond);
+  }
+
+  /** Refilled to the burst: the same as a new bucket, so a keyed set of buckets may forget it. */
+  get full(): boolean {
+    this.refill();
+    return this.tokens >= this.burst;
+  }
+
+  private refill(): void {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
     this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 }

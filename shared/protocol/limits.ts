@@ -23,4 +23,22 @@ export const LIMITS = {
   maxMembersPerRequest: 256,
   /** A resend is recognised if the original is among this many latest messages of its conversation. */
   dedupWindow: 10_000,
+  /**
+   * Largest frame before the connection is `ready`; larger closes with 1009. The largest
+   * frame a client needs then (`pair`, every character escaped) is under 4 KiB: the rest
+   * is room for unknown fields (4.4), not for a parser's worth of nested JSON from a
+   * stranger.
+   */
+  maxPreReadyFrameBytes: 8 * 1024,
+  /**
+   * Deepest nesting of objects and arrays in a client frame (the frame itself is 1). The
+   * deepest frame a client sends is 2 (`pair`); deeper is refused before it is parsed.
+   */
+  maxJsonDepth: 8,
+  /**
+   * Most `,` and `:` outside strings in a client frame: a bound on its keys and values,
+   * checked before it is parsed. The largest a client sends is a `createGroup` of
+   * maxMembersPerRequest ids, about 260.
+   */
+  maxJsonElements: 1024,
 } as const;

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLIENT_FRAME_TYPES } from './clientFrames';
+import { LIMITS } from './limits';
 import { parseClientFrame, parseServerFrame } from './parse';
 
 describe('parseClientFrame', () => {
@@ -71,6 +72,51 @@ describe('parseClientFrame', () => {
           JSON.stringify({ type: 'error', rid: r.rid, code: r.code, message: r.message, frameType: r.frameType }),
         ).ok,
       ).toBe(true);
+  });
+
+  describe('JSON bounds', () => {
+    afterEach(() => void vi.restoreAllMocks());
+    const nested = (depth: number) => `{"type":"ping","x":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+
+    it(`refuses JSON nested deeper than ${LIMITS.maxJsonDepth} without parsing it`, () => {
+      const parse = vi.spyOn(JSON, 'parse');
+      const r = parseClientFrame(nested(LIMITS.maxJsonDepth + 1));
+      expect(r).toMatchObject({ ok: false, code: 'BAD_FRAME' });
+      if (!r.ok) expect(r.message).toContain(`deeper than ${LIMITS.maxJsonDepth}`);
+      expect(parse).not.toHaveBeenCalled();
+      expect(parseClientFrame(nested(LIMITS.maxJsonDepth))).toMatchObject({ ok: true });
+    });
+
+    it(`refuses more than ${LIMITS.maxJsonElements} keys and values without parsing them`, () => {
+      const parse = vi.spyOn(JSON, 'parse');
+      const r = parseClientFrame(`{"type":"ping","x":[${'0,'.repeat(LIMITS.maxJsonElements)}0]}`);
+      expect(r).toMatchObject({ ok: false, code: 'BAD_FRAME' });
+      if (!r.ok) expect(r.message).toContain(`more than ${LIMITS.maxJsonElements}`);
+      expect(parse).not.toHaveBeenCalled();
+    });
+
+    it('passes the largest frames a client sends, whatever their strings hold', () => {
+      const ids = Array.from({ length: LIMITS.maxMembersPerRequest }, (_, i) => `user-${i}`);
+      expect(
+        parseClientFrame(JSON.stringify({ type: 'createGroup', rid: 'r', name: 'G', memberUserIds: ids })).ok,
+      ).toBe(true);
+      const text = '[{"a":1},'.repeat(LIMITS.maxTextLength / 9) + '\\"';
+      expect(text.length).toBeLessThanOrEqual(LIMITS.maxTextLength);
+      const send = { type: 'send', rid: 'r', conversationId: 'general', clientMsgId: 'abcdefgh', text };
+      expect(parseClientFrame(JSON.stringify(send))).toMatchObject({ ok: true, frame: { text } });
+    });
+  });
+
+  it('parses the largest frame a client sends before ready in half the size allowed then', () => {
+    // Every character escaped, and outside the BMP: 12 bytes of JSON per code point.
+    const escaped = (n: number) => '\\uD83D\\uDE00'.repeat(n);
+    const max = (s: string) => `"${s}"`;
+    const text =
+      `{"type":"pair","rid":${max(escaped(32))},"credential":{"kind":"joinToken",` +
+      `"token":${max(escaped(64))},"displayName":${max(escaped(LIMITS.maxNameLength))}},` +
+      `"device":{"name":${max(escaped(LIMITS.maxNameLength))},"platform":"windows"}}`;
+    expect(new TextEncoder().encode(text).length).toBeLessThan(LIMITS.maxPreReadyFrameBytes / 2);
+    expect(parseClientFrame(text)).toMatchObject({ ok: true, frame: { type: 'pair' } });
   });
 
   it('knows every client frame type', () => {

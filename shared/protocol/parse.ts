@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { describeSchemaError } from '../util/schemaError';
 import { ErrorCode } from './codes';
 import { CLIENT_FRAME_TYPES, ClientFrameSchema, type ClientFrame } from './clientFrames';
+import { CLIENT_FRAME_JSON_BOUNDS, exceededJsonBound, jsonBoundMessage } from './jsonBounds';
 import { RequestIdSchema } from './primitives';
 import { cutToLength } from './textLength';
 import { SERVER_FRAME_TYPES, ServerFrameSchema, type ServerFrame } from './serverFrames';
@@ -55,9 +56,14 @@ function parseFrame<T>(text: string, knownTypes: readonly string[], schema: z.Zo
 
 /**
  * The single entry point for text arriving from a client. Never throws: a bad
- * frame yields a failure with the stable error code to send back.
+ * frame yields a failure with the stable error code to send back. Text past
+ * the JSON bounds (LIMITS.maxJsonDepth, maxJsonElements) is refused before it
+ * is parsed, so its rid and type are not known.
  */
 export function parseClientFrame(text: string): ParseResult<ClientFrame> {
+  const bound = exceededJsonBound(text, CLIENT_FRAME_JSON_BOUNDS);
+  if (bound)
+    return { ok: false, code: ErrorCode.BAD_FRAME, message: jsonBoundMessage(bound, CLIENT_FRAME_JSON_BOUNDS) };
   return parseFrame(text, CLIENT_FRAME_TYPES, ClientFrameSchema);
 }
 
