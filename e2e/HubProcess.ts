@@ -29,7 +29,7 @@ export class HubProcess {
     return hub;
   }
 
-  /** Resolves with the next pairing code the hub prints (after the current one was used). */
+  /** Resolves with the next pairing code the hub prints (after the current one was used, or pairing reopened). */
   nextCode(): Promise<string> {
     return new Promise((resolve) => this.codeWaiters.push(resolve));
   }
@@ -54,6 +54,7 @@ export class HubProcess {
 
   private launch(port: number): Promise<void> {
     this.output = '';
+    this.code = '';
     const child = spawn(
       process.execPath,
       [
@@ -82,7 +83,8 @@ export class HubProcess {
         if (portMatch) this.port = Number(portMatch[1]);
         const join = /join link \([^)]*\): (\S+)/.exec(this.output);
         if (join) this.joinLink = join[1]!;
-        if (this.port && /Press Ctrl\+C/.test(this.output)) {
+        // The hub opens pairing at start and prints the code: tests pair with it (pairWithCode).
+        if (this.port && this.code && /Press Ctrl\+C/.test(this.output)) {
           this.url = `http://127.0.0.1:${this.port}/`;
           resolve();
         }

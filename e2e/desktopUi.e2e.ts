@@ -43,11 +43,15 @@ test('host: first run, the owner pairs by name, a phone joins by QR link, its me
   await ann.getByTestId('pair-button').click();
   await expect(ann.getByTestId('conversation-list')).toBeVisible();
 
-  // This hub: pairing code, join link and its QR code, addresses.
+  // This hub: pairing (closed until the owner opens it), join link and its QR code, addresses.
   await ann.getByTestId('hub-button').click();
   const panel = ann.getByTestId('hosting-panel');
   await expect(panel).toHaveAttribute('data-state', 'running');
+  await expect(ann.getByTestId('hosting-pairing-closed')).toBeVisible();
+  await expect(ann.getByTestId('hosting-pairing-code')).toHaveCount(0);
+  await ann.getByTestId('open-pairing').click();
   await expect(ann.getByTestId('hosting-pairing-code')).toHaveAttribute('data-code', /^\d{6}$/);
+  await expect(ann.getByTestId('hosting-pairing-expiry')).toContainText(/Open for (10:00|9:\d\d) more/);
   const joinUrl = (await ann.getByTestId('hosting-join-url').textContent()) ?? '';
   expect(joinUrl).toMatch(/^http:\/\/[^/]+\/#join=[A-Za-z0-9_-]+$/);
   await expect(ann.getByTestId('join-qr')).toHaveAttribute('data-url', joinUrl);
@@ -111,6 +115,49 @@ test('host: first run, the owner pairs by name, a phone joins by QR link, its me
   await harness.waitForCall('setMuted', (args) => args[0] === true);
   expect(backend.services.getMuted()).toBe(true);
   await phone.context.close();
+});
+
+test('host: a code pairs only while the owner has pairing open, and failed attempts show on This hub', async ({
+  browser,
+}) => {
+  backend = await startDesktopBackend();
+  harness = await DesktopHarness.start(backend.services);
+  const { page: ann } = await harness.openApp(browser);
+  await ann.getByTestId('choose-host').click();
+  await ann.getByLabel('Hub name').fill('Test hub');
+  await ann.getByLabel('Port').fill(String(await freePort()));
+  await ann.getByTestId('host-form-submit').click();
+  await ann.getByLabel('Your name').fill('Ann');
+  await ann.getByTestId('pair-button').click();
+  await expect(ann.getByTestId('conversation-list')).toBeVisible();
+  await ann.getByTestId('hub-button').click();
+
+  const status = backend.services.hostingStatus();
+  if (status.state !== 'running') throw new Error(`hub not running: ${status.state}`);
+  const laptop = await openDevice(browser, `http://127.0.0.1:${status.port}/`);
+  const tryCode = async (code: string) => {
+    await laptop.page.getByLabel('Your name').fill('Bob');
+    await laptop.page.getByLabel('Pairing code').fill(code);
+    await laptop.page.getByLabel('Device name').fill('Bob’s laptop');
+    await laptop.page.getByTestId('pair-button').click();
+  };
+
+  // Closed: the code is refused, with what to do, and the owner sees the attempt.
+  await tryCode('123456');
+  await expect(laptop.page.getByTestId('pairing-error')).toContainText(/ask the hub's owner to open pairing/i);
+  await expect(ann.getByTestId('failed-pairing')).toHaveAttribute('data-outcome', 'closed');
+  await expect(ann.getByTestId('failed-pairing')).toContainText('127.0.0.1');
+
+  // Open: the code shown on This hub pairs; then the owner closes pairing and the code is gone.
+  await ann.getByTestId('open-pairing').click();
+  const code = (await ann.getByTestId('hosting-pairing-code').getAttribute('data-code')) ?? '';
+  await tryCode(code);
+  await expect(laptop.page.getByTestId('conversation-list')).toBeVisible();
+  await expect(ann.getByTestId('hosting-pairing-code')).not.toHaveAttribute('data-code', code);
+  await ann.getByTestId('close-pairing').click();
+  await expect(ann.getByTestId('hosting-pairing-closed')).toBeVisible();
+  await expect(ann.getByTestId('hosting-pairing-code')).toHaveCount(0);
+  await laptop.context.close();
 });
 
 test('join: first run, pick a discovered hub, pair with its code, change hub later', async ({ browser }) => {

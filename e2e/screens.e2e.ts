@@ -110,6 +110,8 @@ test('desktop app: first run and "This hub"', async ({ browser }) => {
       await page.getByTestId('devices-button').click();
       await page.getByTestId('desktop-settings').getByRole('button', { name: 'This hub' }).click();
       await expect(page.getByTestId('connected-device')).toHaveCount(2);
+      await page.getByTestId('open-pairing').click();
+      await expect(page.getByTestId('hosting-pairing-code')).toBeVisible();
       await shot(page, `${label}-6-this-hub`);
       await friend.context.close();
     } finally {

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PairingCode } from '../hub/pairing/PairingGate';
+import type { PairingFailure, PairingState } from '../../shared/hub/pairingState';
+import { TestClient } from '../hub/testing/TestClient';
 import { startTestHub } from '../hub/testing/testHub';
 import { makeTempDir } from '../hub/testing/tempDir';
-import { printPairingCodes } from './runHub';
+import { failureSummary, printPairing } from './pairingOutput';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let removers: Array<() => Promise<void>> = [];
@@ -46,7 +47,7 @@ describe('npm run hub', () => {
     expect(out).toContain('Roost hub "Attic" is running');
     expect(out).toMatch(/Listening on port \d+/);
     expect(out).toMatch(/http:\/\/127\.0\.0\.1:\d+\//);
-    expect(out).toMatch(/Pairing code: \d{3} \d{3}/);
+    expect(out).toMatch(/Pairing code: \d{3} \d{3} \(pairing open until /);
     expect(out).toContain(temp.dir);
 
     // A second hub on the same data directory is refused with a clear message.
@@ -69,33 +70,107 @@ describe('npm run hub', () => {
   });
 });
 
-describe('printPairingCodes', () => {
-  it('prints the code, then each one the hub makes at expiry without being asked, until unsubscribed', async () => {
-    const { hub, cleanup } = await startTestHub({ pairing: { codeTtlMs: 150 } });
+describe('printPairing', () => {
+  const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+
+  it('prints the code, then that pairing closed by itself and how to open it again, until unsubscribed', async () => {
+    const { hub, cleanup } = await startTestHub({ pairing: { windowMs: 150 } });
     removers.push(cleanup);
+    const code = hub.pairingCode();
     const lines: string[] = [];
-    let printedTwo!: () => void;
-    const twoPrinted = new Promise<void>((resolve) => (printedTwo = resolve));
-    const first = hub.pairingCode();
-    const unsubscribe = printPairingCodes(hub, (line) => {
-      lines.push(line);
-      if (lines.length === 2) printedTwo();
-    });
-    await twoPrinted;
-    const second = hub.pairingCode();
-    expect(second.code).not.toBe(first.code);
-    const shown = (code: PairingCode) => `  Pairing code: ${code.code.slice(0, 3)} ${code.code.slice(3)} (valid until `;
-    expect(lines[0]).toContain(shown(first));
-    expect(lines[1]).toContain(shown(second));
+    let closed!: () => void;
+    const closedPrinted = new Promise<void>((resolve) => (closed = resolve));
+    const unsubscribe = printPairing(
+      hub,
+      (line) => {
+        lines.push(line);
+        if (/Pairing closed/.test(line)) closed();
+      },
+      { clock },
+    );
+    await closedPrinted;
+    expect(lines[0]).toBe(
+      `  Pairing code: ${code.code.slice(0, 3)} ${code.code.slice(3)} (pairing open until ${clock(code.expiresAt)})`,
+    );
+    expect(lines[1]).toMatch(
+      /^ {2}Pairing closed at [\d:]+: codes are refused, join links still work\. Restart the hub/,
+    );
+    expect(lines).toHaveLength(2);
 
     unsubscribe();
-    const next = await new Promise<PairingCode>((resolve) => {
-      const off = hub.onPairingCodeChange((code) => {
-        off();
-        resolve(code);
-      });
-    });
-    expect(next.code).not.toBe(second.code);
+    hub.openPairing();
     expect(lines).toHaveLength(2);
+  });
+
+  it('prints failed attempts as at most one summary line per period, counting every one', async () => {
+    const { hub, cleanup } = await startTestHub();
+    removers.push(cleanup);
+    const PERIOD = 300;
+    const GUESSES = 12;
+    const lines: string[] = [];
+    const counted = () =>
+      lines.reduce((sum, line) => sum + Number(/^ {2}(\d+) failed pairing/.exec(line)?.[1] ?? 0), 0);
+    let allCounted!: () => void;
+    const done = new Promise<void>((resolve) => (allCounted = resolve));
+    const started = Date.now();
+    const off = printPairing(
+      hub,
+      (line) => {
+        lines.push(line);
+        if (counted() === GUESSES) allCounted();
+      },
+      { summaryEveryMs: PERIOD, clock },
+    );
+    removers.push(async () => off());
+    const client = await TestClient.connect(hub.port);
+    removers.push(() => client.close());
+    await client.hello();
+    const wrong = hub.pairingCode().code === '000000' ? '000001' : '000000';
+    for (let i = 0; i < GUESSES; i++)
+      await client.request({
+        type: 'pair',
+        credential: { kind: 'code', code: wrong, displayName: 'Eve' },
+        device: { name: 'x', platform: 'web' },
+      });
+    await done;
+    const summaries = lines.filter((line) => /failed pairing/.test(line));
+    expect(summaries.length).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - started) / PERIOD));
+    expect(summaries.join('\n')).toMatch(/wrong code from 127\.0\.0\.1/);
+    expect(summaries.join('\n')).toMatch(/code refused unseen \(locked out or over a limit\) from 127\.0\.0\.1/);
+  });
+});
+
+describe('failureSummary', () => {
+  const state = (recentFailures: PairingFailure[], failedAttempts: number): PairingState => ({
+    open: false,
+    wrongGuesses: 0,
+    maxWrongGuesses: 500,
+    failedAttempts,
+    recentFailures,
+  });
+  const line = (address: string, count: number, outcome: PairingFailure['outcome'] = 'wrong'): PairingFailure => ({
+    address,
+    kind: 'code',
+    outcome,
+    count,
+    lastAt: 0,
+  });
+
+  it('names what is new since the last summary, newest first, three at most', () => {
+    const reported = new Map([['10.0.0.1 code wrong', 2]]);
+    const now = state(
+      [
+        line('10.0.0.4', 1, 'closed'),
+        line('10.0.0.3', 1),
+        line('10.0.0.2', 3),
+        line('10.0.0.1', 5),
+        line('10.0.0.5', 1),
+      ],
+      9,
+    );
+    expect(failureSummary(now, reported, 9)).toBe(
+      '  9 failed pairing attempts: code while pairing was closed from 10.0.0.4, wrong code from 10.0.0.3, ' +
+        'wrong code from 10.0.0.2 (3), 2 more.',
+    );
   });
 });

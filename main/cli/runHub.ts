@@ -1,10 +1,10 @@
 import { advertiseHub } from '../discovery/advertise';
 import { Hub } from '../hub/Hub';
-import type { PairingCode } from '../hub/pairing/PairingGate';
 import { createStaticHandler } from '../hub/staticFiles';
 import { defaultDataDir } from './dataDirDefault';
 import { HUB_USAGE, parseHubArgs, UsageError, type HubArgs } from './hubArgs';
 import { hubUrls } from '../hub/hubUrls';
+import { printPairing } from './pairingOutput';
 import { ensureWebBuild } from './webBuild';
 
 /** `npm run hub`: the hub in plain Node, without Electron. Prints where to connect and the pairing code. */
@@ -46,7 +46,9 @@ export async function runHub(argv: string[]): Promise<void> {
   console.log(`  Data directory: ${dataDir}`);
   console.log(`  Listening on port ${hub.port}. Open on a device:`);
   for (const url of urls) console.log(`    ${url}`);
-  printPairingCodes(hub, (line) => console.log(line));
+  // Codes are accepted only while pairing is open: a headless hub opens it at start, for the default window.
+  hub.openPairing();
+  printPairing(hub, (line) => console.log(line));
   if (webRoot) {
     const join = hub.createJoinToken();
     console.log(`  One-time join link (valid until ${clock(join.expiresAt)}): ${urls[0]}#join=${join.token}`);
@@ -81,14 +83,6 @@ export async function runHub(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-}
-
-/** Prints the pairing code now and each new one as the hub replaces it. Returns the unsubscribe. */
-export function printPairingCodes(hub: Hub, print: (line: string) => void): () => void {
-  const printCode = (code: PairingCode) =>
-    print(`  Pairing code: ${code.code.slice(0, 3)} ${code.code.slice(3)} (valid until ${clock(code.expiresAt)})`);
-  printCode(hub.pairingCode());
-  return hub.onPairingCodeChange(printCode);
 }
 
 function clock(ms: number): string {

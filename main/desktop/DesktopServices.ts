@@ -210,6 +210,14 @@ export class DesktopServices implements BridgeHandlers {
     return this.hosting.stop();
   }
 
+  openPairing(): HostingStatus {
+    return this.hosting.openPairing();
+  }
+
+  closePairing(): HostingStatus {
+    return this.hosting.closePairing();
+  }
+
   ownerTicket(): OwnerTicket | null {
     return this.hosting.ownerTicket();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostingStatusSchema, type HostingStatus } from '../../shared/desktop';
+import { HostingStatusSchema, type HostingStatus, type PairingState } from '../../shared/desktop';
 import type { AdvertiseOptions } from '../discovery/advertise';
 import { Hub } from '../hub/Hub';
 import { httpGet } from '../hub/testing/httpGet';
@@ -79,7 +79,8 @@ describe('HostingService', () => {
       connected: [],
       urls: [`http://127.0.0.1:${status.port}/`],
     });
-    expect(status.pairingCode.code).toMatch(/^\d{6}$/);
+    // Pairing starts closed: the owner opens it from This hub.
+    expect(status.pairing).toMatchObject({ open: false, wrongGuesses: 0, recentFailures: [] });
     expect(status.joinUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${status.port}/#join=[\\w-]+$`));
     expect(hosting.localWsUrl()).toBe(`ws://127.0.0.1:${status.port}/ws`);
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'running']);
@@ -114,12 +115,55 @@ describe('HostingService', () => {
     expect(after.joinUrl).not.toBe(first.joinUrl);
     await phone.close();
 
-    const coder = await pairWithCode(first.port, first.pairingCode.code, 'Cy');
+    const opened = openPairing(hosting.openPairing());
+    const coder = await pairWithCode(first.port, opened.code, 'Cy');
     const rotated = running(
-      await waitForStatus(hosting, (s) => s.state === 'running' && s.pairingCode.code !== first.pairingCode.code),
+      await waitForStatus(hosting, (s) => s.state === 'running' && s.pairing.open && s.pairing.code !== opened.code),
     );
     expect(rotated.connected.map((d) => d.userName)).toContain('Cy');
     await coder.close();
+  });
+
+  it('opens and closes pairing, shows the code only while open, and lists failed attempts', async () => {
+    const { hosting } = await service({ hubOptions: { pairing: { windowMs: 60_000 } } });
+    const { port } = running(await hosting.start({ name: 'Home', port: 0 }));
+    const before = Date.now();
+    const opened = openPairing(hosting.openPairing());
+    expect(opened.closesAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(running(hosting.status()).pairing).toEqual(opened);
+
+    const wrong = opened.code === '000000' ? '000001' : '000000';
+    const refused = await TestClient.connect(port);
+    await refused.hello();
+    await refused.expect(
+      {
+        type: 'pair',
+        credential: { kind: 'code', code: wrong, displayName: 'Eve' },
+        device: { name: 'e', platform: 'web' },
+      },
+      'error',
+    );
+    await refused.close();
+    const seen = running(
+      await waitForStatus(hosting, (s) => s.state === 'running' && s.pairing.recentFailures.length === 1),
+    );
+    expect(seen.pairing).toMatchObject({
+      open: true,
+      wrongGuesses: 1,
+      recentFailures: [{ address: '127.0.0.1', kind: 'code', outcome: 'wrong', count: 1 }],
+    });
+
+    const closed = running(hosting.closePairing());
+    expect(closed.pairing.open).toBe(false);
+    expect(closed.pairing).not.toHaveProperty('code');
+    expect(JSON.stringify(closed)).not.toContain(opened.code);
+  });
+
+  it('tells listeners when pairing closes by itself', async () => {
+    const { hosting } = await service({ hubOptions: { pairing: { windowMs: 100 } } });
+    running(await hosting.start({ name: 'Home', port: 0 }));
+    openPairing(hosting.openPairing());
+    await waitForStatus(hosting, (s) => s.state === 'running' && !s.pairing.open);
   });
 
   it('replaces an expired join link and tells listeners', async () => {
@@ -203,6 +247,12 @@ describe('HostingService', () => {
 });
 
 /** Pairs a device with the pairing code, as a phone typing it does. */
+function openPairing(status: HostingStatus): Extract<PairingState, { open: true }> {
+  const { pairing } = running(status);
+  if (!pairing.open) throw new Error(`expected pairing open, got ${JSON.stringify(pairing)}`);
+  return pairing;
+}
+
 async function pairWithCode(port: number, code: string, displayName: string): Promise<TestClient> {
   const client = await TestClient.connect(port);
   await client.hello();

@@ -1,8 +1,9 @@
 /**
  * The hub this desktop hosts: the same Hub module as `npm run hub`, run in this
  * process, plus its mDNS advertisement. Keeps a status for the hosting screen
- * (pairing code, a one-time join link that is replaced once used or expired,
- * addresses, who is connected) and tells listeners when it changes.
+ * (whether pairing is open, its code and failed attempts, a one-time join link
+ * that is replaced once used or expired, addresses, who is connected) and tells
+ * listeners when it changes. Pairing starts closed: the owner opens it.
  */
 import { advertiseHub, type AdvertiseOptions, type Advertisement } from '../discovery/advertise';
 import { hubUrls } from '../hub/hubUrls';
@@ -91,6 +92,23 @@ export class HostingService {
     });
   }
 
+  /**
+   * Lets devices pair with a code for the hub's default window (a new code), or extends the open
+   * window; nothing when not hosting. Resolves with the status that shows it.
+   */
+  openPairing(): HostingStatus {
+    this.running?.hub.openPairing();
+    this.emitNow();
+    return this.status();
+  }
+
+  /** Refuses codes from now on; join links still work. */
+  closePairing(): HostingStatus {
+    this.running?.hub.closePairing();
+    this.emitNow();
+    return this.status();
+  }
+
   /** A fresh one-time join token for this desktop's own renderer; null when not hosting. */
   ownerTicket(): OwnerTicket | null {
     if (!this.running) return null;
@@ -167,10 +185,11 @@ export class HostingService {
       unsubscribe: () => {},
     };
     const offConnections = hub.onConnectionsChange(() => this.emitSoon());
-    const offPairingCode = hub.onPairingCodeChange(() => this.emitSoon());
+    // Failed attempts can come in floods: emitSoon tells each burst once.
+    const offPairing = hub.onPairingChange(() => this.emitSoon());
     running.unsubscribe = () => {
       offConnections();
-      offPairingCode();
+      offPairing();
     };
     this.running = running;
     this.advertise(running);
@@ -218,9 +237,8 @@ export class HostingService {
   private runningStatus(running: Running): RunningStatus {
     const { hub } = running;
     if (!hub.isJoinTokenLive(running.join.token)) running.join = hub.createJoinToken();
-    const code = hub.pairingCode();
     const urls = (this.options.urls ?? ((port: number) => hubUrls(port, this.options.host)))(hub.port);
-    // The hub tells a new pairing code itself (onPairingCodeChange); only the join link needs watching.
+    // The hub tells pairing changes itself (onPairingChange), closing too; only the join link needs watching.
     this.scheduleExpiry(running.join.expiresAt);
     return {
       state: 'running',
@@ -228,7 +246,7 @@ export class HostingService {
       name: hub.info().name,
       port: hub.port,
       urls,
-      pairingCode: { code: code.code, expiresAt: code.expiresAt },
+      pairing: hub.pairingState(),
       joinUrl: `${urls[0] ?? `http://localhost:${hub.port}/`}#join=${running.join.token}`,
       joinUrlExpiresAt: running.join.expiresAt,
       advertised: running.advertised,

@@ -1,23 +1,41 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION } from '../../shared/protocol';
+import type { PairingGateOptions } from './pairing/PairingGate';
 import { TestClient } from './testing/TestClient';
 import { pairNewUser, reconnect, startTestHub } from './testing/testHub';
 import { cleanupsAfterEach } from './testing/cleanups';
 
 const cleanups = cleanupsAfterEach();
 
-async function hubWithClock(start = 1_800_000_000_000) {
+async function hubWithClock(start = 1_800_000_000_000, pairing: PairingGateOptions = {}) {
   const clock = { t: start };
-  const started = await startTestHub({ now: () => clock.t });
+  const started = await startTestHub({ now: () => clock.t, pairing });
   cleanups.push(started.cleanup);
   return { ...started, clock };
 }
 
-async function greeted(port: number): Promise<TestClient> {
-  const client = await TestClient.connect(port);
+async function greeted(port: number, localAddress?: string): Promise<TestClient> {
+  const client = await TestClient.connect(port, { localAddress });
   cleanups.push(() => client.close());
   await client.hello();
   return client;
+}
+
+function guess(client: TestClient, code: string) {
+  return client.request({ type: 'pair', credential: { kind: 'code', code, displayName: 'Eve' }, device });
+}
+
+/** A 6-digit code that is not `code`. */
+const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+/** Tests of many addresses connect from 127.0.0.2 and on: Linux routes all of 127.0.0.0/8; macOS does not. */
+async function skipWithoutLoopbackRange(test: TestContext, port: number): Promise<void> {
+  try {
+    await (await TestClient.connect(port, { localAddress: '127.0.0.2' })).close();
+  } catch (err) {
+    console.log(`skipped: cannot connect from 127.0.0.2 (${(err as Error).message})`);
+    test.skip();
+  }
 }
 
 const device = { name: 'Test device', platform: 'linux' } as const;
@@ -42,7 +60,7 @@ describe('pairing', () => {
     await client.nextOf('ready');
   });
 
-  it('makes codes single-use and expiring', async () => {
+  it('makes codes single-use, and refuses them once pairing has closed by itself', async () => {
     const { hub, clock } = await hubWithClock();
     const first = hub.pairingCode();
     await (
@@ -59,7 +77,40 @@ describe('pairing', () => {
     const late = await (
       await greeted(hub.port)
     ).request({ type: 'pair', credential: { kind: 'code', code: second.code, displayName: 'Three' }, device });
-    expect(late).toMatchObject({ type: 'error', code: 'PAIRING_CODE_EXPIRED' });
+    expect(late).toMatchObject({ type: 'error', code: 'PAIRING_CLOSED' });
+    expect(hub.pairingState().open).toBe(false);
+    hub.openPairing();
+    const stale = await (
+      await greeted(hub.port)
+    ).request({ type: 'pair', credential: { kind: 'code', code: second.code, displayName: 'Four' }, device });
+    expect(stale).toMatchObject({ type: 'error', code: 'PAIRING_CODE_EXPIRED' });
+  });
+
+  it('a code is refused while pairing is closed; a join link still pairs', async () => {
+    const { hub } = await hubWithClock();
+    const shown = hub.pairingCode().code;
+    const heard: boolean[] = [];
+    hub.onPairingChange((state) => heard.push(state.open));
+    expect(hub.closePairing()).toMatchObject({ open: false });
+    expect(heard).toEqual([false]);
+    expect(() => hub.pairingCode()).toThrow(/closed/);
+    const client = await greeted(hub.port);
+    const refused = await client.request({
+      type: 'pair',
+      credential: { kind: 'code', code: shown, displayName: 'Eve' },
+      device,
+    });
+    expect(refused).toMatchObject({ type: 'error', code: 'PAIRING_CLOSED', frameType: 'pair' });
+    expect((refused as { message: string }).message).toMatch(/ask the hub's owner to open pairing/i);
+    const { token } = hub.createJoinToken();
+    await client.expect(
+      { type: 'pair', credential: { kind: 'joinToken', token, displayName: 'Dan' }, device },
+      'paired',
+    );
+    expect(hub.pairingState()).toMatchObject({
+      open: false,
+      recentFailures: [{ address: '127.0.0.1', kind: 'code', outcome: 'closed', count: 1 }],
+    });
   });
 
   it('locks an address out after repeated wrong codes, and lets it try again later', async () => {
@@ -120,6 +171,88 @@ describe('pairing', () => {
       await greeted(hub.port)
     ).request({ type: 'pair', credential: { kind: 'linkCode', code: link.code }, device });
     expect(reuse).toMatchObject({ type: 'error', code: 'LINK_CODE_INVALID' });
+  });
+
+  it('wrong guesses from many addresses do not replace the code', async (test) => {
+    const { hub } = await hubWithClock();
+    const shown = hub.pairingCode().code;
+    await skipWithoutLoopbackRange(test, hub.port);
+    for (let i = 2; i < 32; i++) {
+      const guesser = await greeted(hub.port, `127.0.0.${i}`);
+      const r = await guess(guesser, wrongFor(shown));
+      expect(r).toMatchObject({ code: 'PAIRING_CODE_INVALID' });
+      await guesser.close();
+    }
+    expect(hub.pairingCode().code).toBe(shown);
+    await (
+      await greeted(hub.port)
+    ).expect({ type: 'pair', credential: { kind: 'code', code: shown, displayName: 'Ann' }, device }, 'paired');
+  });
+
+  it('the hub-wide ceiling stops guessing within a window', async (test) => {
+    const { hub } = await hubWithClock(undefined, { maxWrongGuessesPerWindow: 8 });
+    const shown = hub.pairingCode().code;
+    await skipWithoutLoopbackRange(test, hub.port);
+    for (const address of ['127.0.0.2', '127.0.0.3']) {
+      const guesser = await greeted(hub.port, address);
+      for (let i = 0; i < 4; i++)
+        expect(await guess(guesser, wrongFor(shown))).toMatchObject({ code: 'PAIRING_CODE_INVALID' });
+    }
+    expect(hub.pairingState()).toMatchObject({ open: true, wrongGuesses: 8, maxWrongGuesses: 8 });
+    const person = await greeted(hub.port, '127.0.0.4');
+    const refused = await guess(person, shown);
+    expect(refused).toMatchObject({ type: 'error', code: 'PAIRING_LIMIT_REACHED' });
+    expect((refused as { message: string }).message).toMatch(/closes in 10 min/);
+    // The owner opens pairing again: a new window, a new code.
+    hub.openPairing();
+    expect(hub.pairingCode().code).not.toBe(shown);
+    await person.expect(
+      { type: 'pair', credential: { kind: 'code', code: hub.pairingCode().code, displayName: 'Ann' }, device },
+      'paired',
+    );
+  });
+
+  it('a full lockout table refuses new guessers and keeps locked ones', async (test) => {
+    const { hub } = await hubWithClock(undefined, { maxTrackedAddresses: 3 });
+    await skipWithoutLoopbackRange(test, hub.port);
+    const locked = await greeted(hub.port, '127.0.0.2');
+    for (let i = 0; i < 5; i++) await guess(locked, wrongFor(hub.pairingCode().code));
+    for (const address of ['127.0.0.3', '127.0.0.4'])
+      await guess(await greeted(hub.port, address), wrongFor(hub.pairingCode().code));
+    const newcomer = await greeted(hub.port, '127.0.0.5');
+    const busy = await guess(newcomer, hub.pairingCode().code);
+    expect(busy).toMatchObject({ type: 'error', code: 'PAIRING_BUSY' });
+    expect((busy as { message: string }).message).toMatch(
+      /Try again in 60 min, or ask the hub's owner for a join link/,
+    );
+    expect(await guess(locked, hub.pairingCode().code)).toMatchObject({ type: 'error', code: 'PAIRING_LOCKED' });
+    const { token } = hub.createJoinToken();
+    await newcomer.expect(
+      { type: 'pair', credential: { kind: 'joinToken', token, displayName: 'Ann' }, device },
+      'paired',
+    );
+  });
+
+  it("a device flooding createLinkCode keeps a bystander's ping answered and holds at most 3 codes", async () => {
+    const { hub } = await hubWithClock();
+    const flooder = await pairNewUser(hub, 'Mallory');
+    const bystander = await pairNewUser(hub, 'Bob');
+    cleanups.push(() => flooder.client.close());
+    cleanups.push(() => bystander.client.close());
+    const FLOOD = 900; // under the frame burst of 1000, so the flood is served rather than cut off
+    for (let i = 0; i < FLOOD; i++) flooder.client.sendFrame({ type: 'createLinkCode', rid: `flood${i}` });
+    await bystander.client.expect({ type: 'ping' }, 'pong');
+    const first = await flooder.client.next((f) => f.rid === 'flood0', 'first link code');
+    const last = await flooder.client.next((f) => f.rid === `flood${FLOOD - 1}`, 'last link code');
+    if (first.type !== 'linkCode' || last.type !== 'linkCode') throw new Error('expected link codes');
+    const stale = await (
+      await greeted(hub.port)
+    ).request({ type: 'pair', credential: { kind: 'linkCode', code: first.code }, device });
+    expect(stale).toMatchObject({ type: 'error', code: 'LINK_CODE_INVALID' });
+    const paired = await (
+      await greeted(hub.port)
+    ).expect({ type: 'pair', credential: { kind: 'linkCode', code: last.code }, device }, 'paired');
+    expect(paired.userId).toBe(flooder.credentials.userId);
   });
 
   it('authenticates later connections with the device token and refuses a wrong one', async () => {

@@ -1,6 +1,7 @@
 import type { HostingConfig } from '../../shared/desktop';
 import type { DesktopBridge } from '../hub/desktopBridge';
 import { ConnectedDevicesCard } from './ConnectedDevicesCard';
+import { FailedPairingsCard } from './FailedPairingsCard';
 import { HubSettingsCard } from './HubSettingsCard';
 import { hostingErrorText } from './hubSetup';
 import { InviteCard } from './InviteCard';
@@ -46,8 +47,9 @@ export function HostingPanel({ bridge, config, onBack }: Props) {
       <div className="devices__content">
         {status?.state === 'running' && (
           <>
-            <InviteCard status={status} />
+            <InviteCard bridge={bridge} status={status} />
             <ConnectedDevicesCard devices={status.connected} />
+            <FailedPairingsCard failures={status.pairing.recentFailures} />
           </>
         )}
         {status?.state === 'off' && (

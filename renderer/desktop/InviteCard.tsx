@@ -1,24 +1,22 @@
 import { useState } from 'react';
 import type { HostingStatus } from '../../shared/desktop';
-import { useNow } from '../app/useNow';
-import { formatCountdown } from '../devices/deviceLabels';
 import { Icon } from '../ui/Icon';
 import { formatClock } from '../ui/time';
+import type { DesktopBridge } from '../hub/desktopBridge';
 import { JoinQrCode } from './JoinQrCode';
+import { PairingCodeBox } from './PairingCodeBox';
 import { PanelHeader } from '../ui/PanelHeader';
 
 type Running = Extract<HostingStatus, { state: 'running' }>;
 
-/** How people join: scan the QR code (phones), or open an address and type the pairing code. */
-export function InviteCard({ status }: { status: Running }) {
-  const now = useNow(1000);
-  const code = status.pairingCode;
-  const codeLive = code.expiresAt > now;
+/** How people join: scan the QR code (phones), or open an address and type the pairing code while pairing is open. */
+export function InviteCard({ bridge, status }: { bridge: DesktopBridge; status: Running }) {
   return (
     <section className="link-panel invite" aria-labelledby="invite-title" data-testid="invite-card">
       <PanelHeader icon="userPlus" titleId="invite-title" title="Invite people">
         <p className="link-panel__text">
-          Phones: scan the code with the camera. Other computers: open an address below and enter the pairing code.
+          Phones: scan the code with the camera. Other computers: open an address below and enter the pairing code (open
+          pairing first: codes work only while it is open).
         </p>
       </PanelHeader>
       <div className="invite__body">
@@ -29,22 +27,7 @@ export function InviteCard({ status }: { status: Running }) {
           </figcaption>
         </figure>
         <div className="invite__details">
-          <div className="link-panel__code-box">
-            <span className="invite__label">Pairing code</span>
-            <output
-              className="link-panel__code"
-              data-testid="hosting-pairing-code"
-              data-code={code.code}
-              aria-label={`Pairing code ${code.code.split('').join(' ')}`}
-            >
-              {formatPairingCode(code.code)}
-            </output>
-            <p className="link-panel__expiry" data-testid="hosting-pairing-expiry">
-              {codeLive
-                ? `Valid for ${formatCountdown(code.expiresAt, now)} more, then a new one appears.`
-                : 'A new code is on its way…'}
-            </p>
-          </div>
+          <PairingCodeBox bridge={bridge} pairing={status.pairing} />
           <div className="invite__link">
             <span className="invite__label">Join link</span>
             <CopyableText text={status.joinUrl} testId="hosting-join-url" />
@@ -63,11 +46,6 @@ export function InviteCard({ status }: { status: Running }) {
       </div>
     </section>
   );
-}
-
-/** "482913" → "482 913", as the hub prints it. */
-export function formatPairingCode(code: string): string {
-  return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
 }
 
 function CopyableText({ text, testId }: { text: string; testId: string }) {

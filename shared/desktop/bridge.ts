@@ -43,6 +43,10 @@ export const BRIDGE_METHODS = {
   hostingStatus: method(none, HostingStatusSchema),
   startHosting: method(z.tuple([HostingConfigSchema]), HostingStatusSchema),
   stopHosting: method(none, HostingStatusSchema),
+  /** While hosting: accept codes for the next 10 minutes (a new code), or extend the open window. */
+  openPairing: method(none, HostingStatusSchema),
+  /** While hosting: refuse codes from now on (join links still work). */
+  closePairing: method(none, HostingStatusSchema),
   /** While hosting: a one-time join token so this desktop's renderer pairs as the owner without a code. */
   ownerTicket: method(none, OwnerTicketSchema.nullable()),
   /** Hubs on the LAN now (also pushed as the `discoveredHubs` event). */

@@ -11,6 +11,8 @@
  */
 import { z } from 'zod';
 import { ConnectedDeviceSchema } from '../hub/connectedDevice';
+import { PairingStateSchema } from '../hub/pairingState';
+import { invisibleCharacterIn, invisibleCharacterMessage, VISIBLE_NAME_PATTERN } from '../protocol/nameCharacters';
 import { IdSchema, PlatformSchema } from '../protocol/primitives';
 import { HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 
@@ -18,13 +20,22 @@ import { HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 // and the protocol names the addresses and the desktop origin hubs accept. Re-exported so the bridge's
 // users have one place to import from.
 export { ConnectedDeviceSchema, type ConnectedDevice } from '../hub/connectedDevice';
+export { PairingFailureSchema, PairingStateSchema, type PairingFailure, type PairingState } from '../hub/pairingState';
 export { DiscoveredHubSchema, type DiscoveredHub } from '../discovery/discoveredHub';
 export { DESKTOP_HOST, DESKTOP_ORIGIN, DESKTOP_SCHEME, HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 
 export const HubNameSchema = z
   .string()
   .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'must not be blank').max(63, 'at most 63 characters (one DNS label)'));
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be blank')
+      .max(63, 'at most 63 characters (one DNS label)')
+      .regex(VISIBLE_NAME_PATTERN, {
+        error: (issue) => invisibleCharacterMessage(invisibleCharacterIn(String(issue.input)) ?? 0),
+      }),
+  );
 
 export const HostingConfigSchema = z.object({
   name: HubNameSchema,
@@ -43,7 +54,8 @@ export const HostingStatusSchema = z.discriminatedUnion('state', [
     port: z.int().min(1).max(65535),
     /** `http://ADDRESS:PORT/` for each LAN address, then localhost. */
     urls: z.array(HttpUrlSchema),
-    pairingCode: z.object({ code: z.string(), expiresAt: z.int() }),
+    /** Whether codes are accepted (the code only while they are), and the recent failed attempts. */
+    pairing: PairingStateSchema,
     /** One-time join link for a phone or browser (shown as a QR code); refreshed after use or expiry. */
     joinUrl: HttpUrlSchema,
     joinUrlExpiresAt: z.int(),

@@ -1,111 +1,115 @@
 import { ErrorCode } from '../../../shared/protocol';
+import type { PairingSecretKind, PairingState } from '../../../shared/hub/pairingState';
 import { HubError } from '../HubError';
-import { newDigitCode, newLinkCode, newToken, normalizeLinkCode, stripSeparators } from '../secrets';
-import { FailureLimiter } from './FailureLimiter';
+import { newToken, normalizeLinkCode, stripSeparators } from '../secrets';
+import { FailedAttempts } from './FailedAttempts';
+import { FailureLimiter, type GuessRefusal } from './FailureLimiter';
+import { JoinLinkClaims } from './JoinLinkClaims';
+import { LinkCodes } from './LinkCodes';
+import { resolvePairingOptions, type PairingGateOptions, type ResolvedPairingOptions } from './pairingOptions';
+import { PairingWindow } from './PairingWindow';
 
-export type PairingGateOptions = {
-  now?: () => number;
-  /** Life of the 6-digit pairing code. Default 5 minutes. */
-  codeTtlMs?: number;
-  /** Life of a join token (join links, QR codes). Default 1 hour. */
-  joinTokenTtlMs?: number;
-  /** Life of a link code for adding a device to an existing user. Default 5 minutes. */
-  linkCodeTtlMs?: number;
-  /** Wrong secrets from one address before it is locked out. Default 5. */
-  maxFailuresPerAddress?: number;
-  /** First lockout; doubles with each further failure. Default 60 s. */
-  lockoutMs?: number;
-  /** Wrong codes from all addresses together before the code is replaced. Default 20. */
-  maxFailuresPerCode?: number;
-};
-
+export type { PairingGateOptions } from './pairingOptions';
 export type PairingCode = { code: string; expiresAt: number };
 type Expiring = { expiresAt: number };
 
-/** How long a replaced code is remembered, to tell "expired" from "wrong". */
-const RETIRED_MEMORY_MS = 60 * 60 * 1000;
-/** setTimeout's longest delay; a longer code life is waited for in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
- * The secrets that let an unknown device in: the hub's rotating 6-digit code,
- * one-time join tokens and per-user link codes. All are single-use, expire,
- * and share one lockout per address.
- *
- * The code is replaced on a timer of its own when it expires, so a host that
- * shows it only has to listen (onCodeChange), never ask. It is also checked
- * for expiry whenever it is read or tried: a late timer (a busy event loop, a
- * clock moved forward) never lets an expired code in.
+ * The secrets that let an unknown device in, and who may try them. Codes (the 6-digit pairing code
+ * and link codes) are accepted only while the owner has pairing open (PairingWindow), within a
+ * hub-wide ceiling of wrong guesses per window, and per address and network within FailureLimiter's
+ * limits. Join tokens (join links, QR codes: 256 bits, hopeless to guess) work whether pairing is open
+ * or not. Every secret is single-use and expires. Failed attempts are kept for the owner to see.
  */
 export class PairingGate {
   private readonly now: () => number;
-  private readonly opts: Required<Omit<PairingGateOptions, 'now'>>;
+  private readonly opts: ResolvedPairingOptions;
   private readonly limiter: FailureLimiter;
-  private code: PairingCode;
-  private failuresOnCode = 0;
-  private readonly retiredCodes = new Map<string, number>();
+  private readonly window: PairingWindow;
+  private readonly linkCodes: LinkCodes;
+  private readonly failures: FailedAttempts;
   private readonly joinTokens = new Map<string, Expiring>();
-  private readonly linkCodes = new Map<string, Expiring & { userId: string; deviceId: string }>();
-  private readonly codeListeners = new Set<(code: PairingCode) => void>();
-  private expiryTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly joinLinks = new JoinLinkClaims();
+  private readonly listeners = new Set<(state: PairingState) => void>();
 
   constructor(options: PairingGateOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.opts = {
-      codeTtlMs: options.codeTtlMs ?? 5 * 60_000,
-      joinTokenTtlMs: options.joinTokenTtlMs ?? 60 * 60_000,
-      linkCodeTtlMs: options.linkCodeTtlMs ?? 5 * 60_000,
-      maxFailuresPerAddress: options.maxFailuresPerAddress ?? 5,
-      lockoutMs: options.lockoutMs ?? 60_000,
-      maxFailuresPerCode: options.maxFailuresPerCode ?? 20,
-    };
+    this.opts = resolvePairingOptions(options);
     this.limiter = new FailureLimiter({
       maxFailures: this.opts.maxFailuresPerAddress,
       lockoutMs: this.opts.lockoutMs,
-      maxLockoutMs: 60 * 60_000,
+      maxLockoutMs: this.opts.maxLockoutMs,
+      maxEntries: this.opts.maxTrackedAddresses,
+      networkBurst: this.opts.networkGuessBurst,
+      networkRefillMs: this.opts.networkGuessRefillMs,
       now: this.now,
     });
-    this.code = this.newCode();
+    this.window = new PairingWindow(
+      {
+        now: this.now,
+        windowMs: this.opts.windowMs,
+        maxWindowMs: this.opts.maxWindowMs,
+        maxWrongGuesses: this.opts.maxWrongGuessesPerWindow,
+      },
+      () => this.emit(),
+    );
+    this.linkCodes = new LinkCodes(
+      { ttlMs: this.opts.linkCodeTtlMs, maxPerDevice: this.opts.maxLinkCodesPerDevice },
+      this.now,
+    );
+    this.failures = new FailedAttempts(this.opts.recentFailures);
   }
 
-  /** The code to show now. */
-  currentCode(): PairingCode {
-    if (this.code.expiresAt <= this.now()) this.rotateCode();
-    return this.code;
+  state(): PairingState {
+    const open = this.window.openNow;
+    const common = {
+      wrongGuesses: this.window.wrongGuesses,
+      maxWrongGuesses: this.opts.maxWrongGuessesPerWindow,
+      failedAttempts: this.failures.total,
+      recentFailures: this.failures.recent(),
+    };
+    return open ? { open: true, code: open.code, closesAt: open.closesAt, ...common } : { open: false, ...common };
+  }
+
+  /** The code to show now, while pairing is open. */
+  currentCode(): PairingCode | undefined {
+    const open = this.window.openNow;
+    return open && { code: open.code, expiresAt: open.closesAt };
   }
 
   /**
-   * Told each new code once, as it replaces the old one (expired, used, or
-   * guessed at too often), synchronously. Returns the unsubscribe.
+   * Told the state at every change (opened, extended, closed, code replaced, a failed attempt),
+   * synchronously. Returns the unsubscribe.
    */
-  onCodeChange(listener: (code: PairingCode) => void): () => void {
-    this.codeListeners.add(listener);
-    return () => this.codeListeners.delete(listener);
+  onChange(listener: (state: PairingState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** Stops replacing the code on expiry (a stopped hub); it is still replaced when read or tried after expiry. */
+  /** Opens pairing (default 10 minutes, at most an hour), or extends the open window; see PairingWindow.open. */
+  open(durationMs?: number): void {
+    this.window.open(durationMs);
+  }
+
+  close(): void {
+    this.window.close();
+  }
+
+  /** Stops the window's timer (a stopped hub). */
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
+    this.window.stop();
   }
 
   /** Accepts the current code once, then replaces it. Throws HubError otherwise. */
   consumeCode(input: string, address: string): void {
-    this.assertNotLocked(address);
-    const current = this.currentCode();
+    this.admitCodeGuess('code', address);
     const typed = stripSeparators(input);
-    if (typed === current.code) {
+    if (typed === this.window.openNow?.code) {
       this.limiter.recordSuccess(address);
-      this.rotateCode();
+      this.window.replaceCode();
       return;
     }
-    this.fail(address);
-    this.failuresOnCode += 1;
-    if (this.failuresOnCode >= this.opts.maxFailuresPerCode) this.rotateCode();
-    const retiredAt = this.retiredCodes.get(typed);
-    if (retiredAt !== undefined && this.now() - retiredAt < RETIRED_MEMORY_MS) {
+    this.wrongGuess('code', address);
+    if (this.window.wasRetired(typed)) {
       throw new HubError(
         ErrorCode.PAIRING_CODE_EXPIRED,
         'That pairing code has expired or was already used. Ask for the current code shown by the hub.',
@@ -115,10 +119,37 @@ export class PairingGate {
   }
 
   createJoinToken(): { token: string; expiresAt: number } {
-    this.prune();
-    const entry = { token: newToken(), expiresAt: this.now() + this.opts.joinTokenTtlMs };
+    const now = this.now();
+    for (const [k, v] of this.joinTokens) if (v.expiresAt <= now) this.joinTokens.delete(k);
+    const entry = { token: newToken(), expiresAt: now + this.opts.joinTokenTtlMs };
     this.joinTokens.set(entry.token, { expiresAt: entry.expiresAt });
+    this.joinLinks.issued(entry.token, entry.expiresAt, now);
     return entry;
+  }
+
+  /**
+   * Spends a join link's token and returns a fresh join token in its place (PROTOCOL.md 6.3): the
+   * link stays in the browser's history, the fresh token only in the page that claimed it. A refusal
+   * is listed for the owner, like a failed `pair` with a join token, and counts against no one. Listeners
+   * are told, so the desktop app shows a new link at once.
+   */
+  claimJoinToken(token: string, address: string): { token: string; expiresAt: number } {
+    const wait = this.limiter.lockedFor(address);
+    if (wait > 0) this.refuse('joinToken', address, { reason: 'locked', waitMs: wait });
+    const now = this.now();
+    const verdict = this.joinLinks.verdict(token, this.isJoinTokenLive(token), now);
+    if (verdict === 'claimable') {
+      this.joinTokens.delete(token);
+      this.joinLinks.spend(token);
+      const fresh = { token: newToken(), expiresAt: now + this.opts.claimedJoinTokenTtlMs };
+      this.joinTokens.set(fresh.token, { expiresAt: fresh.expiresAt });
+      this.emit();
+      return fresh;
+    }
+    // Counted nowhere, as a wrong join token in `pair` (consumeJoinToken says why).
+    this.failures.record({ address, kind: 'joinToken', outcome: 'wrong' }, now);
+    this.emit();
+    throw JOIN_LINK_REFUSALS[verdict]();
   }
 
   /** Whether a join token can still be used (not consumed, not expired), so a host can replace a spent join link. */
@@ -127,98 +158,135 @@ export class PairingGate {
     return entry !== undefined && entry.expiresAt > this.now();
   }
 
+  /** Join tokens work whether pairing is open or not; only an address locked out by wrong codes is refused. */
   consumeJoinToken(token: string, address: string): void {
-    this.assertNotLocked(address);
+    const wait = this.limiter.lockedFor(address);
+    if (wait > 0) this.refuse('joinToken', address, { reason: 'locked', waitMs: wait });
     const entry = this.joinTokens.get(token);
     this.joinTokens.delete(token);
     if (entry && entry.expiresAt > this.now()) {
       this.limiter.recordSuccess(address);
       return;
     }
-    this.fail(address);
+    // Not counted against the address: 256 random bits cannot be guessed, and counting free attempts would
+    // let anyone fill the table of guessers (no window, no ceiling) and turn code pairing away from newcomers.
+    this.failures.record({ address, kind: 'joinToken', outcome: 'wrong' }, this.now());
+    this.emit();
     throw new HubError(
       ErrorCode.JOIN_TOKEN_INVALID,
       'This join link is invalid, expired or already used. Ask for a new one.',
     );
   }
 
-  /** A code that adds a device to `userId`; it dies with the device that made it. */
+  /** A code that adds a device to `userId`; it dies with the device that made it, or its newer codes replace it. */
   createLinkCode(userId: string, deviceId: string): PairingCode {
-    this.prune();
-    let code = newLinkCode();
-    while (this.linkCodes.has(code)) code = newLinkCode();
-    const expiresAt = this.now() + this.opts.linkCodeTtlMs;
-    this.linkCodes.set(code, { userId, deviceId, expiresAt });
-    return { code, expiresAt };
+    return this.linkCodes.create(userId, deviceId);
   }
 
   /** Returns the user the link code was made for. */
   consumeLinkCode(input: string, address: string): string {
-    this.assertNotLocked(address);
-    const code = normalizeLinkCode(input);
-    const entry = this.linkCodes.get(code);
-    this.linkCodes.delete(code);
-    if (entry && entry.expiresAt > this.now()) {
+    this.admitCodeGuess('linkCode', address);
+    const entry = this.linkCodes.consume(normalizeLinkCode(input));
+    if (entry) {
       this.limiter.recordSuccess(address);
       return entry.userId;
     }
-    this.fail(address);
+    this.wrongGuess('linkCode', address);
     throw new HubError(
       ErrorCode.LINK_CODE_INVALID,
-      'This link code is invalid, expired or already used. Create a new one on your other device.',
+      'This link code is invalid, expired, already used or replaced by a newer one. ' +
+        'Create a new one on your other device.',
     );
   }
 
   forgetLinkCodesOfDevice(deviceId: string): void {
-    for (const [code, entry] of this.linkCodes) if (entry.deviceId === deviceId) this.linkCodes.delete(code);
+    this.linkCodes.forgetDevice(deviceId);
   }
 
-  private assertNotLocked(address: string): void {
-    const wait = this.limiter.lockedFor(address);
-    if (wait === 0) return;
-    throw new HubError(ErrorCode.PAIRING_LOCKED, `Too many wrong codes. Try again in ${Math.ceil(wait / 1000)} s.`);
+  /** Live link codes (for tests: the table stays bounded). */
+  get linkCodeCount(): number {
+    return this.linkCodes.size;
   }
 
-  private fail(address: string): void {
+  /** Throws unless a code from `address` may be looked at now; none of these refusals counts as a guess. */
+  private admitCodeGuess(kind: PairingSecretKind, address: string): void {
+    const open = this.window.openNow;
+    if (!open) {
+      this.failures.record({ address, kind, outcome: 'closed' }, this.now());
+      this.emit();
+      throw new HubError(
+        ErrorCode.PAIRING_CLOSED,
+        "Pairing is closed on this hub. Ask the hub's owner to open pairing, then try again " +
+          '(or ask them for a join link).',
+      );
+    }
+    if (this.window.exhausted) {
+      this.failures.record({ address, kind, outcome: 'refused' }, this.now());
+      this.emit();
+      throw new HubError(
+        ErrorCode.PAIRING_LIMIT_REACHED,
+        'Too many wrong codes were tried on this hub, so it refuses codes until its owner opens pairing again ' +
+          `(this pairing window closes in ${waitText(open.closesAt - this.now())}). ` +
+          "Ask the hub's owner to open pairing again, or for a join link.",
+      );
+    }
+    const refusal = this.limiter.refusal(address);
+    if (refusal) this.refuse(kind, address, refusal);
+  }
+
+  private refuse(kind: PairingSecretKind, address: string, refusal: GuessRefusal): never {
+    this.failures.record({ address, kind, outcome: 'refused' }, this.now());
+    this.emit();
+    const wait = waitText(refusal.waitMs);
+    switch (refusal.reason) {
+      case 'locked':
+        throw new HubError(ErrorCode.PAIRING_LOCKED, `Too many wrong codes from this device. Try again in ${wait}.`);
+      case 'network':
+        throw new HubError(ErrorCode.PAIRING_LOCKED, `Too many wrong codes from your network. Try again in ${wait}.`);
+      case 'full':
+        throw new HubError(
+          ErrorCode.PAIRING_BUSY,
+          `Too many devices have tried wrong codes on this hub recently. Try again in ${wait}, ` +
+            "or ask the hub's owner for a join link.",
+        );
+    }
+  }
+
+  /** Counts against the address, its network and the window; told to listeners once. */
+  private wrongGuess(kind: PairingSecretKind, address: string): void {
     this.limiter.recordFailure(address);
+    this.failures.record({ address, kind, outcome: 'wrong' }, this.now());
+    this.window.countWrongGuess();
   }
 
-  private rotateCode(): void {
-    this.retiredCodes.set(this.code.code, this.now());
-    this.code = this.newCode();
-    this.failuresOnCode = 0;
-    this.prune();
-    for (const listener of this.codeListeners) listener(this.code);
+  private emit(): void {
+    if (this.listeners.size === 0) return;
+    const state = this.state();
+    for (const listener of this.listeners) listener(state);
   }
+}
 
-  /** A code unlike every retired one (the current one is retired first), with its expiry timer set. */
-  private newCode(): PairingCode {
-    let code = newDigitCode(6);
-    while (this.retiredCodes.has(code)) code = newDigitCode(6);
-    const fresh = { code, expiresAt: this.now() + this.opts.codeTtlMs };
-    this.scheduleExpiry(fresh.expiresAt);
-    return fresh;
-  }
+const JOIN_LINK_REFUSALS = {
+  used: () =>
+    new HubError(
+      ErrorCode.JOIN_TOKEN_USED,
+      'This join link was already used: it was opened on another device or in another tab, and a join link ' +
+        "works once. Ask for a new one, or for the hub's pairing code.",
+    ),
+  expired: () =>
+    new HubError(
+      ErrorCode.JOIN_TOKEN_EXPIRED,
+      "This join link has expired. Ask for a new one, or for the hub's pairing code.",
+    ),
+  unknown: () =>
+    new HubError(
+      ErrorCode.JOIN_TOKEN_INVALID,
+      'This join link is not valid on this hub. Check that it was copied whole, or ask for a new one.',
+    ),
+} as const;
 
-  /** Unref'd: a code waiting to expire is no reason to keep a process alive. */
-  private scheduleExpiry(at: number): void {
-    clearTimeout(this.expiryTimer);
-    if (this.stopped) return;
-    const delay = Math.min(Math.max(0, at - this.now()), MAX_TIMER_MS);
-    this.expiryTimer = setTimeout(() => this.onExpiryTimer(), delay).unref();
-  }
-
-  private onExpiryTimer(): void {
-    this.expiryTimer = undefined;
-    // Early only if the clock went back, or the life is longer than one timer: wait for the rest.
-    if (this.code.expiresAt > this.now()) this.scheduleExpiry(this.code.expiresAt);
-    else this.rotateCode();
-  }
-
-  private prune(): void {
-    const t = this.now();
-    for (const [code, at] of this.retiredCodes) if (t - at >= RETIRED_MEMORY_MS) this.retiredCodes.delete(code);
-    for (const [k, v] of this.joinTokens) if (v.expiresAt <= t) this.joinTokens.delete(k);
-    for (const [k, v] of this.linkCodes) if (v.expiresAt <= t) this.linkCodes.delete(k);
-  }
+/** "45 s" under two minutes, else whole minutes rounded up. */
+function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }

@@ -45,13 +45,15 @@ export class TestClient {
     ws.on('error', () => {});
   }
 
+  /** `localAddress`: connect from another loopback address (any of 127.0.0.0/8), as another device would. */
   static connect(
     port: number,
-    options: { headers?: Record<string, string>; autoPong?: boolean } = {},
+    options: { headers?: Record<string, string>; autoPong?: boolean; localAddress?: string } = {},
   ): Promise<TestClient> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, {
       headers: options.headers,
       autoPong: options.autoPong ?? true,
+      localAddress: options.localAddress,
     });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new TestClient(ws)));

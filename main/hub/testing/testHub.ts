@@ -15,6 +15,8 @@ export async function startTestHub(
   const temp = options.dataDir ? undefined : await makeTempDir();
   const dataDir = options.dataDir ?? temp!.dir;
   const hub = await Hub.start({ port: 0, host: '127.0.0.1', logger: quietLogger, ...options, dataDir });
+  // Open, as `npm run hub` is at start, so tests can pair with the code; a test of closed pairing closes it.
+  hub.openPairing();
   return {
     hub,
     dataDir,
@@ -27,7 +29,7 @@ export async function startTestHub(
 
 export type Device = { client: TestClient; ready: ServerFrameOf<'ready'>; credentials: Credentials };
 
-/** Pairs a new device as a new user with the hub's current code. */
+/** Pairs a new device as a new user with the hub's current code, opening pairing if it is closed. */
 export async function pairNewUser(
   hub: Hub,
   displayName: string,
@@ -35,6 +37,7 @@ export async function pairNewUser(
 ): Promise<Device> {
   const client = await TestClient.connect(hub.port);
   await client.hello();
+  if (!hub.pairingState().open) hub.openPairing();
   const paired = await client.expect(
     {
       type: 'pair',
@@ -48,11 +51,12 @@ export async function pairNewUser(
   return { client, ready, credentials: client.credentials };
 }
 
-/** Adds another device to the user of `existing`, with a link code made on `existing`. */
+/** Adds another device to the user of `existing`, with a link code made on `existing` (opening pairing if closed). */
 export async function pairLinkedDevice(hub: Hub, existing: TestClient, deviceName: string): Promise<Device> {
   const link = await existing.expect({ type: 'createLinkCode' }, 'linkCode');
   const client = await TestClient.connect(hub.port);
   await client.hello();
+  if (!hub.pairingState().open) hub.openPairing();
   const paired = await client.expect(
     { type: 'pair', credential: { kind: 'linkCode', code: link.code }, device: { name: deviceName, platform: 'web' } },
     'paired',
