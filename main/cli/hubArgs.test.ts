@@ -28,6 +28,11 @@ describe('parseHubArgs', () => {
     },
   );
 
+  it('refuses a hub name with an invisible or text-direction character, naming it', () => {
+    expect(() => parseHubArgs(['--name', 'Den\u202E'])).toThrow(/--name: .*invisible.*U\+202E/);
+    expect(() => parseHubArgs(['--name', 'D\u200Ben'])).toThrow(/U\+200B/);
+  });
+
   it('names every bad option by its flag', () => {
     expect(() => parseHubArgs(['--port', 'abc', '--data-dir', '', '--name', ' '])).toThrow(
       /^--port: .+; --data-dir: .+; --name: /,

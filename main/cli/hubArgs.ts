@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_PORT } from '../../shared/protocol';
+import {
+  DEFAULT_PORT,
+  invisibleCharacterIn,
+  invisibleCharacterMessage,
+  VISIBLE_NAME_PATTERN,
+} from '../../shared/protocol';
 import { describeSchemaError } from '../../shared/util/schemaError';
 
 export const HUB_USAGE = `Usage: npm run hub -- [options]
@@ -19,7 +24,15 @@ const HubArgsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
   host: z.string().min(1).optional(),
   dataDir: z.string().min(1).optional(),
-  name: z.string().trim().min(1).max(64).optional(),
+  name: z
+    .string()
+    .regex(VISIBLE_NAME_PATTERN, {
+      error: (issue) => invisibleCharacterMessage(invisibleCharacterIn(String(issue.input)) ?? 0),
+    })
+    .trim()
+    .min(1)
+    .max(64)
+    .optional(),
   mdns: z.boolean(),
   help: z.boolean(),
 });

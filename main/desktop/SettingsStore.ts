@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { MutedSchema, SetupSchema } from '../../shared/desktop';
 import { runMigrations, type VersionedSchema } from '../../shared/util/migrations';
 import { SerialQueue } from '../../shared/util/SerialQueue';
+import { describeMadePrivate, makeEntryPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../hub/privateFiles';
 import { nodeDurableFs, writeFileDurably, type DurableFs } from '../hub/registry/durableWrite';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -48,9 +49,6 @@ export type SettingsStoreOptions = {
   fs?: DurableFs;
 };
 
-/** Which hub it joins and how is this user's business only. */
-const SETTINGS_FILE_MODE = 0o600;
-
 /**
  * Older files are brought to the current shape one version at a time by
  * shared/util/migrations.ts: `steps[n]` upgrades version n to n + 1 (none yet).
@@ -76,6 +74,7 @@ export class SettingsStore {
   static async open(options: SettingsStoreOptions): Promise<SettingsStore> {
     const file = path.join(options.dir, SETTINGS_FILE_NAME);
     const fs = options.fs ?? nodeDurableFs;
+    await makeOwnFilesPrivate(options.dir, file, options.warn);
     const loaded = await load(fs, file);
     if (loaded.ok) return new SettingsStore(file, fs, loaded.settings);
     if (loaded.problem)
@@ -103,9 +102,22 @@ export class SettingsStore {
   }
 
   private async write(text: string): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    await writeFileDurably(this.file, text, { fs: this.fs, mode: SETTINGS_FILE_MODE });
+    // Which hub it joins and how is this user's business only; the folder also holds the hosted hub's data.
+    await mkdir(path.dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    await writeFileDurably(this.file, text, { fs: this.fs, mode: PRIVATE_FILE_MODE });
   }
+}
+
+/**
+ * The user-data folder and settings.json as an older version may have left them (the folder made with the umask's
+ * mode when ROOST_USER_DATA named a new one): made private quietly, since nothing else changes for the user; only
+ * a failure is worth a warning. Not walked: Chromium keeps its own files in it, and the hosted hub makes its own
+ * folder private when it starts (makePrivate).
+ */
+async function makeOwnFilesPrivate(dir: string, file: string, warn?: (message: string) => void): Promise<void> {
+  const failed = [...(await makeEntryPrivate(dir)).failed, ...(await makeEntryPrivate(file)).failed];
+  const line = describeMadePrivate(dir, { changed: [], failed });
+  if (line) warn?.(line);
 }
 
 type Loaded = { ok: true; settings: Settings } | { ok: false; problem?: string };

@@ -24,3 +24,32 @@ export function trayTitle(unread: number): string {
   if (unread <= 0) return '';
   return unread > 999 ? '999+' : String(unread);
 }
+
+/**
+ * What goes to the system's notification service. On Linux the body is
+ * markup (Desktop Notifications spec: servers with "body-markup", which is
+ * nearly all of them, read `<b>`, `<a href>`, `<img src>` and entities), so a
+ * message could otherwise show links or load images nobody wrote; it is
+ * escaped there, and a server without markup support would show the entities
+ * as they are. The title (the spec's summary) is plain text everywhere, and
+ * GNOME escapes it itself, so escaping it too would show `&amp;`. macOS and
+ * Windows take both as plain text.
+ */
+export function nativeNotification(
+  request: { title: string; body: string },
+  platform: NodeJS.Platform,
+): { title: string; body: string } {
+  if (platform !== 'linux') return { title: request.title, body: request.body };
+  return { title: request.title, body: escapeMarkup(request.body) };
+}
+
+/**
+ * `&`, `<` and `>` only: with no `<` left nothing can open a tag, so quotes
+ * cannot start an attribute; and `&apos;`/`&#39;` are not understood alike by
+ * every server (GNOME shows `&#39;` as typed).
+ */
+const MARKUP_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+function escapeMarkup(text: string): string {
+  return text.replace(/[&<>]/g, (c) => MARKUP_ENTITIES[c]!);
+}

@@ -80,6 +80,35 @@ describe('parseTxtRecord', () => {
   }
 });
 
+describe('hub names with invisible or text-direction characters', () => {
+  const characters = [
+    0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x200e, 0x200f, 0x061c, 0x200b, 0x200c,
+    0x200d, 0x2060, 0xfeff, 0x00ad, 0x3164, 0x0000, 0x001b, 0x2028,
+  ];
+
+  it.each(characters.map((cp) => [cp.toString(16).toUpperCase().padStart(4, '0'), cp]))(
+    'a browsed advert whose name holds U+%s is refused, saying which character',
+    (hex, cp) => {
+      const result = parseTxtRecord({ ...good, name: `Kit${String.fromCodePoint(cp)}chen` });
+      expect(result).toEqual({ ok: false, error: expect.stringContaining(`name: must not contain invisible`) });
+      expect(!result.ok && result.error).toContain(`U+${hex}`);
+    },
+  );
+
+  it('keeps emoji sequences in a browsed name', () => {
+    expect(parseTxtRecord({ ...good, name: 'Den 👩‍💻' })).toMatchObject({ ok: true, advert: { name: 'Den 👩‍💻' } });
+  });
+
+  it('our own hub advertises its name without them, so an older name does not hide it', () => {
+    const { name } = buildTxtRecord({ id: 'h1', name: 'Kit\u202Echen\u200B', protocolVersion: 1 });
+    expect(name).toBe('Kitchen');
+    expect(parseTxtRecord(buildTxtRecord({ id: 'h1', name: '\u3164', protocolVersion: 1 }))).toMatchObject({
+      ok: true,
+      advert: { name: 'Roost hub' },
+    });
+  });
+});
+
 describe('truncateUtf8', () => {
   it('never splits a character', () => {
     expect(truncateUtf8('aé', 2)).toBe('a');

@@ -10,7 +10,16 @@
  * Everything from the network is untrusted, so parse never throws.
  */
 import { z } from 'zod';
-import { cutToLength, IdSchema, LIMITS } from '../../shared/protocol';
+import {
+  cutToLength,
+  IdSchema,
+  invisibleCharacterIn,
+  invisibleCharacterMessage,
+  LIMITS,
+  stripInvisible,
+  trimWhitespace,
+  VISIBLE_NAME_PATTERN,
+} from '../../shared/protocol';
 import { describeSchemaError } from '../../shared/util/schemaError';
 
 export const TXT_FORMAT_VERSION = '1';
@@ -42,14 +51,19 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return text.slice(0, end);
 }
 
+/** Shown for a hub whose stored name has nothing visible (a name from before invisible characters were refused). */
+const FALLBACK_NAME = 'Roost hub';
+
 /** Builds the TXT record for our own hub; its inputs come from our registry, so bad ones are bugs. */
 export function buildTxtRecord(advert: HubAdvert): HubTxtRecord {
   const { id, name, protocolVersion } = HubAdvertSchema.parse(advert);
+  // Browsers refuse a name with invisible characters; one stored by an older version must not hide this hub.
+  const visible = trimWhitespace(stripInvisible(name)) || FALLBACK_NAME;
   return {
     v: TXT_FORMAT_VERSION,
     id,
     // An over-long string would overflow its one-byte length in the packet and corrupt it.
-    name: truncateUtf8(name, MAX_TXT_STRING_BYTES - 'name='.length),
+    name: truncateUtf8(visible, MAX_TXT_STRING_BYTES - 'name='.length),
     proto: String(protocolVersion),
   };
 }
@@ -83,10 +97,17 @@ const HubTxtSchema = z.preprocess(
   z.object({
     v: TxtTextSchema.pipe(z.literal(TXT_FORMAT_VERSION)),
     id: TxtTextSchema.pipe(IdSchema),
-    // A newer hub may allow longer names; show a shortened one rather than hide the hub.
-    name: TxtTextSchema.pipe(z.string().trim().min(1, 'must not be blank')).transform((n) =>
-      cutToLength(n, LIMITS.maxNameLength),
-    ),
+    // A newer hub may allow longer names; show a shortened one rather than hide the hub. Invisible and
+    // text-direction characters are refused as in every name (nameCharacters.ts): such a hub is not listed.
+    name: TxtTextSchema.pipe(
+      z
+        .string()
+        .regex(VISIBLE_NAME_PATTERN, {
+          error: (issue) => invisibleCharacterMessage(invisibleCharacterIn(String(issue.input)) ?? 0),
+        })
+        .trim()
+        .min(1, 'must not be blank'),
+    ).transform((n) => cutToLength(n, LIMITS.maxNameLength)),
     proto: TxtTextSchema.pipe(z.string().regex(/^\d{1,9}$/, 'must be a non-negative integer')),
   }),
 );

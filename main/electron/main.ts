@@ -25,7 +25,8 @@ import { createMainWindow } from './window';
 const userDataOverride = process.env.ROOST_USER_DATA;
 if (userDataOverride) {
   const dir = path.resolve(userDataOverride);
-  mkdirSync(dir, { recursive: true });
+  // Private like the folder Electron makes itself: it holds the settings, the hosted hub's data and the session.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   app.setPath('userData', dir);
 }
 

@@ -22,6 +22,22 @@ describe('createElectronShell', () => {
     expect(onClick).not.toHaveBeenCalled();
   });
 
+  it("escapes a message's markup for Linux notification servers, and only there", () => {
+    const hostile = { conversationId: 'general', title: 'Bob', body: '<a href="https://evil.example">win</a> & more' };
+    createElectronShell({ window: () => undefined, tray: () => undefined, platform: 'linux' }).showNotification(
+      hostile,
+      () => {},
+    );
+    createElectronShell({ window: () => undefined, tray: () => undefined, platform: 'darwin' }).showNotification(
+      hostile,
+      () => {},
+    );
+    expect(fake.notifications).toEqual([
+      { title: 'Bob', body: '&lt;a href="https://evil.example"&gt;win&lt;/a&gt; &amp; more' },
+      { title: 'Bob', body: hostile.body },
+    ]);
+  });
+
   it('says once why notifications fail (Electron 42+ on macOS: app not code-signed), not per message', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     fake.notificationError = 'Notifications are not authorized';

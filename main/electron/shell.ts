@@ -1,4 +1,5 @@
 import { app, Notification, shell as electronShell, type BrowserWindow } from 'electron';
+import { nativeNotification } from '../desktop/notificationPolicy';
 import type { Shell } from '../desktop/ports';
 import type { RoostE2E } from './e2eProbe';
 import type { AppTray } from './tray';
@@ -22,6 +23,8 @@ export function createElectronShell(deps: {
   window: () => BrowserWindow | undefined;
   tray: () => AppTray | undefined;
   e2e?: RoostE2E;
+  /** Whose notification rules apply (nativeNotification); the running platform unless a test says otherwise. */
+  platform?: NodeJS.Platform;
 }): ElectronShell {
   // Electron drops a notification's click handler once the object is garbage collected; keep each until it is done.
   const live = new Set<Notification>();
@@ -62,7 +65,7 @@ export function createElectronShell(deps: {
     },
     showNotification(request, onClick) {
       if (!Notification.isSupported()) return false;
-      const notification = new Notification({ title: request.title, body: request.body });
+      const notification = new Notification(nativeNotification(request, deps.platform ?? process.platform));
       live.add(notification);
       // Some systems never report a close: keep the newest ones clickable, not every one ever shown.
       if (live.size > MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value!);

@@ -4,14 +4,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { CONTENT_TYPES } from './contentTypes';
+import { formatHost, parseHostHeader, type ValidHost } from './hostHeader';
 import { SECURITY_HEADERS } from './securityHeaders';
 
 /**
  * The web client's policy: scripts and styles only from the hub itself, no
  * inline code, no eval, connections only back to the hub (its WebSocket
- * included: some browsers do not let 'self' cover ws:).
+ * included: some browsers do not let 'self' cover ws:). The host comes
+ * from parseHostHeader, so nothing but a name or address and a port can
+ * enter the header.
  */
-export function contentSecurityPolicy(host: string): string {
+export function contentSecurityPolicy(validHost: ValidHost): string {
+  const host = formatHost(validHost);
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -45,6 +49,9 @@ export function createStaticHandler(root: string): (req: IncomingMessage, res: S
 async function serve(base: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const urlPath = decodePath(req.url ?? '/');
   if (urlPath === undefined) return sendError(res, 400, 'BAD_REQUEST', 'The path is not valid percent-encoding.');
+  // requestGuard has accepted the host name; the rest of the header (the port, say) is checked only here.
+  const host = parseHostHeader(req.headers.host);
+  if (!host) return sendError(res, 400, 'BAD_REQUEST', 'The Host header is not a host name or address and a port.');
   const wanted = path.resolve(base, `.${urlPath}`);
   // Never serve outside the build folder, whatever the path says.
   if (wanted !== base && !wanted.startsWith(base + path.sep)) return notFound(res);
@@ -56,7 +63,7 @@ async function serve(base: string, req: IncomingMessage, res: ServerResponse): P
     'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
     'Content-Length': info.size,
     'Cache-Control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
-    'Content-Security-Policy': contentSecurityPolicy(req.headers.host ?? 'localhost'),
+    'Content-Security-Policy': contentSecurityPolicy(host),
     ...SECURITY_HEADERS,
     'Cross-Origin-Opener-Policy': 'same-origin',
   });

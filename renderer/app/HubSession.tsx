@@ -1,13 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
 import { ChatApp } from '../chat/ChatApp';
 import { useDesktop } from '../desktop/desktopContext';
 import { useOwnerTicket } from '../desktop/useOwnerTicket';
 import type { HubAddress } from '../hub/hubAddress';
 import { IncompatibleScreen } from '../pairing/IncompatibleScreen';
-import { forgetJoinToken, readJoinToken } from '../pairing/joinLink';
 import { PairingScreen } from '../pairing/PairingScreen';
+import { useJoinLink } from '../pairing/useJoinLink';
 import { Splash } from '../ui/Splash';
 import { ClientContext } from './clientContext';
+import { useClient } from './useClient';
 import { useDefaultDevice } from './useDefaultDevice';
 import { useRoost } from './useRoost';
 import { useRoostClient } from './useRoostClient';
@@ -27,22 +27,22 @@ export function HubSession({ address, onChangeHub }: Props) {
 }
 
 function SessionScreens({ onChangeHub }: { onChangeHub: (() => void) | undefined }) {
+  const client = useClient();
   const session = useRoost((s) => s.session);
+  const connected = useRoost((s) => s.status === 'connected');
   const device = useDefaultDevice();
   const desktop = useDesktop();
-  // Read once: the token is dropped as soon as it is used, or at once if this device is already paired.
-  const [linkToken, setLinkToken] = useState(() => readJoinToken(location.hash));
-  const dropLinkToken = useCallback(() => setLinkToken(undefined), []);
-  // Dropped in this render, so nothing below ever sees a token this device no longer needs.
-  if (session.phase === 'paired' && linkToken) setLinkToken(undefined);
-  // The address bar keeps the token only while this screen does.
-  useEffect(() => {
-    if (!linkToken) forgetJoinToken();
-  }, [linkToken]);
+  // A join link is traded for a fresh token as soon as the hub answers; paired, the device drops it.
+  const { joinLink, drop: dropJoinLink } = useJoinLink(
+    client,
+    connected && session.phase === 'unpaired',
+    session.phase === 'paired',
+  );
+  const fromLink = joinLink.phase !== 'none';
   // The desktop app that hosts the hub pairs its owner with a ticket from main: only a name to type.
   const owner = useOwnerTicket(
     desktop?.bridge,
-    desktop?.setup.mode === 'host' && session.phase === 'unpaired' && !linkToken,
+    desktop?.setup.mode === 'host' && session.phase === 'unpaired' && !fromLink,
   );
 
   switch (session.phase) {
@@ -50,12 +50,23 @@ function SessionScreens({ onChangeHub }: { onChangeHub: (() => void) | undefined
       return <Splash message="Opening Roost…" />;
     case 'unpaired':
       if (owner.loading) return <Splash message="Opening Roost…" />;
+      if (joinLink.phase === 'claiming')
+        return (
+          <Splash
+            message={
+              connected
+                ? 'Opening your invitation…'
+                : 'Waiting for the hub. Make sure it is running and that this device is on the same network.'
+            }
+          />
+        );
       return (
         <PairingScreen
           reason={session.reason}
-          joinToken={linkToken ?? owner.token}
-          invitation={linkToken || !owner.token ? 'link' : 'owner'}
-          onJoinTokenUsed={linkToken ? dropLinkToken : owner.used}
+          joinToken={joinLink.phase === 'ready' ? joinLink.token : owner.token}
+          invitation={fromLink || !owner.token ? 'link' : 'owner'}
+          joinLinkProblem={joinLink.phase === 'failed' ? joinLink.message : undefined}
+          onJoinTokenUsed={fromLink ? dropJoinLink : owner.used}
           device={device}
           onChangeHub={onChangeHub}
         />

@@ -18,6 +18,8 @@ type Props = {
   joinToken: string | undefined;
   /** Where the join token came from: a link someone shared, or this computer hosting the hub. */
   invitation?: 'link' | 'owner';
+  /** The join link this page was opened with is no good (already used, expired): why, for the person. */
+  joinLinkProblem?: string;
   /** The join token was used (whatever the outcome): forget it. */
   onJoinTokenUsed: () => void;
   device: DeviceDescription;
@@ -30,7 +32,15 @@ type Props = {
  * and their name; someone who already uses Roost links this device with a
  * link code from one of their other devices.
  */
-export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTokenUsed, device, onChangeHub }: Props) {
+export function PairingScreen({
+  reason,
+  joinToken,
+  invitation = 'link',
+  joinLinkProblem,
+  onJoinTokenUsed,
+  device,
+  onChangeHub,
+}: Props) {
   const client = useClient();
   const hubName = useRoost((s) => s.hub?.name);
   const connected = useRoost((s) => s.status === 'connected');
@@ -148,6 +158,11 @@ export function PairingScreen({ reason, joinToken, invitation = 'link', onJoinTo
       {notice && (
         <p className="notice" role="status" data-testid="pairing-notice">
           {notice}
+        </p>
+      )}
+      {joinLinkProblem && (
+        <p className="notice" role="alert" data-testid="join-link-problem">
+          {joinLinkProblem}
         </p>
       )}
       <div>

@@ -1,6 +1,8 @@
 /**
  * Join links carry a one-time token in the URL fragment, so it never reaches
- * a server log: `http://HOST:PORT/#join=TOKEN` (docs/PROTOCOL.md 6.3).
+ * a server log: `http://HOST:PORT/#join=TOKEN` (docs/PROTOCOL.md 6.3). The
+ * browser's history does keep it, so the page trades it at once for a fresh
+ * token that is never in a URL (useJoinLink.ts).
  */
 const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../shared/protocol';
+import { ErrorCode, NameSchema } from '../../shared/protocol';
 import { ClientErrorCode, RoostError } from '../../shared/sync';
 import { nameProblem, pairingErrorMessage, unpairedNotice } from './pairingMessages';
 
@@ -30,5 +30,25 @@ describe('pairing messages', () => {
     expect(nameProblem('your name', '   ')).toBe('Enter your name.');
     expect(nameProblem('your name', 'x'.repeat(65))).toMatch(/^Your name can be at most 64/);
     expect(nameProblem('your name', '  Ann  ')).toBeUndefined();
+  });
+
+  it.each([
+    ['a right-to-left override', 'Ann\u202Egnp.exe', 'U+202E'],
+    ['a zero-width space', 'An\u200Bn', 'U+200B'],
+    ['a Hangul filler as the whole name', '\u3164', 'U+3164'],
+    ['a tab inside', 'Ann\tLee', 'U+0009'],
+  ])('refuses %s in a name, as the hub does, saying which character', (_, value, cp) => {
+    expect(nameProblem('your name', value)).toBe(
+      `Your name can’t contain invisible, control or text-direction characters (${cp}), ` +
+        'which pasted text sometimes brings along.',
+    );
+    expect(NameSchema.safeParse(value).success).toBe(false);
+  });
+
+  it('keeps emoji sequences and scripts that need a joiner', () => {
+    for (const name of ['Ann 👩‍💻', '🏳️‍🌈', 'علی‌رضا']) {
+      expect(nameProblem('your name', name)).toBeUndefined();
+      expect(NameSchema.safeParse(name).success).toBe(true);
+    }
   });
 });

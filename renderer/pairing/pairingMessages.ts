@@ -1,4 +1,11 @@
-import { ErrorCode, fitsTextLength, LIMITS, trimWhitespace } from '../../shared/protocol';
+import {
+  ErrorCode,
+  fitsTextLength,
+  formatCodePoint,
+  invisibleCharacterIn,
+  LIMITS,
+  trimWhitespace,
+} from '../../shared/protocol';
 import { ClientErrorCode, RoostError, type UnpairedReason } from '../../shared/sync';
 
 const UNREACHABLE =
@@ -41,12 +48,21 @@ export function unpairedNotice(reason: UnpairedReason): string | undefined {
   }
 }
 
-/** Checks a name field the way the hub will (trimmed, 1-64 characters); undefined when it is fine. */
+/**
+ * Checks a name field the way the hub will (trimmed, 1-64 characters, nothing invisible: nameCharacters.ts);
+ * undefined when it is fine.
+ */
 export function nameProblem(label: string, value: string): string | undefined {
   const trimmed = trimWhitespace(value);
   if (!trimmed) return `Enter ${label}.`;
   if (!fitsTextLength(trimmed, LIMITS.maxNameLength))
     return `${capitalize(label)} can be at most ${LIMITS.maxNameLength} characters.`;
+  const invisible = invisibleCharacterIn(trimmed);
+  if (invisible !== undefined)
+    return (
+      `${capitalize(label)} can’t contain invisible, control or text-direction characters ` +
+      `(${formatCodePoint(invisible)}), which pasted text sometimes brings along.`
+    );
   return undefined;
 }
 

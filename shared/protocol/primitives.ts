@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { invisibleCharacterIn, invisibleCharacterMessage, VISIBLE_NAME_PATTERN } from './nameCharacters';
 import { isBlank, trimmedLengthPattern, trimWhitespace } from './whitespace';
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -26,7 +27,10 @@ export const RequestIdSchema = z
   .max(64, 'must be a string of 1-64 characters')
   .describe('Request id chosen by the client, 1-64 characters; the answer carries it back (section 4.2).');
 
-/** A display, device or room name: trimmed of whitespace (whitespace.ts), then 1 to maxNameLength characters. */
+/**
+ * A display, device or room name: trimmed of whitespace (whitespace.ts), then 1 to maxNameLength characters,
+ * none of them invisible or a text-direction control (nameCharacters.ts).
+ */
 export const NameSchema = z
   .string()
   .regex(NAME_PATTERN, {
@@ -35,8 +39,14 @@ export const NameSchema = z
         ? 'must not be blank'
         : `must be at most ${LIMITS.maxNameLength} characters after trimming`,
   })
+  .regex(VISIBLE_NAME_PATTERN, {
+    error: (issue) => invisibleCharacterMessage(invisibleCharacterIn(String(issue.input)) ?? 0),
+  })
   .transform(trimWhitespace)
-  .describe(`A name: leading and trailing whitespace is removed, then 1-${LIMITS.maxNameLength} characters remain.`);
+  .describe(
+    `A name: leading and trailing whitespace is removed, then 1-${LIMITS.maxNameLength} characters remain, ` +
+      'with no control, invisible or text-direction characters except where emoji and scripts need them (2.2).',
+  );
 
 export const SeqSchema = z
   .int()

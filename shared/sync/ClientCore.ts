@@ -114,6 +114,14 @@ export class ClientCore {
     await this.cache.idle();
   }
 
+  /** Trades a join link's token for a fresh one (PROTOCOL.md 6.3), before pairing with it. */
+  async claimJoinLink(token: string): Promise<{ token: string; expiresAt: number }> {
+    if (this.current.session.phase === 'paired')
+      throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'claimJoinLink');
+    const claimed = expectAnswer(await this.requests.request({ type: 'claimJoinLink', token }), 'joinLinkClaimed');
+    return { token: claimed.token, expiresAt: claimed.expiresAt };
+  }
+
   /** A request that needs an authenticated connection. */
   request(frame: ClientFrameInput): Promise<ServerFrame> {
     return this.requests.request(frame, this.authenticated);

@@ -59,6 +59,15 @@ export class RoostClient {
     return this.core.pair(credential, device);
   }
 
+  /**
+   * Spends a join link's token, which the browser keeps in its history, for a fresh join token that is never
+   * in a URL (session 'unpaired', status 'connected'); pair with the fresh one. Rejects with JOIN_TOKEN_USED,
+   * JOIN_TOKEN_EXPIRED or JOIN_TOKEN_INVALID when the link is no good.
+   */
+  claimJoinLink(token: string): Promise<{ token: string; expiresAt: number }> {
+    return this.core.claimJoinLink(token);
+  }
+
   /** Queues a message; it shows as pending at once. Resolves with its clientMsgId once stored locally. */
   send(conversationId: string, text: string): Promise<string> {
     return this.core.send(conversationId, text);
