@@ -1,5 +1,5 @@
 /**
- * The one definition of whitespace in the protocol (docs/PROTOCOL.md 2.2):
+ * The one definition of whitespace in the protocol (docs/PROTOCOL.md 1, "Whitespace"):
  * names are trimmed of it, and a message text may not consist of it alone.
  *
  * It is the set ECMAScript's `String.prototype.trim` removes (WhiteSpace and
