@@ -1,9 +1,16 @@
-import { memo } from 'react';
+import { memo, type Ref } from 'react';
 import { Avatar } from '../ui/Avatar';
 import { formatListTime } from '../ui/time';
 import type { ConversationSummary } from './conversationSummaries';
 
 type Props = {
+  /** The virtualizer measures each drawn row through this. */
+  ref?: Ref<HTMLLIElement>;
+  /** Place in the whole list (0-based) and the list's length, for assistive technology: only some rows exist. */
+  index: number;
+  setSize: number;
+  /** Pixels from the top of the list. */
+  offset: number;
   summary: ConversationSummary;
   selected: boolean;
   now: number;
@@ -13,6 +20,10 @@ type Props = {
 
 /** One conversation: name, newest message, when, and how many are unread. */
 export const ConversationItem = memo(function ConversationItem({
+  ref,
+  index,
+  setSize,
+  offset,
   summary: s,
   selected,
   now,
@@ -43,7 +54,14 @@ export const ConversationItem = memo(function ConversationItem({
     .filter(Boolean)
     .join(' ');
   return (
-    <li className="conversation-list__entry">
+    <li
+      ref={ref}
+      className="conversation-list__entry"
+      data-index={index}
+      aria-setsize={setSize}
+      aria-posinset={index + 1}
+      style={{ transform: `translateY(${offset}px)` }}
+    >
       <button
         type="button"
         className={itemClass}

@@ -3,7 +3,7 @@ import { useNow } from '../app/useNow';
 import { usePresenceKnown } from '../app/usePresenceKnown';
 import { useRoost } from '../app/useRoost';
 import { Icon } from '../ui/Icon';
-import { ConversationItem } from './ConversationItem';
+import { ConversationRows } from './ConversationRows';
 import { conversationSummaries } from './conversationSummaries';
 import { NewRoomDialog } from './NewRoomDialog';
 import { PeopleList } from './PeopleList';
@@ -16,14 +16,20 @@ export function ConversationList({ selectedId, onOpen }: Props) {
   const conversations = useRoost((s) => s.conversations);
   const users = useRoost((s) => s.users);
   const self = useRoost((s) => s.self);
+  const blockedUserIds = useRoost((s) => s.blockedUserIds);
   const now = useNow(60_000);
   const presenceKnown = usePresenceKnown();
   const [creating, setCreating] = useState(false);
+  // State, not a ref: the rows' virtualizer needs the element, and a ref is set after the rows' first layout.
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   // Recomputed only when one of the parts it reads changed (not on connection status changes).
-  const summaries = useMemo(() => conversationSummaries({ conversations, users, self }), [conversations, users, self]);
+  const summaries = useMemo(
+    () => conversationSummaries({ conversations, users, self, blockedUserIds }),
+    [conversations, users, self, blockedUserIds],
+  );
 
   return (
-    <div className="sidebar">
+    <div className="sidebar" ref={setScroller}>
       <div className="sidebar__section-header">
         <h2 className="sidebar__heading" id="conversations-heading">
           Conversations
@@ -39,18 +45,14 @@ export function ConversationList({ selectedId, onOpen }: Props) {
           <Icon name="plus" />
         </button>
       </div>
-      <ul className="conversation-list" aria-labelledby="conversations-heading" data-testid="conversation-list">
-        {summaries.map((s) => (
-          <ConversationItem
-            key={s.id}
-            summary={s}
-            selected={s.id === selectedId}
-            now={now}
-            presenceKnown={presenceKnown}
-            onOpen={onOpen}
-          />
-        ))}
-      </ul>
+      <ConversationRows
+        summaries={summaries}
+        scroller={scroller}
+        selectedId={selectedId}
+        now={now}
+        presenceKnown={presenceKnown}
+        onOpen={onOpen}
+      />
       <PeopleList onOpenConversation={onOpen} />
       <NewRoomDialog
         open={creating}

@@ -10,6 +10,7 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation: (id: st
   const client = useClient();
   const users = useRoost((s) => s.users);
   const self = useRoost((s) => s.self);
+  const blockedUserIds = useRoost((s) => s.blockedUserIds);
   const connected = usePresenceKnown();
   const [opening, setOpening] = useState<string>();
   const [error, setError] = useState<string>();
@@ -67,13 +68,18 @@ export function PeopleList({ onOpenConversation }: { onOpenConversation: (id: st
                 data-testid="person-item"
                 data-user-id={p.id}
                 data-online={connected ? p.online : undefined}
+                data-blocked={blockedUserIds.includes(p.id) || undefined}
               >
                 <Avatar id={p.id} name={p.displayName} size="small" online={connected ? p.online : undefined} />
                 <span className="person__name">{p.displayName}</span>
-                {connected && (
-                  <span className={`person__status${p.online ? ' person__status--online' : ''}`}>
-                    {p.online ? 'Online' : 'Offline'}
-                  </span>
+                {blockedUserIds.includes(p.id) ? (
+                  <span className="person__status">Blocked</span>
+                ) : (
+                  connected && (
+                    <span className={`person__status${p.online ? ' person__status--online' : ''}`}>
+                      {p.online ? 'Online' : 'Offline'}
+                    </span>
+                  )
                 )}
               </button>
             </li>

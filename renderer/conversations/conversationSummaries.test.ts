@@ -39,6 +39,7 @@ const state = {
     dm: conversation('dm', 'direct', ['me', 'bo'], [msg('dm', 1, 'me', 300, 'hi Bo')], { unreadCount: 0 }),
     room: conversation('room', 'group', ['me', 'ann'], [msg('room', 1, 'ann', 200, 'plans?')], { unreadCount: 2 }),
   },
+  blockedUserIds: [],
 } as unknown as RoostState;
 
 describe('conversation list', () => {
@@ -61,6 +62,20 @@ describe('conversation list', () => {
   it('shows who wrote the newest message of a room, and the unread count', () => {
     const room = conversationSummaries(state).find((s) => s.id === 'room')!;
     expect(room).toMatchObject({ preview: 'plans?', previewSender: 'Ann', unread: 2 });
+  });
+
+  it("previews the newest message of someone not blocked, and marks a blocked person's direct conversation", () => {
+    const general = conversation(
+      'general',
+      'default',
+      ['me', 'bo', 'ann'],
+      [msg('general', 1, 'ann', 100, 'hello all'), msg('general', 2, 'bo', 150, 'buy now')],
+    );
+    const blocked = { ...state, conversations: { ...state.conversations, general }, blockedUserIds: ['bo'] };
+    const summaries = conversationSummaries(blocked as RoostState);
+    expect(summaries.find((s) => s.id === 'general')).toMatchObject({ preview: 'hello all', previewSender: 'Ann' });
+    expect(summaries.find((s) => s.id === 'dm')).toMatchObject({ peerBlocked: true });
+    expect(conversationSummaries(state).find((s) => s.id === 'dm')).toMatchObject({ peerBlocked: false });
   });
 
   it('lists other users online first', () => {

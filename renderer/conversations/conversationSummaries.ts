@@ -1,5 +1,13 @@
+import type { MessageWire } from '../../shared/protocol';
 import type { ConversationState, RoostState } from '../../shared/sync';
-import { conversationTitle } from '../../shared/sync';
+import {
+  conversationTitle,
+  DELETED_MESSAGE_TEXT,
+  hiddenSenders,
+  isActiveUser,
+  isDeletion,
+  userName,
+} from '../../shared/sync';
 
 /** One line of the conversation list. */
 export type ConversationSummary = {
@@ -17,16 +25,19 @@ export type ConversationSummary = {
   /** For direct conversations: the other member, and whether they are online. */
   peerUserId: string | undefined;
   peerOnline: boolean;
+  /** For direct conversations: the own user blocks the other member. */
+  peerBlocked: boolean;
   typing: boolean;
 };
 
-/** The conversation list: the default room first, then by newest activity. */
+/** The conversation list: the default room first, then by newest activity. Blocked users' messages are not shown. */
 export function conversationSummaries(
-  state: Pick<RoostState, 'conversations' | 'users' | 'self'>,
+  state: Pick<RoostState, 'conversations' | 'users' | 'self' | 'blockedUserIds'>,
 ): ConversationSummary[] {
   const selfId = state.self?.userId;
+  const hidden = hiddenSenders(state);
   const list = Object.values(state.conversations).map((c): ConversationSummary => {
-    const lastMessage = c.timeline.messages.at(-1);
+    const lastMessage = lastShown(c.timeline.messages, hidden);
     const lastPending = c.pending.at(-1);
     const pendingIsNewer =
       lastPending !== undefined && (lastMessage === undefined || lastPending.createdAt >= lastMessage.sentAt);
@@ -36,16 +47,15 @@ export function conversationSummaries(
       id: c.id,
       kind: c.kind,
       title: conversationTitle(state, c),
-      preview: pendingIsNewer ? lastPending.text : lastMessage?.text,
+      preview: pendingIsNewer ? lastPending.text : lastMessage?.deleted ? DELETED_MESSAGE_TEXT : lastMessage?.text,
       previewFromSelf: fromSelf,
       previewSender:
-        !fromSelf && lastMessage && c.kind !== 'direct'
-          ? state.users[lastMessage.senderUserId]?.displayName
-          : undefined,
+        !fromSelf && lastMessage && c.kind !== 'direct' ? userName(state.users, lastMessage.senderUserId) : undefined,
       lastActivityAt: Math.max(c.createdAt, lastMessage?.sentAt ?? 0, pendingIsNewer ? lastPending.createdAt : 0),
       unread: c.unreadCount,
       peerUserId,
       peerOnline: peerUserId !== undefined && (state.users[peerUserId]?.online ?? false),
+      peerBlocked: peerUserId !== undefined && hidden.has(peerUserId),
       typing: c.typing.length > 0,
     };
   });
@@ -55,6 +65,16 @@ export function conversationSummaries(
       b.lastActivityAt - a.lastActivityAt ||
       a.title.localeCompare(b.title),
   );
+}
+
+/** The newest message not hidden; looked for from the end, since most are shown. */
+function lastShown(messages: readonly MessageWire[], hidden: ReadonlySet<string>): MessageWire | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    // A deletion is not shown either (PROTOCOL.md 7.5).
+    if (!hidden.has(m.senderUserId) && !isDeletion(m)) return m;
+  }
+  return undefined;
 }
 
 /** "Ann is typing…", "Ann and Bo are typing…", "3 people are typing…". */
@@ -70,6 +90,6 @@ export function otherUsers(
   state: Pick<RoostState, 'users' | 'self'>,
 ): { id: string; displayName: string; online: boolean }[] {
   return Object.values(state.users)
-    .filter((u) => u.id !== state.self?.userId)
+    .filter((u) => u.id !== state.self?.userId && isActiveUser(u))
     .sort((a, b) => Number(b.online) - Number(a.online) || a.displayName.localeCompare(b.displayName));
 }

@@ -80,6 +80,12 @@ describe('incoming notifications', () => {
     expect(incomingNotifications(before, after)).toEqual([]);
   });
 
+  it('stays quiet for the messages of a blocked user, even when a catch-up brings them', () => {
+    const before = { ...state([conversation('general', [])]), blockedUserIds: [BOB] };
+    const after = { ...state([conversation('general', [message(1, BOB), message(2, CLEO)])]), blockedUserIds: [BOB] };
+    expect(incomingNotifications(before, after).map((n) => n.body)).toEqual(['message 2']);
+  });
+
   it('stays quiet for messages already read elsewhere', () => {
     const before = state([conversation('general', [])]);
     const after = state([conversation('general', [message(1, BOB)], { readSeq: 1 })]);

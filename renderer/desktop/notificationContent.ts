@@ -1,6 +1,6 @@
 import type { MessageWire } from '../../shared/protocol';
 import type { NotificationRequest } from '../../shared/desktop';
-import type { ConversationState, RoostState } from '../../shared/sync';
+import { isDeletion, isHiddenMessage, userName, type ConversationState, type RoostState } from '../../shared/sync';
 
 /** More new messages than this in one conversation at once (a catch-up) become one summary notification. */
 export const MAX_NOTIFICATIONS_PER_CONVERSATION = 3;
@@ -64,7 +64,14 @@ function freshMessages(prev: RoostState, next: RoostState): Record<string, Messa
     if (before === conversation) continue;
     const known = before ? newestKnownSeq(before) : 0;
     const fresh = newerThan(conversation.timeline.messages, known).filter(
-      (m) => m.seq > conversation.readSeq && m.senderUserId !== selfId,
+      // A blocked user's messages are hidden (PROTOCOL.md 11.7): a catch-up may still bring them.
+      // Nor is a deletion, or a message deleted before it was notified (PROTOCOL.md 7.5).
+      (m) =>
+        m.seq > conversation.readSeq &&
+        m.senderUserId !== selfId &&
+        !isHiddenMessage(next, m) &&
+        !isDeletion(m) &&
+        !m.deleted,
     );
     if (fresh.length > 0) out[conversation.id] = fresh;
   }
@@ -167,7 +174,7 @@ function newestKnownSeq(c: ConversationState): number {
 }
 
 function senderName(state: RoostState, userId: string): string {
-  return state.users[userId]?.displayName || 'Someone';
+  return userName(state.users, userId);
 }
 
 function roomName(c: ConversationState): string {

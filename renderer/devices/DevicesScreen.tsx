@@ -3,6 +3,7 @@ import { useNow } from '../app/useNow';
 import { usePresenceKnown } from '../app/usePresenceKnown';
 import { DesktopSettings } from '../desktop/DesktopSettings';
 import { useDesktop } from '../desktop/desktopContext';
+import { BlockedPeoplePanel } from './BlockedPeoplePanel';
 import { DeviceItem } from './DeviceItem';
 import { LinkCodePanel } from './LinkCodePanel';
 import './DevicesScreen.css';
@@ -49,6 +50,7 @@ export function DevicesScreen({ onBack, onOpenHub }: { onBack: () => void; onOpe
           ))}
         </ul>
         <LinkCodePanel />
+        <BlockedPeoplePanel />
         {desktop && <DesktopSettings desktop={desktop} onOpenHub={onOpenHub ?? (() => {})} />}
       </div>
     </section>

@@ -35,4 +35,13 @@ describe('unreadCount', () => {
     // 4, 5 unknown; 6 mine; 7 Bob's.
     expect(unreadCount(t, 7, 3, ALICE)).toBe(3);
   });
+
+  it('counts neither a deletion nor a deleted message', () => {
+    const t = timelineFromStored(
+      [msg(1), msg(2, { text: '', deleted: true }), msg(3, { text: '', deletes: 2, senderUserId: 'hub' })],
+      3,
+      true,
+    );
+    expect(unreadCount(t, 3, 0, ALICE)).toBe(1);
+  });
 });

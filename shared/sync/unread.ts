@@ -1,22 +1,28 @@
 import type { MessageWire } from '../protocol';
 import type { Timeline } from './conversationTimeline';
 
+const NO_ONE: ReadonlySet<string> = new Set();
+
 /**
  * Unread messages in a conversation: those with seq > the own user's readSeq
  * that the own user did not send. Messages the client has not loaded (beyond
  * its cursor, or before its oldest message) count as unread, since they could
  * only be own messages if this client had seen them; so with nothing loaded
- * the count is lastSeq - readSeq, and with everything loaded it is exact.
+ * the count is lastSeq - readSeq, and with everything loaded it is exact. Messages of `hidden`
+ * senders (users the own user blocks) never count.
  */
 export function unreadCount(
   timeline: Timeline,
   lastSeq: number,
   readSeq: number,
   selfUserId: string | undefined,
+  hidden: ReadonlySet<string> = NO_ONE,
 ): number {
   const top = Math.max(lastSeq, timeline.cursor, timeline.buffered.at(-1)?.seq ?? 0);
   if (top <= readSeq) return 0;
-  const isOther = (m: MessageWire) => m.senderUserId !== selfUserId;
+  // A deletion is no message to read, nor is a message that was deleted (PROTOCOL.md 7.5).
+  const isOther = (m: MessageWire) =>
+    m.senderUserId !== selfUserId && !hidden.has(m.senderUserId) && m.deletes === undefined && !m.deleted;
 
   let knownOthers = 0;
   for (let i = timeline.messages.length - 1; i >= 0; i--) {

@@ -63,6 +63,11 @@ async function admit(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'pa
     name: frame.device.name,
     platform: frame.device.platform,
   });
+  // The owner may have removed the user while the device was being stored (11.8): it must not get in.
+  if (!ctx.registry.activeUser(user.id)) {
+    await ctx.registry.removeDevice(device.id);
+    throw removedUserRefusal();
+  }
   return { user, created, device, token };
 }
 
@@ -80,12 +85,18 @@ async function admitUser(
       return { user: await ctx.registry.createUser(credential.displayName), created: true };
     case 'linkCode': {
       const userId = ctx.gate.consumeLinkCode(credential.code, conn.address);
-      const user = ctx.registry.user(userId);
-      if (!user)
-        throw new HubError(ErrorCode.LINK_CODE_INVALID, 'The user this link code was made for no longer exists.');
+      const user = ctx.registry.activeUser(userId);
+      if (!user) throw removedUserRefusal();
       return { user, created: false };
     }
   }
+}
+
+function removedUserRefusal(): HubError {
+  return new HubError(
+    ErrorCode.LINK_CODE_INVALID,
+    'The user this link code was made for was removed from the hub. Pair with a pairing code or a join link.',
+  );
 }
 
 export function handleAuth(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'auth'>): void {
@@ -117,6 +128,7 @@ function enterSession(ctx: HubContext, conn: Connection, device: DeviceRecord, r
     conversations: registry
       .conversationsOf(device.userId)
       .map((c) => conversationToWire(c, registry, ctx.log.lastSeq(c.id))),
+    blockedUserIds: registry.blockedBy(device.userId),
   });
   pushDeviceList(ctx, device.userId, conn);
 }

@@ -9,6 +9,7 @@ import { DurableJsonFile } from './DurableJsonFile';
 import { nodeDurableFs, type DurableFs } from './durableWrite';
 import { freshRegistry, readRegistryFile, refuseOverHistory, RegistryFileError, startOver } from './registryFile';
 import { RegistryWriter, type RegistryWriterOptions } from './RegistryWriter';
+import { BlockList } from './BlockList';
 import type { StorageReserve } from './StorageReserve';
 
 export { RegistryFileError };
@@ -61,6 +62,7 @@ export class Registry {
   private readonly conversationsById = new Map<string, ConversationRecord>();
   /** Receipts by conversation and user: markDelivered runs for every message a device receives. */
   private readonly receiptsByKey = new Map<string, ReceiptRecord>();
+  private readonly blockList: BlockList;
   private readonly hubRecord: RegistryFile['hub'];
   private readonly writer: RegistryWriter;
   /**
@@ -83,6 +85,7 @@ export class Registry {
     for (const d of data.devices) this.devicesById.set(d.id, d);
     for (const c of data.conversations) this.conversationsById.set(c.id, c);
     for (const r of data.receipts) this.receiptsByKey.set(receiptKey(r.conversationId, r.userId), r);
+    this.blockList = new BlockList(data.blocks);
   }
 
   static async open(options: RegistryOptions): Promise<Registry> {
@@ -148,6 +151,32 @@ export class Registry {
       await this.writer.write(() => this.usersById.delete(user.id));
       return user;
     });
+  }
+
+  /** The user unless the hub's owner removed them: removed users keep their record but may do nothing. */
+  activeUser(id: string): UserRecord | undefined {
+    const user = this.usersById.get(id);
+    return user && user.removedAt === undefined ? user : undefined;
+  }
+
+  /**
+   * The owner removes a user for good (PROTOCOL.md 11.8): marked removed and taken out of every group
+   * room at once, before the write settles, so callers can announce it first; the record stays, so their
+   * messages still name them. Their devices are the caller's to revoke. Never taken back: like a device
+   * removal its write may use the reserve, and is retried until it lands. Returns the rooms they left and
+   * the write, or undefined for no such user or one removed already.
+   */
+  markUserRemoved(id: string): { left: ConversationRecord[]; saved: Promise<void> } | undefined {
+    const user = this.activeUser(id);
+    if (!user) return undefined;
+    user.removedAt = this.now();
+    const left: ConversationRecord[] = [];
+    for (const c of this.conversationsById.values()) {
+      if (c.kind !== 'group' || !c.memberUserIds.includes(id)) continue;
+      c.memberUserIds = c.memberUserIds.filter((member) => member !== id);
+      left.push(c);
+    }
+    return { left, saved: this.writer.writeRemoval() };
   }
 
   /** Forgets a user that never got a device (pairing interrupted). */
@@ -239,12 +268,15 @@ export class Registry {
   }
 
   membersOf(conversation: ConversationRecord): string[] {
-    if (conversation.kind === 'default') return [...this.usersById.keys()];
-    return conversation.memberUserIds;
+    if (conversation.kind !== 'default') return conversation.memberUserIds;
+    const members: string[] = [];
+    for (const u of this.usersById.values()) if (u.removedAt === undefined) members.push(u.id);
+    return members;
   }
 
   isMember(conversation: ConversationRecord, userId: string): boolean {
-    return conversation.kind === 'default' || conversation.memberUserIds.includes(userId);
+    if (conversation.kind === 'default') return this.activeUser(userId) !== undefined;
+    return conversation.memberUserIds.includes(userId);
   }
 
   conversationsOf(userId: string): ConversationRecord[] {
@@ -302,10 +334,54 @@ export class Registry {
     });
   }
 
+  /**
+   * Takes the user out of a group room at once, before the write settles: no push of the room
+   * reaches them once this is called. Never taken back; like a removal it takes access away,
+   * so its write may use the reserve and lands on a full disk too (retried until it does).
+   */
+  async leaveGroup(conversation: ConversationRecord, userId: string): Promise<void> {
+    conversation.memberUserIds = conversation.memberUserIds.filter((id) => id !== userId);
+    await this.writer.writeRemoval();
+  }
+
   private async addConversation(record: ConversationRecord): Promise<ConversationRecord> {
     this.conversationsById.set(record.id, record);
     await this.writer.write(() => this.conversationsById.delete(record.id));
     return record;
+  }
+
+  // Blocks (PROTOCOL.md 11.7)
+
+  /** The users `userId` blocks. */
+  blockedBy(userId: string): string[] {
+    return this.blockList.blockedBy(userId);
+  }
+
+  /** The users who block `userId`. */
+  blockersOf(userId: string): ReadonlySet<string> {
+    return this.blockList.blockersOf(userId);
+  }
+
+  blocks(userId: string, blockedUserId: string): boolean {
+    return this.blockList.blocks(userId, blockedUserId);
+  }
+
+  /**
+   * In effect at once, before the write: the blocked user's next message is already not pushed.
+   * False if it was in place (nothing written). Never taken back, and like a removal its write
+   * may use the reserve: it protects someone, on a disk a spammer may have filled.
+   */
+  async block(userId: string, blockedUserId: string): Promise<boolean> {
+    if (!this.blockList.add({ userId, blockedUserId, blockedAt: this.now() })) return false;
+    await this.writer.writeRemoval();
+    return true;
+  }
+
+  /** In effect at once; false if there was no such block. Never taken back: a failed write is retried. */
+  async unblock(userId: string, blockedUserId: string): Promise<boolean> {
+    if (!this.blockList.remove(userId, blockedUserId)) return false;
+    await this.writer.write();
+    return true;
   }
 
   // Receipts
@@ -370,6 +446,7 @@ export class Registry {
       devices: [...this.devicesById.values()],
       conversations: [...this.conversationsById.values()],
       receipts: [...this.receiptsByKey.values()],
+      blocks: this.blockList.records(),
     };
   }
 }

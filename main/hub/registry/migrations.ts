@@ -3,10 +3,12 @@ import { REGISTRY_SCHEMA_VERSION, RegistryFileSchema, type RegistryFile } from '
 
 /**
  * Steps from each older schemaVersion to the next, run in order on load by
- * shared/util/migrations.ts: `steps[n]` upgrades version n to n + 1. Version 1
- * is the first, so there are none yet; the first real one is a one-line change.
+ * shared/util/migrations.ts: `steps[n]` upgrades version n to n + 1.
  */
-const STEPS: Record<number, Migration> = {};
+const STEPS: Record<number, Migration> = {
+  // Version 2 added blocks (PROTOCOL.md 11.7) and removed users (`removedAt`); a hub before it had neither.
+  1: (data) => ({ ...data, blocks: [] }),
+};
 
 export const REGISTRY_VERSIONS: VersionedSchema<RegistryFile> = {
   current: REGISTRY_SCHEMA_VERSION,

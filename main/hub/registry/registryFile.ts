@@ -31,6 +31,7 @@ export function freshRegistry(hubName: string, now: number): RegistryFile {
       },
     ],
     receipts: [],
+    blocks: [],
   };
 }
 

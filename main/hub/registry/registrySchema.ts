@@ -6,7 +6,7 @@ import { ConversationKindSchema, IdSchema, PlatformSchema } from '../../../share
  * messages live in the append-only log, never here. Every load is validated
  * against this schema after the migrations in migrations.ts have run.
  */
-export const REGISTRY_SCHEMA_VERSION = 1;
+export const REGISTRY_SCHEMA_VERSION = 2;
 
 const Time = z.int().min(0);
 const Seq = z.int().min(0);
@@ -15,6 +15,11 @@ export const UserRecordSchema = z.object({
   id: IdSchema,
   displayName: z.string(),
   createdAt: Time,
+  /**
+   * Version 2: when the hub's owner removed the user. The record stays (their messages name them); they
+   * have no devices, are a member of nothing and cannot pair again as this user.
+   */
+  removedAt: Time.optional(),
 });
 export type UserRecord = z.infer<typeof UserRecordSchema>;
 
@@ -49,6 +54,15 @@ export const ReceiptRecordSchema = z.object({
 });
 export type ReceiptRecord = z.infer<typeof ReceiptRecordSchema>;
 
+/** One user blocking another (version 2): the blocked user's messages are not pushed to the blocker. */
+export const BlockRecordSchema = z.object({
+  /** The user who blocks. */
+  userId: IdSchema,
+  blockedUserId: IdSchema,
+  blockedAt: Time,
+});
+export type BlockRecord = z.infer<typeof BlockRecordSchema>;
+
 export const RegistryFileSchema = z.object({
   schemaVersion: z.literal(REGISTRY_SCHEMA_VERSION),
   hub: z.object({ id: IdSchema, name: z.string(), createdAt: Time }),
@@ -56,6 +70,7 @@ export const RegistryFileSchema = z.object({
   devices: z.array(DeviceRecordSchema),
   conversations: z.array(ConversationRecordSchema),
   receipts: z.array(ReceiptRecordSchema),
+  blocks: z.array(BlockRecordSchema),
 });
 export type RegistryFile = z.infer<typeof RegistryFileSchema>;
 

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
+import { RoostClient } from '../../../shared/sync/RoostClient';
+import type { RoostState } from '../../../shared/sync/clientState';
+import type { RoostWarning } from '../../../shared/sync/errors';
+import type { Clock } from '../../../shared/sync/transport';
+import type { Hub } from '../Hub';
+import { wsTransport } from './wsTransport';
+
+/** Sync clients (shared/sync) on a real hub, for integration tests: made, paired, waited on, stopped. */
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export type SyncDevice = {
+  client: RoostClient;
+  storage: MemoryStorage;
+  warnings: RoostWarning[];
+  state(): RoostState;
+};
+
+export function makeSyncDevice(hub: Hub, name: string, storage = new MemoryStorage()): SyncDevice {
+  const warnings: RoostWarning[] = [];
+  const client = new RoostClient({
+    transport: wsTransport(hub.port),
+    storage,
+    clock: realClock,
+    randomId: () => randomBytes(12).toString('base64url'),
+    device: { name, platform: 'linux' },
+    clientName: 'roost-sync-test',
+    backoff: { baseMs: 20, maxMs: 200 },
+    sync: { markDelayMs: 20 },
+    onWarning: (w) => warnings.push(w),
+  });
+  return { client, storage, warnings, state: () => client.getState() };
+}
+
+/** Resolves with the first truthy value of `select` over the client's states, now or after a change. */
+export function waitFor<T>(
+  device: SyncDevice,
+  select: (s: RoostState) => T | undefined | false | null,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const check = (): void => {
+      const value = select(device.state());
+      if (!value) return;
+      cleanup();
+      resolve(value);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`timed out waiting for ${what}; warnings ${JSON.stringify(device.warnings)}`));
+    }, timeoutMs);
+    const unsubscribe = device.client.subscribe(check);
+    const cleanup = () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+    check();
+  });
+}
+
+export const isReady = (s: RoostState): boolean =>
+  s.status === 'connected' && s.session.phase === 'paired' && s.self !== undefined;
+
+/** A new user on a new device, paired with the hub's code (pairing must be open). */
+export async function pairSyncUser(hub: Hub, name: string): Promise<SyncDevice> {
+  const device = makeSyncDevice(hub, `${name}'s laptop`);
+  await device.client.start();
+  await waitFor(device, (s) => s.status === 'connected' && s.session.phase === 'unpaired', `${name} greeted`);
+  await device.client.pair({ kind: 'code', code: hub.pairingCode().code, displayName: name });
+  await waitFor(device, isReady, `${name} ready`);
+  return device;
+}
+
+/** Another device of `existing`'s user, paired with a link code. */
+export async function pairSyncDevice(hub: Hub, existing: SyncDevice, name: string): Promise<SyncDevice> {
+  const { code } = await existing.client.createLinkCode();
+  const device = makeSyncDevice(hub, name);
+  await device.client.start();
+  await waitFor(device, (s) => s.status === 'connected' && s.session.phase === 'unpaired', `${name} greeted`);
+  await device.client.pair({ kind: 'linkCode', code });
+  await waitFor(device, isReady, `${name} ready`);
+  return device;
+}
