@@ -113,10 +113,76 @@ test('desktop app: first run and "This hub"', async ({ browser }) => {
       await page.getByTestId('open-pairing').click();
       await expect(page.getByTestId('hosting-pairing-code')).toBeVisible();
       await shot(page, `${label}-6-this-hub`);
+
+      // The owner's controls: the dialogs of People and devices, and deleting a message for everyone.
+      const person = page.getByTestId('hub-person').filter({ hasText: label === 'phone' ? 'Theo' : 'Bob' });
+      await person.getByTestId('remove-user').click();
+      await expect(page.getByTestId('remove-user-dialog')).toBeVisible();
+      await scanScreen(page, `${label}, remove person dialog`);
+      await page.keyboard.press('Escape');
+      await person.getByTestId('remove-any-device').click();
+      await expect(page.getByTestId('owner-remove-device-dialog')).toBeVisible();
+      await scanScreen(page, `${label}, owner removes a device dialog`);
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+      await openConversation(friend.page, 'General');
+      await sendMessage(friend.page, 'Hello from the phone');
+      // On a phone-wide window the list is behind Back (This hub, then Devices).
+      const back = page.getByRole('button', { name: 'Back to conversations' });
+      for (let i = 0; i < 3 && !(await page.getByTestId('conversation-list').isVisible()); i++)
+        await back.first().click();
+      await openConversation(page, 'General');
+      const hello = page.getByTestId('message').filter({ hasText: 'Hello from the phone' });
+      await hello.hover();
+      await hello.getByTestId('delete-message').click();
+      await expect(page.getByTestId('delete-message-dialog')).toBeVisible();
+      await scanScreen(page, `${label}, delete message dialog`);
+      await page.getByTestId('confirm-delete-message').click();
+      await expect(page.locator('[data-testid="message"][data-deleted="true"]')).toBeVisible();
+      await scanScreen(page, `${label}, a deleted message`);
       await friend.context.close();
     } finally {
       await harness.close();
       await backend.dispose();
     }
+  }
+});
+
+test('rooms: the leave and block dialogs, the blocked notice and the blocked people list', async ({ browser }) => {
+  const people = { desktop: ['Zoe', 'Kit'], phone: ['Lea', 'Max'] } as const;
+  for (const [label, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    const [me, other] = people[label];
+    const mine = await openDevice(browser, hub.url, viewport);
+    await pairWithCode(mine.page, hub, me, `${me}'s ${label}`);
+    const theirs = await openDevice(browser, hub.url, DESKTOP);
+    await pairWithCode(theirs.page, hub, other, `${other}'s laptop`);
+    const { page } = mine;
+
+    await page.getByTestId('new-room-button').click();
+    await page.getByLabel('Room name').fill(`Book club ${label}`);
+    await page.getByRole('button', { name: 'Create room' }).click();
+    await page.getByTestId('leave-room-button').click();
+    await expect(page.getByTestId('leave-room-dialog')).toBeVisible();
+    await scanScreen(page, `${label}, leave room dialog`);
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+
+    if (label === 'phone') await page.getByTestId('back-button').click();
+    await page.getByTestId('person-item').filter({ hasText: other }).click();
+    await page.getByTestId('block-user-button').click();
+    await expect(page.getByTestId('block-user-dialog')).toBeVisible();
+    await scanScreen(page, `${label}, block dialog`);
+    await page.getByTestId('confirm-block-user').click();
+    await expect(page.getByTestId('blocked-notice')).toBeVisible();
+    await scanScreen(page, `${label}, a blocked person's conversation`);
+
+    await page.getByTestId('devices-button').click();
+    await expect(page.getByTestId('blocked-person')).toHaveCount(1);
+    await scanScreen(page, `${label}, devices with a blocked person`);
+    await mine.context.close();
+    await theirs.context.close();
   }
 });

@@ -8,7 +8,8 @@ import {
 } from '../../shared/protocol';
 import { describeSchemaError } from '../../shared/util/schemaError';
 
-export const HUB_USAGE = `Usage: npm run hub -- [options]
+export const HUB_USAGE = `Usage: npm run hub -- [options]             start the hub
+       npm run hub -- COMMAND [--data-dir DIR]  give the running hub a command (below)
 
   --port N         port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR      address to listen on (default: all interfaces)

@@ -2,10 +2,10 @@ import type { PairingFailure, PairingState } from '../../shared/hub/pairingState
 import type { Hub } from '../hub/Hub';
 import { PAIRING_DEFAULTS } from '../hub/pairing/pairingOptions';
 
-/** How the owner of a headless hub opens pairing again (until an operator command exists, a restart does). */
-export const REOPEN_PAIRING_HINT = `Restart the hub (npm run hub) to open pairing again for ${
-  PAIRING_DEFAULTS.windowMs / 60_000
-} minutes`;
+/** How the owner of a headless hub opens pairing again: the operator command, from another terminal. */
+export const REOPEN_PAIRING_HINT =
+  'Run `npm run hub -- pairing open` (with the same --data-dir) to open pairing again ' +
+  `for ${PAIRING_DEFAULTS.windowMs / 60_000} minutes`;
 
 export type PairingOutputOptions = {
   /** At most one line about failed attempts per this long. Default 5 s. */

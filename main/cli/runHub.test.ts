@@ -93,7 +93,7 @@ describe('printPairing', () => {
       `  Pairing code: ${code.code.slice(0, 3)} ${code.code.slice(3)} (pairing open until ${clock(code.expiresAt)})`,
     );
     expect(lines[1]).toMatch(
-      /^ {2}Pairing closed at [\d:]+: codes are refused, join links still work\. Restart the hub/,
+      /^ {2}Pairing closed at [\d:]+: codes are refused, join links still work\. Run `npm run hub -- pairing open`/,
     );
     expect(lines).toHaveLength(2);
 

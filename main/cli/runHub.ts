@@ -4,11 +4,17 @@ import { createStaticHandler } from '../hub/staticFiles';
 import { defaultDataDir } from './dataDirDefault';
 import { HUB_USAGE, parseHubArgs, UsageError, type HubArgs } from './hubArgs';
 import { hubUrls } from '../hub/hubUrls';
+import { isOperatorCommand, OPERATOR_USAGE, runOperatorCli } from './operatorCli';
 import { printPairing } from './pairingOutput';
 import { ensureWebBuild } from './webBuild';
 
 /** `npm run hub`: the hub in plain Node, without Electron. Prints where to connect and the pairing code. */
 export async function runHub(argv: string[]): Promise<void> {
+  if (isOperatorCommand(argv)) {
+    const output = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+    process.exitCode = await runOperatorCli(argv, output);
+    return;
+  }
   let args: HubArgs;
   try {
     args = parseHubArgs(argv);
@@ -18,7 +24,7 @@ export async function runHub(argv: string[]): Promise<void> {
     process.exit(2);
   }
   if (args.help) {
-    console.log(HUB_USAGE);
+    console.log(`${HUB_USAGE}\n\n${OPERATOR_USAGE}`);
     return;
   }
   const dataDir = args.dataDir ?? defaultDataDir();
@@ -53,20 +59,34 @@ export async function runHub(argv: string[]): Promise<void> {
     const join = hub.createJoinToken();
     console.log(`  One-time join link (valid until ${clock(join.expiresAt)}): ${urls[0]}#join=${join.token}`);
   }
-  const advert = args.mdns
-    ? advertiseHub({
-        port: hub.port,
-        hubId: info.id,
-        name: info.name,
-        protocolVersion: info.protocolVersion,
-        onError: (e: Error) =>
-          console.warn(`roost: mDNS advertising failed (${e.message}); devices can still use the URLs above.`),
-      })
-    : undefined;
+  const advertise = () =>
+    args.mdns
+      ? advertiseHub({
+          port: hub.port,
+          hubId: info.id,
+          name: hub.info().name,
+          protocolVersion: info.protocolVersion,
+          onError: (e: Error) =>
+            console.warn(`roost: mDNS advertising failed (${e.message}); devices can still use the URLs above.`),
+        })
+      : undefined;
+  let advert = advertise();
   console.log(
     args.mdns ? '  Advertised on the local network as _roost._tcp.' : '  Not advertised on the network (--no-mdns).',
   );
+  if (hub.operatorSocketPath)
+    console.log('  Give it commands from another terminal: npm run hub -- --help (users, pairing open, ...).');
   console.log('Press Ctrl+C to stop.');
+  // A rename (npm run hub -- rename) is advertised under the new name.
+  hub.operator.onChange((change) => {
+    if (change !== 'name') return;
+    console.log(`  Renamed to "${hub.info().name}".`);
+    const old = advert;
+    advert = undefined;
+    void (old?.stop().catch(() => {}) ?? Promise.resolve()).then(() => {
+      if (!stopping) advert = advertise();
+    });
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {

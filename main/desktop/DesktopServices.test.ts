@@ -284,3 +284,65 @@ describe('DesktopServices as a bridge backend', () => {
     expect(opened).toEqual(['general']);
   });
 });
+
+describe("DesktopServices: the owner's controls", () => {
+  it('lists people, removes a device and a person, deletes a message, and reads the audit log', async () => {
+    const { services, events } = await open();
+    await services.chooseHost({ name: 'Den', port: 0 });
+    const port = Number(new URL(services.hubUrl()!).port);
+    const pair = async (name: string) => {
+      const client = await TestClient.connect(port);
+      cleanups.push(() => client.close());
+      await client.hello();
+      const paired = await client.expect(
+        {
+          type: 'pair',
+          credential: { kind: 'joinToken', token: services.ownerTicket()!.joinToken, displayName: name },
+          device: { name: `${name} phone`, platform: 'android' },
+        },
+        'paired',
+      );
+      await client.nextOf('ready');
+      return { client, ...paired };
+    };
+    const bob = await pair('Bob');
+    const eve = await pair('Eve');
+    expect(services.people().map((u) => [u.displayName, u.devices.length])).toEqual([
+      ['Bob', 1],
+      ['Eve', 1],
+    ]);
+
+    const sent = await eve.client.expect(
+      { type: 'send', conversationId: 'general', clientMsgId: 'eve-0000001', text: 'spam' },
+      'ack',
+    );
+    await services.deleteMessage('general', sent.seq);
+    await bob.client.nextOf('message', (f) => f.message.deletes === sent.seq);
+
+    expect(await services.removeAnyDevice(bob.deviceId)).toMatchObject({ name: 'Bob phone', userName: 'Bob' });
+    expect((await bob.client.waitClosed()).code).toBe(4003);
+    expect(await services.removeUser(eve.userId)).toMatchObject({ displayName: 'Eve', removedAt: expect.any(Number) });
+    expect((await eve.client.waitClosed()).code).toBe(4003);
+    await expect(services.removeUser('nobody')).rejects.toThrow(/^NOT_FOUND: No user "nobody"/);
+
+    const audit = await services.auditLog(10);
+    expect(audit.map((e) => `${e.actor} ${e.action} ${e.result}`)).toEqual([
+      'desktop removeUser NOT_FOUND',
+      'desktop removeUser ok',
+      'desktop removeDevice ok',
+      'desktop deleteMessage ok',
+    ]);
+    // The renderer hears of every change to the people list, removals included (told once per tick).
+    const told = () => events.filter(([name]) => name === 'people').at(-1)?.[1];
+    for (let i = 0; i < 100 && JSON.stringify(told()) !== JSON.stringify(services.people()); i++)
+      await new Promise((resolve) => setImmediate(resolve));
+    expect(told()).toEqual(services.people());
+  });
+
+  it('refuses the controls while this computer hosts no hub', async () => {
+    const { services } = await open();
+    expect(services.people()).toEqual([]);
+    await expect(services.removeUser('u1')).rejects.toThrow(/^NOT_HOSTING/);
+    await expect(services.auditLog(5)).rejects.toThrow(/^NOT_HOSTING/);
+  });
+});

@@ -15,12 +15,17 @@ import {
   type DiscoveredHub,
   type HostingConfig,
   type HostingStatus,
+  type AuditEntry,
   type NotificationRequest,
+  type OperatorDevice,
+  type OperatorUser,
   type OwnerTicket,
   type Setup,
 } from '../../shared/desktop';
 import { consoleLogger } from '../hub/consoleLogger';
 import type { HubLogger } from '../hub/HubContext';
+import type { HubOperator } from '../hub/operator/HubOperator';
+import { OperatorError } from '../hub/operator/operatorProtocol';
 import { safeExternalUrl } from './externalUrl';
 import { createHeadlessShell } from './headlessShell';
 import { HostingService, type HostingServiceOptions } from './HostingService';
@@ -99,6 +104,7 @@ export class DesktopServices implements BridgeHandlers {
 
   private wire(): void {
     let hubId: string | undefined;
+    this.hosting.onPeople((people) => this.emit('people', people));
     this.hosting.onStatus((status) => {
       this.emit('hostingStatus', status);
       // Our own hub enters or leaves the list of others.
@@ -222,6 +228,28 @@ export class DesktopServices implements BridgeHandlers {
     return this.hosting.ownerTicket();
   }
 
+  // ---- the owner's controls (the hosted hub's operator API, as the owner via desktop) ----
+
+  people(): OperatorUser[] {
+    return this.hosting.people();
+  }
+
+  async removeAnyDevice(deviceId: string): Promise<OperatorDevice> {
+    return (await operatorCall(this.hosting, (op) => op.removeDevice(deviceId, 'desktop'))).device;
+  }
+
+  async removeUser(userId: string): Promise<OperatorUser> {
+    return (await operatorCall(this.hosting, (op) => op.removeUser(userId, 'desktop'))).user;
+  }
+
+  async deleteMessage(conversationId: string, seq: number): Promise<void> {
+    await operatorCall(this.hosting, (op) => op.deleteMessage(conversationId, seq, 'desktop'));
+  }
+
+  auditLog(limit: number): Promise<AuditEntry[]> {
+    return operatorCall(this.hosting, (op) => op.readAudit(limit));
+  }
+
   /** With port 0 the hub picked one: remember that one, so the address stays the same. */
   private hostedConfig(asked: HostingConfig): HostingConfig {
     return this.hosting.runningConfig() ?? asked;
@@ -314,6 +342,21 @@ export class DesktopServices implements BridgeHandlers {
       await this.settings.flush();
     })();
     return this.closing;
+  }
+}
+
+/**
+ * Runs an operator action on the hosted hub. Electron passes only an error's message across IPC, so a
+ * refusal's code leads it (`NOT_FOUND: ...`), as BridgeCallError does.
+ */
+async function operatorCall<T>(hosting: HostingService, action: (operator: HubOperator) => Promise<T>): Promise<T> {
+  const operator = hosting.operator();
+  if (!operator) throw new BridgeCallError(BridgeErrorCode.NOT_HOSTING, 'this computer does not host a hub now');
+  try {
+    return await action(operator);
+  } catch (err) {
+    if (err instanceof OperatorError) throw new Error(`${err.code}: ${err.message}`, { cause: err });
+    throw err;
   }
 }
 

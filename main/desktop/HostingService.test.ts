@@ -201,7 +201,7 @@ describe('HostingService', () => {
     expect((await httpGet(before.port, '/api/info')).status).toBe(200);
   });
 
-  it('restarts on a new name or port, keeps running when nothing changed, and stops cleanly', async () => {
+  it('renames without a restart, keeps running when nothing changed, and stops cleanly', async () => {
     const { hosting, statuses } = await service();
     const a = running(await hosting.start({ name: 'One', port: 0 }));
     const same = running(await hosting.start({ name: 'One', port: a.port }));
@@ -213,6 +213,30 @@ describe('HostingService', () => {
     expect(await hosting.stop()).toEqual({ state: 'off' });
     expect(statuses.at(-1)).toEqual({ state: 'off' });
     await expect(httpGet(renamed.port, '/api/info')).rejects.toThrow();
+  });
+
+  it('renames in place: no restart, connections stay, advertised under the new name, in the audit log', async () => {
+    const adverts: Array<{ name: string; stopped: boolean }> = [];
+    const { hosting, statuses } = await service({
+      advertise: (options) => {
+        const advert = { name: options.name, stopped: false };
+        adverts.push(advert);
+        return { instanceName: options.name, stop: async () => void (advert.stopped = true) };
+      },
+    });
+    const before = running(await hosting.start({ name: 'One', port: 0 }));
+    const client = await joinWith(before.port, hosting.ownerTicket()!.joinToken, 'Ann', 'Ann laptop');
+    cleanups.push(() => client.close());
+    const after = running(await hosting.start({ name: 'Two', port: before.port }));
+    expect(after).toMatchObject({ name: 'Two', port: before.port, hubId: before.hubId });
+    expect(statuses.filter((s) => s.state === 'starting')).toHaveLength(1);
+    expect(client.closed).toBeUndefined();
+    expect(adverts.map((a) => [a.name, a.stopped])).toEqual([
+      ['One', true],
+      ['Two', false],
+    ]);
+    const audit = await hosting.operator()!.readAudit(5);
+    expect(audit[0]).toMatchObject({ actor: 'desktop', action: 'renameHub', target: '"Two"', result: 'ok' });
   });
 
   it('advertises with the hub’s identity, reports failures, and says goodbye on stop', async () => {

@@ -14,7 +14,8 @@ import type { HubLogger } from '../hub/HubContext';
 import { createStaticHandler } from '../hub/staticFiles';
 import { WS_PATH } from '../../shared/protocol';
 import { SerialQueue } from '../../shared/util/SerialQueue';
-import type { HostingConfig, HostingStatus, OwnerTicket } from '../../shared/desktop';
+import type { HostingConfig, HostingStatus, OperatorUser, OwnerTicket } from '../../shared/desktop';
+import type { HubOperator } from '../hub/operator/HubOperator';
 
 export type Advertiser = (options: AdvertiseOptions) => Advertisement;
 type ErrorStatus = Extract<HostingStatus, { state: 'error' }>;
@@ -55,6 +56,8 @@ export class HostingService {
   private running: Running | undefined;
   private phase: { state: 'off' } | { state: 'starting' } | ErrorStatus = { state: 'off' };
   private readonly listeners = new Set<(status: HostingStatus) => void>();
+  private readonly peopleListeners = new Set<(people: OperatorUser[]) => void>();
+  private peopleScheduled = false;
   private lastEmitted = '';
   private emitScheduled = false;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -97,16 +100,33 @@ export class HostingService {
    * window; nothing when not hosting. Resolves with the status that shows it.
    */
   openPairing(): HostingStatus {
-    this.running?.hub.openPairing();
+    // Through the operator API for the audit log; the window opens before its first await, so the status shows it.
+    this.running?.hub.operator.openPairing(undefined, 'desktop').catch((err: unknown) => this.operatorFailed(err));
     this.emitNow();
     return this.status();
   }
 
   /** Refuses codes from now on; join links still work. */
   closePairing(): HostingStatus {
-    this.running?.hub.closePairing();
+    this.running?.hub.operator.closePairing('desktop').catch((err: unknown) => this.operatorFailed(err));
     this.emitNow();
     return this.status();
+  }
+
+  /** The running hub's operator API, for the This hub screen's controls; undefined when not hosting. */
+  operator(): HubOperator | undefined {
+    return this.running?.hub.operator;
+  }
+
+  /** Every user of the hosted hub with their devices (also told through onPeople); none when not hosting. */
+  people(): OperatorUser[] {
+    return this.running?.hub.operator.users() ?? [];
+  }
+
+  /** Told the hosted hub's users and devices whenever they change (coalesced); returns the unsubscribe. */
+  onPeople(listener: (people: OperatorUser[]) => void): () => void {
+    this.peopleListeners.add(listener);
+    return () => this.peopleListeners.delete(listener);
   }
 
   /** A fresh one-time join token for this desktop's own renderer; null when not hosting. */
@@ -140,8 +160,10 @@ export class HostingService {
 
   private async doStart(config: HostingConfig): Promise<HostingStatus> {
     const current = this.running;
-    if (current && current.config.name === config.name && (config.port === 0 || config.port === current.hub.port))
-      return this.status();
+    const samePort = current && (config.port === 0 || config.port === current.hub.port);
+    if (current && samePort && current.config.name === config.name) return this.status();
+    // A new name alone needs no restart: renamed in place (and audited), then advertised under it.
+    if (current && samePort) return this.rename(current, config.name);
     // Its real port, so going back to it keeps every phone's address working.
     const previous = current ? { name: current.config.name, port: current.hub.port } : undefined;
     await this.doStop();
@@ -184,17 +206,57 @@ export class HostingService {
       join: hub.createJoinToken(),
       unsubscribe: () => {},
     };
-    const offConnections = hub.onConnectionsChange(() => this.emitSoon());
+    const offConnections = hub.onConnectionsChange(() => {
+      this.emitSoon();
+      this.emitPeopleSoon();
+    });
+    const offOperator = hub.operator.onChange(() => this.emitPeopleSoon());
     // Failed attempts can come in floods: emitSoon tells each burst once.
     const offPairing = hub.onPairingChange(() => this.emitSoon());
     running.unsubscribe = () => {
       offConnections();
       offPairing();
+      offOperator();
     };
     this.running = running;
     this.advertise(running);
     this.emitNow();
     return undefined;
+  }
+
+  private async rename(running: Running, name: string): Promise<HostingStatus> {
+    try {
+      await running.hub.operator.renameHub(name, 'desktop');
+    } catch (err) {
+      return { state: 'error', code: 'START_FAILED', message: (err as Error).message };
+    }
+    running.config = { ...running.config, name };
+    await running.advert?.stop().catch((err: unknown) => this.logger.warn(`mDNS goodbye failed: ${String(err)}`));
+    running.advert = undefined;
+    running.advertised = false;
+    if (this.running === running) this.advertise(running);
+    this.emitNow();
+    return this.status();
+  }
+
+  private operatorFailed(err: unknown): void {
+    this.logger.warn(`an operator action failed: ${(err as Error).message}`);
+  }
+
+  private emitPeopleSoon(): void {
+    if (this.peopleScheduled) return;
+    this.peopleScheduled = true;
+    COALESCE(() => {
+      this.peopleScheduled = false;
+      const people = this.people();
+      for (const listener of this.peopleListeners) {
+        try {
+          listener(people);
+        } catch (err) {
+          this.logger.error('a people listener failed', err);
+        }
+      }
+    });
   }
 
   private advertise(running: Running): void {

@@ -24,6 +24,8 @@ export const BridgeErrorCode = {
   UNTRUSTED_SENDER: 'UNTRUSTED_SENDER',
   /** The app is quitting: nothing may start a hub or change the setup any more. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  /** An owner's control of the hosted hub, while this computer hosts none. */
+  NOT_HOSTING: 'NOT_HOSTING',
 } as const;
 export type BridgeErrorCode = (typeof BridgeErrorCode)[keyof typeof BridgeErrorCode];
 

@@ -17,7 +17,10 @@ import { FrameBudgets, type FrameBudgetOptions } from './FrameBudgets';
 import { createHttpServer, type HttpTimeouts } from './httpServer';
 import type { MessageLogOptions } from './log/MessageLog';
 import { PairingGate, type PairingCode, type PairingGateOptions } from './pairing/PairingGate';
+import type { HubOperator } from './operator/HubOperator';
+import { startOperator, type OperatorControls, type OperatorOptions } from './operator/startOperator';
 import { PresenceAnnouncer } from './PresenceAnnouncer';
+import { ROOM_CAP_DEFAULTS, RoomCaps, type RoomCapOptions } from './RoomCaps';
 import { makeDataDirPrivate } from './privateFiles';
 import { openStorage, type HubStorage, type StorageOptions } from './openStorage';
 import type { AccessPolicy } from './requestGuard';
@@ -50,7 +53,11 @@ export type HubOptions = AccessPolicy & {
   budgets?: Partial<FrameBudgetOptions>;
   http?: Partial<HttpTimeouts>;
   pairing?: PairingGateOptions;
+  /** Rooms one user may create per hour, people they may add per minute (defaults: ROOM_CAP_DEFAULTS). */
+  rooms?: Partial<RoomCapOptions>;
   log?: Omit<MessageLogOptions, 'dir' | 'now'>;
+  /** The owner's controls: the operator socket (on by default), the audit log (OperatorOptions). */
+  operator?: OperatorOptions;
   /** The disk space kept for device removals (StorageOptions; defaults in openStorage.ts). */
   storage?: StorageOptions;
   serveStatic?: Parameters<typeof createHttpServer>[0]['serveStatic'];
@@ -67,6 +74,8 @@ export class Hub {
   private readonly connections = new Set<Connection>();
   private heartbeat: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  /** Set once started (Hub.start), before the hub is handed out. */
+  private controls: OperatorControls | undefined;
 
   private readonly server: Server;
   private readonly wss: WebSocketServer;
@@ -125,6 +134,7 @@ export class Hub {
         sessions,
         fanout: new Fanout(sessions, reg),
         presence: new PresenceAnnouncer(sessions, (err) => logger.error('could not announce presence', err)),
+        rooms: new RoomCaps({ ...ROOM_CAP_DEFAULTS, ...options.rooms }),
         logger,
         now,
         info: (): HubInfo => ({
@@ -146,6 +156,8 @@ export class Hub {
       );
       await listen(hub.server, options.port ?? DEFAULT_PORT, options.host);
       hub.startHeartbeat(options.heartbeatMs ?? CONNECTION_DEFAULTS.heartbeatMs);
+      // After the lock is ours, so a socket file left by a hub that died can be replaced. Never throws.
+      hub.controls = await startOperator(ctx, options.dataDir, options.operator);
       return hub;
     } catch (err) {
       gate?.stop();
@@ -252,6 +264,21 @@ export class Hub {
   }
 
   /** For the host's own UI: removes any device and cuts it off at once. */
+  /**
+   * The owner's controls (list, remove devices and users, delete messages, rename, pairing, audit log),
+   * for the process that runs the hub; the CLI reaches the same through the operator socket. Each action
+   * names who asks (`desktop`, `cli`) for the audit log.
+   */
+  get operator(): HubOperator {
+    if (!this.controls) throw new Error('the hub is not started');
+    return this.controls.operator;
+  }
+
+  /** Where `npm run hub -- <command>` reaches this hub; undefined without an operator socket. */
+  get operatorSocketPath(): string | undefined {
+    return this.controls?.socketPath;
+  }
+
   removeDevice(deviceId: string): Promise<boolean> {
     return revokeDevice(this.ctx, deviceId);
   }
@@ -291,6 +318,8 @@ export class Hub {
 
   private async doStop(): Promise<void> {
     clearInterval(this.heartbeat);
+    // No command may start on a hub that is going away.
+    await this.controls?.stop();
     this.ctx.gate.stop();
     // Every connection is about to close: announcing who went offline would reach no one.
     this.ctx.presence.stop();

@@ -4,6 +4,7 @@ import type { MessageLog } from './log/MessageLog';
 import type { PairingGate } from './pairing/PairingGate';
 import type { PresenceAnnouncer } from './PresenceAnnouncer';
 import type { Registry } from './registry/Registry';
+import type { RoomCaps } from './RoomCaps';
 import type { Sessions } from './Sessions';
 
 export type HubLogger = {
@@ -20,6 +21,8 @@ export type HubContext = {
   readonly sessions: Sessions;
   readonly fanout: Fanout;
   readonly presence: PresenceAnnouncer;
+  /** Rooms created and people added, per user (PROTOCOL.md 2.2). */
+  readonly rooms: RoomCaps;
   readonly logger: HubLogger;
   readonly now: () => number;
   readonly info: () => HubInfo;

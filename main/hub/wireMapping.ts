@@ -7,7 +7,8 @@ import type { Sessions } from './Sessions';
 /** The one place where stored records become wire objects. */
 
 export function userToWire(user: UserRecord, sessions: Sessions): UserWire {
-  return { id: user.id, displayName: user.displayName, online: sessions.isUserOnline(user.id) };
+  const wire: UserWire = { id: user.id, displayName: user.displayName, online: sessions.isUserOnline(user.id) };
+  return user.removedAt === undefined ? wire : { ...wire, online: false, removed: true };
 }
 
 export function deviceToWire(device: DeviceRecord, sessions: Sessions): DeviceWire {
@@ -52,5 +53,7 @@ export function messageToWire(conversationId: string, message: StoredMessage): M
     senderDeviceId: message.senderDeviceId,
     sentAt: message.sentAt,
     text: message.text,
+    ...(message.deleted ? { deleted: true } : {}),
+    ...(message.deletes === undefined ? {} : { deletes: message.deletes }),
   };
 }

@@ -1,10 +1,12 @@
 import type { HostingConfig } from '../../shared/desktop';
 import type { DesktopBridge } from '../hub/desktopBridge';
+import { AuditLogCard } from './AuditLogCard';
 import { ConnectedDevicesCard } from './ConnectedDevicesCard';
 import { FailedPairingsCard } from './FailedPairingsCard';
 import { HubSettingsCard } from './HubSettingsCard';
 import { hostingErrorText } from './hubSetup';
 import { InviteCard } from './InviteCard';
+import { PeopleCard } from './PeopleCard';
 import { useHostingStatus } from './useHostingStatus';
 import '../devices/DevicesScreen.css';
 import './desktop.css';
@@ -49,7 +51,9 @@ export function HostingPanel({ bridge, config, onBack }: Props) {
           <>
             <InviteCard bridge={bridge} status={status} />
             <ConnectedDevicesCard devices={status.connected} />
+            <PeopleCard bridge={bridge} />
             <FailedPairingsCard failures={status.pairing.recentFailures} />
+            <AuditLogCard bridge={bridge} status={status} />
           </>
         )}
         {status?.state === 'off' && (

@@ -57,8 +57,9 @@ export function HubSettingsCard({ bridge, status, config }: Props) {
         <HostHubForm
           key={`${current.name}:${current.port}`}
           initial={current}
-          submitLabel={running ? 'Save and restart' : 'Save and start'}
-          busyLabel="Restarting…"
+          // A new name is applied in place; a new port restarts the hub.
+          submitLabel={running ? 'Save' : 'Save and start'}
+          busyLabel="Saving…"
           testId="hub-settings"
           onSubmit={start}
         />

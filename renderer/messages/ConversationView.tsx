@@ -1,11 +1,10 @@
-import { useState } from 'react';
-import { conversationTitle } from '../../shared/sync';
+import { useMemo, useState } from 'react';
+import { conversationTitle, visibleMessages, type ConversationState } from '../../shared/sync';
 import { useClient } from '../app/useClient';
 import { usePresenceKnown } from '../app/usePresenceKnown';
 import { useRoost } from '../app/useRoost';
-import { AddMembersDialog } from '../conversations/AddMembersDialog';
+import { BlockedNotice, ConversationActions } from '../conversations/ConversationActions';
 import { Avatar } from '../ui/Avatar';
-import { Icon } from '../ui/Icon';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
@@ -15,11 +14,13 @@ import { BackButton } from '../ui/BackButton';
 /** One open conversation: header, messages, who is typing, and the composer. */
 export function ConversationView({ id, onBack }: { id: string; onBack: () => void }) {
   const client = useClient();
-  const conversation = useRoost((s) => s.conversations[id]);
+  const stored = useRoost((s) => s.conversations[id]);
+  const blockedUserIds = useRoost((s) => s.blockedUserIds);
+  // Messages of users the own user blocks are not shown (PROTOCOL.md 11.7); they stay in the client's timeline.
+  const conversation = useMemo(() => stored && withoutHidden(stored, blockedUserIds), [stored, blockedUserIds]);
   const self = useRoost((s) => s.self);
   const users = useRoost((s) => s.users);
   const presenceKnown = usePresenceKnown();
-  const [adding, setAdding] = useState(false);
   const [sentCount, setSentCount] = useState(0);
 
   if (!conversation || !self) {
@@ -75,18 +76,12 @@ export function ConversationView({ id, onBack }: { id: string; onBack: () => voi
             {subtitle}
           </p>
         </div>
-        {conversation.kind === 'group' && (
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={() => setAdding(true)}
-            aria-label="Add people"
-            data-testid="add-members-button"
-          >
-            <Icon name="userPlus" size={17} />
-            <span className="conversation__action-label">Add people</span>
-          </button>
-        )}
+        <ConversationActions
+          conversation={conversation}
+          title={title}
+          peer={peerId && peer ? { id: peerId, displayName: peer.displayName } : undefined}
+          onLeft={onBack}
+        />
       </header>
       <MessageList
         conversation={conversation}
@@ -97,14 +92,20 @@ export function ConversationView({ id, onBack }: { id: string; onBack: () => voi
         sentCount={sentCount}
       />
       <TypingIndicator typing={conversation.typing} />
+      {peerId && peer && blockedUserIds.includes(peerId) && (
+        <BlockedNotice peer={{ id: peerId, displayName: peer.displayName }} />
+      )}
       <Composer
         conversationId={id}
         placeholder={`Message ${conversation.kind === 'direct' ? title : `#${title}`}`}
         onSent={() => setSentCount((n) => n + 1)}
       />
-      {conversation.kind === 'group' && (
-        <AddMembersDialog open={adding} conversation={conversation} title={title} onClose={() => setAdding(false)} />
-      )}
     </section>
   );
+}
+
+/** The conversation as shown: its timeline without the messages of blocked users (the same object if none). */
+function withoutHidden(c: ConversationState, blockedUserIds: readonly string[]): ConversationState {
+  const messages = visibleMessages({ blockedUserIds }, c.timeline.messages);
+  return messages === c.timeline.messages ? c : { ...c, timeline: { ...c.timeline, messages } };
 }

@@ -1,12 +1,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { ConversationState } from '../../shared/sync';
+import type { MessageWire } from '../../shared/protocol';
+import { userName, type ConversationState } from '../../shared/sync';
 import { useClient } from '../app/useClient';
 import { usePageAttended } from '../app/usePageAttended';
 import { useNow } from '../app/useNow';
 import { useRoost } from '../app/useRoost';
+import { useOwnerControls } from '../desktop/useOwnerControls';
 import { Icon } from '../ui/Icon';
 import { formatDayLabel } from '../ui/time';
+import { DeleteMessageDialog } from './DeleteMessageDialog';
 import { MessageItem, PendingItem } from './MessageRow';
 import { describeStatus, ownMessageStatus } from './messageStatus';
 import { buildRows, type Row } from './timelineRows';
@@ -146,6 +149,10 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
   // New rows or flags without a scroll (a short history does not scroll at all) may call for more.
   useEffect(loadOlderIfNear, [rows.length, conversation.hasOlder, conversation.loadingOlder, loadOlderIfNear]);
 
+  // The hub's owner, on the desktop app that hosts it, may delete any message for everyone.
+  const owner = useOwnerControls();
+  const [deleting, setDeleting] = useState<MessageWire>();
+  const askDelete = useCallback((message: MessageWire) => setDeleting(message), []);
   const retry = useCallback((id: string) => client.retrySend(id), [client]);
   const discard = useCallback((id: string) => void client.discardPending(id), [client]);
 
@@ -158,9 +165,10 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
           message={row.message}
           own={row.own}
           startsGroup={row.startsGroup}
-          senderName={users[row.message.senderUserId]?.displayName ?? 'Someone'}
+          senderName={userName(users, row.message.senderUserId)}
           showSender={showSenders && !row.own}
           {...ownStatus(row)}
+          onDelete={owner ? askDelete : undefined}
         />
       ) : (
         <PendingItem entry={row.entry} startsGroup={row.startsGroup} onRetry={retry} onDiscard={discard} />
@@ -187,6 +195,14 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
 
   return (
     <div className="message-pane">
+      {owner && (
+        <DeleteMessageDialog
+          message={deleting}
+          senderName={deleting ? userName(users, deleting.senderUserId) : ''}
+          controls={owner}
+          onClose={() => setDeleting(undefined)}
+        />
+      )}
       <div
         ref={scrollRef}
         className="message-scroller"

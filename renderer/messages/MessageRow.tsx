@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { MessageWire } from '../../shared/protocol';
-import type { OutboxEntry } from '../../shared/sync';
+import { DELETED_MESSAGE_TEXT, type OutboxEntry } from '../../shared/sync';
 import { Avatar } from '../ui/Avatar';
 import { Icon, type IconName } from '../ui/Icon';
 import { formatClock, formatFull } from '../ui/time';
@@ -34,6 +34,8 @@ type MessageProps = {
   /** Own messages only: the state, and the same in words ("Read by 2 of 3"). */
   status: OwnStatus | undefined;
   statusText: string | undefined;
+  /** The hub's owner, on the desktop app that hosts it: delete this message for everyone (asks first). */
+  onDelete?: (message: MessageWire) => void;
 };
 
 /** A message the hub has: others' on the left with their name, own on the right with delivery state. */
@@ -45,13 +47,16 @@ export const MessageItem = memo(function MessageItem({
   showSender,
   status,
   statusText,
+  onDelete,
 }: MessageProps) {
   const time = formatClock(message.sentAt);
+  const deletable = onDelete !== undefined && !message.deleted;
   const rowClass = [
     'message',
     own ? 'message--own' : 'message--other',
     startsGroup && 'message--first',
     showSender && 'message--with-avatar',
+    message.deleted && 'message--deleted',
   ]
     .filter(Boolean)
     .join(' ');
@@ -63,6 +68,15 @@ export const MessageItem = memo(function MessageItem({
       data-own={own}
       data-status={status}
       data-sender={message.senderUserId}
+      data-deleted={message.deleted ? 'true' : undefined}
+      onContextMenu={
+        deletable
+          ? (event) => {
+              event.preventDefault();
+              onDelete(message);
+            }
+          : undefined
+      }
     >
       {showSender && (
         <div className="message__gutter">
@@ -74,7 +88,11 @@ export const MessageItem = memo(function MessageItem({
         <div className="bubble">
           <span className="sr-only">{own ? 'You' : senderName}: </span>
           <span className="bubble__text">
-            <LinkifiedText text={message.text} />
+            {message.deleted ? (
+              <span className="bubble__deleted">{DELETED_MESSAGE_TEXT}</span>
+            ) : (
+              <LinkifiedText text={message.text} />
+            )}
           </span>
           <span className="bubble__meta">
             <time dateTime={new Date(message.sentAt).toISOString()} title={formatFull(message.sentAt)}>
@@ -83,6 +101,18 @@ export const MessageItem = memo(function MessageItem({
             {status && <StatusMark status={status} words={statusText ?? ''} />}
           </span>
         </div>
+        {deletable && (
+          <button
+            type="button"
+            className="icon-button message__delete"
+            aria-label={`Delete for everyone (sent by ${own ? 'you' : senderName})`}
+            title="Delete for everyone"
+            data-testid="delete-message"
+            onClick={() => onDelete(message)}
+          >
+            <Icon name="trash" size={16} />
+          </button>
+        )}
       </div>
     </div>
   );

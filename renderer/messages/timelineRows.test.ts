@@ -114,4 +114,12 @@ describe('buildRows', () => {
     expect(rows.length).toBe(100_000);
     expect(performance.now() - started).toBeLessThan(500);
   });
+
+  it('shows no row for a deletion; the message it deleted keeps its place', () => {
+    const deleted = { ...msg(2, at(3, 10, 1)), text: '', deleted: true as const };
+    const deletion = { ...msg(3, at(3, 10, 2), 'hub'), text: '', deletes: 2 };
+    const rows = buildRows([msg(1, at(3, 10)), deleted, deletion, msg(4, at(3, 10, 3))], [], me);
+    expect(rows.map((r) => (r.kind === 'message' ? r.message.seq : 'p'))).toEqual([1, 2, 4]);
+    expect(rows[1]).toMatchObject({ kind: 'message', message: { deleted: true } });
+  });
 });

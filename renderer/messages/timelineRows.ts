@@ -1,5 +1,5 @@
 import type { MessageWire } from '../../shared/protocol';
-import type { OutboxEntry } from '../../shared/sync';
+import { isDeletion, type OutboxEntry } from '../../shared/sync';
 import { startOfDay, startOfNextDay } from '../ui/time';
 
 /**
@@ -96,6 +96,8 @@ export function buildRows(
   const tailFrom = messages.length - CLIENT_KEY_TAIL;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
+    // A deletion is no message: the one it deleted shows as deleted in its own place (PROTOCOL.md 7.5).
+    if (isDeletion(message)) continue;
     const own = message.senderUserId === options.selfUserId;
     const dayBefore = newDay(message.sentAt);
     const unreadBefore = !unreadShown && !own && message.seq > options.unreadAfterSeq!;

@@ -89,6 +89,16 @@ export class IndexedDbStorage implements ClientStorage {
     return newestFirst.reverse();
   }
 
+  async deleteConversation(conversationId: string): Promise<void> {
+    const tx = this.db.transaction(['messages', 'ranges'], 'readwrite');
+    const all = IDBKeyRange.bound([conversationId, 0], [conversationId, Number.MAX_SAFE_INTEGER]);
+    await Promise.all([
+      tx.objectStore('messages').delete(all),
+      tx.objectStore('ranges').delete(conversationId),
+      tx.done,
+    ]);
+  }
+
   async loadOutbox(): Promise<StoredOutboxEntry[]> {
     return this.db.getAll('outbox');
   }

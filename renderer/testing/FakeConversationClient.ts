@@ -66,6 +66,7 @@ export class FakeConversationClient implements ConversationClient {
       },
       devices: [],
       conversations: { [CONVERSATION_ID]: derive(conversation) },
+      blockedUserIds: [],
       outbox: [],
       pendingCount: 0,
     };

@@ -9,8 +9,9 @@
  * the method's schema and rejects the call (BAD_ARGUMENTS) when they do not fit.
  */
 import { z } from 'zod';
-import { IdSchema } from '../protocol/primitives';
+import { IdSchema, SeqSchema } from '../protocol/primitives';
 import {
+  AuditEntrySchema,
   DeviceIdentitySchema,
   DiscoveredHubSchema,
   ExternalUrlSchema,
@@ -18,6 +19,8 @@ import {
   HostingStatusSchema,
   MutedSchema,
   NotificationRequestSchema,
+  OperatorDeviceSchema,
+  OperatorUserSchema,
   OwnerTicketSchema,
   SetupSchema,
   UnreadCountSchema,
@@ -47,6 +50,16 @@ export const BRIDGE_METHODS = {
   openPairing: method(none, HostingStatusSchema),
   /** While hosting: refuse codes from now on (join links still work). */
   closePairing: method(none, HostingStatusSchema),
+  /** While hosting: every user of the hub, removed ones flagged, with their devices (also the `people` event). */
+  people: method(none, z.array(OperatorUserSchema)),
+  /** While hosting: removes any device of any user; it is cut off at once. Resolves once it is on disk. */
+  removeAnyDevice: method(z.tuple([IdSchema]), OperatorDeviceSchema),
+  /** While hosting: removes a user and all their devices; their messages stay, shown as from a removed user. */
+  removeUser: method(z.tuple([IdSchema]), OperatorUserSchema),
+  /** While hosting: deletes a message of the hosted hub for everyone (conversation id, seq). */
+  deleteMessage: method(z.tuple([IdSchema, SeqSchema.min(1)]), z.void()),
+  /** While hosting: the newest entries of the hub's audit log, newest first (at most 200). */
+  auditLog: method(z.tuple([z.int().min(1).max(200)]), z.array(AuditEntrySchema)),
   /** While hosting: a one-time join token so this desktop's renderer pairs as the owner without a code. */
   ownerTicket: method(none, OwnerTicketSchema.nullable()),
   /** Hubs on the LAN now (also pushed as the `discoveredHubs` event). */
@@ -76,6 +89,8 @@ export const BRIDGE_EVENTS = {
   windowAttended: z.boolean(),
   /** Notifications were muted or unmuted (from the renderer or the tray menu). */
   muted: MutedSchema,
+  /** The hosted hub's users or devices changed (paired, connected, removed; through the CLI too). */
+  people: z.array(OperatorUserSchema),
 } as const;
 
 export type BridgeMethodName = keyof typeof BRIDGE_METHODS;

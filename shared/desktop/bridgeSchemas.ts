@@ -12,8 +12,7 @@
 import { z } from 'zod';
 import { ConnectedDeviceSchema } from '../hub/connectedDevice';
 import { PairingStateSchema } from '../hub/pairingState';
-import { invisibleCharacterIn, invisibleCharacterMessage, VISIBLE_NAME_PATTERN } from '../protocol/nameCharacters';
-import { IdSchema, PlatformSchema } from '../protocol/primitives';
+import { HubNameSchema, IdSchema, PlatformSchema } from '../protocol/primitives';
 import { HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 
 // What the bridge carries but lower layers own: the hub reports connected devices, discovery finds hubs,
@@ -21,21 +20,18 @@ import { HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 // users have one place to import from.
 export { ConnectedDeviceSchema, type ConnectedDevice } from '../hub/connectedDevice';
 export { PairingFailureSchema, PairingStateSchema, type PairingFailure, type PairingState } from '../hub/pairingState';
+export {
+  AUDIT_ACTOR_LABELS,
+  AuditEntrySchema,
+  OperatorDeviceSchema,
+  OperatorUserSchema,
+  type AuditEntry,
+  type OperatorDevice,
+  type OperatorUser,
+} from '../hub/operatorViews';
 export { DiscoveredHubSchema, type DiscoveredHub } from '../discovery/discoveredHub';
+export { HubNameSchema } from '../protocol/primitives';
 export { DESKTOP_HOST, DESKTOP_ORIGIN, DESKTOP_SCHEME, HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
-
-export const HubNameSchema = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'must not be blank')
-      .max(63, 'at most 63 characters (one DNS label)')
-      .regex(VISIBLE_NAME_PATTERN, {
-        error: (issue) => invisibleCharacterMessage(invisibleCharacterIn(String(issue.input)) ?? 0),
-      }),
-  );
 
 export const HostingConfigSchema = z.object({
   name: HubNameSchema,

@@ -125,6 +125,19 @@ export const ClaimJoinLinkSchema = frame('claimJoinLink', {
   "Spends a join link's token, which stays in the browser's history, for a fresh join token that is never in a URL.",
 );
 
+export const LeaveConversationSchema = frame('leaveConversation', {
+  conversationId: IdSchema.describe('A group room the user is a member of.'),
+}).describe("Leaves a group room: its messages stop at once and it is gone from the user's `ready`.");
+export const BlockUserSchema = frame('blockUser', {
+  userId: IdSchema.describe('Another existing user.'),
+}).describe(
+  'Blocks a user: their messages and typing are not pushed to you, and they can no longer open a direct ' +
+    'conversation with you or add you to a room. They are not told.',
+);
+export const UnblockUserSchema = frame('unblockUser', {
+  userId: IdSchema.describe('A user you block; any other id changes nothing.'),
+}).describe('Stops blocking a user.');
+
 /** Browsers cannot see WebSocket pings; this lets them check that the hub still answers. */
 export const PingSchema = frame('ping', {}).describe('Asks the hub to answer at once; allowed in every state.');
 
@@ -146,6 +159,9 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   RenameDeviceSchema,
   RemoveDeviceSchema,
   ClaimJoinLinkSchema,
+  LeaveConversationSchema,
+  BlockUserSchema,
+  UnblockUserSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];

@@ -35,6 +35,12 @@ export const ErrorCode = {
   JOIN_TOKEN_USED: 'JOIN_TOKEN_USED',
   /** `claimJoinLink` with a join link past its life (6.3): ask for a new link, or pair with a code. */
   JOIN_TOKEN_EXPIRED: 'JOIN_TOKEN_EXPIRED',
+  /** `openDirect`, `createGroup` or `addMembers` naming a user who blocks the requester (11.7): do not offer it. */
+  BLOCKED_BY_USER: 'BLOCKED_BY_USER',
+  /** `createGroup` past the rooms one user may create per hour (2.2): `message` says how long to wait. */
+  ROOM_RATE_LIMITED: 'ROOM_RATE_LIMITED',
+  /** `createGroup` or `addMembers` past the people one user may add per minute (2.2): `message` says how long. */
+  MEMBER_RATE_LIMITED: 'MEMBER_RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

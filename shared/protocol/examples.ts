@@ -77,6 +77,9 @@ export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFra
   renameDevice: { type: 'renameDevice', rid: '31', deviceId: PHONE, name: 'Pixel' },
   removeDevice: { type: 'removeDevice', rid: '32', deviceId: PHONE },
   claimJoinLink: { type: 'claimJoinLink', rid: '3', token: '0zaK-ft544kFj8Kzmccr7t_9J0k_0IrVI6LV4IVfdE0' },
+  leaveConversation: { type: 'leaveConversation', rid: '23', conversationId: 'gRRvglEDnF-5buY8fafUog' },
+  blockUser: { type: 'blockUser', rid: '24', userId: BOB },
+  unblockUser: { type: 'unblockUser', rid: '25', userId: BOB },
 };
 
 export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFrameOf<T> } = {
@@ -98,6 +101,7 @@ export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFra
     ],
     devices: [laptop],
     conversations: [general],
+    blockedUserIds: [],
   },
   ack: {
     type: 'ack',
@@ -154,4 +158,10 @@ export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFra
     token: 'Xw2-hbQd0cWkVqg6Z9mY1oTs3LfJp8NuRa5EiCt7Kx4',
     expiresAt: 1767262500000,
   },
+  hubInfo: {
+    type: 'hubInfo',
+    hub: { id: 'bN8uXg5f9_GNL2AqDO_2EA', name: 'Attic', protocolVersion: 1, appVersion: '0.1.0' },
+  },
+  conversationLeft: { type: 'conversationLeft', rid: '23', conversationId: 'gRRvglEDnF-5buY8fafUog' },
+  blocks: { type: 'blocks', rid: '24', userIds: [BOB] },
 };

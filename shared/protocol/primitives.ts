@@ -48,6 +48,23 @@ export const NameSchema = z
       'with no control, invisible or text-direction characters except where emoji and scripts need them (2.2).',
   );
 
+/**
+ * The hub's own name (shown to devices, advertised over mDNS): trimmed, then 1-63 characters (one DNS
+ * label), with no invisible or text-direction characters.
+ */
+export const HubNameSchema = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be blank')
+      .max(63, 'at most 63 characters (one DNS label)')
+      .regex(VISIBLE_NAME_PATTERN, {
+        error: (issue) => invisibleCharacterMessage(invisibleCharacterIn(String(issue.input)) ?? 0),
+      }),
+  );
+
 export const SeqSchema = z
   .int()
   .min(0)

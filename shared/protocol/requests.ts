@@ -122,7 +122,12 @@ export const REQUESTS = {
     answer: ['conversation'],
     answered: 'always',
     pushes: [{ frame: 'conversation', to: 'every other ready connection of every member' }],
-    errors: [ErrorCode.NOT_FOUND],
+    errors: [
+      ErrorCode.NOT_FOUND,
+      ErrorCode.BLOCKED_BY_USER,
+      ErrorCode.ROOM_RATE_LIMITED,
+      ErrorCode.MEMBER_RATE_LIMITED,
+    ],
     section: '11.2',
   },
   addMembers: {
@@ -130,7 +135,7 @@ export const REQUESTS = {
     answer: ['conversation'],
     answered: 'always',
     pushes: [{ frame: 'conversation', to: 'every other ready connection of every member, new ones included' }],
-    errors: [...MEMBERSHIP, ErrorCode.FORBIDDEN],
+    errors: [...MEMBERSHIP, ErrorCode.FORBIDDEN, ErrorCode.BLOCKED_BY_USER, ErrorCode.MEMBER_RATE_LIMITED],
     section: '11.3',
   },
   openDirect: {
@@ -138,7 +143,7 @@ export const REQUESTS = {
     answer: ['conversation'],
     answered: 'always',
     pushes: [{ frame: 'conversation', to: 'every other ready connection of both users, if it was created' }],
-    errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN],
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN, ErrorCode.BLOCKED_BY_USER],
     section: '11.4',
   },
   createLinkCode: { state: 'ready', answer: ['linkCode'], answered: 'always', pushes: [], errors: [], section: '6.4' },
@@ -179,12 +184,47 @@ export const REQUESTS = {
     ],
     section: '6.3',
   },
+  leaveConversation: {
+    state: 'ready',
+    answer: ['conversationLeft'],
+    answered: 'always',
+    pushes: [
+      { frame: 'conversationLeft', to: "the user's other ready connections" },
+      { frame: 'conversation', to: 'every ready connection of every remaining member' },
+    ],
+    errors: [...MEMBERSHIP, ErrorCode.FORBIDDEN, ErrorCode.STORAGE_FAILED],
+    section: '11.6',
+  },
+  blockUser: {
+    state: 'ready',
+    answer: ['blocks'],
+    answered: 'always',
+    pushes: [{ frame: 'blocks', to: "the user's other ready connections, if the list changed" }],
+    errors: [ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN, ErrorCode.STORAGE_FAILED],
+    section: '11.7',
+  },
+  unblockUser: {
+    state: 'ready',
+    answer: ['blocks'],
+    answered: 'always',
+    pushes: [{ frame: 'blocks', to: "the user's other ready connections, if the list changed" }],
+    errors: [ErrorCode.STORAGE_FAILED],
+    section: '11.7',
+  },
 } as const satisfies { readonly [T in ClientFrameType]: RequestSpec };
 
-/** Pushes no request causes: the hub sends them when a connection closes, for any reason. */
+/** Pushes no request causes: the hub sends them when a connection closes, for any reason, or its owner acts (11.8). */
 export const UNREQUESTED_PUSHES: readonly RequestPush[] = [
   { frame: 'presence', to: "connections ready before, when the user's last ready connection closed (10.1)" },
   { frame: 'devices', to: "the user's remaining ready connections, when a connection of one of their devices closed" },
+  { frame: 'message', to: "every ready connection of every member, when the hub's owner deleted a message (7.5)" },
+  { frame: 'devices', to: "the user's remaining ready connections, when the hub's owner removed a device (12.4)" },
+  { frame: 'user', to: "every ready connection, when the hub's owner removed a user (`removed`, 11.8)" },
+  {
+    frame: 'conversation',
+    to: "every ready connection of its members, when the hub's owner removed one of them (11.8)",
+  },
+  { frame: 'hubInfo', to: "every ready connection, when the hub's owner renamed the hub" },
 ];
 
 /** Refusals for a frame sent in the wrong state (docs/PROTOCOL.md 5.3). */

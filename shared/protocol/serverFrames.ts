@@ -39,6 +39,10 @@ export const ReadySchema = frame('ready', {
   users: z.array(UserWireSchema).describe('Every user of the hub.'),
   devices: z.array(DeviceWireSchema).describe("This user's devices only."),
   conversations: z.array(ConversationWireSchema).describe('Every conversation the user is a member of.'),
+  blockedUserIds: z
+    .array(IdSchema)
+    .optional()
+    .describe('The users this user blocks (section 11.7); absent (from an older hub) means none.'),
 }).describe('The snapshot the connection starts from; pushes follow from here on.');
 export const AckSchema = frame('ack', {
   conversationId: IdSchema.describe('As sent.'),
@@ -63,7 +67,9 @@ export const ReceiptSchema = frame('receipt', {
 export const ConversationSchema = frame('conversation', { conversation: ConversationWireSchema }).describe(
   'The full current state of one conversation.',
 );
-export const UserSchema = frame('user', { user: UserWireSchema }).describe('A new user paired.');
+export const UserSchema = frame('user', { user: UserWireSchema }).describe(
+  "A new user paired, or the hub's owner removed one (`removed`): replace yours.",
+);
 export const PresenceSchema = frame('presence', {
   userId: IdSchema.describe('The user.'),
   online: z.boolean().describe("The user's state now."),
@@ -99,6 +105,17 @@ export const JoinLinkClaimedSchema = frame('joinLinkClaimed', {
   expiresAt: TimestampSchema.describe('When the fresh token stops working.'),
 }).describe('The answer to `claimJoinLink`: the link is spent, this token pairs instead.');
 
+export const ConversationLeftSchema = frame('conversationLeft', {
+  conversationId: IdSchema.describe('The room the user left.'),
+}).describe('The user left this room, on this device or another of theirs: drop it.');
+export const BlocksSchema = frame('blocks', {
+  userIds: z.array(IdSchema).describe('Every user this user blocks.'),
+}).describe("The users this user blocks, the whole list; sent only to the user's own connections.");
+
+export const HubInfoFrameSchema = frame('hubInfo', { hub: HubInfoSchema }).describe(
+  "The hub's owner renamed it: replace what `welcome` said (a client may ignore it until it reconnects).",
+);
+
 export const ServerFrameSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   IncompatibleSchema,
@@ -118,6 +135,9 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   PongSchema,
   ErrorSchema,
   JoinLinkClaimedSchema,
+  HubInfoFrameSchema,
+  ConversationLeftSchema,
+  BlocksSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 export const SERVER_FRAME_TYPES: readonly ServerFrame['type'][] = ServerFrameSchema.options.map(

@@ -18,6 +18,13 @@ export const UserWireSchema = z
     id: IdSchema.describe('The user.'),
     displayName: z.string().describe('As given at pairing; need not be unique.'),
     online: z.boolean().describe('At least one device of the user has a ready connection.'),
+    removed: z
+      .literal(true)
+      .optional()
+      .describe(
+        "Set when the hub's owner removed the user (section 11.8): never online again, a member of nothing; " +
+          'show their messages as from a removed user.',
+      ),
   })
   .describe('A user.');
 export type UserWire = z.infer<typeof UserWireSchema>;
@@ -60,6 +67,12 @@ export const ConversationWireSchema = z
   .describe('A conversation the user is a member of.');
 export type ConversationWire = z.infer<typeof ConversationWireSchema>;
 
+/**
+ * `senderUserId` and `senderDeviceId` of a deletion made by the hub's owner (section 7.5), rather than by a
+ * user: hub ids are 22 characters, so no user or device has this one.
+ */
+export const HUB_OPERATOR_ID = 'hub';
+
 export const MessageWireSchema = z
   .object({
     conversationId: IdSchema.describe('Its conversation.'),
@@ -69,7 +82,15 @@ export const MessageWireSchema = z
     senderDeviceId: IdSchema.describe('From which device (it may have been removed since).'),
     /** When the hub accepted it, ms since epoch. */
     sentAt: TimestampSchema.describe('When the hub accepted it.'),
-    text: z.string().describe('Exactly as sent.'),
+    text: z.string().describe('Exactly as sent; "" once deleted, and in a deletion.'),
+    deleted: z
+      .literal(true)
+      .optional()
+      .describe('The message was deleted (section 7.5): `text` is "". Show it as deleted.'),
+    deletes: SeqSchema.optional().describe(
+      'Present on a deletion, not a message (section 7.5): the seq of the message it deleted, in the same ' +
+        'conversation. Apply it; never show it or count it as unread.',
+    ),
   })
-  .describe('A stored message.');
+  .describe('A stored message, or a deletion of one.');
 export type MessageWire = z.infer<typeof MessageWireSchema>;

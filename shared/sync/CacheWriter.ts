@@ -3,7 +3,7 @@ import { SerialQueue } from '../util/SerialQueue';
 import { snapshotOf } from './cache';
 import { checkMessage } from './cacheSchema';
 import type { ClientCore } from './ClientCore';
-import type { Timeline } from './conversationTimeline';
+import { deletedMessage, type Timeline } from './conversationTimeline';
 import { WarningCode, type RoostWarning } from './errors';
 import { toStored, type OutboxEntry } from './outbox';
 import type { ClientStorage, StoredCredentials } from './storage';
@@ -68,6 +68,28 @@ export class CacheWriter {
     if (added.length === 0 && after.cursor === before.cursor && after.reachedStart === before.reachedStart) return;
     const range = { cursor: after.cursor, reachedStart: this.reachedStart.get(id) ?? false };
     void this.write('messages', () => this.storage.saveMessages(id, added, range));
+    for (const m of added) if (m.deletes !== undefined) this.eraseStoredText(id, m.deletes);
+  }
+
+  /**
+   * A deletion arrived: the message it deleted loses its text in storage too, if storage holds it (it may hold
+   * older messages than the timeline in memory). Only a message already stored is replaced, so the stored run
+   * never gains an island.
+   */
+  private eraseStoredText(id: string, seq: number): void {
+    void this.write('a deleted message', async () => {
+      const [stored] = await this.storage.loadMessages(id, seq + 1, 1);
+      const range = await this.storage.loadRange(id);
+      if (stored?.seq !== seq || stored.deletes !== undefined || !range || (stored.deleted && stored.text === ''))
+        return;
+      await this.storage.saveMessages(id, [deletedMessage(stored)], range);
+    });
+  }
+
+  /** Forgets what is stored of a conversation the user left. */
+  forgetConversation(id: string): void {
+    this.reachedStart.delete(id);
+    void this.write('removal of a left conversation', () => this.storage.deleteConversation(id));
   }
 
   /**

@@ -272,12 +272,23 @@ export class ClientCore {
         this.current = S.upsertUser(this.current, frame.user);
         this.cache.saveSnapshotSoon();
         break;
+      case 'hubInfo':
+        // The owner renamed the hub; the id never changes.
+        if (frame.hub.id === this.current.hub?.id) this.current = { ...this.current, hub: frame.hub };
+        this.cache.saveSnapshotSoon();
+        break;
       case 'presence':
         this.current = S.setPresence(this.current, frame.userId, frame.online);
         break;
       case 'devices':
         this.current = { ...this.current, devices: frame.devices };
         this.cache.saveSnapshotSoon();
+        break;
+      case 'conversationLeft':
+        this.conversationLeft(frame.conversationId);
+        break;
+      case 'blocks':
+        this.blocksChanged(frame.userIds);
         break;
       case 'typing':
         this.current = this.typing.shown(this.current, frame, this.options.clock.now());
@@ -296,6 +307,28 @@ export class ClientCore {
         break;
     }
     this.requests.settle(frame);
+  }
+
+  /** The own user left the room, here or on another device: it goes from the state and from storage. */
+  private conversationLeft(id: string): void {
+    if (!this.current.conversations[id]) return;
+    const unsent = this.current.outbox.filter((e) => e.conversationId === id).map((e) => e.clientMsgId);
+    this.current = S.dropConversation(this.current, id);
+    for (const clientMsgId of unsent) this.cache.deleteOutboxEntry(clientMsgId);
+    this.cache.forgetConversation(id);
+    this.cache.saveSnapshotSoon();
+  }
+
+  /**
+   * The own block list changed. The hub withheld the pushes of a blocked user's messages, so the
+   * conversations shared with someone just unblocked may hold more than this device knows of.
+   */
+  private blocksChanged(userIds: readonly string[]): void {
+    const unblocked = this.current.blockedUserIds.filter((id) => !userIds.includes(id));
+    this.current = S.applyBlocks(this.current, userIds);
+    this.cache.saveSnapshotSoon();
+    for (const c of Object.values(this.current.conversations))
+      if (unblocked.some((id) => c.kind === 'default' || c.memberUserIds.includes(id))) this.catchUp(c.id, true);
   }
 
   // ---- session ----
@@ -401,10 +434,10 @@ export class ClientCore {
     this.catchUp(message.conversationId);
   }
 
-  /** Starts fetching what the conversation misses, unless it has everything or is at it already. */
-  private catchUp(id: string): void {
+  /** Starts fetching what the conversation misses, unless it has everything (`always`: even so) or is at it. */
+  private catchUp(id: string, always = false): void {
     if (!this.authenticated) return;
-    const started = this.sync.start(this.current, id);
+    const started = this.sync.start(this.current, id, always);
     if (!started) return;
     this.current = started.state;
     void this.fetchCatchUpPages(started.request);

@@ -55,6 +55,12 @@ export class MemoryStorage implements ClientStorage {
     return copy(stored.slice(Math.max(0, stored.length - limit)));
   }
 
+  async deleteConversation(conversationId: string): Promise<void> {
+    this.checkWritable();
+    this.messages.delete(conversationId);
+    this.ranges.delete(conversationId);
+  }
+
   async loadOutbox(): Promise<StoredOutboxEntry[]> {
     return copy([...this.outbox.values()]);
   }

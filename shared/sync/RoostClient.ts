@@ -116,6 +116,29 @@ export class RoostClient {
     return expectAnswer(await this.core.request({ type: 'openDirect', userId }), 'conversation').conversation;
   }
 
+  /**
+   * Leaves a group room (PROTOCOL.md 11.6). Resolves once the hub has stored it; by then the room is
+   * gone from the state, with its unsent messages. The default room and direct conversations refuse
+   * (FORBIDDEN).
+   */
+  async leaveConversation(conversationId: string): Promise<void> {
+    expectAnswer(await this.core.request({ type: 'leaveConversation', conversationId }), 'conversationLeft');
+  }
+
+  /**
+   * Blocks a user (PROTOCOL.md 11.7): their messages are hidden here and not counted unread, and they
+   * can no longer open a direct conversation with the own user or add them to a room. Resolves once
+   * the hub has stored it; `blockedUserIds` in the state has it by then.
+   */
+  async blockUser(userId: string): Promise<void> {
+    expectAnswer(await this.core.request({ type: 'blockUser', userId }), 'blocks');
+  }
+
+  /** Stops blocking a user: their messages show again, those sent while blocked too. */
+  async unblockUser(userId: string): Promise<void> {
+    expectAnswer(await this.core.request({ type: 'unblockUser', userId }), 'blocks');
+  }
+
   /** A one-time code that pairs another device to the own user. */
   async createLinkCode(): Promise<{ code: string; expiresAt: number }> {
     const { code, expiresAt } = expectAnswer(await this.core.request({ type: 'createLinkCode' }), 'linkCode');

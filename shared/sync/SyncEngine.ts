@@ -119,10 +119,13 @@ export class SyncEngine {
     return step(next, merges, warnings);
   }
 
-  /** Starts catching up a conversation that is behind: `syncing`, and the first page to ask for. */
-  start(state: RoostState, id: string): { state: RoostState; request: CatchUpRequest } | undefined {
+  /**
+   * Starts catching up a conversation that is behind: `syncing`, and the first page to ask for.
+   * `always`: also one that looks current, when pushes were withheld (a user was just unblocked).
+   */
+  start(state: RoostState, id: string, always = false): { state: RoostState; request: CatchUpRequest } | undefined {
     const c = state.conversations[id];
-    if (!c || this.running.has(id) || !isBehind(c)) return undefined;
+    if (!c || this.running.has(id) || !(always || isBehind(c))) return undefined;
     const run: Run = { stalls: 0, triedWindow: false };
     this.running.set(id, run);
     return { state: setFlag(state, id, 'syncing', true), request: this.plan(c, run) };

@@ -160,5 +160,6 @@ export function snapshotOf(state: RoostState): CachedSnapshot | undefined {
     users: Object.values(state.users),
     devices: [...state.devices],
     conversations,
+    blockedUserIds: [...state.blockedUserIds],
   };
 }

@@ -41,6 +41,7 @@ export const CachedSnapshotSchema = z.object({
   users: z.array(UserWireSchema),
   devices: z.array(DeviceWireSchema),
   conversations: z.array(ConversationWireSchema),
+  blockedUserIds: z.array(IdSchema).optional(),
 });
 
 export const TimelineRangeSchema = z.object({ cursor: SeqSchema, reachedStart: z.boolean() });

@@ -10,7 +10,9 @@ import type {
   UserWire,
 } from '../protocol';
 import { EMPTY_TIMELINE, hasOlder, type Timeline, type TimelineChange } from './conversationTimeline';
+import { hiddenSenders } from './hidden';
 import { pendingCount, type Outbox, type OutboxEntry } from './outbox';
+import { userName } from './people';
 import { unreadCount } from './unread';
 
 /**
@@ -92,6 +94,8 @@ export type RoostState = {
   /** The own user's devices. */
   readonly devices: readonly DeviceWire[];
   readonly conversations: Readonly<Record<string, ConversationState>>;
+  /** The users the own user blocks: their messages are hidden (hidden.ts) and never counted unread. */
+  readonly blockedUserIds: readonly string[];
   /** Every unacknowledged own message, in send order. */
   readonly outbox: Outbox;
   readonly pendingCount: number;
@@ -106,6 +110,7 @@ export const INITIAL_STATE: RoostState = {
   users: {},
   devices: [],
   conversations: {},
+  blockedUserIds: [],
   outbox: [],
   pendingCount: 0,
 };
@@ -121,11 +126,18 @@ export function forgetAccount(state: RoostState, reason: UnpairedReason): RoostS
   };
 }
 
-/** Recomputes the fields derived from the others; call after any change to a conversation. */
-export function derive(c: ConversationState, selfUserId: string | undefined): ConversationState {
+/**
+ * Recomputes the fields derived from the others; call after any change to a conversation.
+ * `hidden`: senders whose messages are not counted unread (hiddenSenders).
+ */
+export function derive(
+  c: ConversationState,
+  selfUserId: string | undefined,
+  hidden?: ReadonlySet<string>,
+): ConversationState {
   const readSeq = selfUserId ? (c.receipts[selfUserId]?.readSeq ?? 0) : 0;
   const lastSeq = Math.max(c.lastSeq, c.timeline.cursor);
-  const unread = unreadCount(c.timeline, lastSeq, readSeq, selfUserId);
+  const unread = unreadCount(c.timeline, lastSeq, readSeq, selfUserId, hidden);
   const older = hasOlder(c.timeline);
   if (readSeq === c.readSeq && lastSeq === c.lastSeq && unread === c.unreadCount && older === c.hasOlder) return c;
   return { ...c, readSeq, lastSeq, unreadCount: unread, hasOlder: older };
@@ -156,6 +168,7 @@ export function conversationFromWire(
   wire: ConversationWire,
   existing: ConversationState | undefined,
   selfUserId: string | undefined,
+  hidden?: ReadonlySet<string>,
 ): ConversationState {
   const receipts: Record<string, ReceiptWire> = {};
   for (const r of wire.receipts) receipts[r.userId] = mergeReceipt(existing?.receipts[r.userId], r);
@@ -171,6 +184,7 @@ export function conversationFromWire(
       receipts,
     },
     selfUserId,
+    hidden,
   );
 }
 
@@ -179,9 +193,11 @@ export function applyReady(state: RoostState, ready: ServerFrameOf<'ready'>): Ro
   // Before the first ready (a fresh start, or a cache without snapshot) everything held is this account's.
   const sameAccount = state.self === undefined || state.self.userId === ready.self.userId;
   const conversations: Record<string, ConversationState> = {};
+  const blockedUserIds = ready.blockedUserIds ?? [];
+  const hidden = hiddenSenders({ blockedUserIds });
   for (const wire of ready.conversations) {
     const existing = sameAccount ? state.conversations[wire.id] : undefined;
-    conversations[wire.id] = conversationFromWire(wire, existing, ready.self.userId);
+    conversations[wire.id] = conversationFromWire(wire, existing, ready.self.userId, hidden);
   }
   return withOutbox(
     {
@@ -191,13 +207,19 @@ export function applyReady(state: RoostState, ready: ServerFrameOf<'ready'>): Ro
       users: Object.fromEntries(ready.users.map((u) => [u.id, u])),
       devices: ready.devices,
       conversations,
+      blockedUserIds,
     },
     sameAccount ? state.outbox : [],
   );
 }
 
 export function upsertConversation(state: RoostState, wire: ConversationWire): RoostState {
-  const conversation = conversationFromWire(wire, state.conversations[wire.id], state.self?.userId);
+  const conversation = conversationFromWire(
+    wire,
+    state.conversations[wire.id],
+    state.self?.userId,
+    hiddenSenders(state),
+  );
   return withOutbox({ ...state, conversations: { ...state.conversations, [wire.id]: conversation } }, state.outbox);
 }
 
@@ -208,7 +230,7 @@ export function updateConversation(
 ): RoostState {
   const current = state.conversations[id];
   if (!current) return state;
-  const next = derive(change(current), state.self?.userId);
+  const next = derive(change(current), state.self?.userId, hiddenSenders(state));
   return next === current ? state : { ...state, conversations: { ...state.conversations, [id]: next } };
 }
 
@@ -335,12 +357,39 @@ export function nextTypingExpiry(state: RoostState): number | undefined {
 export function conversationTitle(state: Pick<RoostState, 'self' | 'users'>, c: ConversationState): string {
   if (c.kind !== 'direct' || c.name) return c.name;
   const other = c.memberUserIds.find((id) => id !== state.self?.userId) ?? state.self?.userId;
-  return (other && state.users[other]?.displayName) || 'Direct conversation';
+  return (other && userName(state.users, other, '')) || 'Direct conversation';
 }
 
 /** Whether a message was sent from this device. */
 export function isOwnMessage(state: RoostState, m: MessageWire): boolean {
   return m.senderDeviceId === state.self?.deviceId;
+}
+
+/**
+ * The own block list changed (PROTOCOL.md 11.7): unread counts are recounted without the blocked
+ * users' messages, and their typing indicators go.
+ */
+export function applyBlocks(state: RoostState, blockedUserIds: readonly string[]): RoostState {
+  const next = { ...state, blockedUserIds };
+  const hidden = hiddenSenders(next);
+  const conversations: Record<string, ConversationState> = {};
+  for (const [id, c] of Object.entries(state.conversations)) {
+    const typing = c.typing.some((t) => hidden.has(t.userId))
+      ? c.typing.filter((t) => !hidden.has(t.userId))
+      : c.typing;
+    conversations[id] = derive(typing === c.typing ? c : { ...c, typing }, state.self?.userId, hidden);
+  }
+  return { ...next, conversations };
+}
+
+/** The own user left the room (PROTOCOL.md 11.6): it goes, with its unsent messages. */
+export function dropConversation(state: RoostState, id: string): RoostState {
+  if (!state.conversations[id]) return state;
+  const { [id]: _gone, ...conversations } = state.conversations;
+  return withOutbox(
+    { ...state, conversations },
+    state.outbox.filter((e) => e.conversationId !== id),
+  );
 }
 
 function samePending(a: readonly OutboxEntry[], b: readonly OutboxEntry[]): boolean {

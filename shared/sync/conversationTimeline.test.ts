@@ -141,4 +141,23 @@ describe('conversationTimeline', () => {
       }
     }
   });
+
+  it('a deletion empties the message it deleted, live, from a page or once a gap before it is filled', () => {
+    const deletion = (seq: number, target: number) => msg(seq, { text: '', deletes: target, senderUserId: 'hub' });
+    const t = live(EMPTY_TIMELINE, 1, 2, 3);
+    const pushed = applyLive(t, deletion(4, 2));
+    expect(pushed.added.map((m) => m.seq)).toEqual([4]);
+    expect(pushed.timeline.messages.map((m) => [m.seq, m.text, m.deleted ?? false])).toEqual([
+      [1, msg(1).text, false],
+      [2, '', true],
+      [3, msg(3).text, false],
+      [4, '', false],
+    ]);
+    const paged = applyForwardPage(t, 3, [msg(4), deletion(5, 1)]).timeline;
+    expect(paged.messages[0]).toMatchObject({ seq: 1, text: '', deleted: true });
+    // Beyond a gap it waits, like any message, and applies when it joins.
+    const waiting = applyLive(t, deletion(5, 3)).timeline;
+    expect(waiting.messages[2]?.deleted).toBeUndefined();
+    expect(applyLive(waiting, msg(4)).timeline.messages[2]).toMatchObject({ seq: 3, text: '', deleted: true });
+  });
 });

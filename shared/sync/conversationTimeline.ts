@@ -147,7 +147,24 @@ function extend(
   }
   const waiting = buffered.filter((m) => m.seq > cursor);
   while (waiting.length > 0 && waiting[0]!.seq === cursor + 1) take(waiting.shift()!);
-  return { timeline: { ...t, messages, cursor, buffered: waiting }, added };
+  return { timeline: { ...t, messages: applyDeletions(messages, added), cursor, buffered: waiting }, added };
+}
+
+/**
+ * A deletion (PROTOCOL.md 7.5) that joined the timeline empties the message it deleted, if held: its text is
+ * gone, and it shows as deleted. The deletion itself stays in `messages`, so the seqs stay contiguous; it is
+ * never shown. A message not held is never shown with its text: the hub sends it deleted from now on.
+ */
+function applyDeletions(messages: MessageWire[], added: readonly MessageWire[]): MessageWire[] {
+  const deleted = new Set<number>();
+  for (const m of added) if (m.deletes !== undefined) deleted.add(m.deletes);
+  if (deleted.size === 0) return messages;
+  return messages.map((m) => (deleted.has(m.seq) && m.deletes === undefined ? deletedMessage(m) : m));
+}
+
+/** A message as it reads once deleted: no text, marked. */
+export function deletedMessage(m: MessageWire): MessageWire {
+  return m.deleted && m.text === '' ? m : { ...m, text: '', deleted: true };
 }
 
 /** A resend the hub stored twice (beyond its dedup window, which is per user) shows once. */

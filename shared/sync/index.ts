@@ -9,7 +9,10 @@ export type {
   UnpairedReason,
 } from './clientState';
 export { conversationTitle } from './clientState';
+export { hiddenSenders, isHiddenMessage, visibleMessages } from './hidden';
 export type { Timeline } from './conversationTimeline';
+export { DELETED_MESSAGE_TEXT, isDeletion, lastMessage } from './deletions';
+export { REMOVED_USER_NAME, isActiveUser, userName } from './people';
 export type { OutboxEntry, OutboxStatus } from './outbox';
 export { ClientErrorCode, RoostError, WarningCode, type RoostWarning } from './errors';
 export type { Clock, TimerHandle, Transport, TransportEvents, TransportSocket } from './transport';

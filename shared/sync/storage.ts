@@ -31,6 +31,8 @@ export type CachedSnapshot = {
   users: UserWire[];
   devices: DeviceWire[];
   conversations: ConversationWire[];
+  /** The users the own user blocks; absent in snapshots from before blocking, meaning none. */
+  blockedUserIds?: string[];
 };
 
 /**
@@ -67,6 +69,8 @@ export interface ClientStorage {
   saveMessages(conversationId: string, messages: readonly MessageWire[], range: TimelineRange): Promise<void>;
   /** The newest `limit` stored messages with seq < beforeSeq, oldest first. */
   loadMessages(conversationId: string, beforeSeq: number, limit: number): Promise<MessageWire[]>;
+  /** Forgets a conversation's messages and range (the user left it; if added again, it is fetched anew). */
+  deleteConversation(conversationId: string): Promise<void>;
 
   /** Every outbox entry, in any order (the client sorts by `order`). */
   loadOutbox(): Promise<StoredOutboxEntry[]>;

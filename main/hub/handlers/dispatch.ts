@@ -2,7 +2,8 @@ import { ErrorCode, type ClientFrame, type ClientFrameOf, type ClientFrameType }
 import type { Connection, ConnectionState } from '../Connection';
 import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
-import { handleAddMembers, handleCreateGroup, handleOpenDirect } from './conversations';
+import { handleBlockUser, handleUnblockUser } from './blocks';
+import { handleAddMembers, handleCreateGroup, handleLeaveConversation, handleOpenDirect } from './conversations';
 import { handleCreateLinkCode, handleListDevices, handleRemoveDevice, handleRenameDevice } from './devices';
 import { handleClaimJoinLink } from './joinLinks';
 import { handleFetchMessages, handleMarkDelivered, handleMarkRead, handleSend, handleTyping } from './messaging';
@@ -39,6 +40,9 @@ const ROUTES: { [T in ClientFrameType]: Route<T> } = {
   renameDevice: { needs: 'ready', run: handleRenameDevice },
   removeDevice: { needs: 'ready', run: handleRemoveDevice },
   claimJoinLink: { needs: 'greeted', run: handleClaimJoinLink },
+  leaveConversation: { needs: 'ready', run: handleLeaveConversation },
+  blockUser: { needs: 'ready', run: handleBlockUser },
+  unblockUser: { needs: 'ready', run: handleUnblockUser },
 };
 
 /**

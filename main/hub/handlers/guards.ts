@@ -23,7 +23,8 @@ export function requireOwnDevice(ctx: HubContext, conn: Connection, deviceId: st
 }
 
 export function requireUsers(ctx: HubContext, userIds: string[]): void {
-  const missing = userIds.find((id) => !ctx.registry.user(id));
+  // A removed user (11.8) cannot be added to a room or written to directly: to the protocol they are gone.
+  const missing = userIds.find((id) => !ctx.registry.activeUser(id));
   if (missing) throw new HubError(ErrorCode.NOT_FOUND, `No user "${missing}".`);
 }
 

@@ -1,15 +1,26 @@
 import { LogError, LogErrorCode, QuotaError, SPACE_RESERVED, StorageError, errorMessage } from './errors';
+import { eraseText } from './eraseText';
 import { GroupCommit } from './GroupCommit';
 import { RecentCache } from './RecentCache';
 import { RecentIds } from './RecentIds';
-import { readSegments } from './readRange';
+import { locateLine, readSegments } from './readRange';
 import type { Segment } from './segment';
 import { SegmentWriter, type WriterConfig } from './SegmentWriter';
 import { encodeLine, messageProblem, type StoredMessage } from './storedMessage';
 import type { UsageLedger } from './UsageLedger';
 
-export type MessageDraft = Omit<StoredMessage, 'seq' | 'sentAt'>;
+export type MessageDraft = Omit<StoredMessage, 'seq' | 'sentAt' | 'deleted'>;
 export type AppendResult = { message: StoredMessage; duplicate: boolean };
+/** Who deletes a message: the deletion record is stored as sent by them. */
+export type DeletionDraft = Pick<StoredMessage, 'clientMsgId' | 'senderUserId' | 'senderDeviceId'>;
+export type Deletion = {
+  /** The deletion record, durable; undefined if the message was deleted before (its record exists). */
+  readonly record: StoredMessage | undefined;
+  /** The deleted message as reads return it from now on: text "", `deleted`. */
+  readonly target: StoredMessage;
+  /** Settles once the text is overwritten in the segment; rejects with StorageError if it could not be. */
+  readonly erased: Promise<void>;
+};
 export type Page = { messages: StoredMessage[]; hasMore: boolean };
 
 export type ConversationConfig = WriterConfig & {
@@ -57,6 +68,11 @@ export class ConversationLog {
   private preparing: Promise<void> | null = null;
   private waiters: Waiter[] = [];
   private readonly outstanding = new Set<Promise<void>>();
+  /**
+   * Messages deleted whose deletion this run knows of (made now, or a record in the tail at open): reads
+   * return them deleted whatever their line says, so a text is never served while it is being erased.
+   */
+  private readonly deletedSeqs = new Set<number>();
 
   constructor(
     readonly id: string,
@@ -70,7 +86,10 @@ export class ConversationLog {
     this.durable = lastSeq;
     this.writer = new SegmentWriter(conversationDir, segments, config);
     this.cache = new RecentCache(config.cacheMessages);
-    for (const message of tail) this.cache.push(message);
+    for (const message of tail) {
+      this.cache.push(message);
+      if (message.deletes !== undefined) this.deletedSeqs.add(message.deletes);
+    }
   }
 
   lastSeq(): number {
@@ -85,13 +104,18 @@ export class ConversationLog {
   /** Seq is assigned before this returns whenever the conversation is ready, so seqs follow call order. */
   append(draft: MessageDraft): Promise<AppendResult> {
     const result = this.ready ? this.appendNow(draft) : this.appendWhenReady(draft);
-    const done = result.then(
+    this.track(result);
+    return result;
+  }
+
+  /** close() waits for it. */
+  private track(work: Promise<unknown>): void {
+    const done = work.then(
       () => undefined,
       () => undefined,
     );
     this.outstanding.add(done);
     void done.then(() => this.outstanding.delete(done));
-    return result;
   }
 
   async readForward(afterSeq: number, limit: number): Promise<Page> {
@@ -108,6 +132,63 @@ export class ConversationLog {
     if (limit === 0) return { messages: [], hasMore: true };
     const from = Math.max(1, to - limit + 1);
     return { messages: await this.readRange(from, to), hasMore: from > 1 };
+  }
+
+  /**
+   * Deletes message `seq` (durable, not itself a deletion; else LogError LOG_NOT_FOUND): from this call
+   * on, reads return it with text "" and `deleted`. Its deletion record is appended like a message and is
+   * durable when this resolves; then its text is overwritten in its segment (`erased`). A message deleted
+   * before gets no second record, but its text is erased again (a crash may have cut that short).
+   */
+  async delete(seq: number, by: DeletionDraft): Promise<Deletion> {
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > this.durable)
+      throw new LogError(LogErrorCode.notFound, `conversation ${this.id} has no message ${seq}`);
+    const located = await locateLine(this.segments, seq, this.config);
+    if (located.message.deletes !== undefined)
+      throw new LogError(LogErrorCode.notFound, `seq ${seq} of conversation ${this.id} is a deletion, not a message`);
+    // Checked and marked in one step (no await between), so two deletions of one message record it once.
+    const known = located.message.deleted === true || this.deletedSeqs.has(seq);
+    this.deletedSeqs.add(seq);
+    let record: StoredMessage | undefined;
+    if (!known) {
+      try {
+        ({ message: record } = await this.append({ ...by, text: '', deletes: seq }));
+      } catch (err) {
+        this.deletedSeqs.delete(seq);
+        throw err;
+      }
+    }
+    const sealed = located.segment !== this.segments[this.segments.length - 1];
+    const erased = eraseText(located, sealed, this.config).then(
+      () => undefined,
+      (err: unknown) => {
+        if (err instanceof LogError) throw err;
+        throw new StorageError(`could not erase message ${seq} of ${this.id} from disk: ${errorMessage(err)}`, {
+          cause: err,
+        });
+      },
+    );
+    this.track(erased);
+    // The caller hears of a failure through `erased`; this keeps it from counting as unhandled meanwhile.
+    erased.catch(() => undefined);
+    return { record, target: asDeleted(located.message), erased };
+  }
+
+  /**
+   * Finishes the erasing of deletions found in the tail at open: a crash between a deletion's record and
+   * the overwrite of its text leaves the text on disk. Reads hide it meanwhile (deletedSeqs).
+   */
+  repairDeletions(): Promise<void> {
+    const repaired = (async () => {
+      for (const seq of this.deletedSeqs) {
+        const located = await locateLine(this.segments, seq, this.config);
+        const sealed = located.segment !== this.segments[this.segments.length - 1];
+        if (await eraseText(located, sealed, this.config))
+          this.config.warn(`message log: finished erasing deleted message ${seq} of ${this.id}`);
+      }
+    })();
+    this.track(repaired);
+    return repaired;
   }
 
   /** Settles once every append made so far has settled and any recovery has finished. */
@@ -133,6 +214,7 @@ export class ConversationLog {
       senderDeviceId: draft.senderDeviceId,
       sentAt: this.config.now(),
       text: draft.text,
+      ...(draft.deletes === undefined ? {} : { deletes: draft.deletes }),
     };
     const problem = messageProblem(message);
     if (problem)
@@ -275,8 +357,15 @@ export class ConversationLog {
   }
 
   private async readRange(from: number, to: number): Promise<StoredMessage[]> {
-    return this.cache.range(from, to) ?? readSegments(this.segments, from, to, this.config);
+    const messages = this.cache.range(from, to) ?? (await readSegments(this.segments, from, to, this.config));
+    if (this.deletedSeqs.size === 0) return messages;
+    return messages.map((m) => (this.deletedSeqs.has(m.seq) && !m.deleted ? asDeleted(m) : m));
   }
+}
+
+/** A message as it reads once deleted. */
+function asDeleted(m: StoredMessage): StoredMessage {
+  return { ...m, text: '', deleted: true };
 }
 
 function makePending(message: StoredMessage, line: Buffer, key: string, displaced: string | undefined): Pending {

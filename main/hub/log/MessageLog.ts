@@ -4,6 +4,8 @@ import {
   ConversationLog,
   type AppendResult,
   type ConversationConfig,
+  type Deletion,
+  type DeletionDraft,
   type MessageDraft,
   type Page,
 } from './ConversationLog';
@@ -21,7 +23,7 @@ const USAGE_FILE_PATH = (dir: string) => join(dir, USAGE_FILE);
 
 export { StorageError, LogError, LogCorruptError, LogErrorCode, QuotaError, ConversationRefusedError } from './errors';
 export type { StoredMessage } from './storedMessage';
-export type { MessageDraft, AppendResult, Page } from './ConversationLog';
+export type { MessageDraft, AppendResult, Page, Deletion, DeletionDraft } from './ConversationLog';
 export type { LogFs } from './logFs';
 
 export type MessageLogOptions = {
@@ -153,6 +155,14 @@ export class MessageLog {
     }
     const log = new MessageLog(opts.dir, config, conversations, refused);
     log.startCounting(checkpoint);
+    for (const conversation of conversations.values())
+      conversation
+        .repairDeletions()
+        .catch((err: unknown) =>
+          config.warn(
+            `message log: could not finish erasing deleted messages of ${conversation.id}: ${errorMessage(err)}`,
+          ),
+        );
     return log;
   }
 
@@ -222,6 +232,26 @@ export class MessageLog {
       return Promise.reject(err);
     }
     return this.conversation(conversationId).append(draft);
+  }
+
+  /**
+   * Deletes a message for everyone (README, "Deletions"): a deletion record, sent by `by`, is appended
+   * and durable when this resolves; reads return the message with text "" from the call on, and
+   * `erased` settles once its text is overwritten on disk. LogError LOG_NOT_FOUND if there is no such
+   * message (or `seq` is a deletion); StorageError if the record could not be written.
+   */
+  delete(conversationId: string, seq: number, by: DeletionDraft): Promise<Deletion> {
+    try {
+      this.assertOpen();
+      assertConversationId(conversationId);
+      this.assertNotRefused(conversationId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation)
+      return Promise.reject(new LogError(LogErrorCode.notFound, `conversation ${conversationId} has no messages`));
+    return conversation.delete(seq, by);
   }
 
   /** Messages with seq > afterSeq, oldest first, at most `limit`; hasMore if newer ones remain. */

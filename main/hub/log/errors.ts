@@ -43,6 +43,8 @@ export const LogErrorCode = {
   badArgument: 'LOG_BAD_ARGUMENT',
   /** The data directory was written by an unknown version of the log. */
   format: 'LOG_FORMAT',
+  /** No message with that seq to delete: not stored yet, or a deletion itself. */
+  notFound: 'LOG_NOT_FOUND',
 } as const;
 export type LogErrorCode = (typeof LogErrorCode)[keyof typeof LogErrorCode];
 

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { LogCorruptError } from './errors';
-import { scanLines, segmentIndexFor, type Segment } from './segment';
+import { scanLines, segmentIndexFor, type RawLine, type Segment } from './segment';
 import { IndexMismatchError, rebuildSealedIndex } from './segmentScan';
 import { entryAtOrBefore, type IndexEntry } from './sparseIndex';
 import { decodeLine, type StoredMessage } from './storedMessage';
@@ -39,6 +39,24 @@ export async function readSegments(
   return out;
 }
 
+/** The line that holds message `seq` (durable), where it starts, and what it reads as. */
+export type LocatedLine = { segment: Segment; offset: number; bytes: Buffer; message: StoredMessage };
+
+/** Finds the line of message `seq` (durable) on disk, through the sparse index as a read does. */
+export async function locateLine(segments: readonly Segment[], seq: number, config: ReadConfig): Promise<LocatedLine> {
+  const i = segmentIndexFor(segments, seq);
+  const segment = segments[i];
+  if (!segment) throw new LogCorruptError(segments[0]?.dataPath ?? '(no segment)', 0, `no segment holds seq ${seq}`);
+  const out: StoredMessage[] = [];
+  const lines: RawLine[] = [];
+  await readFromSegment(segment, i < segments.length - 1, seq, seq, out, config, lines);
+  const [message] = out;
+  const [line] = lines;
+  if (!message || !line)
+    throw new LogCorruptError(segment.dataPath, 0, `seq ${seq} should be durable but is not there`);
+  return { segment, offset: line.offset, bytes: Buffer.from(line.bytes), message };
+}
+
 async function readFromSegment(
   segment: Segment,
   sealed: boolean,
@@ -46,9 +64,11 @@ async function readFromSegment(
   to: number,
   out: StoredMessage[],
   config: ReadConfig,
+  /** If given, gets the raw line of each message put in `out`. */
+  lines?: RawLine[],
 ): Promise<void> {
   try {
-    await collect(segment, startEntry(segment, from), from, to, out);
+    await collect(segment, startEntry(segment, from), from, to, out, lines);
     return;
   } catch (err) {
     // The active segment's index is checked on open and then only grown from durable writes:
@@ -62,7 +82,7 @@ async function readFromSegment(
   });
   await segment.rebuilding;
   try {
-    await collect(segment, startEntry(segment, from), from, to, out);
+    await collect(segment, startEntry(segment, from), from, to, out, lines);
   } catch (err) {
     if (err instanceof IndexMismatchError)
       throw new LogCorruptError(segment.dataPath, startEntry(segment, from).offset, err.message);
@@ -81,6 +101,7 @@ async function collect(
   from: number,
   to: number,
   out: StoredMessage[],
+  rawLines?: RawLine[],
 ): Promise<void> {
   const handle = await open(segment.dataPath, 'r');
   try {
@@ -98,7 +119,10 @@ async function collect(
               : 'line has no trailing newline';
           throw new LogCorruptError(segment.dataPath, line.offset, reason);
         }
-        if (message.seq >= from) out.push(message);
+        if (message.seq >= from) {
+          out.push(message);
+          rawLines?.push(line);
+        }
         if (message.seq >= to) return;
         expected += 1;
       }

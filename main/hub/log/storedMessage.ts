@@ -17,17 +17,26 @@ export const StoredMessageSchema = z.object({
   senderDeviceId: Id,
   sentAt: z.int().min(0),
   text: z.string(),
+  /** The message was deleted: its text was overwritten on disk and reads as "" (README, "Deletions"). */
+  deleted: z.literal(true).optional(),
+  /** This line is a deletion, not a message: the seq of the message it deleted. */
+  deletes: Seq.optional(),
 });
 export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 
-/** The on-disk line: {"s":seq,"i":clientMsgId,"u":senderUserId,"d":senderDeviceId,"t":sentAt,"x":text}. */
+/**
+ * The on-disk line: {"s":seq,"i":clientMsgId,"u":senderUserId,"d":senderDeviceId,"t":sentAt,"x":text}; a
+ * deletion adds "e" (the seq it deleted); a deleted message has "z" (the overwritten text) instead of "x".
+ */
 export const StoredLineSchema = z.object({
   s: Seq,
   i: Id,
   u: Id,
   d: Id,
   t: z.int().min(0),
-  x: z.string(),
+  x: z.string().optional(),
+  z: z.string().optional(),
+  e: Seq.optional(),
 });
 
 type StoredLine = z.input<typeof StoredLineSchema>;
@@ -50,6 +59,8 @@ export function messageProblem(m: StoredMessage): string | null {
   if (typeof m.text !== 'string') return 'text must be a string';
   if (!Number.isSafeInteger(m.sentAt) || m.sentAt < 0) return `sentAt must be a non-negative integer, got ${m.sentAt}`;
   if (!Number.isSafeInteger(m.seq) || m.seq < 1) return `seq must be a positive integer, got ${m.seq}`;
+  if (m.deletes !== undefined && (!Number.isSafeInteger(m.deletes) || m.deletes < 1 || m.deletes >= m.seq))
+    return `deletes must be the seq of an earlier message, got ${m.deletes}`;
   return null;
 }
 
@@ -61,7 +72,9 @@ export function encodeLine(m: StoredMessage): Buffer {
     u: m.senderUserId,
     d: m.senderDeviceId,
     t: m.sentAt,
-    x: m.text,
+    // The text comes last: deleting a message overwrites it in place (deletedLine.ts).
+    ...(m.deleted ? { z: '' } : { x: m.text }),
+    ...(m.deletes === undefined ? {} : { e: m.deletes }),
   };
   return Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
 }
@@ -77,13 +90,17 @@ export function decodeLine(bytes: Buffer): StoredMessage | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const line = raw as Partial<Record<keyof StoredLine, unknown>>;
   // Only the known keys are copied: unknown ones, which a newer writer may add, are dropped as the schema would.
+  const deleted = line.x === undefined && typeof line.z === 'string';
   const message = {
     seq: line.s,
     clientMsgId: line.i,
     senderUserId: line.u,
     senderDeviceId: line.d,
     sentAt: line.t,
-    text: line.x,
+    // A deleted message's overwritten text is never read back.
+    text: deleted ? '' : line.x,
   } as StoredMessage;
+  if (deleted) message.deleted = true;
+  if (line.e !== undefined) message.deletes = line.e as number;
   return messageProblem(message) === null ? message : null;
 }

@@ -64,6 +64,18 @@ export function describeStorageContract(name: string, open: () => Promise<Client
       expect(await s.loadOutbox()).toEqual([{ ...entry(1), failedCode: 'NOT_A_MEMBER' }]);
     });
 
+    it('forgets one conversation, and only that one', async () => {
+      const s = await open();
+      await s.saveMessages(GENERAL, msgs(1, 3), { cursor: 3, reachedStart: true });
+      await s.saveMessages('other', msgs(1, 2, { conversationId: 'other' }), { cursor: 2, reachedStart: true });
+      await s.deleteConversation('other');
+      await s.deleteConversation('never-existed');
+      expect(await s.loadRange('other')).toBeUndefined();
+      expect(await s.loadMessages('other', 10, 10)).toEqual([]);
+      expect(await s.loadRange(GENERAL)).toEqual({ cursor: 3, reachedStart: true });
+      expect(await s.loadMessages(GENERAL, 10, 10)).toHaveLength(3);
+    });
+
     it('forgets everything on clear', async () => {
       const s = await open();
       await s.saveCredentials({ hubId: HUB.id, userId: ALICE, deviceId: 'd1', token: 't' });

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MessageWire } from '../../../shared/protocol';
+import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
+import { RoostClient } from '../../../shared/sync/RoostClient';
+import type { RoostState } from '../../../shared/sync/clientState';
+import type { Hub } from '../Hub';
+import { DEFAULT_CONVERSATION_ID as GENERAL } from '../registry/registrySchema';
+import { startTestHub } from '../testing/testHub';
+import { wsTransport } from '../testing/wsTransport';
+
+/** The owner's actions, seen from the sync client (shared/sync) on real devices of a real hub. */
+
+type Device = { client: RoostClient; storage: MemoryStorage; state(): RoostState };
+
+let hub: Hub;
+let dataDir: string;
+let cleanup: () => Promise<void>;
+let devices: Device[];
+
+beforeEach(async () => {
+  ({ hub, dataDir, cleanup } = await startTestHub());
+  devices = [];
+});
+
+afterEach(async () => {
+  for (const d of devices) await d.client.stop();
+  await cleanup();
+});
+
+function makeDevice(name: string, storage = new MemoryStorage()): Device {
+  const client = new RoostClient({
+    transport: wsTransport(hub.port),
+    storage,
+    clock: {
+      now: () => Date.now(),
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+    randomId: () => randomBytes(12).toString('base64url'),
+    device: { name, platform: 'linux' },
+    clientName: 'roost-delete-test',
+    backoff: { baseMs: 20, maxMs: 200 },
+    sync: { markDelayMs: 20 },
+  });
+  const device = { client, storage, state: () => client.getState() };
+  devices.push(device);
+  return device;
+}
+
+function waitFor<T>(device: Device, select: (s: RoostState) => T | undefined | false, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, 10_000);
+    const check = () => {
+      const value = select(device.state());
+      if (!value) return;
+      clearTimeout(timer);
+      off();
+      resolve(value);
+    };
+    const off = device.client.subscribe(check);
+    check();
+  });
+}
+
+async function pair(name: string): Promise<Device> {
+  const device = makeDevice(`${name}'s laptop`);
+  await device.client.start();
+  await waitFor(device, (s) => s.status === 'connected' && s.session.phase === 'unpaired', `${name} greeted`);
+  await device.client.pair({ kind: 'code', code: hub.pairingCode().code, displayName: name });
+  await waitFor(device, (s) => s.status === 'connected' && s.self !== undefined, `${name} ready`);
+  return device;
+}
+
+const general = (d: Device): readonly MessageWire[] => d.state().conversations[GENERAL]?.timeline.messages ?? [];
+const SPAM = 'CHEAP PILLS at spam-shop.example';
+
+describe('deleting a message', () => {
+  it('a deleted message disappears from every device, including one that was offline (catch-up)', async () => {
+    const ann = await pair('Ann');
+    const bob = await pair('Bob');
+    const carol = await pair('Carol');
+    await bob.client.send(GENERAL, SPAM);
+    await bob.client.send(GENERAL, 'and a normal message');
+    for (const d of [ann, bob, carol]) await waitFor(d, () => general(d).length === 2, 'both messages');
+    const spam = general(ann).find((m) => m.text === SPAM)!;
+
+    // Carol goes offline, holding the text in memory and in storage.
+    await carol.client.stop();
+    expect((await carol.storage.loadMessages(GENERAL, spam.seq + 1, 1))[0]?.text).toBe(SPAM);
+
+    await hub.operator.deleteMessage(GENERAL, spam.seq, 'desktop');
+    for (const d of [ann, bob]) {
+      const held = await waitFor(
+        d,
+        () => general(d).find((m) => m.seq === spam.seq && m.deleted),
+        'the message deleted live',
+      );
+      expect(held.text).toBe('');
+      expect(d.state().conversations[GENERAL]?.unreadCount ?? 0).toBeLessThanOrEqual(1);
+    }
+
+    // Back online, Carol catches up: the deletion empties what she held, in memory and in storage.
+    const carolAgain = makeDevice("Carol's laptop", carol.storage);
+    await carolAgain.client.start();
+    await waitFor(carolAgain, () => general(carolAgain).find((m) => m.seq === spam.seq && m.deleted), 'catch-up');
+    await carolAgain.client.stop();
+    const stored = await carol.storage.loadMessages(GENERAL, spam.seq + 1, 1);
+    expect(stored[0]).toMatchObject({ seq: spam.seq, text: '', deleted: true });
+
+    // A device that never saw it gets it deleted from the start.
+    const dan = await pair('Dan');
+    await waitFor(dan, () => general(dan).length >= 3, "Dan's history");
+    expect(general(dan).find((m) => m.seq === spam.seq)).toMatchObject({ text: '', deleted: true });
+    expect(JSON.stringify(dan.state())).not.toContain('CHEAP');
+  });
+
+  it("the owner's rename reaches a connected device at once", async () => {
+    const ann = await pair('Ann');
+    await hub.operator.renameHub('Attic', 'cli');
+    await waitFor(ann, (s) => s.hub?.name === 'Attic', 'the new name');
+  });
+
+  it("the deleted text is gone from the hub's files", async () => {
+    const bob = await pair('Bob');
+    await bob.client.send(GENERAL, SPAM);
+    await waitFor(bob, () => general(bob).length === 1 && bob.state().pendingCount === 0, 'the ack');
+    expect(await filesContaining(dataDir, 'CHEAP')).not.toEqual([]);
+
+    await hub.operator.deleteMessage(GENERAL, general(bob)[0]!.seq, 'cli');
+    await hub.flush();
+    expect(await filesContaining(dataDir, 'CHEAP')).toEqual([]);
+    expect(await filesContaining(dataDir, 'spam-shop')).toEqual([]);
+    // Still none once the hub has stopped and written everything it keeps (usage counts, registry).
+    await hub.stop();
+    expect(await filesContaining(dataDir, 'CHEAP')).toEqual([]);
+  });
+});
+
+/** Every file under `dir` whose bytes contain `text`. */
+async function filesContaining(dir: string, text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true })) {
+    const file = path.join(dir, entry);
+    if (!(await stat(file)).isFile()) continue;
+    if ((await readFile(file)).includes(text)) found.push(entry);
+  }
+  return found;
+}
