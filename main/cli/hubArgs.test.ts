@@ -5,7 +5,7 @@ import { parseHubArgs } from './hubArgs';
 
 describe('parseHubArgs', () => {
   it('has defaults', () => {
-    expect(parseHubArgs([])).toEqual({ port: DEFAULT_PORT, mdns: true, help: false });
+    expect(parseHubArgs([])).toEqual({ port: DEFAULT_PORT, mdns: true, allowPlainHttp: false, help: false });
   });
 
   it('reads every option', () => {
@@ -17,8 +17,18 @@ describe('parseHubArgs', () => {
       dataDir: '/tmp/r',
       name: 'Den',
       mdns: false,
+      allowPlainHttp: false,
       help: false,
     });
+  });
+
+  it("reads the owner's certificate and key, only as a pair, and the plain-HTTP switch", () => {
+    expect(parseHubArgs(['--tls-cert', 'hub.crt', '--tls-key', 'hub.key', '--allow-plain-http'])).toMatchObject({
+      tlsCert: 'hub.crt',
+      tlsKey: 'hub.key',
+      allowPlainHttp: true,
+    });
+    expect(() => parseHubArgs(['--tls-cert', 'hub.crt'])).toThrow(/--tls-cert: give --tls-cert and --tls-key together/);
   });
 
   it.each([[['--port', 'abc']], [['--port', '70000']], [['--bogus']], [['--name', '']]])(

@@ -16,27 +16,39 @@ export const HUB_USAGE = `Usage: npm run hub -- [options]             start the 
   --data-dir DIR   where the hub keeps its data (default: see below)
   --name NAME      hub name shown to devices (default: "Roost hub")
   --no-mdns        do not advertise the hub on the local network
+  --tls-cert FILE  serve this certificate (PEM) for a name you own, so
+  --tls-key FILE   browsers trust the hub; devices keep the hub's identity
+  --allow-plain-http  serve browsers on the LAN over plain HTTP too
+                   (not encrypted: anyone on the network can read it)
   -h, --help       show this help
 
 The default data directory is $ROOST_DATA_DIR, else the platform's
 application data folder (Linux: ~/.local/share/roost/hub).`;
 
-const HubArgsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
-  host: z.string().min(1).optional(),
-  dataDir: z.string().min(1).optional(),
-  name: z
-    .string()
-    .regex(VISIBLE_NAME_PATTERN, {
-      error: (issue) => invisibleCharacterMessage(invisibleCharacterIn(String(issue.input)) ?? 0),
-    })
-    .trim()
-    .min(1)
-    .max(64)
-    .optional(),
-  mdns: z.boolean(),
-  help: z.boolean(),
-});
+const HubArgsSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+    host: z.string().min(1).optional(),
+    dataDir: z.string().min(1).optional(),
+    name: z
+      .string()
+      .regex(VISIBLE_NAME_PATTERN, {
+        error: (issue) => invisibleCharacterMessage(invisibleCharacterIn(String(issue.input)) ?? 0),
+      })
+      .trim()
+      .min(1)
+      .max(64)
+      .optional(),
+    mdns: z.boolean(),
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    allowPlainHttp: z.boolean(),
+    help: z.boolean(),
+  })
+  .refine((a) => (a.tlsCert === undefined) === (a.tlsKey === undefined), {
+    message: 'give --tls-cert and --tls-key together',
+    path: ['tlsCert'],
+  });
 export type HubArgs = z.infer<typeof HubArgsSchema>;
 
 export class UsageError extends Error {
@@ -56,6 +68,9 @@ export function parseHubArgs(argv: string[]): HubArgs {
         'data-dir': { type: 'string' },
         name: { type: 'string' },
         'no-mdns': { type: 'boolean', default: false },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'allow-plain-http': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -68,13 +83,16 @@ export function parseHubArgs(argv: string[]): HubArgs {
     dataDir: values['data-dir'],
     name: values.name,
     mdns: !values['no-mdns'],
+    tlsCert: values['tls-cert'],
+    tlsKey: values['tls-key'],
+    allowPlainHttp: values['allow-plain-http'],
     help: values.help,
   });
   if (!parsed.success) {
     throw new UsageError(
       describeSchemaError(parsed.error, {
         root: 'arguments',
-        place: (path) => `--${path.replace('dataDir', 'data-dir')}`,
+        place: (path) => `--${path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
       }),
     );
   }

@@ -46,7 +46,11 @@ describe('npm run hub', () => {
     const out = await hub.matched;
     expect(out).toContain('Roost hub "Attic" is running');
     expect(out).toMatch(/Listening on port \d+/);
-    expect(out).toMatch(/http:\/\/127\.0\.0\.1:\d+\//);
+    expect(out).toMatch(/https:\/\/127\.0\.0\.1:\d+\//);
+    expect(out).toMatch(/Hub identity \(compare it when a device asks\): ([A-Z2-7]{4}-){12}[A-Z2-7]{4}\n/);
+    expect(out).toMatch(
+      /One-time join link \(valid until [^)]+\): https:\/\/127\.0\.0\.1:\d+\/#join=[\w-]+&id=[A-Z2-7]{52}/,
+    );
     expect(out).toMatch(/Pairing code: \d{3} \d{3} \(pairing open until /);
     expect(out).toContain(temp.dir);
 

@@ -1,9 +1,10 @@
 import { advertiseHub } from '../discovery/advertise';
+import { formatIdentity } from '../../shared/protocol';
 import { Hub } from '../hub/Hub';
 import { createStaticHandler } from '../hub/staticFiles';
 import { defaultDataDir } from './dataDirDefault';
 import { HUB_USAGE, parseHubArgs, UsageError, type HubArgs } from './hubArgs';
-import { hubUrls } from '../hub/hubUrls';
+import { hubUrls, joinLinkUrl } from '../hub/hubUrls';
 import { isOperatorCommand, OPERATOR_USAGE, runOperatorCli } from './operatorCli';
 import { printPairing } from './pairingOutput';
 import { ensureWebBuild } from './webBuild';
@@ -38,6 +39,7 @@ export async function runHub(argv: string[]): Promise<void> {
       name: args.name,
       rename: args.name !== undefined,
       serveStatic: webRoot ? createStaticHandler(webRoot) : undefined,
+      tls: { certFile: args.tlsCert, keyFile: args.tlsKey, allowPlainHttp: args.allowPlainHttp },
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -50,14 +52,18 @@ export async function runHub(argv: string[]): Promise<void> {
   const urls = hubUrls(hub.port, args.host);
   console.log(`Roost hub "${info.name}" is running (protocol ${info.protocolVersion}, Roost ${info.appVersion}).`);
   console.log(`  Data directory: ${dataDir}`);
-  console.log(`  Listening on port ${hub.port}. Open on a device:`);
+  console.log(`  Listening on port ${hub.port} (HTTPS). Open on a device:`);
   for (const url of urls) console.log(`    ${url}`);
+  console.log(`  Hub identity (compare it when a device asks): ${formatIdentity(hub.identity)}`);
+  console.log(`  Its public key's SHA-256, as browsers show it: ${hub.publicKeyFingerprint}`);
+  if (args.allowPlainHttp) console.log('  Plain HTTP is allowed for browsers (--allow-plain-http): not encrypted.');
   // Codes are accepted only while pairing is open: a headless hub opens it at start, for the default window.
   hub.openPairing();
   printPairing(hub, (line) => console.log(line));
   if (webRoot) {
     const join = hub.createJoinToken();
-    console.log(`  One-time join link (valid until ${clock(join.expiresAt)}): ${urls[0]}#join=${join.token}`);
+    const link = joinLinkUrl(urls[0] ?? `https://localhost:${hub.port}/`, join.token, hub.identity);
+    console.log(`  One-time join link (valid until ${clock(join.expiresAt)}): ${link}`);
   }
   const advertise = () =>
     args.mdns

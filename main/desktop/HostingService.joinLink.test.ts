@@ -33,7 +33,7 @@ describe('the host’s join link', () => {
     const phone = await TestClient.connect(first.port);
     cleanups.push(() => phone.close());
     await phone.hello();
-    const token = new URL(first.joinUrl).hash.slice('#join='.length);
+    const token = new URLSearchParams(new URL(first.joinUrl).hash.slice(1)).get('join') ?? '';
     const claimed = await phone.expect({ type: 'claimJoinLink', token }, 'joinLinkClaimed');
 
     // This hub shows a new link while the phone's person still types their name.

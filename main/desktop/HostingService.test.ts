@@ -77,11 +77,13 @@ describe('HostingService', () => {
       name: 'Kitchen',
       advertised: false,
       connected: [],
-      urls: [`http://127.0.0.1:${status.port}/`],
+      urls: [`https://127.0.0.1:${status.port}/`],
     });
     // Pairing starts closed: the owner opens it from This hub.
     expect(status.pairing).toMatchObject({ open: false, wrongGuesses: 0, recentFailures: [] });
-    expect(status.joinUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${status.port}/#join=[\\w-]+$`));
+    expect(status.joinUrl).toMatch(
+      new RegExp(`^https://127\\.0\\.0\\.1:${status.port}/#join=[\\w-]+&id=[A-Z2-7]{52}$`),
+    );
     expect(hosting.localWsUrl()).toBe(`ws://127.0.0.1:${status.port}/ws`);
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'running']);
 
@@ -108,7 +110,7 @@ describe('HostingService', () => {
   it('replaces the join link once it has been used, and the pairing code once it was', async () => {
     const { hosting } = await service();
     const first = running(await hosting.start({ name: 'Home', port: 0 }));
-    const token = new URL(first.joinUrl).hash.slice('#join='.length);
+    const token = new URLSearchParams(new URL(first.joinUrl).hash.slice(1)).get('join') ?? '';
 
     const phone = await joinWith(first.port, token, 'Bob', 'Bob phone');
     const after = running(await waitForStatus(hosting, (s) => s.state === 'running' && s.connected.length === 1));

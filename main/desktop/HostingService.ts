@@ -6,7 +6,7 @@
  * listeners when it changes. Pairing starts closed: the owner opens it.
  */
 import { advertiseHub, type AdvertiseOptions, type Advertisement } from '../discovery/advertise';
-import { hubUrls } from '../hub/hubUrls';
+import { hubUrls, joinLinkUrl } from '../hub/hubUrls';
 import { DATA_DIR_LOCKED } from '../hub/dataDirLock';
 import { Hub, type HubOptions } from '../hub/Hub';
 import { consoleLogger } from '../hub/consoleLogger';
@@ -309,7 +309,7 @@ export class HostingService {
       port: hub.port,
       urls,
       pairing: hub.pairingState(),
-      joinUrl: `${urls[0] ?? `http://localhost:${hub.port}/`}#join=${running.join.token}`,
+      joinUrl: joinLinkUrl(urls[0] ?? `https://localhost:${hub.port}/`, running.join.token, hub.identity),
       joinUrlExpiresAt: running.join.expiresAt,
       advertised: running.advertised,
       connected: hub.connectedDevices(),

@@ -18,6 +18,7 @@ function candidate(over: Partial<Candidate> & { id?: string; name?: string } = {
 
 const info = (id = 'hubA', name = 'Kitchen', protocolVersion = PROTOCOL_VERSION): HubInfo => ({
   id,
+  identity: 'A'.repeat(52),
   name,
   protocolVersion,
   appVersion: '0.1.0',

@@ -91,7 +91,13 @@ describe('browseHubs against a flood of adverts', () => {
       asked.push(url);
       await new Promise((r) => setTimeout(r, 2));
       if (url === 'http://192.168.1.200:7420/')
-        return { id: 'real', name: 'Real hub', protocolVersion: PROTOCOL_VERSION, appVersion: '1' };
+        return {
+          id: 'real',
+          identity: 'A'.repeat(52),
+          name: 'Real hub',
+          protocolVersion: PROTOCOL_VERSION,
+          appVersion: '1',
+        };
       throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     };
     const lists: DiscoveredHub[][] = [];

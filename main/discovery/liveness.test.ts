@@ -51,6 +51,7 @@ describe('fetchHubInfo', () => {
     const info = await fetchHubInfo(hubBaseUrl('127.0.0.1', testHub.hub.port), options);
     expect(info).toEqual({
       id: testHub.hub.info().id,
+      identity: testHub.hub.identity,
       name: 'Liveness hub',
       protocolVersion: PROTOCOL_VERSION,
       appVersion: expect.any(String),
@@ -120,7 +121,7 @@ describe('findLiveUrl', () => {
 
   it('asks the address that answered last time alone first', async () => {
     const asked: string[] = [];
-    const info: HubInfo = { id: 'h1', name: 'Hub', protocolVersion: 1, appVersion: '1' };
+    const info: HubInfo = { id: 'h1', identity: 'A'.repeat(52), name: 'Hub', protocolVersion: 1, appVersion: '1' };
     const fetchInfo: FetchInfo = async (url) => {
       asked.push(url);
       return info;
@@ -148,7 +149,7 @@ describe('findLiveUrl', () => {
 });
 
 describe('bounds on what an advertiser can make us request', () => {
-  const hubInfo: HubInfo = { id: 'h1', name: 'Hub', protocolVersion: 1, appVersion: '1' };
+  const hubInfo: HubInfo = { id: 'h1', identity: 'A'.repeat(52), name: 'Hub', protocolVersion: 1, appVersion: '1' };
 
   it('dials the sender first, then announced addresses, at most 4; no loopback/multicast for a LAN sender', () => {
     const announced = [

@@ -1,5 +1,6 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { APP_VERSION } from '../../shared/appVersion';
 import { CloseCode, DEFAULT_PORT, LIMITS, PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
@@ -14,7 +15,12 @@ import type { HubContext, HubLogger } from './HubContext';
 import { CONNECTION_DEFAULTS, defaultMaxConnections, defaultUserBudget } from './connectionLimits';
 import { ConnectionQuota, type ConnectionQuotaOptions } from './ConnectionQuota';
 import { FrameBudgets, type FrameBudgetOptions } from './FrameBudgets';
-import { createHttpServer, type HttpTimeouts } from './httpServer';
+import { createHttpServer, type HttpTimeouts, type HubServers } from './httpServer';
+import { machineNames } from './identity/hubNames';
+import { HubTls } from './identity/HubTls';
+import { publicKeyFingerprint } from './identity/identityKey';
+import { PROOF_HEADER, proveIdentity, sessionExporter } from './identity/identityProof';
+import { readOwnerCertificate } from './identity/ownerCertificate';
 import type { MessageLogOptions } from './log/MessageLog';
 import { PairingGate, type PairingCode, type PairingGateOptions } from './pairing/PairingGate';
 import type { HubOperator } from './operator/HubOperator';
@@ -61,7 +67,27 @@ export type HubOptions = AccessPolicy & {
   /** The disk space kept for device removals (StorageOptions; defaults in openStorage.ts). */
   storage?: StorageOptions;
   serveStatic?: Parameters<typeof createHttpServer>[0]['serveStatic'];
+  /** HTTPS and WSS on the hub's port (always on); what plain HTTP gets; the owner's own certificate. */
+  tls?: HubTlsSettings;
 };
+
+export type HubTlsSettings = {
+  /**
+   * Serve the hub over plain HTTP to LAN browsers too, not only the page that sends them to HTTPS. Off by
+   * default: plain HTTP protects nothing (docs/THREAT-MODEL.md). Loopback is always served plain.
+   */
+  allowPlainHttp?: boolean;
+  /** A certificate (PEM, chain allowed) and key the owner got for a name they own; browsers then trust the hub. */
+  certFile?: string;
+  keyFile?: string;
+  /** Treat loopback like a LAN address (tests of what LAN devices see). */
+  loopbackIsLan?: boolean;
+  /** How often to look for changed addresses, to re-issue the certificate for them. */
+  refreshMs?: number;
+};
+
+/** Addresses change with DHCP and Wi-Fi; a certificate that no longer names them makes browsers refuse the hub. */
+const CERT_REFRESH_MS = 60_000;
 
 export const DEFAULT_LIMITS: ConnectionLimits = CONNECTION_DEFAULTS.limits;
 
@@ -77,8 +103,9 @@ export class Hub {
   /** Set once started (Hub.start), before the hub is handed out. */
   private controls: OperatorControls | undefined;
 
-  private readonly server: Server;
+  private readonly servers: HubServers;
   private readonly wss: WebSocketServer;
+  private certRefresh: NodeJS.Timeout | undefined;
   private readonly budgets: FrameBudgets;
 
   private constructor(
@@ -88,6 +115,7 @@ export class Hub {
       handshakeTimeoutMs: number;
       releaseLock: () => Promise<void>;
       closeStorage: () => Promise<void>;
+      tls: HubTls;
     },
     private readonly options: HubOptions,
   ) {
@@ -97,9 +125,26 @@ export class Hub {
       ...options.budgets,
     });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
-    this.server = createHttpServer({
+    const { tls } = config;
+    const prove = (socket: TLSSocket) => proveIdentity(sessionExporter(socket), tls.key.privateKey, tls.key.spki);
+    // The upgrade's answer carries the proof, so a native client checks it before its first frame.
+    this.wss.on('headers', (headers: string[], req: IncomingMessage) => {
+      const socket = req.socket as Partial<TLSSocket>;
+      if (socket.encrypted) headers.push(`${PROOF_HEADER}: ${prove(socket as TLSSocket)}`);
+    });
+    this.servers = createHttpServer({
       info: ctx.info,
-      policy: { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins },
+      policy: {
+        allowedHosts: [...(options.allowedHosts ?? []), ...tls.ownerNames()],
+        allowedOrigins: options.allowedOrigins,
+      },
+      tls: {
+        context: () => tls.secureContext(),
+        prove,
+        identity: { identity: tls.identity, fingerprint: publicKeyFingerprint(tls.key) },
+        allowPlainHttp: options.tls?.allowPlainHttp ?? false,
+        loopbackIsLan: options.tls?.loopbackIsLan,
+      },
       serveStatic: options.serveStatic,
       // Every TCP connection counts, upgraded or not: a slot is taken when it is accepted.
       quota: new ConnectionQuota({
@@ -121,6 +166,7 @@ export class Hub {
     let gate: PairingGate | undefined;
     try {
       await makeDataDirPrivate(options.dataDir, (m) => logger.warn(m));
+      const tls = await startTls(options, now, logger);
       const hubName = options.name ?? 'Roost hub';
       storage = await openStorage({ ...options, hubName, now, logger });
       const { registry: reg, log } = storage;
@@ -139,6 +185,7 @@ export class Hub {
         now,
         info: (): HubInfo => ({
           id: reg.hub.id,
+          identity: tls.identity,
           name: reg.hub.name,
           protocolVersion: PROTOCOL_VERSION,
           appVersion: APP_VERSION,
@@ -151,11 +198,13 @@ export class Hub {
           handshakeTimeoutMs: options.handshakeTimeoutMs ?? CONNECTION_DEFAULTS.handshakeTimeoutMs,
           releaseLock: lock.release,
           closeStorage: storage.close,
+          tls,
         },
         options,
       );
-      await listen(hub.server, options.port ?? DEFAULT_PORT, options.host);
+      await listen(hub.servers.listener, options.port ?? DEFAULT_PORT, options.host);
       hub.startHeartbeat(options.heartbeatMs ?? CONNECTION_DEFAULTS.heartbeatMs);
+      hub.startCertificateRefresh(options.tls?.refreshMs ?? CERT_REFRESH_MS);
       // After the lock is ours, so a socket file left by a hub that died can be replaced. Never throws.
       hub.controls = await startOperator(ctx, options.dataDir, options.operator);
       return hub;
@@ -168,7 +217,17 @@ export class Hub {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return (this.servers.listener.address() as AddressInfo).port;
+  }
+
+  /** The hub's identity (52 characters; formatIdentity shows it): the hash of its identity key. */
+  get identity(): string {
+    return this.config.tls.identity;
+  }
+
+  /** The same hash as browsers' certificate viewers show it (hex pairs): for comparing in a browser's warning. */
+  get publicKeyFingerprint(): string {
+    return publicKeyFingerprint(this.config.tls.key);
   }
 
   info(): HubInfo {
@@ -303,6 +362,17 @@ export class Hub {
     });
   }
 
+  /** Re-issues the self-signed certificate when the machine's addresses change; the identity stays. */
+  private startCertificateRefresh(intervalMs: number): void {
+    this.certRefresh = setInterval(() => {
+      this.config.tls
+        .refresh()
+        .then((changed) => changed && this.servers.update())
+        .catch((err: unknown) => this.ctx.logger.error('could not re-issue the hub certificate', err));
+    }, intervalMs);
+    this.certRefresh.unref();
+  }
+
   private startHeartbeat(intervalMs: number): void {
     this.heartbeat = setInterval(() => {
       for (const conn of this.connections) conn.heartbeat();
@@ -318,12 +388,13 @@ export class Hub {
 
   private async doStop(): Promise<void> {
     clearInterval(this.heartbeat);
+    clearInterval(this.certRefresh);
     // No command may start on a hub that is going away.
     await this.controls?.stop();
     this.ctx.gate.stop();
     // Every connection is about to close: announcing who went offline would reach no one.
     this.ctx.presence.stop();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.servers.listener.close(() => resolve()));
     const sockets = [...this.connections].map(
       (conn) =>
         new Promise<void>((resolve) => {
@@ -332,13 +403,28 @@ export class Hub {
         }),
     );
     await Promise.all(sockets);
-    this.server.closeAllConnections();
+    this.servers.closeAll();
     this.wss.close();
     await closed;
     // Never rejects (what a full disk keeps from being written is logged), so the directory is always released.
     await this.config.closeStorage();
     await this.config.releaseLock();
   }
+}
+
+async function startTls(options: HubOptions, now: () => number, logger: HubLogger): Promise<HubTls> {
+  const { certFile, keyFile } = options.tls ?? {};
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new Error('give both the certificate and its key (--tls-cert and --tls-key), or neither');
+  }
+  const owner = certFile && keyFile ? await readOwnerCertificate(certFile, keyFile, now()) : undefined;
+  return HubTls.start({
+    dataDir: options.dataDir,
+    now,
+    names: () => machineNames(options.allowedHosts),
+    owner,
+    log: (m) => logger.info(m),
+  });
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

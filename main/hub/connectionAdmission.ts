@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import type { Socket } from 'node:net';
 import { ConnectionQuota } from './ConnectionQuota';
 
@@ -27,7 +27,8 @@ export function admitConnections(
   server: Server,
   quota: ConnectionQuota,
 ): (socket: Socket) => ConnectionRefusal | undefined {
-  const refusals = new WeakMap<Socket, ConnectionRefusal>();
+  // Keyed by the connection's remote end: a TLS request's socket is not the TCP socket accepted here.
+  const refusals = new Map<string, ConnectionRefusal>();
   const answering = new ConnectionQuota({
     maxPerAddress: ANSWERED_PER_NETWORK,
     maxPerNetwork: ANSWERED_PER_NETWORK,
@@ -47,7 +48,8 @@ export function admitConnections(
       return;
     }
     const where = verdict.over === 'address' ? 'This address' : 'This network (IPv6 /64)';
-    refusals.set(socket, {
+    const key = endOf(socket);
+    refusals.set(key, {
       status: 429,
       code: 'TOO_MANY_CONNECTIONS',
       message: `${where} already has ${verdict.open} connections open to the hub. Close some, then try again.`,
@@ -56,8 +58,13 @@ export function admitConnections(
     timer.unref();
     socket.once('close', () => {
       clearTimeout(timer);
+      refusals.delete(key);
       slot.release();
     });
   });
-  return (socket) => refusals.get(socket);
+  return (socket) => refusals.get(endOf(socket));
+}
+
+function endOf(socket: Socket): string {
+  return `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`;
 }

@@ -1,11 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import { INFO_PATH, SCHEMA_PATH, WS_PATH, type HubInfo } from '../../shared/protocol';
 import { protocolJsonSchema } from '../../shared/protocol/jsonSchema';
 import { admitConnections, type ConnectionRefusal } from './connectionAdmission';
 import type { ConnectionQuota } from './ConnectionQuota';
 import type { BudgetRefusal, FrameBudgets } from './FrameBudgets';
+import { isLoopback } from './addressKey';
+import { PROOF_HEADER } from './identity/identityProof';
+import { createPortServer } from './portServer';
+import { sendToHttps, tlsRequired, type PageIdentity } from './plainHttpRedirect';
 import { checkHost, checkOrigin, type AccessPolicy } from './requestGuard';
 import { SECURITY_HEADERS } from './securityHeaders';
 
@@ -21,6 +27,33 @@ export type HttpHandlers = {
   /** Each request, an upgrade too, is charged to its address like a frame before `ready`. */
   budgets: FrameBudgets;
   timeouts: HttpTimeouts;
+  tls: HubTlsHandlers;
+};
+
+export type HubTlsHandlers = {
+  /** The key and certificate served now (HubTls.secureContext). */
+  context(): SecureContextOptions;
+  /** The identity proof for this TLS session (identityProof.ts), sent on /api/info and the WebSocket upgrade. */
+  prove(socket: TLSSocket): string;
+  /** The identity, as the page that sends plain-HTTP visitors to HTTPS shows it. */
+  identity: PageIdentity;
+  /**
+   * Whether plain HTTP from LAN addresses gets the hub (the owner allowed it) rather than only the page
+   * that sends it to HTTPS. Loopback always may, unless `loopbackIsLan` (tests of what a LAN device sees).
+   */
+  allowPlainHttp: boolean;
+  loopbackIsLan?: boolean;
+};
+
+/** The port's servers: `listener` owns the port, the others take the connections it hands them. */
+export type HubServers = {
+  listener: Server;
+  plain: HttpServer;
+  secure: HttpServer;
+  /** Takes the current certificate (after a re-issue). */
+  update(): void;
+  /** Closes every connection the two servers hold, on stop. */
+  closeAll(): void;
 };
 
 export type HttpTimeouts = {
@@ -41,22 +74,62 @@ let schemaText: string | undefined;
 
 type Refusals = (socket: Socket) => ConnectionRefusal | undefined;
 
-/** The hub's one HTTP port: /api/info, the protocol's JSON Schema, the web client, and the WebSocket upgrade. */
-export function createHttpServer(handlers: HttpHandlers): Server {
+/**
+ * The hub's one port, HTTPS and plain HTTP (portServer.ts): /api/info, the
+ * protocol's JSON Schema, the web client, and the WebSocket upgrade; over
+ * plain HTTP from the LAN, only the page that sends people to HTTPS.
+ */
+export function createHttpServer(handlers: HttpHandlers): HubServers {
   const { headersTimeoutMs, keepAliveTimeoutMs, checkIntervalMs } = handlers.timeouts;
   // A LAN client has no reason to dawdle; one that does holds a descriptor.
-  const server = createServer({
+  const timeouts = {
     headersTimeout: headersTimeoutMs,
     requestTimeout: headersTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
     connectionsCheckingInterval: checkIntervalMs,
-  });
-  const refusalOf = admitConnections(server, handlers.quota);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => handleRequest(handlers, refusalOf, req, res));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-    handleUpgrade(handlers, refusalOf, req, socket, head),
-  );
-  return server;
+  };
+  const plain = createServer(timeouts);
+  const secure = createHttpsServer({ ...timeouts, ...handlers.tls.context(), handshakeTimeout: headersTimeoutMs });
+  // Node starts a server's request timeouts (headersTimeout, requestTimeout) and the connection list that
+  // closeAllConnections uses on 'listening' (setupConnectionsTracking); these two never listen themselves,
+  // the port server hands them connections. hub.httpConnections.test.ts fails if that stops working.
+  plain.emit('listening');
+  secure.emit('listening');
+  const listener = createPortServer({ plain, secure, firstByteMs: headersTimeoutMs });
+  const refusalOf = admitConnections(listener, handlers.quota);
+  for (const server of [plain, secure]) {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => handleRequest(handlers, refusalOf, req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      handleUpgrade(handlers, refusalOf, req, socket, head),
+    );
+  }
+  // A failed handshake (a browser refusing the certificate, a port scanner) is the client's business.
+  secure.on('tlsClientError', (_err: Error, socket: Duplex) => socket.destroy());
+  return {
+    listener,
+    plain,
+    secure,
+    update: () => secure.setSecureContext(handlers.tls.context()),
+    closeAll: () => {
+      for (const server of [plain, secure]) {
+        server.closeAllConnections();
+        // Stops the timeout checks started above; "not running" is expected, it never listened.
+        server.close(() => {});
+      }
+    },
+  };
+}
+
+/** Whether this request came over plain HTTP from where only the page to HTTPS is served. */
+function mustUseTls(handlers: HttpHandlers, req: IncomingMessage): boolean {
+  if ('encrypted' in req.socket && req.socket.encrypted) return false;
+  if (handlers.tls.allowPlainHttp) return false;
+  return handlers.tls.loopbackIsLan === true || !isLoopback(req.socket.remoteAddress ?? '');
+}
+
+function proofOf(handlers: HttpHandlers, req: IncomingMessage): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  return socket.encrypted ? handlers.tls.prove(socket as TLSSocket) : undefined;
 }
 
 function handleRequest(handlers: HttpHandlers, refusalOf: Refusals, req: IncomingMessage, res: ServerResponse): void {
@@ -78,7 +151,12 @@ function handleRequest(handlers: HttpHandlers, refusalOf: Refusals, req: Incomin
     return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not supported.` } });
   }
   const path = (req.url ?? '/').split('?')[0];
-  if (path === INFO_PATH) return sendJson(res, 200, handlers.info());
+  if (mustUseTls(handlers, req)) return sendToHttps(req, res, path ?? '/', handlers.tls.identity);
+  if (path === INFO_PATH) {
+    const proof = proofOf(handlers, req);
+    if (proof) res.setHeader(PROOF_HEADER, proof);
+    return sendJson(res, 200, handlers.info());
+  }
   if (path === SCHEMA_PATH) {
     schemaText ??= JSON.stringify(protocolJsonSchema());
     return sendText(res, 200, schemaText, 'application/schema+json; charset=utf-8');
@@ -107,6 +185,7 @@ function handleUpgrade(
   const refused =
     checkHost(req.headers.host, handlers.policy) ?? checkOrigin(req.headers.origin, req.headers.host, handlers.policy);
   if (refused) return refuseUpgrade(socket, refused);
+  if (mustUseTls(handlers, req)) return refuseUpgrade(socket, tlsRequired(req));
   handlers.upgrade(req, socket, head);
 }
 
@@ -139,6 +218,7 @@ function sendText(res: ServerResponse, status: number, text: string, contentType
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
+  426: 'Upgrade Required',
   404: 'Not Found',
   429: 'Too Many Requests',
   503: 'Service Unavailable',

@@ -51,7 +51,7 @@ describe('HTTP surface', () => {
     const { hub: h } = await hub({ name: 'Kitchen' });
     const { status, body } = await get(h.port, INFO_PATH);
     expect(status).toBe(200);
-    expect(Object.keys(body as object).sort()).toEqual(['appVersion', 'id', 'name', 'protocolVersion']);
+    expect(Object.keys(body as object).sort()).toEqual(['appVersion', 'id', 'identity', 'name', 'protocolVersion']);
     expect(body).toMatchObject({ name: 'Kitchen', protocolVersion: 1 });
   });
 

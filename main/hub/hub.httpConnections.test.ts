@@ -157,6 +157,7 @@ describe('HTTP connections', () => {
     // Headers within 5 s, checked every second (before: 10 s, checked every 30 s; 31-36 s measured).
     expect(await Promise.race([Promise.all([half.closed, silent.closed]), deadline])).not.toBe('late');
     expect(half.received()).toMatch(/^HTTP\/1\.1 408 /);
-    expect(silent.received()).toMatch(/^HTTP\/1\.1 408 /);
+    // A connection that said nothing has not said whether it speaks TLS or HTTP: it is closed unanswered.
+    expect(silent.received()).toBe('');
   });
 });

@@ -58,7 +58,7 @@ export class FakeConversationClient implements ConversationClient {
       status: 'connected',
       session: { phase: 'paired' },
       reconnect: undefined,
-      hub: { id: 'hub', name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' },
+      hub: { id: 'hub', identity: 'A'.repeat(52), name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' },
       self: SELF,
       users: {
         [SELF.userId]: { id: SELF.userId, displayName: 'Ann', online: true },

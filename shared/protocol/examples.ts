@@ -86,7 +86,13 @@ export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFra
   welcome: {
     type: 'welcome',
     rid: '1',
-    hub: { id: 'bN8uXg5f9_GNL2AqDO_2EA', name: 'Kitchen', protocolVersion: 1, appVersion: '0.1.0' },
+    hub: {
+      id: 'bN8uXg5f9_GNL2AqDO_2EA',
+      identity: 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA',
+      name: 'Kitchen',
+      protocolVersion: 1,
+      appVersion: '0.1.0',
+    },
     serverTime: 1767261600000,
   },
   incompatible: { type: 'incompatible', rid: '1', reason: 'CLIENT_TOO_NEW', hubProtocol: 1, minProtocol: 1 },
@@ -160,7 +166,13 @@ export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFra
   },
   hubInfo: {
     type: 'hubInfo',
-    hub: { id: 'bN8uXg5f9_GNL2AqDO_2EA', name: 'Attic', protocolVersion: 1, appVersion: '0.1.0' },
+    hub: {
+      id: 'bN8uXg5f9_GNL2AqDO_2EA',
+      identity: 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA',
+      name: 'Attic',
+      protocolVersion: 1,
+      appVersion: '0.1.0',
+    },
   },
   conversationLeft: { type: 'conversationLeft', rid: '23', conversationId: 'gRRvglEDnF-5buY8fafUog' },
   blocks: { type: 'blocks', rid: '24', userIds: [BOB] },

@@ -12,3 +12,4 @@ export * from './nameCharacters';
 export * from './textLength';
 export * from './requests';
 export * from './urls';
+export * from './hubIdentity';

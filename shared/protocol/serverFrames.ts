@@ -2,12 +2,17 @@
 import { z } from 'zod';
 import { frame } from './frame';
 import { ErrorCodeSchema, IncompatibleReasonSchema } from './codeSchemas';
+import { HubIdentitySchema } from './hubIdentity';
 import { IdSchema, SeqSchema, TimestampSchema } from './primitives';
 import { ConversationWireSchema, DeviceWireSchema, MessageWireSchema, ReceiptWireSchema, UserWireSchema } from './wire';
 
 export const HubInfoSchema = z
   .object({
     id: IdSchema.describe("The hub's id, stable for the life of its data directory."),
+    identity: HubIdentitySchema.describe(
+      "The hub's identity key's hash (appendix C). A hint only unless proven inside TLS: a native client checks the " +
+        'proof, a browser cannot.',
+    ),
     name: z.string().describe("The hub's display name."),
     protocolVersion: z.int().describe('The newest protocol version the hub speaks.'),
     appVersion: z.string().describe('The Roost release, for display only.'),

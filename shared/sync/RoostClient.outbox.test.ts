@@ -100,7 +100,7 @@ describe('RoostClient: outbox', () => {
     socket.open();
     socket.deliver({
       type: 'welcome',
-      hub: { id: 'hub1', name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' },
+      hub: { id: 'hub1', identity: 'A'.repeat(52), name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' },
       serverTime: 1,
     });
     socket.deliver({ ...ready([conversation({ lastSeq: 1 })]), rid: socket.last('auth').rid });

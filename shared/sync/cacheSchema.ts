@@ -36,7 +36,8 @@ export const StoredCredentialsSchema = z.object({
 
 export const CachedSnapshotSchema = z.object({
   schemaVersion: z.literal(CACHE_SCHEMA_VERSION),
-  hub: HubInfoSchema,
+  // Snapshots saved before hubs had an identity lack it; the next `welcome` brings it.
+  hub: HubInfoSchema.partial({ identity: true }),
   self: z.object({ userId: IdSchema, deviceId: IdSchema }),
   users: z.array(UserWireSchema),
   devices: z.array(DeviceWireSchema),

@@ -2,7 +2,6 @@ import type {
   ConversationKind,
   ConversationWire,
   DeviceWire,
-  HubInfo,
   IncompatibleReason,
   MessageWire,
   ReceiptWire,
@@ -14,6 +13,7 @@ import { hiddenSenders } from './hidden';
 import { pendingCount, type Outbox, type OutboxEntry } from './outbox';
 import { userName } from './people';
 import { unreadCount } from './unread';
+import type { KnownHub } from './storage';
 
 /**
  * The client's state: one immutable snapshot, replaced on every change, so
@@ -88,7 +88,7 @@ export type RoostState = {
   readonly session: Session;
   /** While status is 'reconnecting': which retry comes next and when (ms since epoch). */
   readonly reconnect: { readonly attempt: number; readonly nextAttemptAt: number } | undefined;
-  readonly hub: HubInfo | undefined;
+  readonly hub: KnownHub | undefined;
   readonly self: { readonly userId: string; readonly deviceId: string } | undefined;
   readonly users: Readonly<Record<string, UserWire>>;
   /** The own user's devices. */

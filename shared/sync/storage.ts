@@ -23,10 +23,13 @@ export type StoredCredentials = {
   token: string;
 };
 
+/** What the client knows of its hub: `identity` is missing in snapshots saved before hubs had one. */
+export type KnownHub = Omit<HubInfo, 'identity'> & { identity?: string };
+
 /** What the client last knew about the hub, shown at once on the next start. */
 export type CachedSnapshot = {
   schemaVersion: number;
-  hub: HubInfo;
+  hub: KnownHub;
   self: { userId: string; deviceId: string };
   users: UserWire[];
   devices: DeviceWire[];

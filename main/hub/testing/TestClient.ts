@@ -8,6 +8,7 @@ import {
   type ServerFrameOf,
   type ServerFrameType,
 } from '../../../shared/protocol';
+import { openPinnedWebSocket } from '../identity/pinnedWebSocket';
 import { rawDataText } from '../rawData';
 
 export type Credentials = { deviceId: string; userId: string; token: string };
@@ -45,22 +46,47 @@ export class TestClient {
     ws.on('error', () => {});
   }
 
-  /** `localAddress`: connect from another loopback address (any of 127.0.0.0/8), as another device would. */
+  /**
+   * `localAddress`: connect from another loopback address (any of 127.0.0.0/8), as another device would.
+   * `tls`: over WSS, checking the hub's identity proof (and the pin, given one) as a native client does;
+   * a refused hub rejects with the refusal's code.
+   */
   static connect(
     port: number,
-    options: { headers?: Record<string, string>; autoPong?: boolean; localAddress?: string } = {},
+    options: {
+      headers?: Record<string, string>;
+      autoPong?: boolean;
+      localAddress?: string;
+      tls?: { pin?: string };
+    } = {},
   ): Promise<TestClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, {
+    const wsOptions = {
       headers: options.headers,
       autoPong: options.autoPong ?? true,
       localAddress: options.localAddress,
+    };
+    const scheme = options.tls ? 'wss' : 'ws';
+    const pinned = openPinnedWebSocket(`${scheme}://127.0.0.1:${port}${WS_PATH}`, {
+      ...wsOptions,
+      pin: options.tls?.pin,
     });
+    const { ws } = pinned;
     return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new TestClient(ws)));
-      ws.once('error', reject);
+      ws.once('open', () => {
+        const client = new TestClient(ws);
+        client.identity = pinned.identity();
+        resolve(client);
+      });
+      ws.once('error', (err) => {
+        const refusal = pinned.refusal();
+        reject(refusal ? Object.assign(new Error(refusal.message), { code: refusal.code }) : err);
+      });
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with HTTP ${res.statusCode}`)));
     });
   }
+
+  /** The identity the hub proved, when connected with `tls`. */
+  identity: string | undefined;
 
   sendFrame(frame: ClientFrameInput | Record<string, unknown>): void {
     this.ws.send(JSON.stringify(frame));

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SecureContextOptions } from 'node:tls';
+import { writeFileDurably } from '../registry/durableWrite';
+import { issueCertificate, reissueReason, type CertificateNames } from './certificate';
+import { loadOrCreateIdentityKey, type IdentityKey } from './identityKey';
+import type { OwnerCertificate } from './ownerCertificate';
+
+/** The self-signed certificate for the identity key; re-issued whenever it no longer fits. */
+export const CERTIFICATE_FILE = 'hub-certificate.pem';
+
+export type HubTlsOptions = {
+  dataDir: string;
+  now: () => number;
+  /** What the self-signed certificate must name; asked at start and at every refresh. */
+  names: () => CertificateNames;
+  /** Served instead of the self-signed certificate; the identity key stays the hub's own. */
+  owner?: OwnerCertificate;
+  log: (message: string) => void;
+};
+
+/**
+ * The hub's TLS side: its identity key (which devices pin) and the
+ * certificate served with it. The certificate may change (addresses, expiry,
+ * an owner's own); the identity does not.
+ */
+export class HubTls {
+  private constructor(
+    readonly key: IdentityKey,
+    private certPem: string,
+    private readonly options: HubTlsOptions,
+  ) {}
+
+  static async start(options: HubTlsOptions): Promise<HubTls> {
+    const { key, created } = await loadOrCreateIdentityKey(options.dataDir);
+    if (created) options.log(`made the hub's identity key (${path.join(options.dataDir, 'hub-identity-key.pem')})`);
+    const tls = new HubTls(key, '', options);
+    tls.certPem = options.owner?.certPem ?? (await tls.selfSignedCertificate());
+    return tls;
+  }
+
+  get identity(): string {
+    return this.key.identity;
+  }
+
+  /** For tls.createServer / setSecureContext. TLS 1.3 only: every browser we support has it (DECISIONS.md). */
+  secureContext(): SecureContextOptions {
+    return {
+      key: this.options.owner?.keyPem ?? this.key.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      cert: this.certPem,
+      minVersion: 'TLSv1.3',
+    };
+  }
+
+  /** Names on the owner's certificate: the Host check accepts them. */
+  ownerNames(): string[] {
+    return this.options.owner?.dnsNames ?? [];
+  }
+
+  /**
+   * Re-issues the self-signed certificate if the machine's addresses changed
+   * or it nears expiry; true when it did (the server then takes the new one).
+   */
+  async refresh(): Promise<boolean> {
+    if (this.options.owner) return false;
+    const next = await this.selfSignedCertificate();
+    if (next === this.certPem) return false;
+    this.certPem = next;
+    return true;
+  }
+
+  private async selfSignedCertificate(): Promise<string> {
+    const file = path.join(this.options.dataDir, CERTIFICATE_FILE);
+    const stored = await readFile(file, 'utf8').catch(() => undefined);
+    const names = this.options.names();
+    const now = this.options.now();
+    const why = reissueReason(stored, this.key, names, now);
+    if (!why) return stored!;
+    const pem = await issueCertificate(this.key, names, now);
+    await writeFileDurably(file, pem, { mode: 0o600 });
+    this.options.log(`issued the hub's certificate: ${why}`);
+    return pem;
+  }
+}
