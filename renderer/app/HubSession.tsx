@@ -2,6 +2,7 @@ import { ChatApp } from '../chat/ChatApp';
 import { useDesktop } from '../desktop/desktopContext';
 import { useOwnerTicket } from '../desktop/useOwnerTicket';
 import type { HubAddress } from '../hub/hubAddress';
+import { IdentityRefusedScreen } from '../pairing/IdentityRefusedScreen';
 import { IncompatibleScreen } from '../pairing/IncompatibleScreen';
 import { PairingScreen } from '../pairing/PairingScreen';
 import { useJoinLink } from '../pairing/useJoinLink';
@@ -73,6 +74,8 @@ function SessionScreens({ onChangeHub }: { onChangeHub: (() => void) | undefined
       );
     case 'incompatible':
       return <IncompatibleScreen session={session} />;
+    case 'identityRefused':
+      return <IdentityRefusedScreen session={session} onChangeHub={onChangeHub} />;
     case 'paired':
       return <ChatApp />;
   }

@@ -57,8 +57,20 @@ export const CloseCode = {
   DEVICE_REVOKED: 4003,
   RATE_LIMITED: 4008,
   SLOW_CONSUMER: 4009,
+  /**
+   * Never sent by a hub: a client's pinning transport reports it when the hub's identity proof is missing
+   * or names another identity (appendix C). The reason is HUB_IDENTITY_CHANGED or HUB_IDENTITY_UNPROVEN.
+   */
+  HUB_IDENTITY_REFUSED: 4015,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Why a pinning client refused the hub (CloseCode.HUB_IDENTITY_REFUSED's reason). */
+export const IdentityRefusal = {
+  HUB_IDENTITY_CHANGED: 'HUB_IDENTITY_CHANGED',
+  HUB_IDENTITY_UNPROVEN: 'HUB_IDENTITY_UNPROVEN',
+} as const;
+export type IdentityRefusal = (typeof IdentityRefusal)[keyof typeof IdentityRefusal];
 
 /** Why a `hello` was refused. */
 export const IncompatibleReason = {

@@ -1,5 +1,6 @@
 import {
   CloseCode,
+  type IdentityRefusal,
   ErrorCode,
   type ClientFrameInput,
   type MessageWire,
@@ -216,6 +217,15 @@ export class ClientCore {
       if (welcomed) this.connectionLost(CloseCode.INCOMPATIBLE_PROTOCOL);
       const { reason = 'UNKNOWN', hubProtocol, minProtocol } = frame ?? {};
       const session: S.Session = { phase: 'incompatible', reason, hubProtocol, minProtocol };
+      this.current = { ...this.current, status: 'offline', reconnect: undefined, session };
+    });
+  }
+
+  /** The pinning transport refused the hub (CloseCode.HUB_IDENTITY_REFUSED): terminal, credentials kept. */
+  linkIdentityRefused(reason: IdentityRefusal): void {
+    this.update(() => {
+      if (this.authenticated) this.connectionLost(CloseCode.HUB_IDENTITY_REFUSED);
+      const session: S.Session = { phase: 'identityRefused', reason };
       this.current = { ...this.current, status: 'offline', reconnect: undefined, session };
     });
   }

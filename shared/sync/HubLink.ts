@@ -1,6 +1,7 @@
 import {
   CloseCode,
   ErrorCode,
+  IdentityRefusal,
   PROTOCOL_VERSION,
   parseServerFrame,
   type ClientFrameInput,
@@ -17,7 +18,7 @@ import type { Clock, TimerHandle, Transport, TransportSocket } from './transport
  */
 export type LinkListener = Pick<
   ClientCore,
-  'linkStatus' | 'linkWelcomed' | 'linkFrame' | 'linkClosed' | 'linkIncompatible'
+  'linkStatus' | 'linkWelcomed' | 'linkFrame' | 'linkClosed' | 'linkIncompatible' | 'linkIdentityRefused'
 >;
 
 export type LinkOptions = {
@@ -100,7 +101,7 @@ export class HubLink {
     const hadSocket = this.socket !== undefined;
     const wasWelcomed = this.welcomed;
     this.abandon(4000, reason);
-    if (hadSocket && this.running) this.afterClose(wasWelcomed, 4000);
+    if (hadSocket && this.running) this.afterClose(wasWelcomed, 4000, reason);
   }
 
   /** Sends a frame if the connection is open; false otherwise. */
@@ -132,14 +133,14 @@ export class HubLink {
         this.lastHeard = this.options.clock.now();
         this.receive(text);
       },
-      close: (code) => {
+      close: (code, reason) => {
         if (!current()) return;
         const wasWelcomed = this.welcomed;
         this.socket = undefined;
         this.welcomed = false;
         this.options.clock.clearTimeout(this.connectTimer);
         this.options.clock.clearTimeout(this.pingTimer);
-        this.afterClose(wasWelcomed, code);
+        this.afterClose(wasWelcomed, code, reason);
       },
     });
   }
@@ -197,9 +198,16 @@ export class HubLink {
   }
 
   /** A connection ended while the link runs: one report, and the next attempt after a backoff delay. */
-  private afterClose(wasWelcomed: boolean, code: number): void {
+  private afterClose(wasWelcomed: boolean, code: number, reason: string): void {
     if (code === CloseCode.INCOMPATIBLE_PROTOCOL) {
       this.terminate(undefined);
+      return;
+    }
+    // Retrying cannot help: the same hub proves the same identity, and a re-pin must be the person's choice.
+    if (code === CloseCode.HUB_IDENTITY_REFUSED) {
+      this.running = false;
+      this.abandon(1000, 'identity refused');
+      this.listener.linkIdentityRefused(isIdentityRefusal(reason) ? reason : IdentityRefusal.HUB_IDENTITY_UNPROVEN);
       return;
     }
     // Not the hub failing: it removed this device, which reconnects from the shortest delay to pair again.
@@ -232,4 +240,8 @@ export class HubLink {
     this.options.clock.clearTimeout(this.pingTimer);
     socket?.close(code, reason);
   }
+}
+
+function isIdentityRefusal(reason: string): reason is IdentityRefusal {
+  return Object.values<string>(IdentityRefusal).includes(reason);
 }

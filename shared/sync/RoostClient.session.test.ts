@@ -177,6 +177,18 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(h.transport.sockets).toHaveLength(1);
   });
 
+  it('stops for good when its pinning transport refuses the hub, keeping the account', async () => {
+    const h = makeClient();
+    await h.client.start();
+    h.transport.current.end(CloseCode.HUB_IDENTITY_REFUSED, 'HUB_IDENTITY_CHANGED');
+    expect(h.state()).toMatchObject({
+      status: 'offline',
+      session: { phase: 'identityRefused', reason: 'HUB_IDENTITY_CHANGED' },
+    });
+    h.clock.advance(120_000);
+    expect(h.transport.sockets).toHaveLength(1);
+  });
+
   it('reconnects with growing, jittered delays and resets them once ready', async () => {
     const h = makeClient({ backoff: { baseMs: 1_000, maxMs: 8_000 }, random: () => 0.999 });
     await h.client.start();

@@ -2,6 +2,7 @@ import type {
   ConversationKind,
   ConversationWire,
   DeviceWire,
+  IdentityRefusal,
   IncompatibleReason,
   MessageWire,
   ReceiptWire,
@@ -53,7 +54,13 @@ export type Session =
       readonly reason: IncompatibleReason | 'UNKNOWN';
       readonly hubProtocol?: number;
       readonly minProtocol?: number;
-    };
+    }
+  /**
+   * Terminal: the pinning transport refused the hub (HUB_IDENTITY_CHANGED: it proved another identity than
+   * the pinned one; HUB_IDENTITY_UNPROVEN: it proved none). Never re-pinned silently: the person checks with
+   * the hub's owner, then forgets the hub and pairs again. The credentials are kept until then.
+   */
+  | { readonly phase: 'identityRefused'; readonly reason: IdentityRefusal };
 
 export type TypingUser = { readonly userId: string; readonly deviceId: string; readonly expiresAt: number };
 

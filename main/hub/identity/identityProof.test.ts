@@ -1,38 +1,20 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { connect as tlsConnect, createServer as createTlsServer, type Server, type TLSSocket } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { cleanupsAfterEach } from '../testing/cleanups';
 import { httpsGet } from '../testing/httpGet';
 import { TestClient } from '../testing/TestClient';
 import { startTestHub } from '../testing/testHub';
-import { issueCertificate } from './certificate';
+import { startTlsRelay } from '../testing/tlsRelay';
 import { identityKeyFrom } from './identityKey';
 import { checkIdentityProof, proveIdentity } from './identityProof';
 
 const cleanups = cleanupsAfterEach();
 const newKey = () => identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
 
-/**
- * Someone in the middle: terminates TLS with its own certificate and relays every byte to the hub over a
- * second TLS session of its own, as an attacker on the LAN path (ARP or DHCP spoofing) would.
- */
-async function relayTo(hubPort: number): Promise<Server> {
-  const own = newKey();
-  const cert = await issueCertificate(own, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }, Date.now());
-  const key = own.privateKey.export({ type: 'pkcs8', format: 'pem' });
-  const relay = createTlsServer({ key, cert }, (victim: TLSSocket) => {
-    const upstream = tlsConnect({ host: '127.0.0.1', port: hubPort, rejectUnauthorized: false });
-    victim.pipe(upstream).pipe(victim);
-    victim.on('error', () => upstream.destroy());
-    upstream.on('error', () => victim.destroy());
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => relay.close(() => resolve())));
-  return relay;
-}
-
-function portOf(server: Server): number {
-  return (server.address() as { port: number }).port;
+async function relayTo(hubPort: number): Promise<number> {
+  const relay = await startTlsRelay(hubPort);
+  cleanups.push(() => relay.stop());
+  return relay.port;
 }
 
 describe('the identity proof', () => {
@@ -86,13 +68,13 @@ describe('someone in the middle', () => {
     cleanups.push(cleanup);
     const relay = await relayTo(hub.port);
     const refusal = (pin?: string) =>
-      TestClient.connect(portOf(relay), { tls: { pin } }).then(
+      TestClient.connect(relay, { tls: { pin } }).then(
         () => 'connected',
         (err: { code?: string }) => err.code,
       );
     expect(await refusal(hub.identity)).toBe('HUB_IDENTITY_UNPROVEN');
     expect(await refusal(undefined)).toBe('HUB_IDENTITY_UNPROVEN');
-    const info = await httpsGet(portOf(relay), '/api/info', { pin: hub.identity });
+    const info = await httpsGet(relay, '/api/info', { pin: hub.identity });
     expect(info.proof).toMatchObject({ ok: false, code: 'HUB_IDENTITY_UNPROVEN' });
   });
 

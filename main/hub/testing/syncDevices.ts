@@ -22,10 +22,16 @@ export type SyncDevice = {
   state(): RoostState;
 };
 
-export function makeSyncDevice(hub: Hub, name: string, storage = new MemoryStorage()): SyncDevice {
+/** `transport`: default plain WebSocket to the hub on loopback; wsTransport(`wss://…`, { pin }) as a native app. */
+export function makeSyncDevice(
+  hub: Hub,
+  name: string,
+  storage = new MemoryStorage(),
+  transport = wsTransport(hub.port),
+): SyncDevice {
   const warnings: RoostWarning[] = [];
   const client = new RoostClient({
-    transport: wsTransport(hub.port),
+    transport,
     storage,
     clock: realClock,
     randomId: () => randomBytes(12).toString('base64url'),
