@@ -58,6 +58,8 @@ export class TestClient {
       autoPong?: boolean;
       localAddress?: string;
       tls?: { pin?: string };
+      /** Default 127.0.0.1 (tests in network namespaces reach hubs by their address there). */
+      host?: string;
     } = {},
   ): Promise<TestClient> {
     const wsOptions = {
@@ -65,8 +67,8 @@ export class TestClient {
       autoPong: options.autoPong ?? true,
       localAddress: options.localAddress,
     };
-    const scheme = options.tls ? 'wss' : 'ws';
-    const pinned = openPinnedWebSocket(`${scheme}://127.0.0.1:${port}${WS_PATH}`, {
+    const url = `${options.tls ? 'wss' : 'ws'}://${options.host ?? '127.0.0.1'}:${port}${WS_PATH}`;
+    const pinned = openPinnedWebSocket(url, {
       ...wsOptions,
       pin: options.tls?.pin,
     });

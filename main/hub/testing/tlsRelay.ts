@@ -8,13 +8,16 @@ import { identityKeyFrom } from '../identity/identityKey';
  * to the hub over a second TLS session of its own, as an attacker on the LAN path (ARP or DHCP spoofing)
  * would. Returns its port and a stop.
  */
-export async function startTlsRelay(hubPort: number): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startTlsRelay(
+  hubPort: number,
+  where: { listenHost?: string; listenPort?: number; targetHost?: string } = {},
+): Promise<{ port: number; stop(): Promise<void> }> {
   const own = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
   const cert = await issueCertificate(own, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }, Date.now());
   const key = own.privateKey.export({ type: 'pkcs8', format: 'pem' });
   const sockets = new Set<TLSSocket>();
   const relay: Server = createTlsServer({ key, cert }, (victim: TLSSocket) => {
-    const upstream = tlsConnect({ host: '127.0.0.1', port: hubPort, rejectUnauthorized: false });
+    const upstream = tlsConnect({ host: where.targetHost ?? '127.0.0.1', port: hubPort, rejectUnauthorized: false });
     for (const s of [victim, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
@@ -23,7 +26,7 @@ export async function startTlsRelay(hubPort: number): Promise<{ port: number; st
     victim.on('error', () => upstream.destroy());
     upstream.on('error', () => victim.destroy());
   });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => relay.listen(where.listenPort ?? 0, where.listenHost ?? '127.0.0.1', resolve));
   return {
     port: (relay.address() as { port: number }).port,
     stop: () =>
