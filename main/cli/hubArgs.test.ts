@@ -5,7 +5,13 @@ import { parseHubArgs } from './hubArgs';
 
 describe('parseHubArgs', () => {
   it('has defaults', () => {
-    expect(parseHubArgs([])).toEqual({ port: DEFAULT_PORT, mdns: true, allowPlainHttp: false, help: false });
+    expect(parseHubArgs([])).toEqual({
+      port: DEFAULT_PORT,
+      mdns: true,
+      allowPlainHttp: false,
+      newIdentity: false,
+      help: false,
+    });
   });
 
   it('reads every option', () => {
@@ -18,15 +24,18 @@ describe('parseHubArgs', () => {
       name: 'Den',
       mdns: false,
       allowPlainHttp: false,
+      newIdentity: false,
       help: false,
     });
   });
 
   it("reads the owner's certificate and key, only as a pair, and the plain-HTTP switch", () => {
-    expect(parseHubArgs(['--tls-cert', 'hub.crt', '--tls-key', 'hub.key', '--allow-plain-http'])).toMatchObject({
+    const args = ['--tls-cert', 'hub.crt', '--tls-key', 'hub.key', '--allow-plain-http', '--new-identity'];
+    expect(parseHubArgs(args)).toMatchObject({
       tlsCert: 'hub.crt',
       tlsKey: 'hub.key',
       allowPlainHttp: true,
+      newIdentity: true,
     });
     expect(() => parseHubArgs(['--tls-cert', 'hub.crt'])).toThrow(/--tls-cert: give --tls-cert and --tls-key together/);
   });

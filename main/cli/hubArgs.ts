@@ -20,6 +20,8 @@ export const HUB_USAGE = `Usage: npm run hub -- [options]             start the 
   --tls-key FILE   browsers trust the hub; devices keep the hub's identity
   --allow-plain-http  serve browsers on the LAN over plain HTTP too
                    (not encrypted: anyone on the network can read it)
+  --new-identity   give the hub a new identity (the old key is kept
+                   aside); every device must then pair again
   -h, --help       show this help
 
 The default data directory is $ROOST_DATA_DIR, else the platform's
@@ -43,6 +45,7 @@ const HubArgsSchema = z
     tlsCert: z.string().min(1).optional(),
     tlsKey: z.string().min(1).optional(),
     allowPlainHttp: z.boolean(),
+    newIdentity: z.boolean(),
     help: z.boolean(),
   })
   .refine((a) => (a.tlsCert === undefined) === (a.tlsKey === undefined), {
@@ -71,6 +74,7 @@ export function parseHubArgs(argv: string[]): HubArgs {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'allow-plain-http': { type: 'boolean', default: false },
+        'new-identity': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -86,6 +90,7 @@ export function parseHubArgs(argv: string[]): HubArgs {
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],
     allowPlainHttp: values['allow-plain-http'],
+    newIdentity: values['new-identity'],
     help: values.help,
   });
   if (!parsed.success) {

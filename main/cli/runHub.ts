@@ -39,7 +39,12 @@ export async function runHub(argv: string[]): Promise<void> {
       name: args.name,
       rename: args.name !== undefined,
       serveStatic: webRoot ? createStaticHandler(webRoot) : undefined,
-      tls: { certFile: args.tlsCert, keyFile: args.tlsKey, allowPlainHttp: args.allowPlainHttp },
+      tls: {
+        certFile: args.tlsCert,
+        keyFile: args.tlsKey,
+        allowPlainHttp: args.allowPlainHttp,
+        newIdentity: args.newIdentity,
+      },
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -70,6 +75,7 @@ export async function runHub(argv: string[]): Promise<void> {
       ? advertiseHub({
           port: hub.port,
           hubId: info.id,
+          identity: hub.identity,
           name: hub.info().name,
           protocolVersion: info.protocolVersion,
           onError: (e: Error) =>

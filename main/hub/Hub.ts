@@ -84,6 +84,8 @@ export type HubTlsSettings = {
   loopbackIsLan?: boolean;
   /** How often to look for changed addresses, to re-issue the certificate for them. */
   refreshMs?: number;
+  /** Start with a new identity (the old key is kept aside): every device that pinned the old one must pair again. */
+  newIdentity?: boolean;
 };
 
 /** Addresses change with DHCP and Wi-Fi; a certificate that no longer names them makes browsers refuse the hub. */
@@ -119,11 +121,7 @@ export class Hub {
     },
     private readonly options: HubOptions,
   ) {
-    this.budgets = new FrameBudgets({
-      ...CONNECTION_DEFAULTS.budgets,
-      perUser: defaultUserBudget(config.limits),
-      ...options.budgets,
-    });
+    this.budgets = ctx.budgets;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false });
     const { tls } = config;
     const prove = (socket: TLSSocket) => proveIdentity(sessionExporter(socket), tls.key.privateKey, tls.key.spki);
@@ -173,6 +171,7 @@ export class Hub {
       if (options.rename && options.name && options.name !== reg.hub.name) await reg.setHubName(options.name);
       const sessions = new Sessions();
       gate = new PairingGate({ now, ...options.pairing });
+      const limits = { ...DEFAULT_LIMITS, ...options.limits };
       const ctx: HubContext = {
         registry: reg,
         log,
@@ -180,6 +179,11 @@ export class Hub {
         sessions,
         fanout: new Fanout(sessions, reg),
         presence: new PresenceAnnouncer(sessions, (err) => logger.error('could not announce presence', err)),
+        budgets: new FrameBudgets({
+          ...CONNECTION_DEFAULTS.budgets,
+          perUser: defaultUserBudget(limits),
+          ...options.budgets,
+        }),
         rooms: new RoomCaps({ ...ROOM_CAP_DEFAULTS, ...options.rooms }),
         logger,
         now,
@@ -194,7 +198,7 @@ export class Hub {
       const hub = new Hub(
         ctx,
         {
-          limits: { ...DEFAULT_LIMITS, ...options.limits },
+          limits,
           handshakeTimeoutMs: options.handshakeTimeoutMs ?? CONNECTION_DEFAULTS.handshakeTimeoutMs,
           releaseLock: lock.release,
           closeStorage: storage.close,
@@ -424,6 +428,7 @@ async function startTls(options: HubOptions, now: () => number, logger: HubLogge
     names: () => machineNames(options.allowedHosts),
     owner,
     log: (m) => logger.info(m),
+    newIdentity: options.tls?.newIdentity,
   });
 }
 

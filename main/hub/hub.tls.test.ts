@@ -1,5 +1,5 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -167,8 +167,9 @@ describe('the hub over TLS', () => {
     let h = await startOn(dir);
     const old = h.identity;
     await h.stop();
-    await rename(path.join(dir, IDENTITY_KEY_FILE), path.join(dir, `${IDENTITY_KEY_FILE}.retired`));
-    h = await startOn(dir);
+    h = await startOn(dir, { tls: { newIdentity: true } });
+    const retired = (await readdir(dir)).filter((f) => f.startsWith(`${IDENTITY_KEY_FILE}.retired-`));
+    expect(retired).toHaveLength(1);
     cleanups.push(() => h.stop());
     expect(h.identity).not.toBe(old);
     expect(await refusalOf(TestClient.connect(h.port, { tls: { pin: old } }))).toBe('HUB_IDENTITY_CHANGED');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
 import { writeFileDurably } from '../registry/durableWrite';
 import { issueCertificate, reissueReason, type CertificateNames } from './certificate';
-import { loadOrCreateIdentityKey, type IdentityKey } from './identityKey';
+import { loadOrCreateIdentityKey, retireIdentityKey, type IdentityKey } from './identityKey';
 import type { OwnerCertificate } from './ownerCertificate';
 
 /** The self-signed certificate for the identity key; re-issued whenever it no longer fits. */
@@ -17,6 +17,8 @@ export type HubTlsOptions = {
   /** Served instead of the self-signed certificate; the identity key stays the hub's own. */
   owner?: OwnerCertificate;
   log: (message: string) => void;
+  /** Retire the identity key and make a new one (retireIdentityKey): every device must pair again. */
+  newIdentity?: boolean;
 };
 
 /**
@@ -32,6 +34,10 @@ export class HubTls {
   ) {}
 
   static async start(options: HubTlsOptions): Promise<HubTls> {
+    if (options.newIdentity) {
+      const retired = await retireIdentityKey(options.dataDir, options.now());
+      if (retired) options.log(`retired the hub's identity key to ${retired}: devices must pair again`);
+    }
     const { key, created } = await loadOrCreateIdentityKey(options.dataDir);
     if (created) options.log(`made the hub's identity key (${path.join(options.dataDir, 'hub-identity-key.pem')})`);
     const tls = new HubTls(key, '', options);

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { identityFromDigest } from '../../../shared/protocol';
 import { writeFileDurably } from '../registry/durableWrite';
@@ -38,6 +38,24 @@ export function identityKeyFrom(privateKey: KeyObject): IdentityKey {
   const publicKey = createPublicKey(privateKey);
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   return { privateKey, publicKey, spki, identity: identityFromDigest(createHash('sha256').update(spki).digest()) };
+}
+
+/**
+ * Gives the hub a new identity on purpose: the key file is kept beside, renamed with the time
+ * (`hub-identity-key.pem.retired-<ms>`), so a mistaken rotation can be undone by renaming it back before
+ * devices pair again. Every device that pinned the old identity is refused until it pairs again. Returns
+ * the retired file's path, or undefined when there was no key yet.
+ */
+export async function retireIdentityKey(dataDir: string, now: number): Promise<string | undefined> {
+  const file = path.join(dataDir, IDENTITY_KEY_FILE);
+  const retired = `${file}.retired-${now}`;
+  try {
+    await rename(file, retired);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return retired;
 }
 
 /**
