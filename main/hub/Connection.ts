@@ -191,11 +191,13 @@ export class Connection {
     return false;
   }
 
-  /** A frame for this connection alone, through ws. */
-  send(frame: ServerFrame): void {
-    if (!this.mayWrite()) return;
+  /** A frame for this connection alone, through ws. Returns the bytes it took (0 when not sent). */
+  send(frame: ServerFrame): number {
+    if (!this.mayWrite()) return 0;
     if (this.socket) corkUntilTickEnd(this.socket);
-    this.ws.send(JSON.stringify(frame));
+    const json = JSON.stringify(frame);
+    this.ws.send(json);
+    return Buffer.byteLength(json);
   }
 
   /**

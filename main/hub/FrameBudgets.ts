@@ -20,6 +20,12 @@ export type FrameBudgetOptions = {
   /** A frame costs one token more per this many bytes: parsing and storing cost by size. */
   bytesPerToken: number;
   /**
+   * What the hub sends in answer to a user's `fetchMessages` costs their perUser budget one token per this
+   * many bytes: one small frame asks for up to a page of 256 Ki characters (1 MiB of emoji), so the frame's
+   * own size says nothing of the work it makes.
+   */
+  answerBytesPerToken: number;
+  /**
    * Whether loopback addresses are charged to perAddress and perHub. Off by default, as for
    * the socket quota: the desktop app's own window and local tools connect over loopback, and
    * a local process can use any of 127.0.0.0/8, so an address budget would not hold it back.
@@ -70,6 +76,20 @@ export class FrameBudgets {
     return wait === undefined ? undefined : { over: 'user', waitSeconds: wait };
   }
 
+  /**
+   * Charges the bytes of an answer already sent to a ready connection's user; their budget may go into
+   * debt, and refuses their frames and further answers until it is paid back.
+   */
+  chargeUserAnswer(userId: string, bytes: number): void {
+    this.users.spend(userId, Math.floor(bytes / this.options.answerBytesPerToken));
+  }
+
+  /** A refusal when the user's budget is in debt (answers charged past it), else undefined: an answer may be built. */
+  userInDebt(userId: string): BudgetRefusal | undefined {
+    const wait = this.users.debtSeconds(userId);
+    return wait === undefined ? undefined : { over: 'user', waitSeconds: wait };
+  }
+
   /** Keys remembered now, for tests of the forgetting. */
   get tracked(): { addresses: number; users: number } {
     return { addresses: this.addresses.size, users: this.users.size };
@@ -103,6 +123,19 @@ class KeyedBuckets {
     const bucket = this.buckets.get(key) ?? this.add(key);
     if (bucket.take(cost)) return undefined;
     return wholeSeconds(bucket, cost);
+  }
+
+  /** Takes `cost` whatever is left (TokenBucket.spend). */
+  spend(key: string, cost: number): void {
+    if (cost <= 0) return;
+    (this.buckets.get(key) ?? this.add(key)).spend(cost);
+  }
+
+  /** Whole seconds until the key's debt is paid back, or undefined when it has none. */
+  debtSeconds(key: string): number | undefined {
+    const bucket = this.buckets.get(key);
+    if (!bucket || bucket.secondsUntil(0) === 0) return undefined;
+    return wholeSeconds(bucket, 0);
   }
 
   private add(key: string): TokenBucket {

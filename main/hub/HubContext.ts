@@ -1,5 +1,6 @@
 import type { HubInfo } from '../../shared/protocol';
 import type { Fanout } from './Fanout';
+import type { FrameBudgets } from './FrameBudgets';
 import type { MessageLog } from './log/MessageLog';
 import type { PairingGate } from './pairing/PairingGate';
 import type { PresenceAnnouncer } from './PresenceAnnouncer';
@@ -21,6 +22,8 @@ export type HubContext = {
   readonly sessions: Sessions;
   readonly fanout: Fanout;
   readonly presence: PresenceAnnouncer;
+  /** Frames and fetched bytes per user, across their devices (and before `ready`, per address). */
+  readonly budgets: FrameBudgets;
   /** Rooms created and people added, per user (PROTOCOL.md 2.2). */
   readonly rooms: RoomCaps;
   readonly logger: HubLogger;

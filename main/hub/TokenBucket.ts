@@ -20,6 +20,15 @@ export class TokenBucket {
     return true;
   }
 
+  /**
+   * Takes `cost` tokens whatever is left, going into debt: for work already done (its cost known only once
+   * done). Until the debt is paid back by the refill, take() refuses.
+   */
+  spend(cost: number): void {
+    this.refill();
+    this.tokens -= cost;
+  }
+
   /** Seconds until `cost` tokens are back (0 if they are now). */
   secondsUntil(cost = 1): number {
     this.refill();

@@ -38,6 +38,10 @@ export const CONNECTION_DEFAULTS = {
     perHub: { perSecond: 2000, burst: 10_000 },
     // A small frame costs 1 token, a `send` of 4000 emoji (16 KB) 4.
     bytesPerToken: 4096,
+    // Pages sent in answer to fetches. A catch-up of 100k messages of 200 characters (200 pages, 41 MB) costs
+    // 1,400 of the user's burst of 2000 (200 for the frames); re-fetching the largest page (1 MiB of emoji,
+    // 33 tokens) is held to 6 pages (6 MiB) a second once the burst is spent.
+    answerBytesPerToken: 32 * 1024,
   } satisfies Omit<FrameBudgetOptions, 'perUser'>,
   /**
    * A user's budget, unless set, is this many connections' worth of `limits`

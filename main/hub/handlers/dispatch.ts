@@ -18,7 +18,12 @@ type Route<T extends ClientFrameType> = { needs: 'any' | 'connected' | 'greeted'
 
 /** Which state each frame needs, and who handles it. Checked by the compiler to cover every frame type. */
 const ROUTES: { [T in ClientFrameType]: Route<T> } = {
-  ping: { needs: 'any', run: (ctx, conn, frame) => conn.send({ type: 'pong', rid: frame.rid, serverTime: ctx.now() }) },
+  ping: {
+    needs: 'any',
+    run: (ctx, conn, frame) => {
+      conn.send({ type: 'pong', rid: frame.rid, serverTime: ctx.now() });
+    },
+  },
   hello: { needs: 'connected', run: handleHello },
   pair: { needs: 'greeted', run: handlePair },
   auth: { needs: 'greeted', run: handleAuth },

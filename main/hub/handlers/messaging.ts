@@ -1,4 +1,4 @@
-import { ErrorCode, LIMITS, textLength, type ClientFrameOf } from '../../../shared/protocol';
+import { CloseCode, ErrorCode, LIMITS, textLength, type ClientFrameOf } from '../../../shared/protocol';
 import type { Connection } from '../Connection';
 import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
@@ -56,6 +56,8 @@ export async function handleFetchMessages(
   conn: Connection,
   frame: ClientFrameOf<'fetchMessages'>,
 ): Promise<void> {
+  // Queued behind this connection's earlier reads: those may have closed it, or spent its user's budget.
+  if (conn.state === 'closed' || !withinAnswerBudget(ctx, conn)) return;
   const conversation = requireMember(ctx, conn, frame.conversationId);
   const limit = frame.limit ?? LIMITS.defaultPageSize;
   let page;
@@ -68,7 +70,7 @@ export async function handleFetchMessages(
     throw storageRefusal(ctx, err);
   }
   const messages = capByText(page.messages, frame.direction);
-  conn.send({
+  const sent = conn.send({
     type: 'messages',
     rid: frame.rid,
     conversationId: conversation.id,
@@ -76,6 +78,18 @@ export async function handleFetchMessages(
     messages: messages.map((m) => messageToWire(conversation.id, m)),
     hasMore: page.hasMore || messages.length < page.messages.length,
   });
+  ctx.budgets.chargeUserAnswer(conn.userId, sent);
+}
+
+/**
+ * A page costs its user by the bytes sent (FrameBudgets.chargeUserAnswer), after it is sent; none is built
+ * while they are in debt. The connection is closed as for any frame over the user's budget.
+ */
+function withinAnswerBudget(ctx: HubContext, conn: Connection): boolean {
+  const refused = ctx.budgets.userInDebt(conn.userId);
+  if (!refused) return true;
+  conn.close(CloseCode.RATE_LIMITED, `too much fetched by this user's devices; wait ${refused.waitSeconds} s`);
+  return false;
 }
 
 const MIB = 1024 * 1024;

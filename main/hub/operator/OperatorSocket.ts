@@ -1,5 +1,6 @@
-import { chmod, lstat, unlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import net from 'node:net';
+import { dirname } from 'node:path';
 import type { HubLogger } from '../HubContext';
 import type { HubOperator } from './HubOperator';
 import {
@@ -14,27 +15,33 @@ import { operatorSocketPath, socketPathProblem } from './operatorSocketPath';
 import { runOperatorCommand } from './runOperatorCommand';
 
 /**
- * The operator socket: how `npm run hub -- <command>` reaches the running hub. A Unix socket in the data
- * directory (which is 0700; the socket itself 0600), a named pipe on Windows: never a network listener, so
- * only the hub's own user (and the machine's administrators) can give commands. Line-delimited JSON
- * (operatorProtocol.ts), bounded: request size, connections at once, idle time; requests of one connection
- * are carried out one after another.
+ * The operator socket: how `npm run hub -- <command>` reaches the running hub. A Unix socket in a folder of
+ * the data directory that the hub makes 0700 before listening (the socket itself 0600), a named pipe on
+ * Windows: never a network listener, so only the hub's own user (and the machine's administrators) can give
+ * commands. Line-delimited JSON (operatorProtocol.ts), bounded: request size, connections at once, idle
+ * time; requests of one connection are carried out one after another.
  *
  * Start it only while holding the data directory's lock: a socket file left by a hub that died is then
  * known to be stale, and is replaced.
  */
 export class OperatorSocket {
-  private readonly connections = new Set<net.Socket>();
+  /** Every socket the server accepted, served or not: close() ends them all, so it never waits on one. */
+  private readonly accepted = new Set<net.Socket>();
+  /** The ones being served, counted against maxConnections. */
+  private readonly serving = new Set<net.Socket>();
+  private readonly server = net.createServer({ allowHalfOpen: false, pauseOnConnect: false });
+  private ready = false;
   private closing = false;
 
   private constructor(
-    private readonly server: net.Server,
     readonly path: string,
     private readonly operator: HubOperator,
     private readonly options: Required<OperatorSocketOptions>,
     private readonly logger: HubLogger,
   ) {
-    server.on('connection', (socket) => this.accept(socket));
+    // Before listening: a connection accepted before the handler is attached is tracked by nobody, and
+    // server.close() would then wait for it for as long as its peer keeps it open.
+    this.server.on('connection', (socket) => this.accept(socket));
   }
 
   static async start(
@@ -46,44 +53,64 @@ export class OperatorSocket {
     const path = operatorSocketPath(dataDir);
     const problem = socketPathProblem(path);
     if (problem) throw new Error(problem);
-    if (process.platform !== 'win32') await removeStaleSocket(path);
-    const server = net.createServer({ allowHalfOpen: false, pauseOnConnect: false });
+    if (process.platform !== 'win32') {
+      await makePrivateFolder(dirname(path));
+      await removeStaleSocket(path);
+    }
+    const socket = new OperatorSocket(path, operator, { ...OPERATOR_SOCKET_DEFAULTS, ...options }, logger);
+    try {
+      await socket.listen();
+    } catch (err) {
+      await socket.close();
+      throw err;
+    }
+    return socket;
+  }
+
+  private async listen(): Promise<void> {
+    const { server } = this;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ path, exclusive: true }, () => {
+      server.listen({ path: this.path, exclusive: true }, () => {
         server.off('error', reject);
         resolve();
       });
     });
-    // Created with the process's umask; the 0700 directory already keeps other users out, this is a second lock.
-    if (process.platform !== 'win32') await chmod(path, 0o600);
-    server.on('error', (err) => logger.error('the operator socket failed', err));
-    return new OperatorSocket(server, path, operator, { ...OPERATOR_SOCKET_DEFAULTS, ...options }, logger);
+    // The 0700 folder already keeps other users out, from the moment the socket exists; this is a second lock.
+    if (process.platform !== 'win32') await chmod(this.path, 0o600);
+    server.on('error', (err) => this.logger.error('the operator socket failed', err));
+    this.ready = true;
   }
 
-  /** Stops listening, closes every connection, and removes the socket file. */
+  /** Stops listening, ends every connection at once (answered or not), and removes the socket file. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.connections) socket.destroy();
+    for (const socket of this.accepted) socket.destroy();
     await closed;
   }
 
   private accept(socket: net.Socket): void {
-    if (this.closing) {
+    this.accepted.add(socket);
+    socket.on('close', () => {
+      this.accepted.delete(socket);
+      this.serving.delete(socket);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
+    // Before the socket is 0600 (a connection then can only be the hub's own user's, through the 0700 folder,
+    // but the socket is not ready to serve), and once stopping.
+    if (!this.ready || this.closing) {
       socket.destroy();
       return;
     }
-    if (this.connections.size >= this.options.maxConnections) {
+    if (this.serving.size >= this.options.maxConnections) {
       const message = `${this.options.maxConnections} operator connections are open; try again when one is done.`;
       socket.end(line({ id: null, ok: false, error: { code: OperatorErrorCode.BUSY, message } }));
       return;
     }
-    this.connections.add(socket);
-    socket.on('close', () => this.connections.delete(socket));
-    socket.on('error', () => socket.destroy());
-    socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
+    this.serving.add(socket);
     let buffered = '';
     let queue = Promise.resolve();
     socket.setEncoding('utf8');
@@ -158,4 +185,21 @@ async function removeStaleSocket(path: string): Promise<void> {
   if (!stats.isSocket())
     throw new Error(`${path} exists and is not a socket: move it away so the hub can make its operator socket there`);
   await unlink(path);
+}
+
+/**
+ * The socket's folder, made 0700 (an older one tightened): other users cannot reach a socket inside it even
+ * before the socket's own mode is set, and even when the data directory itself is wider (a folder the owner
+ * made before the first start keeps its mode). Anything but a folder of this user there is not ours to replace.
+ */
+async function makePrivateFolder(folder: string): Promise<void> {
+  await mkdir(folder, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+  const stats = await lstat(folder);
+  if (!stats.isDirectory())
+    throw new Error(`${folder} exists and is not a folder: move it away so the hub can make its operator socket there`);
+  if (process.getuid && stats.uid !== process.getuid())
+    throw new Error(`${folder} belongs to another user: move it away so the hub can make its operator socket there`);
+  if ((stats.mode & 0o077) !== 0) await chmod(folder, 0o700);
 }

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
-/** The socket's name in the data directory (POSIX). */
+/**
+ * The socket's folder in the data directory and its name there (POSIX). The hub makes the folder 0700 before it
+ * listens, so the socket is private from the moment it exists, whatever the data directory's own mode.
+ */
+export const OPERATOR_SOCKET_DIR = 'operator';
 export const OPERATOR_SOCKET_FILE = 'operator.sock';
 
 /**
@@ -11,7 +15,7 @@ export const OPERATOR_SOCKET_FILE = 'operator.sock';
 export const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
 
 /**
- * Where the operator socket of the hub with this data directory listens: `<dataDir>/operator.sock`, or on
+ * Where the operator socket of the hub with this data directory listens: `<dataDir>/operator/operator.sock`, or on
  * Windows, which has no sockets in folders, the named pipe `\\.\pipe\roost-<first 16 hex of the SHA-256 of
  * the resolved data directory>`. The CLI finds it the same way from the same directory.
  */
@@ -20,7 +24,7 @@ export function operatorSocketPath(dataDir: string, platform: NodeJS.Platform = 
     const digest = createHash('sha256').update(path.win32.resolve(dataDir).toLowerCase()).digest('hex');
     return `\\\\.\\pipe\\roost-${digest.slice(0, 16)}`;
   }
-  return path.join(path.resolve(dataDir), OPERATOR_SOCKET_FILE);
+  return path.join(path.resolve(dataDir), OPERATOR_SOCKET_DIR, OPERATOR_SOCKET_FILE);
 }
 
 /** Why the socket cannot be made at this path, or undefined if it can. */

@@ -6,7 +6,7 @@ import type { OperatorSocketOptions } from './operatorProtocol';
 import { OperatorSocket } from './OperatorSocket';
 
 export type OperatorOptions = {
-  /** Listen on the operator socket (`<dataDir>/operator.sock`, a named pipe on Windows). Default true. */
+  /** Listen on the operator socket (`<dataDir>/operator/operator.sock`, a named pipe on Windows). Default true. */
   socket?: boolean;
   /** Bounds of the socket (defaults: OPERATOR_SOCKET_DEFAULTS). */
   socketLimits?: OperatorSocketOptions;
