@@ -226,12 +226,14 @@ export async function freePort(): Promise<number> {
 export async function discoveredHubAt(url: string): Promise<DiscoveredHub> {
   const info = (await (await fetch(new URL(INFO_PATH, url))).json()) as {
     id: string;
+    identity: string;
     name: string;
     protocolVersion: number;
   };
   const { hostname, port } = new URL(url);
   return {
     hubId: info.id,
+    identity: info.identity,
     name: info.name,
     protocolVersion: info.protocolVersion,
     compatible: info.protocolVersion === PROTOCOL_VERSION,

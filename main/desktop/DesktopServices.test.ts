@@ -42,6 +42,7 @@ async function open(options: Partial<DesktopServicesOptions> & { dir?: string } 
 }
 
 const message = { conversationId: 'general', title: 'Bob', body: 'Dinner at 7?' };
+const IDENTITY = 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA';
 
 describe('DesktopServices: attention', () => {
   it('notifies only when the window is hidden or unfocused and not muted', async () => {
@@ -185,9 +186,9 @@ describe('DesktopServices: setup and hosting', () => {
   it('joining elsewhere or resetting stops the own hub', async () => {
     const { services, events } = await open();
     await services.chooseHost({ name: 'Home', port: 0 });
-    await services.chooseJoin('ws://192.168.1.20:7420/ws');
-    expect(services.getSetup()).toEqual({ mode: 'join', hubUrl: 'ws://192.168.1.20:7420/ws' });
-    expect(services.hubUrl()).toBe('ws://192.168.1.20:7420/ws');
+    await services.chooseJoin('ws://192.168.1.20:7420/ws', IDENTITY);
+    expect(services.getSetup()).toEqual({ mode: 'join', hubUrl: 'wss://192.168.1.20:7420/ws', identity: IDENTITY });
+    expect(services.hubUrl()).toBe('wss://192.168.1.20:7420/ws');
     expect(services.hostingStatus()).toEqual({ state: 'off' });
     expect(events.at(-1)).toEqual(['hostingStatus', { state: 'off' }]);
 
@@ -213,10 +214,11 @@ describe('DesktopServices: setup and hosting', () => {
 describe('DesktopServices: discovery', () => {
   const hub: DiscoveredHub = {
     hubId: 'h1',
+    identity: IDENTITY,
     name: 'Attic',
     protocolVersion: 1,
     compatible: true,
-    url: 'http://10.0.0.5:7420/',
+    url: 'https://10.0.0.5:7420/',
     addresses: ['10.0.0.5'],
     port: 7420,
   };

@@ -15,6 +15,8 @@ import {
   type DiscoveredHub,
   type HostingConfig,
   type HostingStatus,
+  type HubTrust,
+  type InspectedHub,
   type AuditEntry,
   type NotificationRequest,
   type OperatorDevice,
@@ -22,13 +24,17 @@ import {
   type OwnerTicket,
   type Setup,
 } from '../../shared/desktop';
+import { fetchHubInfo, LivenessError, type FetchInfo } from '../discovery/liveness';
 import { consoleLogger } from '../hub/consoleLogger';
 import type { HubLogger } from '../hub/HubContext';
 import type { HubOperator } from '../hub/operator/HubOperator';
 import { OperatorError } from '../hub/operator/operatorProtocol';
 import { safeExternalUrl } from './externalUrl';
 import { createHeadlessShell } from './headlessShell';
+import type { CertificateRequest, PinnedHub, PinRefusal } from './certificatePin';
 import { HostingService, type HostingServiceOptions } from './HostingService';
+import { HubPinGuard } from './HubPinGuard';
+import { infoBaseUrl, joinedHubUrl, pinnedHubOf } from './joinedHub';
 import { BridgeCallError, BridgeErrorCode, dispatchBridgeCall } from './ipcGuard';
 import { shouldNotify } from './notificationPolicy';
 import type { DiscoverySource, Shell, StartDiscovery } from './ports';
@@ -36,6 +42,8 @@ import { SettingsStore, type WindowBounds } from './SettingsStore';
 
 /** Where the hosted hub keeps its data inside the app's user-data folder. */
 export const HUB_DATA_DIR_NAME = 'hub';
+/** How long inspectHub waits for a typed address to answer. */
+const INSPECT_TIMEOUT_MS = 5_000;
 
 export type DesktopServicesOptions = {
   /** The app's user-data folder: settings.json and the hosted hub's data (`hub/`) live here. */
@@ -48,6 +56,8 @@ export type DesktopServicesOptions = {
   shell?: Shell;
   /** Starts LAN discovery; default none (the list stays empty). */
   discovery?: StartDiscovery;
+  /** How Node asks a hub for its info and identity proof (inspectHub, the pin check); default over HTTPS. */
+  fetchInfo?: FetchInfo;
   /** Hosting details: `advertise: false` for tests (never multicast on real interfaces), listen host, hub options. */
   hosting?: Omit<HostingServiceOptions, 'dataDir' | 'webRoot' | 'logger'>;
   logger?: HubLogger;
@@ -67,6 +77,8 @@ export class DesktopServices implements BridgeHandlers {
   readonly handlers: BridgeHandlers;
   private readonly listeners = new Set<DesktopEventListener>();
   private discovery: DiscoverySource | undefined;
+  private readonly pinGuard: HubPinGuard;
+  private trust: HubTrust = { state: 'ok' };
   private unread = 0;
   private attended: boolean;
   private closing: Promise<void> | undefined;
@@ -80,6 +92,11 @@ export class DesktopServices implements BridgeHandlers {
     this.shell = options.shell ?? createHeadlessShell();
     this.handlers = bindHandlers(this);
     this.attended = this.windowAttended();
+    this.pinGuard = new HubPinGuard({
+      pinned: () => pinnedHubOf(this.settings.get().setup),
+      onRefused: (refusal, pinned) => this.refused(refusal, pinned),
+      fetchInfo: options.fetchInfo,
+    });
   }
 
   /**
@@ -173,21 +190,81 @@ export class DesktopServices implements BridgeHandlers {
     return status;
   }
 
-  async chooseJoin(hubUrl: string): Promise<void> {
+  /**
+   * Pins `identity` (shown to the person by the caller) or, without one, what the hub proves now (trust on
+   * first use). A new pin replaces the old one only here, by the person's choice; the pin check never does.
+   */
+  async chooseJoin(url: string, identity?: string): Promise<{ identity: string }> {
     this.assertOpen('chooseJoin');
+    const pinned = identity ?? (await this.inspectHub(url)).identity;
     await this.hosting.stop();
-    await this.settings.update({ setup: { mode: 'join', hubUrl } });
+    await this.settings.update({ setup: { mode: 'join', hubUrl: joinedHubUrl(url), identity: pinned } });
+    this.pinGuard.reset();
+    this.setTrust({ state: 'ok' });
+    return { identity: pinned };
   }
 
   async resetSetup(): Promise<void> {
     this.assertOpen('resetSetup');
     await this.hosting.stop();
     await this.settings.update({ setup: { mode: 'unset' } });
+    this.pinGuard.reset();
+    this.setTrust({ state: 'ok' });
+  }
+
+  /** The hub at a typed address, with the identity it proves over TLS, for the person to compare before joining. */
+  async inspectHub(url: string): Promise<InspectedHub> {
+    const base = infoBaseUrl(url);
+    try {
+      const { info, identity } = await (this.options.fetchInfo ?? fetchHubInfo)(base, {
+        timeoutMs: INSPECT_TIMEOUT_MS,
+      });
+      const { id: hubId, name, protocolVersion } = info;
+      return { wsUrl: joinedHubUrl(url), identity, hubId, name: name.slice(0, 255), protocolVersion };
+    } catch (err) {
+      const code =
+        err instanceof LivenessError && err.code === 'HUB_IDENTITY_UNPROVEN'
+          ? BridgeErrorCode.HUB_IDENTITY_UNPROVEN
+          : BridgeErrorCode.HUB_UNREACHABLE;
+      throw new BridgeCallError(code, `${base}: ${(err as Error).message}`);
+    }
+  }
+
+  hubTrust(): HubTrust {
+    return this.trust;
+  }
+
+  /**
+   * Electron's certificate verification, for every TLS connection the renderer opens: the pinned hub's
+   * certificate by the pin check (./certificatePin), any other host by Chromium. Resolves with Electron's code.
+   */
+  verifyCertificate(request: CertificateRequest): Promise<number> {
+    return this.pinGuard.verify(request);
+  }
+
+  private refused(refusal: PinRefusal, pinned: PinnedHub): void {
+    const setup = this.settings.get().setup;
+    if (setup.mode !== 'join') return;
+    this.setTrust({
+      state: 'refused',
+      code: refusal.code,
+      hubUrl: setup.hubUrl,
+      pinned: pinned.identity,
+      ...(refusal.presented ? { presented: refusal.presented } : {}),
+      message: refusal.message,
+    });
+  }
+
+  private setTrust(trust: HubTrust): void {
+    if (JSON.stringify(trust) === JSON.stringify(this.trust)) return;
+    this.trust = trust;
+    this.emit('hubTrust', trust);
   }
 
   hubUrl(): string | undefined {
     const setup = this.settings.get().setup;
-    if (setup.mode === 'join') return setup.hubUrl;
+    // Joined before identities: nothing is pinned, so the person picks the hub again, its identity shown.
+    if (setup.mode === 'join') return setup.identity ? setup.hubUrl : undefined;
     if (setup.mode === 'host') return this.hosting.localWsUrl();
     return undefined;
   }

@@ -85,6 +85,8 @@ describe('HostingService', () => {
       new RegExp(`^https://127\\.0\\.0\\.1:${status.port}/#join=[\\w-]+&id=[A-Z2-7]{52}$`),
     );
     expect(hosting.localWsUrl()).toBe(`ws://127.0.0.1:${status.port}/ws`);
+    expect(status.identity).toMatch(/^[A-Z2-7]{52}$/);
+    expect(status.publicKeyFingerprint).toMatch(/^[0-9A-F]{2}( [0-9A-F]{2}){31}$/);
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'running']);
 
     const info = await httpGet(status.port, '/api/info');
@@ -260,6 +262,7 @@ describe('HostingService', () => {
     expect(adverts[0]?.options).toMatchObject({
       port: status.port,
       hubId: status.hubId,
+      identity: expect.stringMatching(/^[A-Z2-7]{52}$/),
       name: 'Attic',
       protocolVersion: 1,
     });

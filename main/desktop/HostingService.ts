@@ -273,6 +273,7 @@ export class HostingService {
       running.advert = advertiser({
         port: running.hub.port,
         hubId: info.id,
+        identity: running.hub.identity,
         name: info.name,
         protocolVersion: info.protocolVersion,
         onError,
@@ -311,6 +312,8 @@ export class HostingService {
       pairing: hub.pairingState(),
       joinUrl: joinLinkUrl(urls[0] ?? `https://localhost:${hub.port}/`, running.join.token, hub.identity),
       joinUrlExpiresAt: running.join.expiresAt,
+      identity: hub.identity,
+      publicKeyFingerprint: hub.publicKeyFingerprint,
       advertised: running.advertised,
       connected: hub.connectedDevices(),
     };

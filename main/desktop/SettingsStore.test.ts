@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingFs } from '../hub/registry/recordingFs';
 import { makeTempDir } from '../hub/testing/tempDir';
-import { DEFAULT_SETTINGS, SETTINGS_FILE_NAME, SettingsStore } from './SettingsStore';
+import { DEFAULT_SETTINGS, SETTINGS_FILE_NAME, SETTINGS_SCHEMA_VERSION, SettingsStore } from './SettingsStore';
 
 let dirs: Array<{ remove(): Promise<void> }> = [];
 afterEach(async () => {
@@ -40,7 +40,7 @@ describe('SettingsStore', () => {
     await store.update({ windowBounds: { x: 10, y: 20, width: 800, height: 600, maximized: false } });
     const again = await SettingsStore.open({ dir });
     expect(again.get()).toEqual({
-      schemaVersion: 1,
+      schemaVersion: SETTINGS_SCHEMA_VERSION,
       setup: { mode: 'host', hosting: { name: 'Kitchen', port: 7420 } },
       muted: true,
       windowBounds: { x: 10, y: 20, width: 800, height: 600, maximized: false },
@@ -59,6 +59,11 @@ describe('SettingsStore', () => {
       JSON.stringify({ ...DEFAULT_SETTINGS, setup: { mode: 'join', hubUrl: 'file:///etc/passwd' } }),
       /setup/,
     ],
+    [
+      'a pinned identity that is not one',
+      JSON.stringify({ ...DEFAULT_SETTINGS, setup: { mode: 'join', hubUrl: 'wss://10.0.0.5:7420/ws', identity: 'x' } }),
+      /setup\.identity/,
+    ],
   ])(
     'uses the defaults with one warning for %s, and replaces the file on the next change',
     async (_what, content, problem) => {
@@ -68,11 +73,22 @@ describe('SettingsStore', () => {
       expect(warnings[0]).toMatch(problem);
       await store.update({ muted: true });
       expect(JSON.parse(await readFile(path.join(dir, SETTINGS_FILE_NAME), 'utf8'))).toMatchObject({
-        schemaVersion: 1,
+        schemaVersion: SETTINGS_SCHEMA_VERSION,
         muted: true,
       });
     },
   );
+
+  it('keeps the identity pinned for a joined hub', async () => {
+    const { store, dir } = await openWith(undefined);
+    const identity = 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA';
+    await store.update({ setup: { mode: 'join', hubUrl: 'wss://10.0.0.5:7420/ws', identity } });
+    expect((await SettingsStore.open({ dir })).get().setup).toEqual({
+      mode: 'join',
+      hubUrl: 'wss://10.0.0.5:7420/ws',
+      identity,
+    });
+  });
 
   it('refuses an invalid change without touching what is saved', async () => {
     const { store } = await openWith(undefined);

@@ -13,9 +13,11 @@ import { runMigrations, type VersionedSchema } from '../../shared/util/migration
 import { SerialQueue } from '../../shared/util/SerialQueue';
 import { describeMadePrivate, makeEntryPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../hub/privateFiles';
 import { nodeDurableFs, writeFileDurably, type DurableFs } from '../hub/registry/durableWrite';
+import { isLoopbackHost, joinedHubUrl } from './joinedHub';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
-export const SETTINGS_SCHEMA_VERSION = 1;
+/** 2: a joined hub is reached over `wss://` (loopback aside) and carries the identity pinned for it. */
+export const SETTINGS_SCHEMA_VERSION = 2;
 
 export const WindowBoundsSchema = z.object({
   x: z.int(),
@@ -26,9 +28,15 @@ export const WindowBoundsSchema = z.object({
 });
 export type WindowBounds = z.infer<typeof WindowBoundsSchema>;
 
+/** A joined hub off this computer is reached only over TLS: a plain address there could be anyone. */
+const StoredSetupSchema = SetupSchema.refine(
+  (setup) => setup.mode !== 'join' || setup.hubUrl.startsWith('wss:') || isLoopbackHost(new URL(setup.hubUrl).hostname),
+  { message: 'a hub on another computer must be joined over wss://', path: ['hubUrl'] },
+);
+
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
-  setup: SetupSchema,
+  setup: StoredSetupSchema,
   muted: MutedSchema,
   windowBounds: WindowBoundsSchema.optional(),
 });
@@ -50,13 +58,30 @@ export type SettingsStoreOptions = {
 };
 
 /**
+ * 1 → 2: a joined hub's `ws://` address becomes `wss://` (hubs answer plain HTTP from the LAN only with 426),
+ * with no identity: nothing was pinned then, so the app asks which hub to join again and shows its identity
+ * (DesktopServices.hubUrl). Its device credentials are kept (the renderer keys them by host and port).
+ */
+function pinJoinedHubOverTls(data: Record<string, unknown>): Record<string, unknown> {
+  const setup = data.setup as { mode?: unknown; hubUrl?: unknown } | undefined;
+  if (setup?.mode !== 'join' || typeof setup.hubUrl !== 'string' || !/^wss?:\/\/[^/]/.test(setup.hubUrl)) return data;
+  let hubUrl: string;
+  try {
+    hubUrl = joinedHubUrl(setup.hubUrl);
+  } catch {
+    return data; // the schema says what is wrong with it
+  }
+  return { ...data, setup: { mode: 'join', hubUrl } };
+}
+
+/**
  * Older files are brought to the current shape one version at a time by
- * shared/util/migrations.ts: `steps[n]` upgrades version n to n + 1 (none yet).
+ * shared/util/migrations.ts: `steps[n]` upgrades version n to n + 1.
  * Anything else (another app's JSON, a newer version) is not ours to read.
  */
 const SETTINGS_VERSIONS: VersionedSchema<Settings> = {
   current: SETTINGS_SCHEMA_VERSION,
-  steps: {},
+  steps: { 1: pinJoinedHubOverTls },
   schema: SettingsSchema,
   wording: { root: 'the file' },
 };

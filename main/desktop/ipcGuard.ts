@@ -26,6 +26,10 @@ export const BridgeErrorCode = {
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   /** An owner's control of the hosted hub, while this computer hosts none. */
   NOT_HOSTING: 'NOT_HOSTING',
+  /** The typed hub address did not answer (nothing there, not a hub, or too slow). */
+  HUB_UNREACHABLE: 'HUB_UNREACHABLE',
+  /** Something answered at the typed address but proved no hub identity inside TLS. */
+  HUB_IDENTITY_UNPROVEN: 'HUB_IDENTITY_UNPROVEN',
 } as const;
 export type BridgeErrorCode = (typeof BridgeErrorCode)[keyof typeof BridgeErrorCode];
 

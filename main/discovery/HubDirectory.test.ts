@@ -16,14 +16,21 @@ function candidate(over: Partial<Candidate> & { id?: string; name?: string } = {
   };
 }
 
+const IDENTITY = 'A'.repeat(52);
+const OTHER_IDENTITY = 'B'.repeat(52);
 const info = (id = 'hubA', name = 'Kitchen', protocolVersion = PROTOCOL_VERSION): HubInfo => ({
   id,
-  identity: 'A'.repeat(52),
+  identity: IDENTITY,
   name,
   protocolVersion,
   appVersion: '0.1.0',
 });
-const ok = (url = 'http://192.168.1.20:7420/', i = info()): CheckResult => ({ ok: true, url, info: i });
+const ok = (url = 'https://192.168.1.20:7420/', i = info(), identity = i.identity): CheckResult => ({
+  ok: true,
+  url,
+  info: i,
+  identity,
+});
 const failed: CheckResult = {
   ok: false,
   error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
@@ -47,10 +54,11 @@ describe('HubDirectory', () => {
     expect(hubs).toEqual([
       {
         hubId: 'hubA',
+        identity: IDENTITY,
         name: 'Kitchen',
         protocolVersion: PROTOCOL_VERSION,
         compatible: true,
-        url: 'http://192.168.1.20:7420/',
+        url: 'https://192.168.1.20:7420/',
         addresses: ['192.168.1.20'],
         port: 7420,
       },
@@ -64,6 +72,56 @@ describe('HubDirectory', () => {
     checkAll(dir, 0, ok(undefined, info('hubZ')));
     expect(dir.hubs()).toEqual([]);
     expect(dir.lastError('Kitchen._roost._tcp.local')?.message).toMatch(/hubZ.*hubA/);
+  });
+
+  it('lists the identity the hub proved, never the TXT hint; a hub from before hints is listed too', () => {
+    const dir = new HubDirectory(timings);
+    dir.upsert(candidate(), 0);
+    checkAll(dir, 0, ok(undefined, info(), OTHER_IDENTITY));
+    expect(dir.hubs()).toMatchObject([{ hubId: 'hubA', identity: OTHER_IDENTITY }]);
+  });
+
+  it('does not list an instance proving another identity than its TXT hint, and reports that once', () => {
+    const dir = new HubDirectory(timings);
+    const hinted = candidate();
+    hinted.advert.identity = IDENTITY;
+    dir.upsert(hinted, 0);
+    checkAll(dir, 0, ok());
+    expect(dir.hubs()).toMatchObject([{ identity: IDENTITY }]);
+    // Someone else answers at its address now: unlisted at once, not after two failures.
+    const [due] = dir.takeDueChecks(2_000);
+    const warning = dir.completeCheck(due!.key, due!.generation, ok(undefined, info(), OTHER_IDENTITY), 2_000);
+    expect(warning).toMatchObject({ code: 'HUB_IDENTITY_MISMATCH', message: expect.stringContaining(OTHER_IDENTITY) });
+    expect(dir.hubs()).toEqual([]);
+    const [again] = dir.takeDueChecks(10_000);
+    expect(dir.completeCheck(again!.key, again!.generation, ok(undefined, info(), OTHER_IDENTITY), 10_000)).toBe(
+      undefined,
+    );
+    expect(dir.hubs()).toEqual([]);
+    expect(dir.lastError(hinted.key)).toMatchObject({ code: 'HUB_IDENTITY_MISMATCH' });
+    // The real hub answers there again.
+    checkAll(dir, 40_000, ok());
+    expect(dir.hubs()).toMatchObject([{ identity: IDENTITY }]);
+  });
+
+  it('checks again, unlisted, an instance whose identity hint changed', () => {
+    const dir = new HubDirectory(timings);
+    dir.upsert(candidate(), 0);
+    checkAll(dir, 0, ok());
+    const rehinted = candidate();
+    rehinted.advert.identity = OTHER_IDENTITY;
+    dir.upsert(rehinted, 100);
+    expect(dir.hubs()).toEqual([]);
+    expect(checkAll(dir, 100, ok())).toHaveLength(1);
+    expect(dir.hubs()).toEqual([]);
+  });
+
+  it('shows one hub id proving two identities twice, so a person can compare', () => {
+    const dir = new HubDirectory(timings);
+    dir.upsert(candidate({ key: 'a._roost._tcp.local' }), 0);
+    dir.upsert(candidate({ key: 'b._roost._tcp.local', addresses: ['192.168.1.66'] }), 0);
+    checkAll(dir, 0, (c) => ok(undefined, info(), c.key.startsWith('a') ? IDENTITY : OTHER_IDENTITY));
+    expect(dir.hubs().map((h) => h.identity)).toEqual([IDENTITY, OTHER_IDENTITY]);
   });
 
   it('re-checks a listed hub every interval and drops it after two consecutive failures', () => {
@@ -228,22 +286,22 @@ describe('HubDirectory', () => {
     const dir = new HubDirectory(timings);
     dir.upsert(candidate({ key: 'Kitchen._roost._tcp.local', addresses: ['192.168.1.20', 'fd00::20'] }), 0);
     dir.upsert(candidate({ key: 'Kitchen (2)._roost._tcp.local', addresses: ['10.0.0.5'] }), 0);
-    checkAll(dir, 0, (c) => ok(`http://${c.addresses[0]}:7420/`));
+    checkAll(dir, 0, (c) => ok(`https://${c.addresses[0]}:7420/`));
     const hubs = dir.hubs();
     expect(hubs).toHaveLength(1);
     expect(hubs[0]).toMatchObject({ hubId: 'hubA', addresses: ['10.0.0.5', '192.168.1.20', 'fd00::20'] });
     // The stale instance goes; the hub stays through the other.
     dir.remove('Kitchen (2)._roost._tcp.local');
-    expect(dir.hubs()).toMatchObject([{ hubId: 'hubA', url: 'http://192.168.1.20:7420/' }]);
+    expect(dir.hubs()).toMatchObject([{ hubId: 'hubA', url: 'https://192.168.1.20:7420/' }]);
   });
 
   it('keeps a hub listed while one of its instances answers and another is dead', () => {
     const dir = new HubDirectory(timings);
     dir.upsert(candidate({ key: 'old._roost._tcp.local', port: 40001 }), 0);
     dir.upsert(candidate({ key: 'new._roost._tcp.local', port: 40002 }), 0);
-    const answer = (c: Candidate) => (c.port === 40002 ? ok('http://192.168.1.20:40002/') : failed);
+    const answer = (c: Candidate) => (c.port === 40002 ? ok('https://192.168.1.20:40002/') : failed);
     for (const now of [0, 1_000, 2_000, 3_000, 4_000]) checkAll(dir, now, answer);
-    expect(dir.hubs()).toMatchObject([{ hubId: 'hubA', port: 40002, url: 'http://192.168.1.20:40002/' }]);
+    expect(dir.hubs()).toMatchObject([{ hubId: 'hubA', port: 40002, url: 'https://192.168.1.20:40002/' }]);
   });
 
   it("leaves out this app's own hub", () => {
@@ -261,8 +319,8 @@ describe('HubDirectory', () => {
     checkAll(dir, 0, ok());
     dir.upsert(candidate({ port: 40009 }), 100);
     expect(dir.hubs()).toEqual([]);
-    checkAll(dir, 100, ok('http://192.168.1.20:40009/'));
-    expect(dir.hubs()).toMatchObject([{ port: 40009, url: 'http://192.168.1.20:40009/' }]);
+    checkAll(dir, 100, ok('https://192.168.1.20:40009/'));
+    expect(dir.hubs()).toMatchObject([{ port: 40009, url: 'https://192.168.1.20:40009/' }]);
   });
 
   it('ignores the result of a check that started before the candidate changed or went', () => {

@@ -23,7 +23,17 @@ export type Candidate = {
   sender?: string;
 };
 
-export type CheckResult = { ok: true; url: string; info: HubInfo } | { ok: false; error: Error };
+export type CheckResult = { ok: true; url: string; info: HubInfo; identity: string } | { ok: false; error: Error };
+
+/**
+ * The identity a hub proved is not the one its TXT record announces: whoever answers at that address is not
+ * the hub that advertised (someone else has its address now, or is in the way). The instance is not listed.
+ */
+export class HubIdentityMismatchError extends Error {
+  override name = 'HubIdentityMismatchError';
+  /** Stable. */
+  readonly code = 'HUB_IDENTITY_MISMATCH';
+}
 
 /** A check the caller should run now; pass `generation` back to completeCheck. */
 export type DueCheck = { key: string; generation: number; candidate: Candidate; preferredUrl: string | undefined };
@@ -80,8 +90,10 @@ type Entry = {
   confirmed: boolean;
   /** When it was added, or its id or port changed. */
   since: number;
-  /** Where /api/info last answered, and what it said. */
-  answer: { url: string; info: HubInfo } | undefined;
+  /** Where /api/info last answered, what it said, and the identity it proved. */
+  answer: { url: string; info: HubInfo; identity: string } | undefined;
+  /** A mismatch with the TXT hint was reported for this generation (it is reported once, not at every retry). */
+  mismatchReported: boolean;
   failures: number;
   lastError: Error | undefined;
   nextCheckAt: number;
@@ -147,6 +159,7 @@ export class HubDirectory {
         confirmed: false,
         since: now,
         answer: undefined,
+        mismatchReported: false,
         failures: 0,
         lastError: undefined,
         nextCheckAt: now,
@@ -156,7 +169,11 @@ export class HubDirectory {
       return outcome;
     }
     const old = entry.candidate;
-    const endpointChanged = old.advert.id !== candidate.advert.id || old.port !== candidate.port;
+    // A new identity hint is a new claim about who answers there: it must be proven again.
+    const endpointChanged =
+      old.advert.id !== candidate.advert.id ||
+      old.port !== candidate.port ||
+      old.advert.identity !== candidate.advert.identity;
     const changed =
       endpointChanged || old.advert.name !== candidate.advert.name || !sameList(old.addresses, candidate.addresses);
     if (!changed) {
@@ -166,6 +183,7 @@ export class HubDirectory {
     }
     entry.candidate = candidate;
     entry.generation++;
+    entry.mismatchReported = false;
     entry.failures = 0;
     entry.nextCheckAt = now;
     entry.checking = false;
@@ -222,27 +240,45 @@ export class HubDirectory {
     return next;
   }
 
-  /** Records a check's outcome. An answer from another hub id than announced counts as a failure. */
-  completeCheck(key: string, generation: number, result: CheckResult, now: number): void {
+  /**
+   * Records a check's outcome. An answer from another hub id than announced counts as a failure, and so does
+   * one proving another identity than the TXT record's hint: that one is returned, once per announcement, for
+   * the caller to report (the hint alone is never trusted, but a hub never contradicts it).
+   */
+  completeCheck(
+    key: string,
+    generation: number,
+    result: CheckResult,
+    now: number,
+  ): HubIdentityMismatchError | undefined {
     const entry = this.entries.get(key);
     // Removed or changed meanwhile: the new data gets its own check.
-    if (!entry || entry.generation !== generation) return;
+    if (!entry || entry.generation !== generation) return undefined;
     entry.checking = false;
     const { timings } = this;
-    const expectedId = entry.candidate.advert.id;
-    if (result.ok && result.info.id === expectedId) {
+    const { id: expectedId, identity: hint, name } = entry.candidate.advert;
+    const mismatch =
+      result.ok && hint !== undefined && result.identity !== hint
+        ? new HubIdentityMismatchError(
+            `Not listing "${name}": the hub answering at ${result.url} proved identity ${result.identity}, ` +
+              `but the one announced is ${hint}. Another device answers at that address.`,
+          )
+        : undefined;
+    if (result.ok && result.info.id === expectedId && !mismatch) {
       entry.listed = true;
       entry.confirmed = true;
       this.unconfirmed.delete(key);
-      entry.answer = { url: result.url, info: result.info };
+      entry.answer = { url: result.url, info: result.info, identity: result.identity };
       entry.failures = 0;
       entry.lastError = undefined;
       entry.nextCheckAt = now + timings.checkIntervalMs;
-      return;
+      return undefined;
     }
-    entry.lastError = result.ok
-      ? new Error(`${result.url} is hub ${result.info.id}, not the announced ${expectedId}`)
-      : result.error;
+    entry.lastError =
+      mismatch ??
+      (result.ok ? new Error(`${result.url} is hub ${result.info.id}, not the announced ${expectedId}`) : result.error);
+    const report = mismatch && !entry.mismatchReported ? mismatch : undefined;
+    if (mismatch) entry.mismatchReported = true;
     entry.failures++;
     if (
       !entry.confirmed &&
@@ -251,13 +287,18 @@ export class HubDirectory {
     ) {
       // Never answered: most likely not a hub we can reach (or not a hub). A new advert may bring it back.
       this.remove(key);
-      return;
+      return report;
     }
-    if (entry.listed && entry.failures >= timings.failuresToDrop) entry.listed = false;
+    // A mismatch unlists at once: what answers there is not the announced hub, and waiting would show it.
+    if (entry.listed && (mismatch || entry.failures >= timings.failuresToDrop)) entry.listed = false;
     entry.nextCheckAt = now + (entry.listed ? timings.retryMs : this.backoff(entry.failures));
+    return report;
   }
 
-  /** Confirmed hubs, one per hub id, sorted by name then id; `selfHubId` is left out. */
+  /**
+   * Confirmed hubs, one per hub id and proven identity (one hub id proving two identities is shown twice, so a
+   * person sees both and compares), sorted by name then id; `selfHubId` is left out.
+   */
   hubs(selfHubId?: string): DiscoveredHub[] {
     const byHub = new Map<string, Entry[]>();
     // Sorted by key so the entry shown for a hub with several instances does not flip between checks.
@@ -267,10 +308,13 @@ export class HubDirectory {
       if (!entry.listed || !entry.answer) continue;
       const id = entry.candidate.advert.id;
       if (id === selfHubId) continue;
-      byHub.set(id, [...(byHub.get(id) ?? []), entry]);
+      const group = `${id}/${entry.answer.identity}`;
+      byHub.set(group, [...(byHub.get(group) ?? []), entry]);
     }
     const hubs = [...byHub.values()].map((entries) => toDiscoveredHub(entries[0]!, entries));
-    return hubs.sort((a, b) => a.name.localeCompare(b.name) || a.hubId.localeCompare(b.hubId));
+    return hubs.sort(
+      (a, b) => a.name.localeCompare(b.name) || a.hubId.localeCompare(b.hubId) || a.identity.localeCompare(b.identity),
+    );
   }
 
   /** For diagnostics and tests: why a candidate is not listed. */
@@ -290,11 +334,12 @@ export class HubDirectory {
 
 function toDiscoveredHub(shown: Entry, all: Entry[]): DiscoveredHub {
   const { candidate } = shown;
-  const { url, info } = shown.answer!;
+  const { url, info, identity } = shown.answer!;
   // The live answer is fresher than the TXT record (a rename shows without a re-announcement).
   const name = cutToLength(info.name.trim(), LIMITS.maxNameLength) || candidate.advert.name;
   return {
     hubId: candidate.advert.id,
+    identity,
     name,
     protocolVersion: info.protocolVersion,
     compatible: isCompatible(info.protocolVersion),

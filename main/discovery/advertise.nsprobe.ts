@@ -15,6 +15,9 @@ import { MDNS_SERVICE_TYPE, PROTOCOL_VERSION } from '../../shared/protocol';
 import { advertiseHub } from './advertise';
 import { parseTxtRecord } from './txtRecord';
 
+/** Announced as the TXT hint `ik`; advertise.test.ts expects it back. */
+const PROBE_IDENTITY = 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA';
+
 const RESULT_MARKER = 'ROOST_PROBE_RESULT ';
 
 type Browser = ReturnType<Bonjour['find']>;
@@ -43,7 +46,7 @@ async function discover() {
   const downs: string[] = [];
   browser.on('down', (s: Service) => downs.push(s.name));
 
-  const common = { name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION, onError };
+  const common = { name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION, identity: PROBE_IDENTITY, onError };
   const alphaUp = next(browser, 'up', hasId('hubAlpha'));
   const alpha = advertiseHub({ ...common, port: 40001, hubId: 'hubAlpha' });
   const alphaSeen = await alphaUp;
@@ -89,6 +92,7 @@ async function firstError() {
     advert = advertiseHub({
       port: 40001,
       hubId: 'hubAlpha',
+      identity: PROBE_IDENTITY,
       name: 'Roost Probe',
       protocolVersion: PROTOCOL_VERSION,
       onError: (err) => resolve(summarize(err)),

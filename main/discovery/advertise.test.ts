@@ -16,13 +16,22 @@ describe('instanceNameFor', () => {
   });
 });
 
+const IDENTITY = 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA';
+
 describe('advertiseHub arguments', () => {
   // Both throw before any socket is opened, so nothing is sent from this (real) network namespace.
   it('rejects a port the hub cannot be listening on, such as 0', () => {
-    expect(() => advertiseHub({ port: 0, hubId: 'h1', name: 'Hub', protocolVersion: 1 })).toThrow(/port 0/);
+    expect(() => advertiseHub({ port: 0, hubId: 'h1', identity: IDENTITY, name: 'Hub', protocolVersion: 1 })).toThrow(
+      /port 0/,
+    );
+  });
+  it('rejects an invalid identity', () => {
+    expect(() => advertiseHub({ port: 4000, hubId: 'h1', identity: 'x', name: 'Hub', protocolVersion: 1 })).toThrow();
   });
   it('rejects an invalid hub id', () => {
-    expect(() => advertiseHub({ port: 4000, hubId: 'bad id', name: 'Hub', protocolVersion: 1 })).toThrow();
+    expect(() =>
+      advertiseHub({ port: 4000, hubId: 'bad id', identity: IDENTITY, name: 'Hub', protocolVersion: 1 }),
+    ).toThrow();
   });
 });
 
@@ -75,13 +84,19 @@ describe.skipIf(skipReason)('advertiseHub in a private network namespace', () =>
         alpha: {
           name: 'Roost Probe',
           port: 40001,
-          txt: { ok: true, advert: { id: 'hubAlpha', name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION } },
+          txt: {
+            ok: true,
+            advert: { id: 'hubAlpha', name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION, identity: IDENTITY },
+          },
           instanceName: 'Roost Probe',
         },
         beta: {
           name: 'Roost Probe (2)',
           port: 40002,
-          txt: { ok: true, advert: { id: 'hubBeta', name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION } },
+          txt: {
+            ok: true,
+            advert: { id: 'hubBeta', name: 'Roost Probe', protocolVersion: PROTOCOL_VERSION, identity: IDENTITY },
+          },
           instanceName: 'Roost Probe (2)',
         },
         // bonjour-service on its own sends a goodbye for the taken name here, dropping Alpha.

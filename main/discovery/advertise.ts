@@ -17,6 +17,8 @@ import { buildTxtRecord, truncateUtf8 } from './txtRecord';
 export type AdvertiseOptions = {
   port: number;
   hubId: string;
+  /** The hub's identity (HubIdentitySchema), announced as the TXT hint `ik`. */
+  identity: string;
   name: string;
   protocolVersion: number;
   /**
@@ -48,12 +50,12 @@ export function instanceNameFor(hubName: string, attempt: number): string {
 
 /** Starts advertising at once; errors go to `onError`, never thrown from the socket. */
 export function advertiseHub(options: AdvertiseOptions): Advertisement {
-  const { port, hubId, name, protocolVersion, onError } = options;
+  const { port, hubId, identity, name, protocolVersion, onError } = options;
   // Checked before any socket exists: a throw from publish() later would leak the socket.
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`Cannot advertise port ${port}: pass the port the hub actually listens on (1-65535).`);
   }
-  const txt = buildTxtRecord({ id: hubId, name, protocolVersion });
+  const txt = buildTxtRecord({ id: hubId, name, protocolVersion, identity });
 
   const report = oncePerError(onError);
   const bonjour = new Bonjour({}, report);

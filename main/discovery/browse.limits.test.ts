@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
 import type { DiscoveredHub } from '../../shared/discovery/discoveredHub';
-import type { FetchInfo } from './liveness';
+import type { FetchInfo, ProvenInfo } from './liveness';
 
 /**
  * browseHubs against a flood of adverts from one hostile LAN peer, with bonjour-service
@@ -60,7 +60,7 @@ describe('browseHubs against a flood of adverts', () => {
       maxInFlight = Math.max(maxInFlight, inFlight);
       const host = new URL(url).hostname;
       asked.set(host, (asked.get(host) ?? 0) + 1);
-      return new Promise<HubInfo>((_resolve, reject) => {
+      return new Promise<ProvenInfo>((_resolve, reject) => {
         const done = () => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', done);
@@ -90,14 +90,10 @@ describe('browseHubs against a flood of adverts', () => {
     const fetchInfo: FetchInfo = async (url) => {
       asked.push(url);
       await new Promise((r) => setTimeout(r, 2));
-      if (url === 'http://192.168.1.200:7420/')
-        return {
-          id: 'real',
-          identity: 'A'.repeat(52),
-          name: 'Real hub',
-          protocolVersion: PROTOCOL_VERSION,
-          appVersion: '1',
-        };
+      if (url === 'https://192.168.1.200:7420/') {
+        const info = { id: 'real', identity: 'A'.repeat(52), name: 'Real hub', protocolVersion: PROTOCOL_VERSION };
+        return { info: { ...info, appVersion: '1' }, identity: info.identity, certificateSha256: '00' };
+      }
       throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     };
     const lists: DiscoveredHub[][] = [];
@@ -117,5 +113,32 @@ describe('browseHubs against a flood of adverts', () => {
     mdns!.emit('up', real);
     await vi.waitFor(() => expect(lists.at(-1)?.map((h) => h.hubId)).toEqual(['real']), { timeout: 10_000 });
     expect(asked.filter((u) => /127\.0\.0\.1|0\.0\.0\.0|224\./.test(u))).toEqual([]);
+  });
+
+  it('warns once, and lists nothing, when what answers proves another identity than the advert announces', async () => {
+    const proven = 'A'.repeat(52);
+    const fetchInfo: FetchInfo = async () => {
+      const info = { id: 'real', identity: proven, name: 'Real hub', protocolVersion: PROTOCOL_VERSION };
+      return { info: { ...info, appVersion: '1' }, identity: proven, certificateSha256: '00' };
+    };
+    const warnings: Array<Error & { code?: string }> = [];
+    const lists: DiscoveredHub[][] = [];
+    const browser = browseHubs({
+      onChange: (hubs) => lists.push(hubs),
+      onWarning: (e) => warnings.push(e),
+      fetchInfo,
+      timeoutMs: 5,
+      checkIntervalMs: 10,
+    });
+    stops.push(() => browser.stop());
+    const [mdns] = fakes.browsers;
+    const txt = { v: '1', id: 'real', name: 'Real hub', proto: String(PROTOCOL_VERSION) };
+    mdns!.emit('up', { ...service(0, 1), txt: { ...txt, ik: 'B'.repeat(52) } });
+    await vi.waitFor(() => expect(warnings).toHaveLength(1));
+    expect(warnings[0]).toMatchObject({ code: 'HUB_IDENTITY_MISMATCH' });
+    browser.refresh();
+    mdns!.emit('up', { ...service(1, 1), txt: { ...txt, ik: proven } });
+    await vi.waitFor(() => expect(lists.at(-1)).toMatchObject([{ hubId: 'real', identity: proven }]));
+    expect(warnings).toHaveLength(1);
   });
 });

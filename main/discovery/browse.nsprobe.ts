@@ -6,8 +6,10 @@
  *   hub DATA_DIR HOST NAME   a real hub on HOST, port 0, advertised as main/cli/runHub.ts
  *                            does (not runHub itself: it first builds the web client, which
  *                            takes seconds and is beside the point here), plus a second
- *                            instance name for the same hub (dedup) and a service with a
- *                            bad TXT record. Prints {"event":"listening",hubId,port};
+ *                            instance name for the same hub (dedup), a service with a
+ *                            bad TXT record, and one announcing the hub's id and port with
+ *                            another identity hint (ik), which the hub then disproves.
+ *                            Prints {"event":"listening",hubId,identity,port};
  *                            on SIGTERM stops cleanly (goodbyes), prints {"event":"stopped"}.
  *   browse                   two browsers: "fast" (default timings) and "slow" (re-checks
  *                            every minute, so only a goodbye removes a hub from it soon).
@@ -48,10 +50,18 @@ async function hub(dataDir: string, host: string, name: string) {
   const running = await Hub.start({ dataDir, port: 0, host, name, logger });
   const info = running.info();
   const onError = (err: Error) => console.error(`advertise: ${err.message}`);
-  const common = { port: running.port, hubId: info.id, protocolVersion: info.protocolVersion, onError };
+  const common = {
+    port: running.port,
+    hubId: info.id,
+    identity: running.identity,
+    protocolVersion: info.protocolVersion,
+    onError,
+  };
   const adverts = [
     advertiseHub({ ...common, name: info.name }),
     advertiseHub({ ...common, name: `${info.name} alias` }),
+    // Someone claiming the hub at its address under another identity: the proof that answers disagrees.
+    advertiseHub({ ...common, name: `${info.name} impostor`, identity: 'B'.repeat(52) }),
   ];
   const bogus = new Bonjour({}, onError);
   const bogusService = bogus.publish({
@@ -60,7 +70,7 @@ async function hub(dataDir: string, host: string, name: string) {
     port: running.port,
     txt: { v: '1', id: 'not an id', name: 'Bogus', proto: '1' },
   });
-  emit('listening', { hubId: info.id, port: running.port });
+  emit('listening', { hubId: info.id, identity: running.identity, port: running.port });
   onSignal(async () => {
     await new Promise<void>((resolve) => bogusService.stop?.(() => resolve()));
     await new Promise<void>((resolve) => bogus.destroy(() => resolve()));

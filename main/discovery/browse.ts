@@ -9,6 +9,8 @@ import { Bonjour, type Service } from 'bonjour-service';
 import { MDNS_SERVICE_TYPE } from '../../shared/protocol';
 import type { DiscoveredHub } from '../../shared/discovery/discoveredHub';
 import { HubDirectory, orderAddresses, type Candidate, type DueCheck } from './HubDirectory';
+
+export { HubIdentityMismatchError } from './HubDirectory';
 import { fetchHubInfo, findLiveUrl, limitConcurrency, pickDialAddresses, type FetchInfo } from './liveness';
 import { destroyBonjour, hearMdnsErrors, oncePerError } from './mdnsErrors';
 import { parseTxtRecord } from './txtRecord';
@@ -19,8 +21,9 @@ export type BrowseOptions = {
   /** Called with the whole list whenever it changes (not at start: the list starts empty). */
   onChange: (hubs: DiscoveredHub[]) => void;
   /**
-   * Services that are not hubs we can list (BadAdvertError: BAD_TXT_RECORD, BAD_PORT), too many adverts
-   * (DiscoveryLimitError: TOO_MANY_ADVERTS, once per browser) and mDNS socket errors
+   * Services that are not hubs we can list (BadAdvertError: BAD_TXT_RECORD, BAD_PORT; HubIdentityMismatchError:
+   * HUB_IDENTITY_MISMATCH, once per announcement, when what answers proves another identity than announced),
+   * too many adverts (DiscoveryLimitError: TOO_MANY_ADVERTS, once per browser) and mDNS socket errors
    * (EADDRINUSE, ENETUNREACH...; each code at most every 5 minutes). Never thrown.
    */
   onWarning?: (err: Error) => void;
@@ -28,7 +31,7 @@ export type BrowseOptions = {
   checkIntervalMs?: number;
   /** Deadline for one /api/info request. Default 1500 ms. */
   timeoutMs?: number;
-  /** For tests: replaces the HTTP request to /api/info. */
+  /** For tests: replaces the HTTPS request to /api/info. */
   fetchInfo?: FetchInfo;
 };
 
@@ -142,7 +145,8 @@ export function browseHubs(options: BrowseOptions): HubBrowser {
     );
     checksInFlight--;
     if (stopped) return;
-    directory.completeCheck(due.key, due.generation, result, Date.now());
+    const mismatch = directory.completeCheck(due.key, due.generation, result, Date.now());
+    if (mismatch) warn(mismatch);
     publish();
     schedule();
   };

@@ -1,8 +1,15 @@
-import { createServer, type Server } from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type HubInfo } from '../../shared/protocol';
+import { issueCertificate } from '../hub/identity/certificate';
+import { identityKeyFrom, type IdentityKey } from '../hub/identity/identityKey';
+import { PROOF_HEADER, proveIdentity, sessionExporter } from '../hub/identity/identityProof';
 import { startTestHub } from '../hub/testing/testHub';
+import { startTlsRelay } from '../hub/testing/tlsRelay';
 import {
   fetchHubInfo,
   findLiveUrl,
@@ -16,11 +23,21 @@ import {
 
 type Started = Awaited<ReturnType<typeof startTestHub>>;
 let testHub: Started;
-const servers: Server[] = [];
+const servers: Array<Server | ReturnType<typeof createHttpServer>> = [];
+let serverKey: IdentityKey;
+let serverCert: string;
 
-/** A plain HTTP server on 127.0.0.1, port 0. */
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<number> {
-  const server = createServer(handler);
+/**
+ * An HTTPS server on 127.0.0.1, port 0, with a self-signed certificate of its own key (not a hub's) that it proves
+ * in each session as a hub does, unless `prove` is false: so the checks after the proof are reached.
+ */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void, prove = true): Promise<number> {
+  const key = serverKey.privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const server = createServer({ key, cert: serverCert }, (req, res) => {
+    const exporter = sessionExporter(req.socket as TLSSocket);
+    if (prove) res.setHeader(PROOF_HEADER, proveIdentity(exporter, serverKey.privateKey, serverKey.spki));
+    handler(req, res);
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -28,7 +45,7 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<numbe
 
 /** A port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
-  const server = createServer();
+  const server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
@@ -37,6 +54,8 @@ async function closedPort(): Promise<number> {
 
 beforeAll(async () => {
   testHub = await startTestHub({ name: 'Liveness hub' });
+  serverKey = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+  serverCert = await issueCertificate(serverKey, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }, Date.now());
 });
 afterAll(async () => {
   for (const s of servers) s.closeAllConnections();
@@ -47,14 +66,53 @@ afterAll(async () => {
 const options = { timeoutMs: 5_000 };
 
 describe('fetchHubInfo', () => {
-  it("returns a real hub's validated info", async () => {
-    const info = await fetchHubInfo(hubBaseUrl('127.0.0.1', testHub.hub.port), options);
-    expect(info).toEqual({
-      id: testHub.hub.info().id,
+  it("returns a real hub's validated info over HTTPS, with the identity it proved and its certificate", async () => {
+    const answer = await fetchHubInfo(hubBaseUrl('127.0.0.1', testHub.hub.port), options);
+    expect(answer).toEqual({
+      info: {
+        id: testHub.hub.info().id,
+        identity: testHub.hub.identity,
+        name: 'Liveness hub',
+        protocolVersion: PROTOCOL_VERSION,
+        appVersion: expect.any(String),
+      },
       identity: testHub.hub.identity,
-      name: 'Liveness hub',
-      protocolVersion: PROTOCOL_VERSION,
-      appVersion: expect.any(String),
+      certificateSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('lists nobody who cannot prove an identity key for this TLS session', async () => {
+    const body = JSON.stringify(testHub.hub.info());
+    // A copy of the hub's info, without a proof: a page anyone can serve.
+    const unproven = await serve((_req, res) => res.end(body), false);
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', unproven), options)).rejects.toMatchObject({
+      code: 'HUB_IDENTITY_UNPROVEN',
+    });
+    // Someone in the middle with its own certificate, relaying the hub's answer and proof: made for another session.
+    const relay = await startTlsRelay(testHub.hub.port);
+    try {
+      await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', relay.port), options)).rejects.toMatchObject({
+        code: 'HUB_IDENTITY_UNPROVEN',
+        message: expect.stringMatching(/someone may be in the middle/),
+      });
+    } finally {
+      await relay.stop();
+    }
+    // A real proof of its own key, with info naming the hub's identity.
+    const claims = await serve((_req, res) => res.end(body));
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', claims), options)).rejects.toMatchObject({
+      code: 'HUB_IDENTITY_UNPROVEN',
+      message: expect.stringContaining(`proved ${serverKey.identity}`),
+    });
+  });
+
+  it('does not speak plain HTTP', async () => {
+    const plain = createHttpServer((_req, res) => res.end(JSON.stringify(testHub.hub.info())));
+    servers.push(plain);
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const port = (plain.address() as AddressInfo).port;
+    await expect(fetchHubInfo(hubBaseUrl('127.0.0.1', port), options)).rejects.toMatchObject({
+      code: expect.stringMatching(/^(EPROTO|ERR_SSL_.*|ECONNRESET)$/),
     });
   });
 
@@ -114,8 +172,10 @@ describe('findLiveUrl', () => {
       timeoutMs: 5_000,
     });
     expect(answer).toEqual({
-      url: `http://127.0.0.1:${testHub.hub.port}/`,
+      url: `https://127.0.0.1:${testHub.hub.port}/`,
       info: expect.objectContaining({ id: testHub.hub.info().id }),
+      identity: testHub.hub.identity,
+      certificateSha256: expect.any(String),
     });
   });
 
@@ -124,14 +184,14 @@ describe('findLiveUrl', () => {
     const info: HubInfo = { id: 'h1', identity: 'A'.repeat(52), name: 'Hub', protocolVersion: 1, appVersion: '1' };
     const fetchInfo: FetchInfo = async (url) => {
       asked.push(url);
-      return info;
+      return { info, identity: info.identity, certificateSha256: '00' };
     };
     await findLiveUrl(['10.0.0.1', '10.0.0.2'], 7420, {
       fetchInfo,
       timeoutMs: 100,
-      preferredUrl: 'http://10.0.0.2:7420/',
+      preferredUrl: 'https://10.0.0.2:7420/',
     });
-    expect(asked).toEqual(['http://10.0.0.2:7420/']);
+    expect(asked).toEqual(['https://10.0.0.2:7420/']);
   });
 
   it('rejects when no address answers, and never dials link-local IPv6', async () => {
@@ -144,12 +204,13 @@ describe('findLiveUrl', () => {
     });
     expect(isDialable('fe80::1')).toBe(false);
     expect(isDialable('fd00::1')).toBe(true);
-    expect(hubBaseUrl('fd00::1', 80)).toBe('http://[fd00::1]:80/');
+    expect(hubBaseUrl('fd00::1', 80)).toBe('https://[fd00::1]:80/');
   });
 });
 
 describe('bounds on what an advertiser can make us request', () => {
-  const hubInfo: HubInfo = { id: 'h1', identity: 'A'.repeat(52), name: 'Hub', protocolVersion: 1, appVersion: '1' };
+  const info: HubInfo = { id: 'h1', identity: 'A'.repeat(52), name: 'Hub', protocolVersion: 1, appVersion: '1' };
+  const hubInfo = { info, identity: info.identity, certificateSha256: '00' };
 
   it('dials the sender first, then announced addresses, at most 4; no loopback/multicast for a LAN sender', () => {
     const announced = [
@@ -182,12 +243,12 @@ describe('bounds on what an advertiser can make us request', () => {
       maxInFlight = Math.max(maxInFlight, ++inFlight);
       await new Promise((r) => setTimeout(r, 5));
       inFlight--;
-      if (url === 'http://10.0.0.4:7420/') return hubInfo;
+      if (url === 'https://10.0.0.4:7420/') return hubInfo;
       throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     };
     const addresses = Array.from({ length: 10 }, (_, i) => `10.0.0.${i + 1}`);
     await expect(findLiveUrl(addresses, 7420, { fetchInfo, timeoutMs: 100 })).resolves.toMatchObject({
-      url: 'http://10.0.0.4:7420/',
+      url: 'https://10.0.0.4:7420/',
     });
     expect(maxInFlight).toBe(2);
     expect(asked).toHaveLength(4);
@@ -208,13 +269,13 @@ describe('bounds on what an advertiser can make us request', () => {
       return hubInfo;
     }, 3);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => limited('http://10.0.0.1:1/', { timeoutMs: 10 })),
+      Array.from({ length: 20 }, () => limited('https://10.0.0.1:1/', { timeoutMs: 10 })),
     );
     expect(results).toHaveLength(20);
     expect(maxInFlight).toBe(3);
     const abort = new AbortController();
-    const running = Array.from({ length: 3 }, () => limited('http://10.0.0.1:1/', { timeoutMs: 10 }));
-    const waiting = limited('http://10.0.0.1:1/', { timeoutMs: 10, signal: abort.signal });
+    const running = Array.from({ length: 3 }, () => limited('https://10.0.0.1:1/', { timeoutMs: 10 }));
+    const waiting = limited('https://10.0.0.1:1/', { timeoutMs: 10, signal: abort.signal });
     abort.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });
     await Promise.all(running);

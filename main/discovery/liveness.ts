@@ -1,21 +1,40 @@
 /**
  * Is a hub alive, and at which address? mDNS alone cannot say: a crashed hub sends no
  * goodbye and its records live for hours. So a hub is listed only while GET /api/info
- * answers, from one of the addresses it announced.
+ * answers, from one of the addresses it announced, over TLS, with a proof of its identity
+ * key bound to that TLS session (main/hub/identity/identityProof.ts). The certificate
+ * chain is not checked: a hub's certificate is self-signed, and the proof is what names
+ * the hub; what it proves is listed for a person to compare (trust on first use).
  */
-import { request } from 'node:http';
+import { createHash } from 'node:crypto';
+import { request } from 'node:https';
 import { isIP, isIPv6 } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { HubInfoSchema, INFO_PATH, type HubInfo } from '../../shared/protocol';
+import { checkIdentityProof, PROOF_HEADER, sessionExporter } from '../hub/identity/identityProof';
 
-/** Fetches and validates a hub's /api/info at `baseUrl` (`http://ADDR:PORT/`); rejects on any failure. */
-export type FetchInfo = (baseUrl: string, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<HubInfo>;
+/** What a hub said about itself, and what it proved inside the TLS session it said it over. */
+export type ProvenInfo = {
+  info: HubInfo;
+  /** The identity whose key signed this session's exporter. */
+  identity: string;
+  /** SHA-256 of the certificate (DER) the hub presented, hex: which certificate this proof was made behind. */
+  certificateSha256: string;
+};
+
+/** Fetches and validates a hub's /api/info at `baseUrl` (`https://ADDR:PORT/`); rejects on any failure. */
+export type FetchInfo = (baseUrl: string, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<ProvenInfo>;
 
 /** A hub's description is a few hundred bytes; anything much bigger is not a hub. */
 export const MAX_INFO_BYTES = 16 * 1024;
 
 export class LivenessError extends Error {
   constructor(
-    /** Stable: TIMEOUT, HTTP_STATUS, TOO_LARGE, NOT_HUB_INFO, or a network code such as ECONNREFUSED. */
+    /**
+     * Stable: TIMEOUT, HTTP_STATUS, TOO_LARGE, NOT_HUB_INFO, HUB_IDENTITY_UNPROVEN (no valid proof of an identity
+     * key for this TLS session, or info naming another identity than the one proven), or a network code such as
+     * ECONNREFUSED.
+     */
     readonly code: string,
     message: string,
   ) {
@@ -24,9 +43,9 @@ export class LivenessError extends Error {
   }
 }
 
-/** `http://ADDR:PORT/`, with brackets around an IPv6 address. */
+/** `https://ADDR:PORT/`, with brackets around an IPv6 address. */
 export function hubBaseUrl(address: string, port: number): string {
-  return `http://${isIPv6(address) ? `[${address}]` : address}:${port}/`;
+  return `https://${isIPv6(address) ? `[${address}]` : address}:${port}/`;
 }
 
 /**
@@ -37,12 +56,15 @@ export function isDialable(address: string): boolean {
   return !(isIPv6(address) && /^fe[89ab]/i.test(address));
 }
 
-/** GET /api/info over node:http: one fresh connection, a deadline for the whole exchange, a size cap. */
+/**
+ * GET /api/info over node:https: one fresh connection, a deadline for the whole exchange, a size cap, and
+ * the hub's identity proof checked against this session before the body is read.
+ */
 export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
-  new Promise<HubInfo>((resolve, reject) => {
+  new Promise<ProvenInfo>((resolve, reject) => {
     const url = new URL(INFO_PATH, baseUrl);
     let settled = false;
-    const finish = (err: Error | undefined, info?: HubInfo) => {
+    const finish = (err: Error | undefined, info?: ProvenInfo) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -57,12 +79,21 @@ export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
       () => finish(new LivenessError('TIMEOUT', `${url.href} did not answer within ${timeoutMs} ms.`)),
       timeoutMs,
     );
-    // agent: false: no pooled keep-alive socket to a hub that may have vanished.
-    const req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json' } }, (res) => {
+    // agent: false: no pooled keep-alive socket to a hub that may have vanished (nor a resumed TLS session).
+    // rejectUnauthorized: false: the chain proves nothing here; the identity proof below does.
+    const options = { method: 'GET', agent: false, rejectUnauthorized: false, headers: { accept: 'application/json' } };
+    const req = request(url, options, (res) => {
       if (res.statusCode !== 200) {
         finish(new LivenessError('HTTP_STATUS', `${url.href} answered HTTP ${res.statusCode}, not 200.`));
         return;
       }
+      const socket = res.socket as TLSSocket;
+      const proof = checkIdentityProof(res.headers[PROOF_HEADER], sessionExporter(socket), undefined);
+      if (!proof.ok) {
+        finish(new LivenessError('HUB_IDENTITY_UNPROVEN', `${url.href}: ${proof.message}`));
+        return;
+      }
+      const certificateSha256 = createHash('sha256').update(socket.getPeerCertificate().raw).digest('hex');
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
@@ -83,7 +114,14 @@ export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
         const parsed = HubInfoSchema.safeParse(body);
         if (!parsed.success)
           finish(new LivenessError('NOT_HUB_INFO', `${url.href} answered something other than a Roost hub's info.`));
-        else finish(undefined, parsed.data);
+        else if (parsed.data.identity !== proof.identity)
+          finish(
+            new LivenessError(
+              'HUB_IDENTITY_UNPROVEN',
+              `${url.href} says it is ${parsed.data.identity} but proved ${proof.identity}.`,
+            ),
+          );
+        else finish(undefined, { info: parsed.data, identity: proof.identity, certificateSha256 });
       });
     });
     req.on('error', (err: NodeJS.ErrnoException) =>
@@ -94,7 +132,7 @@ export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
     req.end();
   });
 
-export type LiveAnswer = { url: string; info: HubInfo };
+export type LiveAnswer = { url: string } & ProvenInfo;
 
 /** Addresses tried per check: the advertiser picks them, so it must not be able to aim a fan-out of requests. */
 export const MAX_DIAL_ADDRESSES = 4;
@@ -144,7 +182,7 @@ export function limitConcurrency(fetchInfo: FetchInfo, maxInFlight: number): Fet
     waiting.shift()?.();
   };
   return (baseUrl, options) =>
-    new Promise<HubInfo>((resolve, reject) => {
+    new Promise<ProvenInfo>((resolve, reject) => {
       const { signal } = options;
       const start = () => {
         signal?.removeEventListener('abort', onAbort);
@@ -189,7 +227,7 @@ export async function findLiveUrl(
   let firstError: unknown;
   if (preferredUrl && urls.includes(preferredUrl)) {
     try {
-      return { url: preferredUrl, info: await fetchInfo(preferredUrl, { timeoutMs, signal }) };
+      return { url: preferredUrl, ...(await fetchInfo(preferredUrl, { timeoutMs, signal })) };
     } catch (err) {
       if (urls.length === 1 || signal?.aborted) throw err;
       firstError = err;
@@ -200,7 +238,7 @@ export async function findLiveUrl(
     const batch = urls.slice(i, i + DIAL_PARALLELISM);
     const answers = await Promise.allSettled(batch.map((url) => fetchInfo(url, { timeoutMs, signal })));
     const index = answers.findIndex((a) => a.status === 'fulfilled');
-    if (index >= 0) return { url: batch[index]!, info: (answers[index] as PromiseFulfilledResult<HubInfo>).value };
+    if (index >= 0) return { url: batch[index]!, ...(answers[index] as PromiseFulfilledResult<ProvenInfo>).value };
     firstError ??= (answers[0] as PromiseRejectedResult).reason;
     if (signal?.aborted) break;
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTxtRecord, parseTxtRecord, truncateUtf8 } from './txtRecord';
 
 const good = { v: '1', id: 'hub_A1-b2', name: 'Kitchen', proto: '3' };
+const IDENTITY = 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA';
 
 describe('buildTxtRecord', () => {
   it('writes every field as a string, with the format version', () => {
@@ -17,6 +18,18 @@ describe('buildTxtRecord', () => {
     const { name } = buildTxtRecord({ id: 'h1', name: '🦜'.repeat(64), protocolVersion: 1 });
     expect(Buffer.byteLength(`name=${name}`)).toBeLessThanOrEqual(255);
     expect(name).toBe('🦜'.repeat(62)); // whole characters only
+  });
+
+  it('announces the identity as `ik`, within one TXT string, and round-trips it', () => {
+    const advert = { id: 'h1', name: 'Den', protocolVersion: 1, identity: IDENTITY };
+    const txt = buildTxtRecord(advert);
+    expect(txt.ik).toBe(IDENTITY);
+    expect(Buffer.byteLength(`ik=${txt.ik}`)).toBeLessThanOrEqual(255);
+    expect(parseTxtRecord(txt)).toEqual({ ok: true, advert });
+  });
+
+  it('rejects an invalid identity, which would be a bug in the caller', () => {
+    expect(() => buildTxtRecord({ id: 'h1', name: 'x', protocolVersion: 1, identity: 'short' })).toThrow();
   });
 
   it('rejects an invalid hub id, which would be a bug in the caller', () => {
@@ -41,6 +54,15 @@ describe('parseTxtRecord', () => {
       extra: 'x',
     };
     expect(parseTxtRecord(txt)).toEqual({ ok: true, advert: { id: 'h1', name: 'Den', protocolVersion: 12 } });
+  });
+
+  it('reads `ik` as the announced identity, and lists a hub from before identities without one', () => {
+    expect(parseTxtRecord({ ...good, IK: Buffer.from(IDENTITY) })).toMatchObject({
+      ok: true,
+      advert: { identity: IDENTITY },
+    });
+    const older = parseTxtRecord(good);
+    expect(older.ok && 'identity' in older.advert).toBe(false);
   });
 
   it('shortens an over-long name from a newer hub instead of hiding the hub', () => {
@@ -72,6 +94,8 @@ describe('parseTxtRecord', () => {
     ['a key without a value', { ...good, id: undefined }],
     ['a number where text belongs', { ...good, proto: 3 }],
     ['bytes that are not UTF-8', { ...good, name: Buffer.from([0xff, 0xfe]) }],
+    ['an identity that is not 52 base32 characters', { ...good, ik: IDENTITY.slice(1) }],
+    ['an identity in lower case', { ...good, ik: IDENTITY.toLowerCase() }],
   ];
   for (const [name, txt] of garbage) {
     it(`rejects ${name}`, () => {

@@ -5,6 +5,9 @@
  *   id=<id>    the hub's id (IdSchema)
  *   name=<s>   the hub's display name
  *   proto=<n>  the hub's wire protocol version (PROTOCOL_VERSION)
+ *   ik=<id>    the hub's identity (HubIdentitySchema, 52 characters); optional, older hubs lack it. A hint
+ *              only: anyone on the LAN can announce anything, so a browser lists a hub by the identity it
+ *              proves inside TLS (./liveness) and only compares this key with it
  *
  * Only what any device on the LAN may see: no secrets, no user or device names.
  * Everything from the network is untrusted, so parse never throws.
@@ -12,6 +15,7 @@
 import { z } from 'zod';
 import {
   cutToLength,
+  HubIdentitySchema,
   IdSchema,
   invisibleCharacterIn,
   invisibleCharacterMessage,
@@ -31,10 +35,12 @@ export const HubAdvertSchema = z.object({
   id: IdSchema,
   name: z.string().trim().min(1, 'must not be blank'),
   protocolVersion: z.int().min(0),
+  /** The identity the hub announces: a hint to compare with the proven one, never trusted on its own. */
+  identity: HubIdentitySchema.optional(),
 });
 export type HubAdvert = z.infer<typeof HubAdvertSchema>;
 
-export type HubTxtRecord = { v: string; id: string; name: string; proto: string };
+export type HubTxtRecord = { v: string; id: string; name: string; proto: string; ik?: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -56,7 +62,7 @@ const FALLBACK_NAME = 'Roost hub';
 
 /** Builds the TXT record for our own hub; its inputs come from our registry, so bad ones are bugs. */
 export function buildTxtRecord(advert: HubAdvert): HubTxtRecord {
-  const { id, name, protocolVersion } = HubAdvertSchema.parse(advert);
+  const { id, name, protocolVersion, identity } = HubAdvertSchema.parse(advert);
   // Browsers refuse a name with invisible characters; one stored by an older version must not hide this hub.
   const visible = trimWhitespace(stripInvisible(name)) || FALLBACK_NAME;
   return {
@@ -65,6 +71,7 @@ export function buildTxtRecord(advert: HubAdvert): HubTxtRecord {
     // An over-long string would overflow its one-byte length in the packet and corrupt it.
     name: truncateUtf8(visible, MAX_TXT_STRING_BYTES - 'name='.length),
     proto: String(protocolVersion),
+    ...(identity ? { ik: identity } : {}),
   };
 }
 
@@ -109,6 +116,8 @@ const HubTxtSchema = z.preprocess(
         .min(1, 'must not be blank'),
     ).transform((n) => cutToLength(n, LIMITS.maxNameLength)),
     proto: TxtTextSchema.pipe(z.string().regex(/^\d{1,9}$/, 'must be a non-negative integer')),
+    // Optional: hubs from before identities announce none. A malformed one refuses the advert like any bad key.
+    ik: TxtTextSchema.pipe(HubIdentitySchema).optional(),
   }),
 );
 
@@ -120,6 +129,6 @@ export function parseTxtRecord(txt: unknown): TxtParseResult {
   if (!parsed.success) {
     return { ok: false, error: describeSchemaError(parsed.error, { root: '(txt)' }) };
   }
-  const { id, name, proto } = parsed.data;
-  return { ok: true, advert: { id, name, protocolVersion: Number(proto) } };
+  const { id, name, proto, ik } = parsed.data;
+  return { ok: true, advert: { id, name, protocolVersion: Number(proto), ...(ik ? { identity: ik } : {}) } };
 }

@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { makeTempDir } from '../hub/testing/tempDir';
+import type * as Electron from 'electron';
 import type { RoostE2E } from './e2eProbe';
 import { app, fake, FakeEvent } from './testing/fakeElectron';
 
@@ -66,6 +67,18 @@ describe('main.ts with a stand-in Electron', () => {
     await fake.ipc.get('roost:setUnreadCount')!(fromPage(), 3);
     expect(probe).toMatchObject({ unreadCount: 3, trayTooltip: 'Roost: 3 unread messages' });
     expect(fake.badge).toBe(3);
+  });
+
+  it("routes the session's certificate checks through the pin check: other hosts keep Chromium's verdict", async () => {
+    expect(fake.certificateVerifyProcInstalls).toBe(1);
+    const request = {
+      hostname: 'example.com',
+      certificate: { data: 'not read for a host that is not pinned' },
+      verificationResult: 'OK',
+      errorCode: 0,
+    } as unknown as Electron.Request;
+    const verdict = await new Promise<number>((resolve) => fake.certificateVerifyProc!(request, resolve));
+    expect(verdict).toBe(-3);
   });
 
   it('mutes from the tray menu, and the page hears of it', async () => {

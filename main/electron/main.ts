@@ -15,6 +15,7 @@ import { deviceIdentity } from '../desktop/deviceIdentity';
 import { isPermissionAllowed } from '../desktop/permissionPolicy';
 import { installE2eProbe } from './e2eProbe';
 import { forwardBridgeEvents, registerBridgeIpc } from './ipc';
+import { installHubPinCheck } from './pinCheck';
 import { installAppMenu } from './menu';
 import { createElectronShell } from './shell';
 import { createTray, type AppTray } from './tray';
@@ -105,6 +106,8 @@ async function start(): Promise<void> {
   // Quit was chosen while the services started: before-quit is stopping them; build no window.
   if (quitting) return;
   const ready = services;
+  // Before the window exists: the renderer's first connection to the joined hub is already pin-checked.
+  installHubPinCheck(ses, ready);
   registerBridgeIpc(ready.handlers, () => window);
 
   const quit = () => app.quit();

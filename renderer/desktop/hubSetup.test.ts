@@ -12,10 +12,11 @@ import {
 
 const hub = (over: Partial<DiscoveredHub> = {}): DiscoveredHub => ({
   hubId: 'h1',
+  identity: 'A'.repeat(52),
   name: 'Kitchen',
   protocolVersion: 1,
   compatible: true,
-  url: 'http://192.168.1.20:7420/',
+  url: 'https://192.168.1.20:7420/',
   addresses: ['192.168.1.20'],
   port: 7420,
   ...over,
@@ -44,8 +45,8 @@ describe('hub setup helpers', () => {
     expect(parsePort('74a')).toMatchObject({ ok: false, error: expect.stringMatching(/not a port/) });
   });
 
-  it('joins a discovered hub over WebSocket at the address that answered', () => {
-    expect(discoveredHubWsUrl(hub())).toBe('ws://192.168.1.20:7420/ws');
+  it('joins a discovered hub over TLS at the address that answered', () => {
+    expect(discoveredHubWsUrl(hub())).toBe('wss://192.168.1.20:7420/ws');
     expect(discoveredHubLabel(hub())).toBe('192.168.1.20:7420');
   });
 

@@ -17,6 +17,10 @@ import {
   ExternalUrlSchema,
   HostingConfigSchema,
   HostingStatusSchema,
+  HttpUrlSchema,
+  HubIdentitySchema,
+  HubTrustSchema,
+  InspectedHubSchema,
   MutedSchema,
   NotificationRequestSchema,
   OperatorDeviceSchema,
@@ -36,7 +40,17 @@ export const BRIDGE_METHODS = {
   getSetup: method(none, SetupSchema),
   /** First run or settings: host a hub here (starts it) or join the hub at a ws:// URL. */
   chooseHost: method(z.tuple([HostingConfigSchema]), HostingStatusSchema),
-  chooseJoin: method(z.tuple([WsUrlSchema]), z.void()),
+  /**
+   * Join the hub at this address, pinning `identity`: from the join link (`#join=…&id=…`), from the discovered
+   * hub, or from inspectHub, each shown to the person to compare. Stored as `wss://` (loopback stays as given).
+   * Without an identity, main asks the hub and pins what it proves (trust on first use); a renderer should
+   * show that identity first (inspectHub). Resolves with the pinned identity.
+   */
+  chooseJoin: method(z.tuple([WsUrlSchema, HubIdentitySchema.optional()]), z.object({ identity: HubIdentitySchema })),
+  /** Asks the hub at a typed address (http(s) or ws(s)) for its info and the identity it proves inside TLS. */
+  inspectHub: method(z.tuple([z.union([WsUrlSchema, HttpUrlSchema])]), InspectedHubSchema),
+  /** Whether the joined hub is still the one pinned (also the `hubTrust` event). */
+  hubTrust: method(none, HubTrustSchema),
   /** Forget the choice (stops hosting); the renderer shows the first-run screen again. */
   resetSetup: method(none, z.void()),
   /** The hub this app talks to, as `ws://host:port/ws`; undefined until set up. */
@@ -91,6 +105,8 @@ export const BRIDGE_EVENTS = {
   muted: MutedSchema,
   /** The hosted hub's users or devices changed (paired, connected, removed; through the CLI too). */
   people: z.array(OperatorUserSchema),
+  /** The pin check refused the joined hub (HUB_IDENTITY_CHANGED...), or a new join cleared that. */
+  hubTrust: HubTrustSchema,
 } as const;
 
 export type BridgeMethodName = keyof typeof BRIDGE_METHODS;

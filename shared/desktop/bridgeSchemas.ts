@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { ConnectedDeviceSchema } from '../hub/connectedDevice';
 import { PairingStateSchema } from '../hub/pairingState';
+import { HubIdentitySchema } from '../protocol/hubIdentity';
 import { HubNameSchema, IdSchema, PlatformSchema } from '../protocol/primitives';
 import { HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 
@@ -31,6 +32,7 @@ export {
 } from '../hub/operatorViews';
 export { DiscoveredHubSchema, type DiscoveredHub } from '../discovery/discoveredHub';
 export { HubNameSchema } from '../protocol/primitives';
+export { HubIdentitySchema } from '../protocol/hubIdentity';
 export { DESKTOP_HOST, DESKTOP_ORIGIN, DESKTOP_SCHEME, HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 
 export const HostingConfigSchema = z.object({
@@ -55,6 +57,10 @@ export const HostingStatusSchema = z.discriminatedUnion('state', [
     /** One-time join link for a phone or browser (shown as a QR code); refreshed after use or expiry. */
     joinUrl: HttpUrlSchema,
     joinUrlExpiresAt: z.int(),
+    /** The hub's identity (hubIdentity.ts): what devices pin and people compare. */
+    identity: HubIdentitySchema,
+    /** SHA-256 of its public key as hex pairs, as browsers' certificate viewers show "Public Key SHA-256". */
+    publicKeyFingerprint: z.string().regex(/^[0-9A-F]{2}( [0-9A-F]{2}){31}$/),
     /** Whether the hub is advertised over mDNS (it may fail: port 5353 taken, no multicast). */
     advertised: z.boolean(),
     connected: z.array(ConnectedDeviceSchema),
@@ -72,9 +78,54 @@ export type HostingStatus = z.infer<typeof HostingStatusSchema>;
 export const SetupSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('unset') }),
   z.object({ mode: z.literal('host'), hosting: HostingConfigSchema }),
-  z.object({ mode: z.literal('join'), hubUrl: WsUrlSchema }),
+  z.object({
+    mode: z.literal('join'),
+    /** `wss://host:port/ws`; `ws://` only for a hub on this computer (loopback), which stays plain. */
+    hubUrl: WsUrlSchema,
+    /**
+     * The identity this app pinned for that hub (from a join link, discovery's proven identity, or the typed
+     * address's proof, each shown to compare). Absent only in settings from before identities: the app then asks
+     * which hub to join again, so nothing is pinned without the person seeing it.
+     */
+    identity: HubIdentitySchema.optional(),
+  }),
 ]);
 export type Setup = z.infer<typeof SetupSchema>;
+
+/**
+ * Whether the joined hub is the one this app paired with, as the pin check last found it. `refused` until the
+ * person forgets the hub (resetSetup) and pairs again: never re-pinned silently.
+ */
+export const HubTrustSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ok') }),
+  z.object({
+    state: z.literal('refused'),
+    /**
+     * HUB_IDENTITY_CHANGED: the hub at this address showed another identity (someone in the middle, or a new
+     * identity on purpose). HUB_IDENTITY_UNPROVEN: it proved none (its owner's certificate, and no proof behind it).
+     */
+    code: z.enum(['HUB_IDENTITY_CHANGED', 'HUB_IDENTITY_UNPROVEN']),
+    hubUrl: WsUrlSchema,
+    /** The identity this app paired with. */
+    pinned: HubIdentitySchema,
+    /** The one shown instead, to compare with what the hub's owner sees. */
+    presented: HubIdentitySchema.optional(),
+    message: z.string().max(1000),
+  }),
+]);
+export type HubTrust = z.infer<typeof HubTrustSchema>;
+
+/** A hub at a typed address, as it proved itself over TLS: shown to compare before joining it. */
+export const InspectedHubSchema = z.object({
+  /** Where to join it: `wss://host:port/ws` (or `ws://` on loopback). */
+  wsUrl: WsUrlSchema,
+  /** The identity it proved inside TLS for this one connection; pinned if the person joins. */
+  identity: HubIdentitySchema,
+  hubId: IdSchema,
+  name: z.string().max(255),
+  protocolVersion: z.int().min(0),
+});
+export type InspectedHub = z.infer<typeof InspectedHubSchema>;
 
 export const NotificationRequestSchema = z.object({
   conversationId: IdSchema,

@@ -43,6 +43,11 @@ export const fake = {
   /** When set, Notification.show() emits `failed` with this error instead of showing (an unsigned macOS app, say). */
   notificationError: undefined as string | undefined,
   badge: 0,
+  /** What setCertificateVerifyProc installed last, and how many times it was installed. */
+  certificateVerifyProc: undefined as
+    ((request: Electron.Request, callback: (verificationResult: number) => void) => void) | null | undefined,
+  certificateVerifyProcInstalls: 0,
+  closedAllConnections: 0,
 };
 
 export const app = Object.assign(new EventEmitter(), {
@@ -188,7 +193,17 @@ export const session = {
   defaultSession: {
     setPermissionRequestHandler: () => {},
     setPermissionCheckHandler: () => {},
-  } satisfies Fits<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+    setCertificateVerifyProc: (proc: Parameters<Electron.Session['setCertificateVerifyProc']>[0]) => {
+      fake.certificateVerifyProc = proc;
+      fake.certificateVerifyProcInstalls++;
+    },
+    closeAllConnections: async () => {
+      fake.closedAllConnections++;
+    },
+  } satisfies Fits<
+    Electron.Session,
+    'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setCertificateVerifyProc' | 'closeAllConnections'
+  >,
 } satisfies Named<typeof Electron.session, 'defaultSession'>;
 export const ipcMain = {
   handle: (channel: string, handler: Handler) => void fake.ipc.set(channel, handler),

@@ -1,0 +1,55 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { Session } from 'electron';
+import { describe, expect, it } from 'vitest';
+import { DesktopServices } from '../desktop/DesktopServices';
+import { issueCertificate } from '../hub/identity/certificate';
+import { identityKeyFrom } from '../hub/identity/identityKey';
+import { cleanupsAfterEach } from '../hub/testing/cleanups';
+import { makeTempDir, quietLogger } from '../hub/testing/testHub';
+import { installHubPinCheck } from './pinCheck';
+
+const cleanups = cleanupsAfterEach();
+
+type Proc = Parameters<Session['setCertificateVerifyProc']>[0];
+
+describe('installHubPinCheck', () => {
+  it('answers Electron from the pin check, and installs it anew once a refused hub is forgotten', async () => {
+    const temp = await makeTempDir('roost-pincheck-');
+    cleanups.push(temp.remove);
+    const services = await DesktopServices.open({
+      userDataDir: temp.dir,
+      device: { name: 'Ann laptop', platform: 'linux' },
+      logger: quietLogger,
+      hosting: { advertise: false, host: '127.0.0.1' },
+    });
+    cleanups.push(() => services.close());
+    let proc: Proc = null;
+    let installs = 0;
+    let closes = 0;
+    const ses = {
+      setCertificateVerifyProc: (p: Proc) => {
+        proc = p;
+        installs++;
+      },
+      closeAllConnections: async () => {
+        closes++;
+      },
+    } as unknown as Session;
+    installHubPinCheck(ses, services);
+    expect(installs).toBe(1);
+
+    const pinnedKey = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+    const stranger = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+    await services.chooseJoin('wss://10.0.0.5:7420/ws', pinnedKey.identity);
+    const cert = await issueCertificate(stranger, { dnsNames: [], ipAddresses: ['10.0.0.5'] }, Date.now());
+    const request = { hostname: '10.0.0.5', certificate: { data: cert }, verificationResult: 'x', errorCode: -202 };
+    const verdict = await new Promise<number>((resolve) => proc!(request as unknown as Electron.Request, resolve));
+    expect(verdict).toBe(-2);
+    expect(services.hubTrust()).toMatchObject({ state: 'refused', code: 'HUB_IDENTITY_CHANGED' });
+    expect(installs).toBe(1);
+
+    await services.resetSetup();
+    expect(installs).toBe(2);
+    expect(closes).toBe(1);
+  });
+});
