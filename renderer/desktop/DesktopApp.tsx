@@ -4,12 +4,14 @@ import type { DesktopBridge } from '../hub/desktopBridge';
 import { Splash } from '../ui/Splash';
 import { DesktopContext, type DesktopShell } from './desktopContext';
 import { FirstRunScreen } from './FirstRunScreen';
+import { HubIdentityChangedScreen, useHubTrustRefusal } from './HubIdentityChangedScreen';
 import { HubUnavailableScreen } from './HubUnavailableScreen';
 import { useDesktopSetup } from './useDesktopSetup';
 
 /** The app inside the desktop shell: first run (host or join), then the chosen hub's session. */
 export function DesktopApp({ bridge }: { bridge: DesktopBridge }) {
-  const { state, chooseHost, chooseJoin, reset } = useDesktopSetup(bridge);
+  const { state, chooseHost, chooseJoin, reset, reload } = useDesktopSetup(bridge);
+  const refusal = useHubTrustRefusal(bridge);
   const setup = state.phase === 'set' ? state.setup : undefined;
   const shell = useMemo<DesktopShell | undefined>(
     () => (setup ? { bridge, setup, changeHub: reset } : undefined),
@@ -17,6 +19,9 @@ export function DesktopApp({ bridge }: { bridge: DesktopBridge }) {
   );
 
   if (state.phase === 'loading') return <Splash message="Starting Roost…" />;
+  // Nothing of the joined hub's session shows while its certificate is refused: only the way to forget it.
+  if (refusal && setup?.mode === 'join')
+    return <HubIdentityChangedScreen bridge={bridge} refusal={refusal} onForgotten={reload} />;
   if (state.phase === 'unset' || !shell)
     return <FirstRunScreen bridge={bridge} onChooseHost={chooseHost} onChooseJoin={chooseJoin} />;
   const changeHub = () => void reset().catch((err: unknown) => console.warn('roost: resetSetup failed', err));

@@ -1,14 +1,18 @@
 import type { DiscoveredHub } from '../../shared/desktop';
+import { formatIdentity } from '../../shared/protocol';
 import { Icon } from '../ui/Icon';
 import { discoveredHubLabel, discoveredHubWsUrl, incompatibleHubText } from './hubSetup';
 
 type Props = {
   hubs: readonly DiscoveredHub[] | undefined;
-  onJoin: (wsUrl: string) => void;
+  onJoin: (hub: DiscoveredHub) => void;
   busy: boolean;
 };
 
-/** Hubs found on this network, live; one click joins. Hubs this app cannot talk to are shown, disabled, with why. */
+/**
+ * Hubs found on this network, live, each with the identity it proved (one hub id proving two identities is listed
+ * twice). Hubs this app cannot talk to are shown, disabled, with why.
+ */
 export function DiscoveredHubList({ hubs, onJoin, busy }: Props) {
   if (!hubs || hubs.length === 0) {
     return (
@@ -24,12 +28,12 @@ export function DiscoveredHubList({ hubs, onJoin, busy }: Props) {
         const problem = incompatibleHubText(hub);
         const wsUrl = discoveredHubWsUrl(hub);
         return (
-          <li key={hub.hubId}>
+          <li key={`${hub.hubId} ${hub.identity}`}>
             <button
               type="button"
               className="hub-list__item"
               disabled={busy || !!problem || !wsUrl}
-              onClick={() => wsUrl && onJoin(wsUrl)}
+              onClick={() => onJoin(hub)}
               data-testid="discovered-hub"
               data-hub-id={hub.hubId}
               aria-describedby={problem ? `hub-problem-${hub.hubId}` : undefined}
@@ -40,6 +44,7 @@ export function DiscoveredHubList({ hubs, onJoin, busy }: Props) {
               <span className="hub-list__text">
                 <span className="hub-list__name">{hub.name}</span>
                 <span className="hub-list__address">{discoveredHubLabel(hub)}</span>
+                <span className="hub-list__address">Identity {formatIdentity(hub.identity).slice(0, 14)}…</span>
                 {problem && (
                   <span id={`hub-problem-${hub.hubId}`} className="hub-list__problem">
                     {problem}

@@ -2,15 +2,12 @@ import { useState } from 'react';
 import type { HostingConfig, HostingStatus } from '../../shared/desktop';
 import { useDefaultDevice } from '../app/useDefaultDevice';
 import type { DesktopBridge } from '../hub/desktopBridge';
-import { HubAddressForm } from '../pairing/HubAddressForm';
 import { OnboardingPage } from '../pairing/OnboardingPage';
 import { FormError } from '../ui/FormError';
 import { Icon, type IconName } from '../ui/Icon';
-import { DiscoveredHubList } from './DiscoveredHubList';
-import { DiscoveryHelp } from './DiscoveryHelp';
 import { HostHubForm } from './HostHubForm';
 import { DEFAULT_PORT, defaultHubName, hostingErrorText } from './hubSetup';
-import { useDiscoveredHubs } from './useDiscoveredHubs';
+import { JoinSection } from './JoinSection';
 import './desktop.css';
 
 type Choice = 'host' | 'join';
@@ -18,7 +15,7 @@ type Choice = 'host' | 'join';
 type Props = {
   bridge: DesktopBridge;
   onChooseHost: (config: HostingConfig) => Promise<HostingStatus>;
-  onChooseJoin: (wsUrl: string) => Promise<void>;
+  onChooseJoin: (wsUrl: string, identity: string) => Promise<void>;
 };
 
 /** The desktop app's first run: host the hub on this computer, or join one on the network. */
@@ -107,36 +104,6 @@ function HostSection({ onChooseHost }: Pick<Props, 'onChooseHost'>) {
           return status.state === 'error' ? hostingErrorText(status, config.port) : undefined;
         }}
       />
-    </section>
-  );
-}
-
-function JoinSection({ bridge, onChooseJoin }: Pick<Props, 'bridge' | 'onChooseJoin'>) {
-  const hubs = useDiscoveredHubs(bridge);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const join = async (wsUrl: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onChooseJoin(wsUrl);
-    } catch (err) {
-      setError(`Could not use that hub: ${err instanceof Error ? err.message : String(err)}`);
-      setBusy(false);
-    }
-  };
-
-  return (
-    <section className="first-run__section" aria-labelledby="found-hubs-title">
-      <h2 id="found-hubs-title" className="first-run__heading">
-        Hubs on this network
-      </h2>
-      <DiscoveredHubList hubs={hubs} busy={busy} onJoin={(url) => void join(url)} />
-      <FormError error={error} />
-      {(!hubs || hubs.length === 0) && <DiscoveryHelp />}
-      <h2 className="first-run__heading first-run__heading--or">Or type its address</h2>
-      <HubAddressForm quiet submitLabel="Join this hub" onChoose={(address) => join(address.wsUrl)} />
     </section>
   );
 }

@@ -13,8 +13,11 @@ export type DesktopSetupState =
 export type DesktopSetup = {
   state: DesktopSetupState;
   chooseHost: (config: HostingConfig) => Promise<HostingStatus>;
-  chooseJoin: (wsUrl: string) => Promise<void>;
+  /** Joins the hub at `wsUrl`, pinning `identity` (which the person compared). */
+  chooseJoin: (wsUrl: string, identity: string) => Promise<void>;
   reset: () => Promise<void>;
+  /** Reads the setup again (after main changed it, e.g. a refused hub forgotten). */
+  reload: () => void;
 };
 
 /**
@@ -54,8 +57,8 @@ export function useDesktopSetup(bridge: DesktopBridge): DesktopSetup {
     [bridge, refresh],
   );
   const chooseJoin = useCallback(
-    async (wsUrl: string) => {
-      await bridge.chooseJoin(wsUrl);
+    async (wsUrl: string, identity: string) => {
+      await bridge.chooseJoin(wsUrl, identity);
       await refresh();
     },
     [bridge, refresh],
@@ -65,7 +68,12 @@ export function useDesktopSetup(bridge: DesktopBridge): DesktopSetup {
     await refresh();
   }, [bridge, refresh]);
 
-  return { state, chooseHost, chooseJoin, reset };
+  const reload = useCallback(
+    () => void refresh().catch((err: unknown) => console.warn('roost: reading the desktop setup failed', err)),
+    [refresh],
+  );
+
+  return { state, chooseHost, chooseJoin, reset, reload };
 }
 
 function sameSetup(a: Setup, b: Setup): boolean {

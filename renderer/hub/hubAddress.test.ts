@@ -12,8 +12,10 @@ describe('hub address', () => {
   });
 
   it.each([
-    ['192.168.1.20', 'ws://192.168.1.20:7420/ws'],
-    ['  kitchen-pc.local:8000 ', 'ws://kitchen-pc.local:8000/ws'],
+    ['192.168.1.20', 'wss://192.168.1.20:7420/ws'],
+    ['  kitchen-pc.local:8000 ', 'wss://kitchen-pc.local:8000/ws'],
+    ['127.0.0.1:7420', 'ws://127.0.0.1:7420/ws'],
+    ['localhost', 'ws://localhost:7420/ws'],
     ['http://192.168.1.20:7420/', 'ws://192.168.1.20:7420/ws'],
     ['http://192.168.1.20:80/#join=abc', 'ws://192.168.1.20:80/ws'],
     ['https://hub.example', 'wss://hub.example:7420/ws'],

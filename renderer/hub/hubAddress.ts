@@ -25,7 +25,8 @@ const SCHEMES: Record<string, 'ws:' | 'wss:'> = { 'http:': 'ws:', 'ws:': 'ws:', 
 
 /**
  * A hub address as a person types it: `192.168.1.20`, `kitchen-pc.local:7420`,
- * `http://192.168.1.20:7420/` or a join link. The port defaults to 7420.
+ * `https://192.168.1.20:7420/` or a join link. The port defaults to 7420; without a scheme the hub is reached
+ * over TLS (`wss:`), except on this machine (loopback), which hubs serve plain.
  */
 export function parseHubAddress(input: string): ParsedAddress {
   const text = input.trim();
@@ -40,7 +41,8 @@ export function parseHubAddress(input: string): ParsedAddress {
       error: `“${text}” is not an address. Type it as shown by the hub, for example 192.168.1.20:7420.`,
     };
   }
-  const scheme = SCHEMES[url.protocol];
+  // Typed without a scheme: hubs answer the LAN only over TLS; this machine's own hub also plain.
+  const scheme = hasScheme ? SCHEMES[url.protocol] : isLoopbackName(url.hostname) ? 'ws:' : 'wss:';
   if (!scheme) return { ok: false, error: `A hub is reached over http or ws, not ${url.protocol.slice(0, -1)}.` };
   if (!url.hostname) return { ok: false, error: `“${text}” has no host name.` };
   // URL drops a port equal to the scheme's default (80, 443), so read what was typed.
@@ -58,4 +60,9 @@ export function isHubInfo(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const info = value as Record<string, unknown>;
   return typeof info.id === 'string' && typeof info.protocolVersion === 'number';
+}
+
+function isLoopbackName(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
