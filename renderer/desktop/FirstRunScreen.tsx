@@ -3,7 +3,6 @@ import type { HostingConfig, HostingStatus } from '../../shared/desktop';
 import { useDefaultDevice } from '../app/useDefaultDevice';
 import type { DesktopBridge } from '../hub/desktopBridge';
 import { OnboardingPage } from '../pairing/OnboardingPage';
-import { FormError } from '../ui/FormError';
 import { Icon, type IconName } from '../ui/Icon';
 import { HostHubForm } from './HostHubForm';
 import { DEFAULT_PORT, defaultHubName, hostingErrorText } from './hubSetup';

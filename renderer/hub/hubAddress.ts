@@ -64,5 +64,5 @@ export function isHubInfo(value: unknown): boolean {
 
 function isLoopbackName(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
