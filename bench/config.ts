@@ -5,7 +5,7 @@ export type BenchConfig = {
   mode: 'full' | 'quick';
   /** Interleaved runs per server and measure. */
   runs: number;
-  /** Servers in the fan-out and memory measures, in the order their runs interleave. */
+  /** Servers in the fan-out and memory measures, in the order their runs interleave (`--servers=` picks some). */
   servers: ServerKind[];
   receivers: number[];
   /** Deliveries kept in flight while saturating. */
@@ -24,7 +24,7 @@ export type BenchConfig = {
 export const FULL: BenchConfig = {
   mode: 'full',
   runs: 5,
-  servers: ['ws', 'wsFrame', 'socketio', 'roost'],
+  servers: ['ws', 'wsFrame', 'socketio', 'roost', 'wsTls', 'roostTls'],
   receivers: [100, 1000],
   saturationWindow: 20_000,
   fixedRates: [10_000, 50_000],

@@ -14,6 +14,8 @@ export type ServerProcess = {
   kind: ServerKind;
   child: Child<ServerRequest, ServerReply>;
   port: number;
+  /** The Roost hub's identity, for clients over TLS to check its proof against. */
+  identity?: string;
   startMs: number;
   spawnToListenMs: number;
 };
@@ -32,7 +34,14 @@ export async function startServer(kind: ServerKind, dataDir?: string): Promise<S
     ['--expose-gc', ...profile],
   );
   const started = await child.first(ServerStartedSchema);
-  return { kind, child, port: started.port, startMs: started.startMs, spawnToListenMs: performance.now() - t0 };
+  return {
+    kind,
+    child,
+    port: started.port,
+    identity: started.identity,
+    startMs: started.startMs,
+    spawnToListenMs: performance.now() - t0,
+  };
 }
 
 export async function stopServer(server: ServerProcess): Promise<void> {

@@ -10,8 +10,8 @@ import { Results } from './report/Results';
 import { formatTable } from './report/table';
 
 /**
- * `npm run bench -- [--quick] [--only=fanout,memory,stored] [--receivers=100,1000] [--servers=ws,roost] [--runs=5]
- * [--rates=10000,50000]`: every server under test and the load generator in processes of their own,
+ * `npm run bench -- [--quick] [--only=fanout,memory,stored] [--receivers=100,1000] [--servers=wsTls,roostTls]
+ * [--runs=5] [--rates=10000,50000]`: every server under test and the load generator in processes of their own,
  * loopback only, runs interleaved; prints the table and writes
  * bench/results/latest.json.
  */
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 }
 
 function toJson(config: BenchConfig, results: Results, seconds: number, table: string) {
-  const kinds = ['ws', 'wsFrame', 'socketio', 'roost'] as const;
+  const kinds = ServerKindSchema.options;
   return {
     when: new Date().toISOString(),
     machine: {
@@ -85,6 +85,7 @@ function toJson(config: BenchConfig, results: Results, seconds: number, table: s
     metrics: results.metrics.map((m) => ({
       ...m,
       target: m.target?.text,
+      tlsTarget: m.tlsTarget?.text,
       servers: Object.fromEntries(kinds.map((k) => [k, results.summary(m.id, k)]).filter(([, s]) => s)),
       ratios: {
         wsFrameVsWs: results.ratio(m.id, 'wsFrame', 'ws'),
@@ -93,6 +94,9 @@ function toJson(config: BenchConfig, results: Results, seconds: number, table: s
         roostVsSocketio: results.ratio(m.id, 'roost', 'socketio'),
         wsFrameVsSocketio: results.ratio(m.id, 'wsFrame', 'socketio'),
         wsVsSocketio: results.ratio(m.id, 'ws', 'socketio'),
+        roostTlsVsWsTls: results.ratio(m.id, 'roostTls', 'wsTls'),
+        wsTlsVsWs: results.ratio(m.id, 'wsTls', 'ws'),
+        roostTlsVsRoost: results.ratio(m.id, 'roostTls', 'roost'),
       },
     })),
     notes: results.notes,

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * is a request with an `id`, answered by exactly one reply with the same id.
  */
 
-export const ServerKindSchema = z.enum(['ws', 'wsFrame', 'socketio', 'roost']);
+/** `wsTls` and `roostTls` are (1) and (4) over TLS (wss://): issue #14's comparison. */
+export const ServerKindSchema = z.enum(['ws', 'wsFrame', 'socketio', 'roost', 'wsTls', 'roostTls']);
 export type ServerKind = z.infer<typeof ServerKindSchema>;
 
 const Id = z.number().int();
@@ -36,6 +37,8 @@ export const ServerStartedSchema = z.object({
   type: z.literal('started'),
   port: z.number().int(),
   startMs: z.number(),
+  /** The Roost hub's identity, which a client over TLS checks the hub's proof against. */
+  identity: z.string().optional(),
 });
 export type ServerStarted = z.infer<typeof ServerStartedSchema>;
 
@@ -54,6 +57,7 @@ export const LoadRequestSchema = z.discriminatedUnion('type', [
     port: z.number().int(),
     receivers: z.number().int(),
     roost: RoostSetupSchema.optional(),
+    pin: z.string().optional(),
   }),
   z.object({
     id: Id,
@@ -62,6 +66,7 @@ export const LoadRequestSchema = z.discriminatedUnion('type', [
     port: z.number().int(),
     devices: z.array(Credentials).optional(),
     count: z.number().int(),
+    pin: z.string().optional(),
   }),
   z.object({ id: Id, type: z.literal('closeIdle') }),
   z.object({

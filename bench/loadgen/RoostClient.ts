@@ -1,7 +1,6 @@
 import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, WS_PATH } from '../../shared/protocol';
-import { HOST } from '../servers/RunningServer';
-import { openWs } from './Dialect';
+import { openWs, type Endpoint } from './Dialect';
 
 type Frame = { type: string; rid?: string; [key: string]: unknown };
 
@@ -35,18 +34,18 @@ export class RoostClient {
     });
   }
 
-  static async connect(port: number): Promise<RoostClient> {
-    const client = new RoostClient(await openWs(`ws://${HOST}:${port}${WS_PATH}`));
+  static async connect(endpoint: Endpoint): Promise<RoostClient> {
+    const client = new RoostClient(await openWs(endpoint, WS_PATH));
     await client.expect({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'roost-bench' }, 'welcome');
     return client;
   }
 
   /** hello + auth with a paired device's credentials; resolves with `ready`. */
   static async authenticated(
-    port: number,
+    endpoint: Endpoint,
     device: { deviceId: string; token: string },
   ): Promise<{ client: RoostClient; ready: Frame }> {
-    const client = await RoostClient.connect(port);
+    const client = await RoostClient.connect(endpoint);
     const ready = await client.expect({ type: 'auth', deviceId: device.deviceId, token: device.token }, 'ready');
     return { client, ready };
   }

@@ -22,7 +22,7 @@ export type AppendLoad = {
  * in send order, so send times wait in a FIFO.
  */
 export async function runAppendLoad(o: AppendLoad): Promise<AppendStats> {
-  const { client } = await RoostClient.authenticated(o.port, o.device);
+  const { client } = await RoostClient.authenticated({ port: o.port }, o.device);
   const sender = roostSender(client, o.conversationId);
   const sentAt: number[] = [];
   let head = 0;

@@ -17,7 +17,7 @@ export async function runCatchUp(
   missed: number,
 ) {
   // Learn lastSeq first, on a connection of its own, so the timed run starts cold at auth.
-  const probe = await RoostClient.authenticated(port, device);
+  const probe = await RoostClient.authenticated({ port }, device);
   const conv = (probe.ready.conversations as Array<{ id: string; lastSeq: number }>).find(
     (c) => c.id === conversationId,
   );
@@ -26,7 +26,7 @@ export async function runCatchUp(
   const cursor0 = conv.lastSeq - missed;
   if (cursor0 < 0) throw new Error(`conversation has only ${conv.lastSeq} messages, cannot miss ${missed}`);
 
-  const client = await RoostClient.connect(port);
+  const client = await RoostClient.connect({ port });
   const t0 = nowMicros();
   await client.expect({ type: 'auth', deviceId: device.deviceId, token: device.token }, 'ready');
   let cursor = cursor0;

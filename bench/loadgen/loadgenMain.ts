@@ -1,8 +1,16 @@
-import { LoadRequestSchema, type LoadReply, type LoadRequest, type ServerKind } from '../ipc/messages';
+import {
+  LoadRequestSchema,
+  type Credentials,
+  type LoadReply,
+  type LoadRequest,
+  type RoostSetup,
+  type ServerKind,
+} from '../ipc/messages';
 import { serveRequests } from '../ipc/serveRequests';
+import { isRoost, overTls } from '../serverKinds';
 import { runAppendLoad } from './appendLoad';
 import { runCatchUp } from './catchUp';
-import { connectMany, type Closable, type Dialect, type Sender } from './Dialect';
+import { connectMany, type Closable, type Dialect, type Endpoint, type Sender } from './Dialect';
 import { LoadDriver } from './LoadDriver';
 import { Recorder } from './Recorder';
 import { roostDialect } from './roostDialect';
@@ -21,23 +29,25 @@ const open: Closable[] = [];
 const idle: Closable[] = [];
 let driver: LoadDriver | null = null;
 
-function dialectFor(request: Extract<LoadRequest, { type: 'connect' }>): Dialect {
-  const kinds: Record<ServerKind, () => Dialect> = {
-    ws: () => wsDialect(request.port),
-    wsFrame: () => wsDialect(request.port),
-    socketio: () => socketIoDialect(request.port),
-    roost: () => {
-      if (!request.roost) throw new Error('roost needs set-up data');
-      return roostDialect(request.port, request.roost);
-    },
-  };
-  return kinds[request.kind]();
+/** The dialect for a server kind; `pin` is the Roost hub's identity, checked over TLS. */
+function dialectFor(
+  kind: ServerKind,
+  port: number,
+  o: { roost?: RoostSetup; devices?: Credentials[]; pin?: string },
+): Dialect {
+  const endpoint: Endpoint = overTls(kind) ? { port, tls: { pin: o.pin } } : { port };
+  if (kind === 'socketio') return socketIoDialect(port);
+  if (!isRoost(kind)) return wsDialect(endpoint);
+  // Idle devices only authenticate: they need credentials, not a join token.
+  const setup = o.roost ?? (o.devices ? { joinToken: '', receivers: o.devices } : undefined);
+  if (!setup) throw new Error(`${kind} needs set-up data`);
+  return roostDialect(endpoint, setup);
 }
 
 serveRequests<LoadRequest, LoadReply>(LoadRequestSchema, async (request) => {
   switch (request.type) {
     case 'connect': {
-      const dialect = dialectFor(request);
+      const dialect = dialectFor(request.kind, request.port, request);
       const sender: Sender = await dialect.connectSender();
       open.push(sender);
       open.push(
@@ -49,13 +59,7 @@ serveRequests<LoadRequest, LoadReply>(LoadRequestSchema, async (request) => {
       return { type: 'done' };
     }
     case 'idle': {
-      const devices = request.devices;
-      const dialect =
-        request.kind === 'roost'
-          ? roostDialect(request.port, { joinToken: '', receivers: devices ?? [] })
-          : request.kind === 'socketio'
-            ? socketIoDialect(request.port)
-            : wsDialect(request.port);
+      const dialect = dialectFor(request.kind, request.port, request);
       idle.push(...(await connectMany(request.count, PARALLEL_CONNECTS, (i) => dialect.connectReceiver(i, () => {}))));
       return { type: 'done' };
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LIMITS } from '../../shared/protocol';
 import type { RoostSetup } from '../ipc/messages';
-import { type Dialect } from './Dialect';
+import { type Dialect, type Endpoint } from './Dialect';
 import { RoostClient } from './RoostClient';
 
 /**
@@ -10,10 +10,10 @@ import { RoostClient } from './RoostClient';
  * receivers connect; receivers are devices paired earlier and authenticate
  * with their tokens. Sends are `send` frames, answered by durable acks.
  */
-export function roostDialect(port: number, setup: RoostSetup): Dialect {
+export function roostDialect(endpoint: Endpoint, setup: RoostSetup): Dialect {
   return {
     async connectSender() {
-      const client = await RoostClient.connect(port);
+      const client = await RoostClient.connect(endpoint);
       await client.expect(
         {
           type: 'pair',
@@ -40,7 +40,7 @@ export function roostDialect(port: number, setup: RoostSetup): Dialect {
     async connectReceiver(index, onFrame) {
       const device = setup.receivers[index];
       if (!device) throw new Error(`no credentials for receiver ${index}`);
-      const { client } = await RoostClient.authenticated(port, device);
+      const { client } = await RoostClient.authenticated(endpoint, device);
       client.raw = onFrame;
       return client;
     },

@@ -26,7 +26,7 @@ export function socketIoDialect(port: number): Dialect {
     async connectReceiver(_index, onFrame) {
       let connected!: () => void;
       const ack = new Promise<void>((resolve) => (connected = resolve));
-      const ws = await openWs(`ws://${HOST}:${port}/socket.io/?EIO=4&transport=websocket`, (frame, socket) => {
+      const ws = await openWs({ port }, '/socket.io/?EIO=4&transport=websocket', (frame, socket) => {
         // Engine.IO packet types: 0 open, 2 ping, 4 message; Socket.IO 0 connect, 2 event.
         if (frame.length === 1 && frame[0] === 0x32) {
           socket.send('3');

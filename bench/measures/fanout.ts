@@ -13,6 +13,7 @@ import {
   type ServerProcess,
 } from '../processes';
 import type { Results } from '../report/Results';
+import { isRoost } from '../serverKinds';
 
 /**
  * Receiving devices per user. With one user per device, connecting 1,000
@@ -27,8 +28,8 @@ const DEVICES_PER_USER = 5;
 type Pair = { kind: ServerKind; server: ServerProcess; load: LoadProcess };
 
 /**
- * Fan-out to N receivers, all four servers up at once with their receivers
- * connected, measured in interleaved runs (1 2 3 4 1 2 3 4 ...): saturation
+ * Fan-out to N receivers, every server up at once with its receivers
+ * connected, measured in interleaved runs (1 2 3 4 5 6 1 2 ...): saturation
  * throughput, then latency and server CPU at each fixed offered rate.
  */
 export async function measureFanout(
@@ -91,17 +92,17 @@ export async function measureFanout(
 async function connectPair(kind: ServerKind, n: number, tempDir: string): Promise<Pair> {
   let server: ServerProcess;
   let roost;
-  if (kind === 'roost') {
-    const dataDir = path.join(tempDir, `fanout-${n}`);
+  if (isRoost(kind)) {
+    const dataDir = path.join(tempDir, `fanout-${kind}-${n}`);
     const { devices } = await writeRegistry(dataDir, { devices: n, devicesPerUser: DEVICES_PER_USER });
-    server = await startServer('roost', dataDir);
+    server = await startServer(kind, dataDir);
     const { token } = await server.child.request({ type: 'joinToken' }, 'joinToken');
     roost = { joinToken: token, receivers: devices };
   } else {
     server = await startServer(kind);
   }
   const load = startLoadGenerator(kind);
-  await load.request({ type: 'connect', kind, port: server.port, receivers: n, roost }, 'done');
+  await load.request({ type: 'connect', kind, port: server.port, receivers: n, roost, pin: server.identity }, 'done');
   return { kind, server, load };
 }
 
@@ -154,6 +155,8 @@ function defineMetrics(config: BenchConfig, results: Results, n: number): void {
       unit: 'us',
       better: 'lower',
       target: { text: '<=1.0x (1)', met: (_r, ws) => ws !== null && ws <= 1 },
+      // Issue #14: encryption may cost the hub no more than it costs a bare ws server, within 1.3x.
+      tlsTarget: { text: '<=1.3x (5)', met: (wsTls) => wsTls !== null && wsTls <= 1.3 },
     });
     // No target: shows how much of the row above is the event loop and how much other threads
     // (the hub's synced writes run in the thread pool).

@@ -5,6 +5,7 @@ import { writeRegistry } from '../fixtures/roostRegistry';
 import type { Credentials, ServerKind } from '../ipc/messages';
 import { sleep, startLoadGenerator, startServer, stopLoadGenerator, stopServer } from '../processes';
 import type { Results } from '../report/Results';
+import { isRoost } from '../serverKinds';
 
 /**
  * Devices connected and closed again before the baseline,
@@ -46,7 +47,7 @@ export async function measureMemory(
   let roostDevices: Credentials[] = [];
 
   let roostTemplate = '';
-  if (config.servers.includes('roost')) {
+  if (config.servers.some(isRoost)) {
     roostTemplate = path.join(tempDir, 'memory-template');
     // Several devices per user, as in a household: it keeps the ready snapshots of a 5,000-device storm small.
     roostDevices = (await writeRegistry(roostTemplate, { devices: WARM_UP + most, devicesPerUser: DEVICES_PER_USER }))
@@ -70,8 +71,8 @@ async function measureOnce(
   results: Results,
 ): Promise<string> {
   let dataDir: string | undefined;
-  if (kind === 'roost') {
-    dataDir = path.join(tempDir, `memory-${run}`);
+  if (isRoost(kind)) {
+    dataDir = path.join(tempDir, `memory-${kind}-${run}`);
     await cp(template, dataDir, { recursive: true });
   }
   const server = await startServer(kind, dataDir);
@@ -83,8 +84,9 @@ async function measureOnce(
         type: 'idle',
         kind,
         port: server.port,
+        pin: server.identity,
         count: WARM_UP,
-        devices: kind === 'roost' ? devices.slice(0, WARM_UP) : undefined,
+        devices: isRoost(kind) ? devices.slice(0, WARM_UP) : undefined,
       },
       'done',
     );
@@ -99,8 +101,9 @@ async function measureOnce(
           type: 'idle',
           kind,
           port: server.port,
+          pin: server.identity,
           count: more,
-          devices: kind === 'roost' ? devices.slice(WARM_UP + connected, WARM_UP + count) : undefined,
+          devices: isRoost(kind) ? devices.slice(WARM_UP + connected, WARM_UP + count) : undefined,
         },
         'done',
       );

@@ -8,6 +8,8 @@ export type Metric = {
   better: 'higher' | 'lower';
   /** Decides whether Roost meets its target, from its median and its ratios against (1) and (3). */
   target?: { text: string; met(roost: number, vsWs: number | null, vsSocketIo: number | null): boolean };
+  /** Decides whether the hub over TLS meets its target, from its ratio against the ws send loop over TLS (5). */
+  tlsTarget?: { text: string; met(vsWsTls: number | null): boolean };
 };
 
 export type Summary = { median: number; min: number; max: number; runs: number[] };
@@ -29,6 +31,11 @@ export class Results {
     let list = byKind.get(kind);
     if (!list) byKind.set(kind, (list = []));
     list.push(value);
+  }
+
+  /** Whether any metric has samples from any of `kinds`. */
+  hasAny(kinds: readonly ServerKind[]): boolean {
+    return [...this.samples.values()].some((byKind) => kinds.some((k) => (byKind.get(k)?.length ?? 0) > 0));
   }
 
   values(metricId: string, kind: ServerKind): number[] {

@@ -3,6 +3,8 @@ export type RunningServer = {
   port: number;
   /** For the Roost hub only: a one-time join token for the sender to pair with. */
   joinToken?: () => string;
+  /** For the Roost hub only: its identity, which clients over TLS check its proof against. */
+  identity?: string;
   stop(): Promise<void>;
 };
 

@@ -1,4 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HOST, SENDER_PATH, type RunningServer } from './RunningServer';
 
@@ -12,10 +15,15 @@ export const sendLoop: Broadcast = (receivers, data, isBinary) => {
 /**
  * A plain ws server with no persistence and no protocol: whatever the sender
  * sends goes to every other connection. `broadcast` is the one thing the
- * two bare variants differ in.
+ * two bare variants differ in. Given `tls`, it listens on an HTTPS server
+ * (wss://) instead, with ws on top as before.
  */
-export function startBareWsServer(broadcast: Broadcast): Promise<RunningServer> {
-  const wss = new WebSocketServer({ host: HOST, port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 });
+export function startBareWsServer(broadcast: Broadcast, tls?: SecureContextOptions): Promise<RunningServer> {
+  const options = { perMessageDeflate: false, maxPayload: 64 * 1024 };
+  const https = tls ? createHttpsServer(tls) : undefined;
+  const wss = https
+    ? new WebSocketServer({ ...options, server: https })
+    : new WebSocketServer({ ...options, host: HOST, port: 0 });
   const receivers = new Set<WebSocket>();
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     ws.on('error', () => {});
@@ -26,19 +34,22 @@ export function startBareWsServer(broadcast: Broadcast): Promise<RunningServer> 
     receivers.add(ws);
     ws.on('close', () => receivers.delete(ws));
   });
+  const stop = () =>
+    new Promise<void>((done) => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close(() => (https ? https.close(() => done()) : done()));
+    });
   return new Promise((resolve, reject) => {
+    if (https) {
+      https.once('error', reject);
+      https.listen(0, HOST, () => resolve({ port: (https.address() as AddressInfo).port, stop }));
+      return;
+    }
     wss.once('error', reject);
     wss.once('listening', () => {
       const address = wss.address();
       if (!address || typeof address === 'string') throw new Error('expected a TCP address');
-      resolve({
-        port: address.port,
-        stop: () =>
-          new Promise<void>((done) => {
-            for (const ws of wss.clients) ws.terminate();
-            wss.close(() => done());
-          }),
-      });
+      resolve({ port: address.port, stop });
     });
   });
 }

@@ -13,7 +13,8 @@ const quiet = {
  * sends thousands of messages a second, far past the 100/s a person needs)
  * and the people one user may add per minute (the sender builds one room of
  * every receiver). Embedders may set both (HubOptions.limits, .rooms); the
- * protocol fixes neither.
+ * protocol fixes neither. The same hub serves the `roost` and `roostTls`
+ * kinds: it speaks TLS on its one port to a client that does, as shipped.
  */
 export async function startRoostServer(dataDir: string): Promise<RunningServer & { startMs: number }> {
   const started = performance.now();
@@ -27,5 +28,11 @@ export async function startRoostServer(dataDir: string): Promise<RunningServer &
     rooms: { membersAddedPerMinute: Number.POSITIVE_INFINITY },
   });
   const startMs = performance.now() - started;
-  return { port: hub.port, startMs, joinToken: () => hub.createJoinToken().token, stop: () => hub.stop() };
+  return {
+    port: hub.port,
+    startMs,
+    joinToken: () => hub.createJoinToken().token,
+    identity: hub.identity,
+    stop: () => hub.stop(),
+  };
 }

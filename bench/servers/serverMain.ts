@@ -1,11 +1,19 @@
-import { ServerKindSchema, ServerRequestSchema, type ServerReply, type ServerRequest } from '../ipc/messages';
+import {
+  ServerKindSchema,
+  ServerRequestSchema,
+  type ServerKind,
+  type ServerReply,
+  type ServerRequest,
+} from '../ipc/messages';
 import { serveRequests } from '../ipc/serveRequests';
+import { isRoost } from '../serverKinds';
 import { sendLoop, startBareWsServer } from './bareWsServer';
 import { preparedFrame } from './preparedFrame';
 import { startRoostServer } from './roostServer';
 import type { RunningServer } from './RunningServer';
 import { mainThreadCpuMicros } from './threadCpu';
 import { startSocketIoServer } from './socketIoServer';
+import { selfSignedContext } from './tlsContext';
 
 /**
  * One server under test in its own process: `serverMain <kind> [dataDir]`.
@@ -17,17 +25,14 @@ async function main(): Promise<void> {
   const started = performance.now();
   let server: RunningServer;
   let startMs: number;
-  if (kind === 'roost') {
+  if (isRoost(kind)) {
     const dataDir = process.argv[3];
     if (!dataDir) throw new Error('roost needs a data directory');
     const roost = await startRoostServer(dataDir);
     server = roost;
     startMs = roost.startMs;
   } else {
-    server =
-      kind === 'socketio'
-        ? await startSocketIoServer()
-        : await startBareWsServer(kind === 'ws' ? sendLoop : preparedFrame);
+    server = await startBareServer(kind);
     startMs = performance.now() - started;
   }
   serveRequests<ServerRequest, ServerReply>(ServerRequestSchema, async (request) => {
@@ -47,7 +52,20 @@ async function main(): Promise<void> {
         return { type: 'stopped' };
     }
   });
-  process.send?.({ id: 0, type: 'started', port: server.port, startMs });
+  process.send?.({ id: 0, type: 'started', port: server.port, startMs, identity: server.identity });
+}
+
+async function startBareServer(kind: ServerKind): Promise<RunningServer> {
+  switch (kind) {
+    case 'socketio':
+      return startSocketIoServer();
+    case 'wsFrame':
+      return startBareWsServer(preparedFrame);
+    case 'wsTls':
+      return startBareWsServer(sendLoop, await selfSignedContext());
+    default:
+      return startBareWsServer(sendLoop);
+  }
 }
 
 /** RSS after garbage collection has had its say, so that garbage is not counted as cost. */
