@@ -14,7 +14,7 @@ import type { HubLogger } from '../hub/HubContext';
 import { createStaticHandler } from '../hub/staticFiles';
 import { WS_PATH } from '../../shared/protocol';
 import { SerialQueue } from '../../shared/util/SerialQueue';
-import type { HostingConfig, HostingStatus, OperatorUser, OwnerTicket } from '../../shared/desktop';
+import type { HostingConfig, HostingStatus, OperatorUser, OwnerCertificate, OwnerTicket } from '../../shared/desktop';
 import type { HubOperator } from '../hub/operator/HubOperator';
 
 export type Advertiser = (options: AdvertiseOptions) => Advertisement;
@@ -150,7 +150,9 @@ export class HostingService {
 
   /** The config of the running hub (its real port once started with port 0). */
   runningConfig(): HostingConfig | undefined {
-    return this.running ? { name: this.running.config.name, port: this.running.hub.port } : undefined;
+    if (!this.running) return undefined;
+    const { config, hub } = this.running;
+    return { ...config, port: hub.port };
   }
 
   onStatus(listener: (status: HostingStatus) => void): () => void {
@@ -160,12 +162,16 @@ export class HostingService {
 
   private async doStart(config: HostingConfig): Promise<HostingStatus> {
     const current = this.running;
-    const samePort = current && (config.port === 0 || config.port === current.hub.port);
-    if (current && samePort && current.config.name === config.name) return this.status();
+    // A new port or certificate restarts the hub; a new name alone does not.
+    const sameListener =
+      current &&
+      (config.port === 0 || config.port === current.hub.port) &&
+      sameCertificate(config.certificate, current.config.certificate);
+    if (current && sameListener && current.config.name === config.name) return this.status();
     // A new name alone needs no restart: renamed in place (and audited), then advertised under it.
-    if (current && samePort) return this.rename(current, config.name);
+    if (current && sameListener) return this.rename(current, config.name);
     // Its real port, so going back to it keeps every phone's address working.
-    const previous = current ? { name: current.config.name, port: current.hub.port } : undefined;
+    const previous = current ? { ...current.config, port: current.hub.port } : undefined;
     await this.doStop();
     const failure = await this.launch(config);
     if (!failure) return this.status();
@@ -194,6 +200,7 @@ export class HostingService {
         now: this.now,
         logger: this.logger,
         serveStatic: this.options.webRoot ? createStaticHandler(this.options.webRoot) : undefined,
+        tls: { ...this.options.hubOptions?.tls, ...config.certificate },
       });
     } catch (err) {
       return startError(err, config.port);
@@ -352,6 +359,10 @@ export class HostingService {
 }
 
 /** Start failures as stable codes with a message a person can act on. */
+function sameCertificate(a: OwnerCertificate | undefined, b: OwnerCertificate | undefined): boolean {
+  return a?.certFile === b?.certFile && a?.keyFile === b?.keyFile;
+}
+
 export function startError(err: unknown, port: number): ErrorStatus {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'EADDRINUSE')
@@ -361,6 +372,7 @@ export function startError(err: unknown, port: number): ErrorStatus {
       message: `Port ${port} is already in use by another program. Pick another port.`,
     };
   if (e?.code === DATA_DIR_LOCKED) return { state: 'error', code: 'DATA_DIR_LOCKED', message: e.message };
+  if (e?.code === 'TLS_CERT_INVALID') return { state: 'error', code: 'TLS_CERT_INVALID', message: e.message };
   if (e?.code === 'EACCES')
     return {
       state: 'error',

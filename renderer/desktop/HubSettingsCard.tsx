@@ -1,24 +1,28 @@
 import { useState } from 'react';
-import type { HostingConfig, HostingStatus } from '../../shared/desktop';
+import type { HostingConfig, HostingStatus, OwnerCertificate } from '../../shared/desktop';
 import type { DesktopBridge } from '../hub/desktopBridge';
 import { FormError } from '../ui/FormError';
 import { Icon } from '../ui/Icon';
 import { HostHubForm } from './HostHubForm';
 import { hostingErrorText } from './hubSetup';
+import { OwnerCertificateForm } from './OwnerCertificateForm';
+import './JoinSection.css';
 
 type Props = { bridge: DesktopBridge; status: HostingStatus; config: HostingConfig };
 
-/** Whether the hub is visible on the network, its name and port, and start/stop. */
+/** Whether the hub is visible on the network, its name, port and certificate, and start/stop. */
 export function HubSettingsCard({ bridge, status, config }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const running = status.state === 'running';
   const current = running ? { name: status.name, port: status.port } : config;
 
+  // The name and port form knows nothing of the certificate: it keeps the one configured.
   const start = async (next: HostingConfig): Promise<string | undefined> => {
-    const result = await bridge.startHosting(next);
+    const result = await bridge.startHosting({ certificate: config.certificate, ...next });
     return result.state === 'error' ? hostingErrorText(result, next.port) : undefined;
   };
+  const applyCertificate = (certificate: OwnerCertificate | undefined) => start({ ...current, certificate });
 
   const toggle = async () => {
     setBusy(true);
@@ -64,6 +68,11 @@ export function HubSettingsCard({ bridge, status, config }: Props) {
           onSubmit={start}
         />
         <FormError error={error} />
+        <OwnerCertificateForm
+          key={JSON.stringify(config.certificate)}
+          current={config.certificate}
+          onApply={applyCertificate}
+        />
         <button
           type="button"
           className={`button ${running ? 'button--danger-quiet' : 'button--secondary'}`}

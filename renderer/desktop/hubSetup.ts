@@ -74,6 +74,8 @@ export function hostingErrorText(status: HostingError, port?: number): string {
       );
     case 'DATA_DIR_LOCKED':
       return 'Another Roost hub is already running with this computer’s hub data. Close it, then try again.';
+    case 'TLS_CERT_INVALID':
+      return `That certificate cannot be used: ${status.message}`;
     case 'START_FAILED':
       return `The hub could not start: ${status.message}`;
   }

@@ -35,10 +35,22 @@ export { HubNameSchema } from '../protocol/primitives';
 export { HubIdentitySchema } from '../protocol/hubIdentity';
 export { DESKTOP_HOST, DESKTOP_ORIGIN, DESKTOP_SCHEME, HttpUrlSchema, WsUrlSchema } from '../protocol/urls';
 
+/** Paths on this computer to a certificate (PEM, a chain allowed) and its key, for a name the owner has. */
+export const OwnerCertificateSchema = z.object({
+  certFile: z.string().min(1).max(4096),
+  keyFile: z.string().min(1).max(4096),
+});
+export type OwnerCertificate = z.infer<typeof OwnerCertificateSchema>;
+
 export const HostingConfigSchema = z.object({
   name: HubNameSchema,
   /** 0 picks a free port. */
   port: z.int().min(0).max(65535),
+  /**
+   * Served instead of the hub's self-signed certificate, so browsers trust the hub (`--tls-cert`/`--tls-key`
+   * of the headless hub); devices keep pinning the hub's own identity. Absent: the self-signed one.
+   */
+  certificate: OwnerCertificateSchema.optional(),
 });
 export type HostingConfig = z.infer<typeof HostingConfigSchema>;
 
@@ -67,8 +79,8 @@ export const HostingStatusSchema = z.discriminatedUnion('state', [
   }),
   z.object({
     state: z.literal('error'),
-    /** Stable: PORT_IN_USE, DATA_DIR_LOCKED, START_FAILED. */
-    code: z.enum(['PORT_IN_USE', 'DATA_DIR_LOCKED', 'START_FAILED']),
+    /** Stable: PORT_IN_USE, DATA_DIR_LOCKED, TLS_CERT_INVALID (the owner's certificate), START_FAILED. */
+    code: z.enum(['PORT_IN_USE', 'DATA_DIR_LOCKED', 'TLS_CERT_INVALID', 'START_FAILED']),
     message: z.string(),
   }),
 ]);
