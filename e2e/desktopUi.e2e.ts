@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { NotificationRequest } from '../shared/desktop';
+import { formatIdentity } from '../shared/protocol';
 import { DesktopHarness, freePort, startDesktopBackend, type DesktopBackendHandle } from './DesktopHarness';
 import { HubProcess } from './HubProcess';
 import { openConversation, openDevice, pairWithCode, sendMessage } from './roostPage';
@@ -53,15 +54,19 @@ test('host: first run, the owner pairs by name, a phone joins by QR link, its me
   await expect(ann.getByTestId('hosting-pairing-code')).toHaveAttribute('data-code', /^\d{6}$/);
   await expect(ann.getByTestId('hosting-pairing-expiry')).toContainText(/Open for (10:00|9:\d\d) more/);
   const joinUrl = (await ann.getByTestId('hosting-join-url').textContent()) ?? '';
-  expect(joinUrl).toMatch(/^http:\/\/[^/]+\/#join=[A-Za-z0-9_-]+$/);
+  expect(joinUrl).toMatch(/^https:\/\/[^/]+\/#join=[A-Za-z0-9_-]+&id=[A-Z2-7]{52}$/);
   await expect(ann.getByTestId('join-qr')).toHaveAttribute('data-url', joinUrl);
-  await expect(ann.getByTestId('hosting-urls')).toContainText('http://');
+  await expect(ann.getByTestId('hosting-urls')).toContainText('https://');
+  // What people compare: the identity the join link carries, and the key's fingerprint as browsers show it.
+  const linkIdentity = new URLSearchParams(new URL(joinUrl).hash.slice(1)).get('id') ?? '';
+  await expect(ann.getByTestId('hub-identity')).toHaveText(formatIdentity(linkIdentity));
+  await expect(ann.getByTestId('hub-fingerprint')).toHaveText(/^([0-9A-F]{2} ){31}[0-9A-F]{2}$/);
   await expect(ann.getByTestId('hosting-advertised')).toHaveAttribute('data-advertised', 'false');
 
   // A phone scans the QR code: the join link, opened in a plain browser (the hub serves the web client).
   const status = backend.services.hostingStatus();
   if (status.state !== 'running') throw new Error(`hub not running: ${status.state}`);
-  const phone = await openDevice(browser, joinUrl.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${status.port}/`));
+  const phone = await openDevice(browser, joinUrl.replace(/^https:\/\/[^/]+\//, `https://127.0.0.1:${status.port}/`));
   await phone.page.getByLabel('Your name').fill('Bob');
   await phone.page.getByTestId('pair-button').click();
   await expect(phone.page.getByTestId('conversation-list')).toBeVisible();

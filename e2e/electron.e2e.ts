@@ -101,11 +101,11 @@ test('host a hub, a browser joins by link, messages go both ways, hidden window 
   await ann.getByTestId('hub-button').click();
   await expect(ann.getByTestId('hosting-panel')).toHaveAttribute('data-state', 'running');
   const joinUrl = (await ann.getByTestId('hosting-join-url').textContent())?.trim() ?? '';
-  expect(joinUrl).toMatch(/^http:\/\/[^/]+\/#join=[\w-]+$/);
+  expect(joinUrl).toMatch(/^https:\/\/[^/]+\/#join=[\w-]+&id=[A-Z2-7]{52}$/);
   expect(new URL(joinUrl).port).toBe(String(port));
 
   // A browser on another device opens it (on loopback here: the link names this machine's LAN address).
-  const phone = await openDevice(browser, joinUrl.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${port}/`));
+  const phone = await openDevice(browser, joinUrl.replace(/^https:\/\/[^/]+\//, `https://127.0.0.1:${port}/`));
   await phone.page.getByLabel('Your name').fill('Bob');
   await phone.page.getByTestId('pair-button').click();
   await expect(phone.page.getByTestId('conversation-list')).toBeVisible();

@@ -43,7 +43,7 @@ test('desktop: the owner deletes a message and removes a person; the audit log s
 
   const status = backend.services.hostingStatus();
   if (status.state !== 'running') throw new Error(`hub not running: ${status.state}`);
-  const local = (url: string) => url.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${status.port}/`);
+  const local = (url: string) => url.replace(/^https:\/\/[^/]+\//, `https://127.0.0.1:${status.port}/`);
   const mal = await openDevice(browser, local(status.joinUrl));
   await mal.page.getByLabel('Your name').fill('Mallory');
   await mal.page.getByTestId('pair-button').click();
@@ -103,7 +103,7 @@ test('desktop: the owner removes another user’s device from This hub, and it i
   if (status.state !== 'running') throw new Error(`hub not running: ${status.state}`);
   const bob = await openDevice(
     browser,
-    status.joinUrl.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${status.port}/`),
+    status.joinUrl.replace(/^https:\/\/[^/]+\//, `https://127.0.0.1:${status.port}/`),
   );
   await bob.page.getByLabel('Your name').fill('Bob');
   await bob.page.getByTestId('pair-button').click();

@@ -7,8 +7,12 @@ export const PHONE = { width: 390, height: 844 };
 /** One browser device: its own context, so its own IndexedDB, like a separate phone or laptop. */
 export type BrowserDevice = { context: BrowserContext; page: Page };
 
+/**
+ * The hub's certificate is self-signed: a person accepts the browser's warning once per week, a test
+ * accepts it here (ignoreHTTPSErrors).
+ */
 export async function openDevice(browser: Browser, url: string, viewport = DESKTOP): Promise<BrowserDevice> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   // A CSP violation or a script error is a bug, whatever the test is about.
   page.on('pageerror', (err) => {

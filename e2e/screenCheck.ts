@@ -46,5 +46,12 @@ export async function scanScreen(page: Page, name: string): Promise<void> {
 /** One main screen: scanned as above, then a screenshot in the light colour scheme. */
 export async function checkScreen(page: Page, name: string): Promise<void> {
   await scanScreen(page, name);
+  await screenshot(page, name);
+}
+
+/** A screenshot in the light colour scheme, of a screen scanned already (another part of it, scrolled to). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await nextFrame(page);
   await page.screenshot({ path: path.join(screenshotDir(), `${name}.png`) });
 }

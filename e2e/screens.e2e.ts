@@ -1,8 +1,10 @@
-import { expect, test } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import { DesktopHarness, freePort, startDesktopBackend } from './DesktopHarness';
 import { HubProcess } from './HubProcess';
+import { TlsHub } from './TlsHub';
+import { findChromium, launchOptionsFor } from '../scripts/browser/findChromium';
 import { DESKTOP, PHONE, createLinkCode, openConversation, openDevice, pairWithCode, sendMessage } from './roostPage';
-import { checkScreen as shot, scanScreen } from './screenCheck';
+import { checkScreen as shot, scanScreen, screenshot } from './screenCheck';
 
 /** Every main screen, at desktop and phone width, scanned by axe in light and dark (see screenCheck.ts). */
 let hub: HubProcess;
@@ -71,6 +73,8 @@ test('main screens at desktop and phone width', async ({ browser }) => {
 });
 
 test('desktop app: first run and "This hub"', async ({ browser }) => {
+  // Two widths of the desktop app, each with its own hub, a second device and every dialog's scan.
+  test.slow();
   for (const [label, viewport] of [
     ['desktop', DESKTOP],
     ['phone', PHONE],
@@ -99,7 +103,7 @@ test('desktop app: first run and "This hub"', async ({ browser }) => {
       if (status.state !== 'running') throw new Error(`hub not running: ${status.state}`);
       const friend = await openDevice(
         browser,
-        status.joinUrl.replace(/^http:\/\/[^/]+\//, `http://127.0.0.1:${status.port}/`),
+        status.joinUrl.replace(/^https:\/\/[^/]+\//, `https://127.0.0.1:${status.port}/`),
         PHONE,
       );
       await friend.page.getByLabel('Your name').fill(label === 'phone' ? 'Theo' : 'Bob');
@@ -113,6 +117,9 @@ test('desktop app: first run and "This hub"', async ({ browser }) => {
       await page.getByTestId('open-pairing').click();
       await expect(page.getByTestId('hosting-pairing-code')).toBeVisible();
       await shot(page, `${label}-6-this-hub`);
+      // Scanned with the whole screen above; the picture shows what people compare.
+      await page.getByTestId('hub-identity-card').scrollIntoViewIfNeeded();
+      await screenshot(page, `${label}-7-this-hub-identity`);
 
       // The owner's controls: the dialogs of People and devices, and deleting a message for everyone.
       const person = page.getByTestId('hub-person').filter({ hasText: label === 'phone' ? 'Theo' : 'Bob' });
@@ -186,3 +193,75 @@ test('rooms: the leave and block dialogs, the blocked notice and the blocked peo
     await theirs.context.close();
   }
 });
+
+test('the old http:// address: the page that sends people to HTTPS, and moving a device from there', async ({
+  browser,
+}) => {
+  const tls = await TlsHub.start({ loopbackIsLan: true, allowPlainHttp: true });
+  try {
+    for (const [label, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      const ann = await openDevice(browser, tls.http, viewport);
+      await ann.page.getByLabel('Your name').fill('Ann');
+      await ann.page.getByLabel('Pairing code').fill(formatCode(tls.pairingCode()));
+      await ann.page.getByLabel('Device name').fill('Ann’s old laptop');
+      await ann.page.getByTestId('pair-button').click();
+      await openConversation(ann.page, 'General');
+      await ann.context.setOffline(true);
+      await sendMessage(ann.page, 'See you at the market at 9');
+      await expect(ann.page.getByTestId('connection-status').first()).toHaveAttribute('data-pending', '1');
+      await tls.restart({ loopbackIsLan: true });
+      await ann.context.setOffline(false);
+      await ann.page.reload();
+      await expect(ann.page.getByTestId('move-device')).toBeVisible();
+      await shot(ann.page, `${label}-8-plain-http-page`);
+
+      await ann.page.getByTestId('move-device').click();
+      await expect(ann.page.getByTestId('migration-screen')).toHaveAttribute('data-phase', 'intro');
+      await scanScreen(ann.page, `${label}, move this device`);
+      await ann.page.getByTestId('migrate-start').click();
+      await expect(ann.page.getByTestId('migration-screen')).toHaveAttribute('data-phase', 'moved');
+      await shot(ann.page, `${label}-9-device-moved`);
+      await ann.context.close();
+      await tls.restart({ loopbackIsLan: true, allowPlainHttp: true });
+    }
+  } finally {
+    await tls.dispose();
+  }
+});
+
+test('the "not encrypted" mark, where the owner allows plain HTTP on the LAN', async () => {
+  // A name that is not loopback for the page, mapped to 127.0.0.1 underneath: what a LAN device sees.
+  const lan = await chromium.launch({
+    ...launchOptionsFor(findChromium()),
+    args: ['--host-resolver-rules=MAP roost-hub.test 127.0.0.1'],
+  });
+  const tls = await TlsHub.start({ allowPlainHttp: true }, ['roost-hub.test']);
+  try {
+    for (const [label, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      const device = await openDevice(lan, `http://roost-hub.test:${tls.port}/`, viewport);
+      await expect(device.page.getByTestId('not-encrypted')).toHaveText(/^Not encrypted/);
+      await device.page.getByLabel('Your name').fill('Ann');
+      await device.page.getByLabel('Pairing code').fill(formatCode(tls.pairingCode()));
+      await device.page.getByTestId('pair-button').click();
+      await expect(device.page.getByTestId('conversation-list')).toBeVisible();
+      const mark = device.page.getByTestId('not-encrypted').first();
+      await expect(mark).toBeVisible();
+      await mark.focus();
+      await shot(device.page, `${label}-10-not-encrypted`);
+      await device.context.close();
+    }
+  } finally {
+    await tls.dispose();
+    await lan.close();
+  }
+});
+
+function formatCode(code: string): string {
+  return `${code.slice(0, 3)} ${code.slice(3)}`;
+}

@@ -65,7 +65,9 @@ async function serve(base: string, req: IncomingMessage, res: ServerResponse): P
     'Cache-Control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
     'Content-Security-Policy': contentSecurityPolicy(host),
     ...SECURITY_HEADERS,
-    'Cross-Origin-Opener-Policy': 'same-origin',
+    // Not plain same-origin: moving a device from the old http:// origin opens that origin's page as a popup
+    // and needs its window (renderer/migration). Still, no other page that opens this one gets a handle on it.
+    'Cross-Origin-Opener-Policy': 'same-origin-allow-popups',
   });
   if (req.method === 'HEAD') return void res.end();
   // pipeline closes the file when the client aborts or the read fails; pipe() would leak it.

@@ -2,6 +2,7 @@ import { useClient } from '../app/useClient';
 import { useNow } from '../app/useNow';
 import { useRoost } from '../app/useRoost';
 import { connectionText } from './connectionText';
+import { NOT_ENCRYPTED_EXPLANATION, pageIsUnencrypted } from './pageSecurity';
 import './ConnectionStatus.css';
 
 /**
@@ -25,6 +26,7 @@ export function ConnectionStatus() {
       data-pending={pendingCount}
       title={text.description}
     >
+      {pageIsUnencrypted(location) && <NotEncryptedMark />}
       <span className="connection__dot" aria-hidden="true" />
       <span role="status" className="connection__text">
         <span className="connection__label">{text.label}</span>
@@ -41,5 +43,23 @@ export function ConnectionStatus() {
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * Text, not only colour; the explanation shows on hover and keyboard focus (CSS, from data-explanation)
+ * and is read by screen readers from the hidden text.
+ */
+function NotEncryptedMark() {
+  return (
+    <span
+      className="connection__insecure"
+      data-testid="not-encrypted"
+      data-explanation={NOT_ENCRYPTED_EXPLANATION}
+      // oxlint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- focus shows the explanation
+      tabIndex={0}
+    >
+      Not encrypted<span className="sr-only">: {NOT_ENCRYPTED_EXPLANATION}</span>
+    </span>
   );
 }

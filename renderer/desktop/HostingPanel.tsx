@@ -3,6 +3,7 @@ import type { DesktopBridge } from '../hub/desktopBridge';
 import { AuditLogCard } from './AuditLogCard';
 import { ConnectedDevicesCard } from './ConnectedDevicesCard';
 import { FailedPairingsCard } from './FailedPairingsCard';
+import { HubIdentityCard } from './HubIdentityCard';
 import { HubSettingsCard } from './HubSettingsCard';
 import { hostingErrorText } from './hubSetup';
 import { InviteCard } from './InviteCard';
@@ -50,6 +51,7 @@ export function HostingPanel({ bridge, config, onBack }: Props) {
         {status?.state === 'running' && (
           <>
             <InviteCard bridge={bridge} status={status} />
+            <HubIdentityCard status={status} />
             <ConnectedDevicesCard devices={status.connected} />
             <PeopleCard bridge={bridge} />
             <FailedPairingsCard failures={status.pairing.recentFailures} />

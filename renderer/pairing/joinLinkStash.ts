@@ -1,3 +1,5 @@
+import { parseIdentity } from '../../shared/protocol';
+
 /**
  * Where a join link's token waits, in this tab only, between the page opening and the hub trading it
  * for a fresh one (docs/PROTOCOL.md 6.3), and where the fresh one waits until this device pairs: a
@@ -5,7 +7,10 @@
  * the browser's history; both are removed once used.
  */
 export type JoinLinkStash =
-  { kind: 'none' } | { kind: 'pending'; link: string } | { kind: 'claimed'; token: string; expiresAt: number };
+  | { kind: 'none' }
+  /** `identity`: the hub identity the link named (joinLink.ts), checked before the claim. */
+  | { kind: 'pending'; link: string; identity?: string }
+  | { kind: 'claimed'; token: string; expiresAt: number };
 
 type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
@@ -23,7 +28,10 @@ export function loadStash(store: Store | undefined, now: number): JoinLinkStash 
   }
   if (typeof value !== 'object' || value === null) return { kind: 'none' };
   const v = value as Record<string, unknown>;
-  if (v.kind === 'pending' && typeof v.link === 'string') return { kind: 'pending', link: v.link };
+  if (v.kind === 'pending' && typeof v.link === 'string') {
+    const identity = typeof v.identity === 'string' ? parseIdentity(v.identity) : undefined;
+    return identity ? { kind: 'pending', link: v.link, identity } : { kind: 'pending', link: v.link };
+  }
   if (v.kind === 'claimed' && typeof v.token === 'string' && typeof v.expiresAt === 'number' && v.expiresAt > now)
     return { kind: 'claimed', token: v.token, expiresAt: v.expiresAt };
   return { kind: 'none' };

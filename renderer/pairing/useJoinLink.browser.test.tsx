@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { renderHook } from 'vitest-browser-react';
+import { formatIdentity } from '../../shared/protocol';
 import { ClientErrorCode, RoostError, type RoostClient } from '../../shared/sync';
 import { loadStash, sessionStore } from './joinLinkStash';
 import { useJoinLink } from './useJoinLink';
@@ -12,17 +13,19 @@ import { useJoinLink } from './useJoinLink';
 type Claim = (token: string) => Promise<{ token: string; expiresAt: number }>;
 
 /** Only what the hook calls; each claim is answered by the next of `answers`. */
-function fakeClient(answers: Claim[]): { client: RoostClient; claimed: string[] } {
+function fakeClient(answers: Claim[], hubIdentity?: string): { client: RoostClient; claimed: string[] } {
   const claimed: string[] = [];
   const claimJoinLink: Claim = (token) => {
     claimed.push(token);
     const next = answers.shift();
     return next ? next(token) : new Promise(() => {});
   };
-  return { client: { claimJoinLink } as unknown as RoostClient, claimed };
+  const getState = () => ({ hub: hubIdentity === undefined ? undefined : { identity: hubIdentity } });
+  return { client: { claimJoinLink, getState } as unknown as RoostClient, claimed };
 }
 
 const later = () => Date.now() + 60_000;
+const IDENTITY = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRST';
 
 afterEach(() => {
   sessionStorage.clear();
@@ -77,6 +80,30 @@ describe('useJoinLink', () => {
     await expect
       .poll(() => hook.result.current.joinLink)
       .toEqual({ phase: 'failed', message: 'This join link was already used.' });
+    await expect.poll(() => loadStash(sessionStore(), Date.now())).toEqual({ kind: 'none' });
+  });
+
+  test("takes the hub's identity out of the address bar too, and claims at the hub it names", async () => {
+    history.replaceState(null, '', `${location.pathname}#join=link-token&id=${IDENTITY}`);
+    const { client, claimed } = fakeClient([async () => ({ token: 'fresh', expiresAt: later() })], IDENTITY);
+    const hook = await render(client, { canClaim: false, paired: false });
+    expect(location.hash).toBe('');
+    expect(loadStash(sessionStore(), Date.now())).toEqual({ kind: 'pending', link: 'link-token', identity: IDENTITY });
+    await hook.rerender({ canClaim: true, paired: false });
+    await expect.poll(() => hook.result.current.joinLink).toEqual({ phase: 'ready', token: 'fresh' });
+    expect(claimed).toEqual(['link-token']);
+  });
+
+  test('refuses a link made by another hub than the one that answered, without sending it the token', async () => {
+    history.replaceState(null, '', `${location.pathname}#join=link-token&id=${IDENTITY}`);
+    const other = `B${IDENTITY.slice(1)}`;
+    const { client, claimed } = fakeClient([async () => ({ token: 'fresh', expiresAt: later() })], other);
+    const hook = await render(client, { canClaim: true, paired: false });
+    await expect.poll(() => hook.result.current.joinLink.phase).toBe('failed');
+    const failed = hook.result.current.joinLink as { message: string };
+    expect(failed.message).toContain('made by another hub');
+    expect(failed.message).toContain(formatIdentity(other));
+    expect(claimed).toEqual([]);
     await expect.poll(() => loadStash(sessionStore(), Date.now())).toEqual({ kind: 'none' });
   });
 

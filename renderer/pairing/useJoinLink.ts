@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ClientErrorCode, RoostError, type RoostClient } from '../../shared/sync';
-import { forgetJoinToken, readJoinToken } from './joinLink';
+import { formatIdentity } from '../../shared/protocol';
+import { forgetJoinToken, linkMatchesHub, readJoinLink } from './joinLink';
 import { loadStash, saveStash, sessionStore } from './joinLinkStash';
 import { pairingErrorMessage } from './pairingMessages';
 
@@ -13,7 +14,8 @@ import { pairingErrorMessage } from './pairingMessages';
  */
 export type JoinLink =
   | { phase: 'none' }
-  | { phase: 'claiming'; link: string }
+  /** `identity`: the hub identity the link named, compared with the hub's `welcome` before the claim. */
+  | { phase: 'claiming'; link: string; identity?: string }
   | { phase: 'ready'; token: string }
   | { phase: 'failed'; message: string };
 
@@ -39,6 +41,14 @@ export function useJoinLink(
 
   // Dropped in this render, so nothing below ever sees a token this device no longer needs.
   if (paired && joinLink.phase !== 'none') setJoinLink({ phase: 'none' });
+
+  // Before the claim, so the token never goes to a hub the link was not made by. Not a security check (a
+  // browser cannot pin, joinLink.ts): it catches a link opened at another hub's address.
+  if (joinLink.phase === 'claiming' && joinLink.identity !== undefined && canClaim && !paired) {
+    const hubIdentity = client.getState().hub?.identity;
+    if (!linkMatchesHub(joinLink.identity, hubIdentity))
+      setJoinLink({ phase: 'failed', message: wrongHubMessage(joinLink.identity, hubIdentity) });
+  }
 
   // Spent, refused or no longer wanted: a reload must not bring it back.
   useEffect(() => {
@@ -72,14 +82,26 @@ export function useJoinLink(
  */
 function openedLink(): JoinLink {
   const store = sessionStore();
-  const fromUrl = readJoinToken(location.hash);
+  const fromUrl = readJoinLink(location.hash);
   if (fromUrl) {
-    saveStash(store, { kind: 'pending', link: fromUrl });
+    const pending = { link: fromUrl.token, ...(fromUrl.identity && { identity: fromUrl.identity }) };
+    saveStash(store, { kind: 'pending', ...pending });
     forgetJoinToken();
-    return { phase: 'claiming', link: fromUrl };
+    return { phase: 'claiming', ...pending };
   }
   const stash = loadStash(store, Date.now());
-  if (stash.kind === 'pending') return { phase: 'claiming', link: stash.link };
+  if (stash.kind === 'pending') {
+    const { kind: _, ...pending } = stash;
+    return { phase: 'claiming', ...pending };
+  }
   if (stash.kind === 'claimed') return { phase: 'ready', token: stash.token };
   return { phase: 'none' };
+}
+
+function wrongHubMessage(linkIdentity: string, hubIdentity: string | undefined): string {
+  const found = hubIdentity ? `this hub's identity is ${formatIdentity(hubIdentity)}` : 'this hub shows no identity';
+  return (
+    `This invitation was made by another hub (identity ${formatIdentity(linkIdentity)}; ${found}), ` +
+    'so this device did not pair. Ask for a new invitation from the hub you meant to join.'
+  );
 }
