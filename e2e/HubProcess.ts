@@ -19,6 +19,8 @@ export class HubProcess {
   url = '';
   joinLink = '';
   code = '';
+  /** The hub's identity, as its output prints it (52 characters, without the dashes). */
+  identity = '';
 
   private constructor(readonly dataDir: string) {}
 
@@ -83,6 +85,8 @@ export class HubProcess {
         if (portMatch) this.port = Number(portMatch[1]);
         const join = /join link \([^)]*\): (\S+)/.exec(this.output);
         if (join) this.joinLink = join[1]!;
+        const identity = /Hub identity[^:]*: ([A-Z2-7-]+)/.exec(this.output);
+        if (identity) this.identity = identity[1]!.replaceAll('-', '');
         // The hub opens pairing at start and prints the code: tests pair with it (pairWithCode).
         if (this.port && this.code && /Press Ctrl\+C/.test(this.output)) {
           this.url = `http://127.0.0.1:${this.port}/`;

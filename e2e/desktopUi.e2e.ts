@@ -175,7 +175,13 @@ test('join: first run, pick a discovered hub, pair with its code, change hub lat
   const found = page.getByTestId('discovered-hub').filter({ hasText: 'E2E hub' });
   await expect(found).toBeEnabled();
   await found.click();
-  await harness.waitForCall('chooseJoin', (args) => args[0] === `ws://127.0.0.1:${hub!.port}/ws`);
+  // The identity it proved, to compare with the hub's own screen, before anything is pinned.
+  await expect(page.getByTestId('candidate-identity')).toHaveText(formatIdentity(hub.identity));
+  await page.getByTestId('confirm-join').click();
+  await harness.waitForCall(
+    'chooseJoin',
+    (args) => args[0] === `ws://127.0.0.1:${hub!.port}/ws` && args[1] === hub!.identity,
+  );
   await pairWithCode(page, hub, 'Cleo', 'Cleo’s desktop');
   await expect(page.getByTestId('hub-button')).toHaveCount(0);
 
@@ -198,5 +204,7 @@ test('join by typed address when nothing is discovered', async ({ browser }) => 
   await expect(page.getByTestId('discovery-help')).toContainText('5353');
   await page.getByLabel('Hub address').fill(`127.0.0.1:${hub.port}`);
   await page.getByTestId('hub-address-submit').click();
+  await expect(page.getByTestId('candidate-identity')).toHaveText(formatIdentity(hub.identity));
+  await page.getByTestId('confirm-join').click();
   await pairWithCode(page, hub, 'Dan', 'Dan’s desktop');
 });
