@@ -76,6 +76,7 @@ export class DesktopServices implements BridgeHandlers {
    */
   readonly handlers: BridgeHandlers;
   private readonly listeners = new Set<DesktopEventListener>();
+  private readonly pinListeners = new Set<() => void>();
   private discovery: DiscoverySource | undefined;
   private readonly pinGuard: HubPinGuard;
   private trust: HubTrust = { state: 'ok' };
@@ -150,6 +151,26 @@ export class DesktopServices implements BridgeHandlers {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Told whenever the pinned hub changes (joined, re-joined with another identity, forgotten), so Electron
+   * drops what Chromium cached under the old pin (main/electron/pinCheck.ts). Not a bridge event: the
+   * renderer has no part in it. Returns the unsubscribe.
+   */
+  onPinChange(listener: () => void): () => void {
+    this.pinListeners.add(listener);
+    return () => this.pinListeners.delete(listener);
+  }
+
+  private pinChanged(): void {
+    for (const listener of this.pinListeners) {
+      try {
+        listener();
+      } catch (err) {
+        this.logger.error('a pin-change listener failed', err);
+      }
+    }
+  }
+
   /** Subscribes to one bridge event, the way the preload's `on` does; returns the unsubscribe. */
   on<E extends BridgeEventName>(event: E, listener: (payload: BridgeEvent<E>) => void): () => void {
     return this.onEvent((name, payload) => {
@@ -201,6 +222,7 @@ export class DesktopServices implements BridgeHandlers {
     await this.settings.update({ setup: { mode: 'join', hubUrl: joinedHubUrl(url), identity: pinned } });
     this.pinGuard.reset();
     this.setTrust({ state: 'ok' });
+    this.pinChanged();
     return { identity: pinned };
   }
 
@@ -210,6 +232,7 @@ export class DesktopServices implements BridgeHandlers {
     await this.settings.update({ setup: { mode: 'unset' } });
     this.pinGuard.reset();
     this.setTrust({ state: 'ok' });
+    this.pinChanged();
   }
 
   /** The hub at a typed address, with the identity it proves over TLS, for the person to compare before joining. */

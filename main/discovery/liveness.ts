@@ -80,8 +80,15 @@ export const fetchHubInfo: FetchInfo = (baseUrl, { timeoutMs, signal }) =>
       timeoutMs,
     );
     // agent: false: no pooled keep-alive socket to a hub that may have vanished (nor a resumed TLS session).
-    // rejectUnauthorized: false: the chain proves nothing here; the identity proof below does.
-    const options = { method: 'GET', agent: false, rejectUnauthorized: false, headers: { accept: 'application/json' } };
+    // rejectUnauthorized: false: the chain proves nothing here; the identity proof below does. TLS 1.3 only, as
+    // hubs serve: the proof signs the 1.3 exporter, and an older version can only be someone else.
+    const options = {
+      method: 'GET',
+      agent: false,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3' as const,
+      headers: { accept: 'application/json' },
+    };
     const req = request(url, options, (res) => {
       if (res.statusCode !== 200) {
         finish(new LivenessError('HTTP_STATUS', `${url.href} answered HTTP ${res.statusCode}, not 200.`));

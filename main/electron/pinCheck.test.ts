@@ -41,6 +41,10 @@ describe('installHubPinCheck', () => {
     const pinnedKey = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
     const stranger = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
     await services.chooseJoin('wss://10.0.0.5:7420/ws', pinnedKey.identity);
+    // A new pin drops what Chromium accepted under the old one (here: nothing pinned before).
+    expect([installs, closes]).toEqual([2, 1]);
+    installs = 1;
+    closes = 0;
     const cert = await issueCertificate(stranger, { dnsNames: [], ipAddresses: ['10.0.0.5'] }, Date.now());
     const request = { hostname: '10.0.0.5', certificate: { data: cert }, verificationResult: 'x', errorCode: -202 };
     const verdict = await new Promise<number>((resolve) => proc!(request as unknown as Electron.Request, resolve));
@@ -51,5 +55,34 @@ describe('installHubPinCheck', () => {
     await services.resetSetup();
     expect(installs).toBe(2);
     expect(closes).toBe(1);
+  });
+
+  it('drops what Chromium accepted under the old pin when the person re-joins the address with another identity', async () => {
+    const temp = await makeTempDir('roost-pincheck-');
+    cleanups.push(temp.remove);
+    const services = await DesktopServices.open({
+      userDataDir: temp.dir,
+      device: { name: 'Ann laptop', platform: 'linux' },
+      logger: quietLogger,
+      hosting: { advertise: false, host: '127.0.0.1' },
+    });
+    cleanups.push(() => services.close());
+    let installs = 0;
+    let closes = 0;
+    const ses = {
+      setCertificateVerifyProc: () => installs++,
+      closeAllConnections: async () => {
+        closes++;
+      },
+    } as unknown as Session;
+    installHubPinCheck(ses, services);
+    const first = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+    const second = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+    await services.chooseJoin('wss://10.0.0.5:7420/ws', first.identity);
+    const before = [installs, closes];
+    // Trust stays `ok` throughout: only the pin changes, which must still flush Chromium's verdicts.
+    await services.chooseJoin('wss://10.0.0.5:7420/ws', second.identity);
+    expect(services.hubTrust()).toEqual({ state: 'ok' });
+    expect([installs - before[0]!, closes - before[1]!]).toEqual([1, 1]);
   });
 });

@@ -428,6 +428,7 @@ async function startTls(options: HubOptions, now: () => number, logger: HubLogge
     names: () => machineNames(options.allowedHosts),
     owner,
     log: (m) => logger.info(m),
+    warn: (m) => logger.warn(m),
     newIdentity: options.tls?.newIdentity,
   });
 }

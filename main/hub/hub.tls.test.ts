@@ -1,5 +1,5 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -174,6 +174,19 @@ describe('the hub over TLS', () => {
     expect(h.identity).not.toBe(old);
     expect(await refusalOf(TestClient.connect(h.port, { tls: { pin: old } }))).toBe('HUB_IDENTITY_CHANGED');
     expect(await refusalOf(TestClient.connect(h.port, { tls: { pin: h.identity } }))).toBe('connected');
+  });
+
+  it('makes an identity key that others can read private at start, and says what that means', async () => {
+    const dir = await dataDir();
+    await (await startOn(dir)).stop();
+    const file = path.join(dir, IDENTITY_KEY_FILE);
+    await chmod(file, 0o644);
+    const warnings: string[] = [];
+    const logger = { ...quietLogger, warn: (m: string) => warnings.push(m) };
+    const h = await startOn(dir, { logger });
+    cleanups.push(() => h.stop());
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(warnings.join('\n')).toMatch(/hub-identity-key\.pem was readable by other users.*--new-identity/);
   });
 
   it('will not start over an identity key file it cannot read, and leaves the file as it was', async () => {

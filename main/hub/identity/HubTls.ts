@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
 import { writeFileDurably } from '../registry/durableWrite';
 import { issueCertificate, reissueReason, type CertificateNames } from './certificate';
-import { loadOrCreateIdentityKey, retireIdentityKey, type IdentityKey } from './identityKey';
+import { makeEntryPrivate } from '../privateFiles';
+import { IDENTITY_KEY_FILE, loadOrCreateIdentityKey, retireIdentityKey, type IdentityKey } from './identityKey';
 import type { OwnerCertificate } from './ownerCertificate';
 
 /** The self-signed certificate for the identity key; re-issued whenever it no longer fits. */
@@ -17,6 +18,7 @@ export type HubTlsOptions = {
   /** Served instead of the self-signed certificate; the identity key stays the hub's own. */
   owner?: OwnerCertificate;
   log: (message: string) => void;
+  warn: (message: string) => void;
   /** Retire the identity key and make a new one (retireIdentityKey): every device must pair again. */
   newIdentity?: boolean;
 };
@@ -39,7 +41,18 @@ export class HubTls {
       if (retired) options.log(`retired the hub's identity key to ${retired}: devices must pair again`);
     }
     const { key, created } = await loadOrCreateIdentityKey(options.dataDir);
-    if (created) options.log(`made the hub's identity key (${path.join(options.dataDir, 'hub-identity-key.pem')})`);
+    const keyFile = path.join(options.dataDir, IDENTITY_KEY_FILE);
+    if (created) options.log(`made the hub's identity key (${keyFile})`);
+    // Made 0600, but a copy restored from a backup or edited by hand may be wider: whoever reads it can be the hub.
+    const { changed, failed } = await makeEntryPrivate(keyFile);
+    if (changed.length > 0)
+      options.warn(
+        `${keyFile} was readable by other users of this computer; it is now private (0600). Anyone who copied it ` +
+          'could pretend to be this hub: if that may have happened, start the hub once with --new-identity.',
+      );
+    if (failed.length > 0)
+      options.warn(`${keyFile} is readable by other users and could not be made private: change its owner or mode.`);
+    await makeEntryPrivate(path.join(options.dataDir, CERTIFICATE_FILE));
     const tls = new HubTls(key, '', options);
     tls.certPem = options.owner?.certPem ?? (await tls.selfSignedCertificate());
     return tls;

@@ -78,6 +78,19 @@ describe('someone in the middle', () => {
     expect(info.proof).toMatchObject({ ok: false, code: 'HUB_IDENTITY_UNPROVEN' });
   });
 
+  it('cannot talk a pinned client down to TLS 1.2, whose exporter a relay could line up', async () => {
+    const { hub, cleanup } = await startTestHub();
+    cleanups.push(cleanup);
+    const relay = await startTlsRelay(hub.port, { maxVersion: 'TLSv1.2' });
+    cleanups.push(() => relay.stop());
+    const answer = await TestClient.connect(relay.port, { tls: { pin: hub.identity } }).then(
+      () => 'connected',
+      (err: Error & { code?: string }) => err.code ?? err.message,
+    );
+    // Refused in the handshake (EPROTO), before any proof is even looked at.
+    expect(answer).toBe('EPROTO');
+  });
+
   it('cannot pass itself off as the hub with its own identity: a pinned client sees HUB_IDENTITY_CHANGED', async () => {
     const { hub: real, cleanup: stopReal } = await startTestHub();
     cleanups.push(stopReal);

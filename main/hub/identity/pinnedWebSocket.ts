@@ -29,7 +29,9 @@ export function openPinnedWebSocket(url: string, options: ClientOptions & { pin?
   if (plain) throw new Error(plain.message);
   let refusal: Extract<ProofCheck, { ok: false }> | undefined;
   let proven: string | undefined;
-  const ws = new WebSocket(url, { ...wsOptions, ...(secure ? { rejectUnauthorized: false } : {}) });
+  // TLS 1.3 only, as hubs serve: the proof signs the 1.3 exporter, and an older version can only be someone else.
+  const tls = secure ? { rejectUnauthorized: false, minVersion: 'TLSv1.3' as const } : {};
+  const ws = new WebSocket(url, { ...wsOptions, ...tls });
   ws.on('upgrade', (res: IncomingMessage) => {
     if (!secure) return;
     const check = checkIdentityProof(res.headers[PROOF_HEADER], sessionExporter(res.socket as TLSSocket), pin);

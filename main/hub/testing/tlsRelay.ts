@@ -10,13 +10,13 @@ import { identityKeyFrom } from '../identity/identityKey';
  */
 export async function startTlsRelay(
   hubPort: number,
-  where: { listenHost?: string; listenPort?: number; targetHost?: string } = {},
+  where: { listenHost?: string; listenPort?: number; targetHost?: string; maxVersion?: 'TLSv1.2' } = {},
 ): Promise<{ port: number; stop(): Promise<void> }> {
   const own = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
   const cert = await issueCertificate(own, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }, Date.now());
   const key = own.privateKey.export({ type: 'pkcs8', format: 'pem' });
   const sockets = new Set<TLSSocket>();
-  const relay: Server = createTlsServer({ key, cert }, (victim: TLSSocket) => {
+  const relay: Server = createTlsServer({ key, cert, maxVersion: where.maxVersion }, (victim: TLSSocket) => {
     const upstream = tlsConnect({ host: where.targetHost ?? '127.0.0.1', port: hubPort, rejectUnauthorized: false });
     for (const s of [victim, upstream]) {
       sockets.add(s);
