@@ -57,7 +57,7 @@ describe('installHubPinCheck', () => {
     expect(closes).toBe(1);
   });
 
-  it('drops what Chromium accepted under the old pin when the person re-joins the address with another identity', async () => {
+  it('drops what Chromium accepted under the old pin when the address is re-joined with another identity', async () => {
     const temp = await makeTempDir('roost-pincheck-');
     cleanups.push(temp.remove);
     const services = await DesktopServices.open({
