@@ -95,7 +95,9 @@ export function createHttpServer(handlers: HttpHandlers): HubServers {
   // the port server hands them connections. hub.httpConnections.test.ts fails if that stops working.
   plain.emit('listening');
   secure.emit('listening');
-  const listener = createPortServer({ plain, secure, firstByteMs: headersTimeoutMs });
+  // A handshake is charged like a request, before it costs anything: a flood of them from one network is bounded.
+  const admitTls = (socket: Socket) => !handlers.budgets.chargeAddress(socket.remoteAddress ?? 'unknown', 0);
+  const listener = createPortServer({ plain, secure, firstByteMs: headersTimeoutMs, admitTls });
   const refusalOf = admitConnections(listener, handlers.quota);
   for (const server of [plain, secure]) {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => handleRequest(handlers, refusalOf, req, res));

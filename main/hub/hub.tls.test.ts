@@ -258,6 +258,21 @@ describe('the hub over TLS', () => {
     });
   });
 
+  it('charges TLS handshakes to their network before doing them: past its budget, closed unanswered', async () => {
+    const { hub: h } = await hub({ budgets: { perAddress: { perSecond: 0.01, burst: 3 }, limitLoopback: true } });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(
+        await httpsGet(h.port, INFO_PATH).then(
+          (a) => String(a.status),
+          () => 'closed',
+        ),
+      );
+    }
+    // Each handshake takes one token and its request one more: the third handshake finds the budget spent.
+    expect(outcomes).toEqual(['200', '429', 'closed', 'closed', 'closed']);
+  });
+
   it('drops a TLS handshake that never finishes within the headers timeout', async () => {
     const { hub: h } = await hub({ http: { headersTimeoutMs: 300 } });
     const socket = connect(h.port, '127.0.0.1');

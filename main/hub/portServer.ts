@@ -11,8 +11,17 @@ const TLS_HANDSHAKE = 0x16;
  * and loopback clients may stay plain, without a second port to open in a
  * firewall. A connection that sends nothing within `firstByteMs` is closed.
  */
-export function createPortServer(options: { plain: HttpServer; secure?: Server; firstByteMs: number }): Server {
-  const { plain, secure, firstByteMs } = options;
+export function createPortServer(options: {
+  plain: HttpServer;
+  secure?: Server;
+  firstByteMs: number;
+  /**
+   * Asked before a TLS handshake, which costs the hub a signature and a key exchange: false closes the
+   * connection unanswered (its address is over its budget).
+   */
+  admitTls?: (socket: Socket) => boolean;
+}): Server {
+  const { plain, secure, firstByteMs, admitTls } = options;
   return createNetServer((socket: Socket) => {
     const timer = setTimeout(() => socket.destroy(), firstByteMs);
     timer.unref();
@@ -23,6 +32,7 @@ export function createPortServer(options: { plain: HttpServer; secure?: Server; 
       socket.pause();
       socket.unshift(first);
       if (secure && first[0] === TLS_HANDSHAKE) {
+        if (admitTls && !admitTls(socket)) return void socket.destroy();
         // The TLS socket reads what was handed back itself, and takes over reading from the connection.
         secure.emit('connection', socket);
         return;
