@@ -3,15 +3,15 @@
  * until the person forgets the hub: DesktopServices with a real hub on loopback (the pinned hub's address is
  * 127.0.0.1 here; certificates are the ones the hub and a stranger present).
  */
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_EVENTS, BRIDGE_METHODS } from '../../shared/desktop';
 import { issueCertificate } from '../hub/identity/certificate';
 import { identityKeyFrom } from '../hub/identity/identityKey';
 import { cleanupsAfterEach } from '../hub/testing/cleanups';
+import { presentedCertificate } from '../hub/testing/peerCertificate';
 import { makeTempDir, quietLogger, startTestHub } from '../hub/testing/testHub';
 import { CERT_ACCEPT, CERT_REFUSE, type CertificateRequest } from './certificatePin';
 import { DesktopServices, type BridgeEventTuple } from './DesktopServices';
@@ -44,16 +44,6 @@ async function hub() {
   const started = await startTestHub({ name: 'Attic' });
   cleanups.push(() => started.cleanup());
   return started.hub;
-}
-
-function presentedCertificate(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
-      resolve(new X509Certificate(socket.getPeerCertificate().raw).toString());
-      socket.destroy();
-    });
-    socket.on('error', reject);
-  });
 }
 
 const selfSigned = (pem: string): CertificateRequest => ({

@@ -7,11 +7,11 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { issueCertificate } from '../hub/identity/certificate';
 import { identityKeyFrom } from '../hub/identity/identityKey';
 import { cleanupsAfterEach } from '../hub/testing/cleanups';
+import { presentedCertificate } from '../hub/testing/peerCertificate';
 import { startTestHub, makeTempDir } from '../hub/testing/testHub';
 import { startTlsRelay } from '../hub/testing/tlsRelay';
 import {
@@ -24,17 +24,6 @@ import {
 import { HubPinGuard } from './HubPinGuard';
 
 const cleanups = cleanupsAfterEach();
-
-/** The certificate a server on 127.0.0.1:port presents, as PEM (what Electron hands the verify proc). */
-function presentedCertificate(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
-      resolve(new X509Certificate(socket.getPeerCertificate().raw).toString());
-      socket.destroy();
-    });
-    socket.on('error', reject);
-  });
-}
 
 const chromiumRequest = (pem: string, trusted: boolean): CertificateRequest => ({
   hostname: '127.0.0.1',
