@@ -1,9 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { DiscoveredHubSchema, type DiscoveredHub } from '../../shared/discovery/discoveredHub';
+import { netnsUnavailableReason, NsProcess, sh, type Line } from '../hub/testing/netns';
 import { makeTempDir } from '../hub/testing/tempDir';
 
 /**
@@ -11,16 +10,9 @@ import { makeTempDir } from '../hub/testing/tempDir';
  * browser process in another, joined by a veth pair (see /work/shared/LAB.md). Multicast
  * must never go out on this machine's interfaces, so without root and `ip` this is skipped.
  */
-function netnsUnavailableReason(): string | undefined {
-  if (process.platform !== 'linux') return 'not Linux';
-  if (process.getuid?.() !== 0) return 'not root';
-  const probe = spawnSync('sh', ['-c', 'command -v ip && ip netns list'], { stdio: 'ignore' });
-  return probe.status === 0 ? undefined : '`ip netns` (iproute2) is unavailable';
-}
 const skipReason = netnsUnavailableReason();
 if (skipReason) console.log(`browse.test.ts: skipping mDNS discovery between network namespaces: ${skipReason}`);
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PROBE = 'main/discovery/browse.nsprobe.ts';
 const WAIT_MS = 20_000;
 
@@ -29,11 +21,6 @@ const suffix = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`.sl
 const NS_HUB = `roostHub${suffix}`;
 const NS_BROWSER = `roostBrw${suffix}`;
 const HUB_ADDR = '10.78.0.1';
-
-function sh(script: string): { ok: boolean; output: string } {
-  const result = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
-  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
-}
 
 function createNamespaces(): void {
   // The veth pair is created straight inside the namespaces: it never exists on the host.
@@ -54,98 +41,15 @@ function deleteNamespaces(): void {
   sh(`ip netns del ${NS_HUB} 2>/dev/null; ip netns del ${NS_BROWSER} 2>/dev/null; true`);
 }
 
-type Line = Record<string, unknown> & { event: string };
-
-/** A probe process in a namespace, with its stdout read as JSON lines. */
-class Probe {
-  readonly lines: Line[] = [];
-  private stderr = '';
-  private exited: string | undefined;
-  private readonly waiters = new Set<() => void>();
-  private readonly child: ChildProcess;
-
-  constructor(namespace: string, args: string[]) {
-    this.child = spawn('ip', ['netns', 'exec', namespace, process.execPath, '--import', 'tsx', PROBE, ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let partial = '';
-    this.child.stdout!.on('data', (chunk: Buffer) => {
-      const parts = (partial + chunk.toString()).split('\n');
-      partial = parts.pop()!;
-      for (const part of parts) if (part.startsWith('{')) this.lines.push(JSON.parse(part) as Line);
-      this.wake();
-    });
-    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk));
-    this.child.on('exit', (code, signal) => {
-      this.exited = `exited (code ${code}, signal ${signal})`;
-      this.wake();
-    });
-  }
-
-  /** Index of the next line: pass to waitFor to only look at what comes after now. */
-  mark(): number {
-    return this.lines.length;
-  }
-
-  /** Waits for a line from index `from` on that matches; fails with the probe's stderr on exit or timeout. */
-  waitFor(what: string, matches: (line: Line) => boolean, from = 0): Promise<Line> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.lines.slice(from).find(matches);
-        if (found) return done(() => resolve(found));
-        if (this.exited)
-          done(() =>
-            reject(
-              new Error(
-                `probe ${this.exited} before ${what}\nlines: ${JSON.stringify(this.lines)}\nstderr:\n${this.stderr}`,
-              ),
-            ),
-          );
-      };
-      const timer = setTimeout(
-        () =>
-          done(() =>
-            reject(
-              new Error(`timed out waiting for ${what}\nlines: ${JSON.stringify(this.lines)}\nstderr:\n${this.stderr}`),
-            ),
-          ),
-        WAIT_MS,
-      );
-      const done = (settle: () => void) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        settle();
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    if (!this.exited) this.child.kill(signal);
-  }
-
-  async exit(): Promise<void> {
-    if (this.exited) return;
-    await new Promise((resolve) => this.child.once('exit', resolve));
-  }
-
-  private wake(): void {
-    // A check deletes only itself, which iterating a Set allows.
-    for (const check of this.waiters) check();
-  }
-}
-
 const isChange = (browser: 'fast' | 'slow') => (l: Line) => l.event === 'change' && l.browser === browser;
 const hubsOf = (l: Line) => l.hubs as DiscoveredHub[];
 const lists = (hubId: string) => (l: Line) => hubsOf(l).some((h) => h.hubId === hubId);
 
 describe.skipIf(skipReason)('browseHubs between two network namespaces', () => {
-  const probes: Probe[] = [];
+  const probes: NsProcess[] = [];
   let temp: Awaited<ReturnType<typeof makeTempDir>> | undefined;
   const start = (namespace: string, args: string[]) => {
-    const probe = new Probe(namespace, args);
+    const probe = NsProcess.tsx(namespace, PROBE, args, WAIT_MS);
     probes.push(probe);
     return probe;
   };
@@ -156,7 +60,7 @@ describe.skipIf(skipReason)('browseHubs between two network namespaces', () => {
   });
   afterAll(async () => {
     for (const probe of probes) probe.signal('SIGKILL');
-    await Promise.all(probes.map((p) => p.exit()));
+    await Promise.all(probes.map((p) => p.done));
     deleteNamespaces();
     await temp?.remove();
   });
@@ -213,7 +117,7 @@ describe.skipIf(skipReason)('browseHubs between two network namespaces', () => {
         (l) => isChange('fast')(l) && hubsOf(l).length === 0,
         beforeStop,
       );
-      await hub.exit();
+      await hub.done;
 
       // 3. The same hub comes back (same data directory, so same id, on a new port)...
       const beforeRestart = browser.mark();
@@ -238,7 +142,7 @@ describe.skipIf(skipReason)('browseHubs between two network namespaces', () => {
       const beforeKill = browser.mark();
       const killedAt = Date.now();
       again.signal('SIGKILL');
-      await again.exit();
+      await again.done;
       await browser.waitFor(
         'the fast browser to drop the crashed hub',
         (l) => isChange('fast')(l) && hubsOf(l).length === 0,

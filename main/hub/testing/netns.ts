@@ -92,22 +92,32 @@ export class NsProcess {
   private readonly waitMs: number;
 
   /** A TypeScript probe run with tsx. */
-  static tsx(namespace: string, script: string, args: string[]): NsProcess {
-    return new NsProcess(namespace, [process.execPath, '--import', 'tsx', script, ...args]);
+  static tsx(namespace: string, script: string, args: string[], waitMs?: number): NsProcess {
+    return new NsProcess(namespace, [process.execPath, '--import', 'tsx', script, ...args], waitMs);
+  }
+
+  /** Index of the next line: pass to waitFor to look only at what comes after now. */
+  mark(): number {
+    return this.lines.length;
   }
 
   send(line: string): void {
     this.child.stdin!.write(`${line}\n`);
   }
 
-  /** Waits for a JSON line that matches (or, with `text`, for output containing it); fails on exit or timeout. */
-  waitFor(what: string, matches: ((line: Line) => boolean) | { text: string }): Promise<Line | undefined> {
+  /**
+   * Waits for a JSON line from index `from` on that matches (or, with `text`, for output containing it); fails
+   * with the process's output on exit or timeout.
+   */
+  waitFor(what: string, matches: (line: Line) => boolean, from?: number): Promise<Line>;
+  waitFor(what: string, matches: { text: string }): Promise<undefined>;
+  waitFor(what: string, matches: ((line: Line) => boolean) | { text: string }, from = 0): Promise<Line | undefined> {
     return new Promise((resolve, reject) => {
       const check = () => {
         if ('text' in matches) {
           if (this.output.includes(matches.text)) return done(() => resolve(undefined));
         } else {
-          const found = this.lines.find(matches);
+          const found = this.lines.slice(from).find(matches);
           if (found) return done(() => resolve(found));
         }
         if (this.exited) done(() => reject(new Error(`${this.exited} before ${what}:\n${this.output.slice(-4000)}`)));
@@ -126,8 +136,12 @@ export class NsProcess {
     });
   }
 
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  signal(signal: NodeJS.Signals): void {
     if (!this.exited) this.child.kill(signal);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    this.signal(signal);
     await this.done;
   }
 
