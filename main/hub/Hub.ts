@@ -16,11 +16,10 @@ import { CONNECTION_DEFAULTS, defaultMaxConnections, defaultUserBudget } from '.
 import { ConnectionQuota, type ConnectionQuotaOptions } from './ConnectionQuota';
 import { FrameBudgets, type FrameBudgetOptions } from './FrameBudgets';
 import { createHttpServer, type HttpTimeouts, type HubServers } from './httpServer';
-import { machineNames } from './identity/hubNames';
-import { HubTls } from './identity/HubTls';
+import type { HubTls } from './identity/HubTls';
 import { publicKeyFingerprint } from './identity/identityKey';
+import { CERT_REFRESH_MS, refreshCertificateEvery, startHubTls, type HubTlsSettings } from './identity/startHubTls';
 import { PROOF_HEADER, proveIdentity, sessionExporter } from './identity/identityProof';
-import { readOwnerCertificate } from './identity/ownerCertificate';
 import type { MessageLogOptions } from './log/MessageLog';
 import { PairingGate, type PairingCode, type PairingGateOptions } from './pairing/PairingGate';
 import type { HubOperator } from './operator/HubOperator';
@@ -32,6 +31,8 @@ import { openStorage, type HubStorage, type StorageOptions } from './openStorage
 import type { AccessPolicy } from './requestGuard';
 import { Sessions } from './Sessions';
 import { attachConnection } from './socketLifecycle';
+
+export type { HubTlsSettings };
 
 export type HubOptions = AccessPolicy & {
   dataDir: string;
@@ -70,26 +71,6 @@ export type HubOptions = AccessPolicy & {
   /** HTTPS and WSS on the hub's port (always on); what plain HTTP gets; the owner's own certificate. */
   tls?: HubTlsSettings;
 };
-
-export type HubTlsSettings = {
-  /**
-   * Serve the hub over plain HTTP to LAN browsers too, not only the page that sends them to HTTPS. Off by
-   * default: plain HTTP protects nothing (docs/THREAT-MODEL.md). Loopback is always served plain.
-   */
-  allowPlainHttp?: boolean;
-  /** A certificate (PEM, chain allowed) and key the owner got for a name they own; browsers then trust the hub. */
-  certFile?: string;
-  keyFile?: string;
-  /** Treat loopback like a LAN address (tests of what LAN devices see). */
-  loopbackIsLan?: boolean;
-  /** How often to look for changed addresses, to re-issue the certificate for them. */
-  refreshMs?: number;
-  /** Start with a new identity (the old key is kept aside): every device that pinned the old one must pair again. */
-  newIdentity?: boolean;
-};
-
-/** Addresses change with DHCP and Wi-Fi; a certificate that no longer names them makes browsers refuse the hub. */
-const CERT_REFRESH_MS = 60_000;
 
 export const DEFAULT_LIMITS: ConnectionLimits = CONNECTION_DEFAULTS.limits;
 
@@ -164,7 +145,7 @@ export class Hub {
     let gate: PairingGate | undefined;
     try {
       await makeDataDirPrivate(options.dataDir, (m) => logger.warn(m));
-      const tls = await startTls(options, now, logger);
+      const tls = await startHubTls(options.tls, { ...options, now, logger });
       const hubName = options.name ?? 'Roost hub';
       storage = await openStorage({ ...options, hubName, now, logger });
       const { registry: reg, log } = storage;
@@ -208,7 +189,12 @@ export class Hub {
       );
       await listen(hub.servers.listener, options.port ?? DEFAULT_PORT, options.host);
       hub.startHeartbeat(options.heartbeatMs ?? CONNECTION_DEFAULTS.heartbeatMs);
-      hub.startCertificateRefresh(options.tls?.refreshMs ?? CERT_REFRESH_MS);
+      hub.certRefresh = refreshCertificateEvery(
+        tls,
+        options.tls?.refreshMs ?? CERT_REFRESH_MS,
+        () => hub.servers.update(),
+        logger,
+      );
       // After the lock is ours, so a socket file left by a hub that died can be replaced. Never throws.
       hub.controls = await startOperator(ctx, options.dataDir, options.operator);
       return hub;
@@ -366,17 +352,6 @@ export class Hub {
     });
   }
 
-  /** Re-issues the self-signed certificate when the machine's addresses change; the identity stays. */
-  private startCertificateRefresh(intervalMs: number): void {
-    this.certRefresh = setInterval(() => {
-      this.config.tls
-        .refresh()
-        .then((changed) => changed && this.servers.update())
-        .catch((err: unknown) => this.ctx.logger.error('could not re-issue the hub certificate', err));
-    }, intervalMs);
-    this.certRefresh.unref();
-  }
-
   private startHeartbeat(intervalMs: number): void {
     this.heartbeat = setInterval(() => {
       for (const conn of this.connections) conn.heartbeat();
@@ -414,23 +389,6 @@ export class Hub {
     await this.config.closeStorage();
     await this.config.releaseLock();
   }
-}
-
-async function startTls(options: HubOptions, now: () => number, logger: HubLogger): Promise<HubTls> {
-  const { certFile, keyFile } = options.tls ?? {};
-  if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw new Error('give both the certificate and its key (--tls-cert and --tls-key), or neither');
-  }
-  const owner = certFile && keyFile ? await readOwnerCertificate(certFile, keyFile, now()) : undefined;
-  return HubTls.start({
-    dataDir: options.dataDir,
-    now,
-    names: () => machineNames(options.allowedHosts),
-    owner,
-    log: (m) => logger.info(m),
-    warn: (m) => logger.warn(m),
-    newIdentity: options.tls?.newIdentity,
-  });
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
