@@ -10,6 +10,17 @@ describe('npm run hub -- <command>', () => {
     expect(isOperatorCommand([])).toBe(false);
   });
 
+  it('takes an id that starts with - as an id, not an option (ids are base64url)', () => {
+    expect(parseOperatorArgs(['remove-user', '-x3Kq_9', '--data-dir=/x'], env)).toEqual({
+      dataDir: '/x',
+      command: 'remove-user',
+      args: { userId: '-x3Kq_9' },
+    });
+    expect(parseOperatorArgs(['remove-device', '--', '--d1'], env).args).toEqual({ deviceId: '--d1' });
+    expect(() => parseOperatorArgs(['users', '--bogus'], env)).toThrow(/unknown option --bogus/);
+    expect(() => parseOperatorArgs(['users', '--data-dir'], env)).toThrow(/needs a directory/);
+  });
+
   it('parses each command, finding the data directory as the hub does', () => {
     expect(parseOperatorArgs(['users'], env)).toEqual({ dataDir: '/srv/roost', command: 'users', args: {} });
     expect(parseOperatorArgs(['remove-device', 'd1', '--data-dir', '/x'], env)).toEqual({

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { operatorSocketPath } from '../hub/operator/operatorSocketPath';
 import type { OperatorArgs, OperatorCommand } from '../hub/operator/operatorProtocol';
 import { defaultDataDir } from './dataDirDefault';
@@ -40,19 +39,9 @@ export function isOperatorCommand(argv: readonly string[]): boolean {
 
 /** The command, its arguments and the data directory; throws UsageError with a message for a person. */
 export function parseOperatorArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { 'data-dir': { type: 'string' } },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = splitArgs(argv);
   const [word, ...rest] = parsed.positionals;
-  const dataDir = parsed.values['data-dir'] ?? defaultDataDir(env);
+  const dataDir = parsed.dataDir ?? defaultDataDir(env);
   const needs = (n: number, what: string) => {
     if (rest.length !== n) throw new UsageError(`${word} takes ${what}`);
   };
@@ -99,6 +88,34 @@ function pairingCommand(
     return { dataDir, command: 'pairing-open', args: { minutes: integer(minutes, 'MINUTES') } };
   if (sub === 'close' && minutes === undefined) return { dataDir, command: 'pairing-close', args: {} };
   throw new UsageError('pairing takes nothing, `open [MINUTES]` or `close`');
+}
+
+/**
+ * `--data-dir DIR` (or `=DIR`) is the only option; everything else is a word of the command. Not node:util's
+ * parseArgs: ids may start with `-` (64 letters, digits, `_` and `-`), which it reads as options. An id that
+ * starts with `--` goes after a `--`.
+ */
+function splitArgs(argv: string[]): { positionals: string[]; dataDir: string | undefined } {
+  const positionals: string[] = [];
+  let dataDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '--data-dir') {
+      dataDir = argv[++i];
+      if (!dataDir) throw new UsageError('--data-dir needs a directory');
+    } else if (arg.startsWith('--data-dir=')) {
+      dataDir = arg.slice('--data-dir='.length);
+    } else if (arg.startsWith('--')) {
+      throw new UsageError(`unknown option ${arg} (put -- before an id that starts with --)`);
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return { positionals, dataDir };
 }
 
 export type CliOutput = { out: (line: string) => void; err: (line: string) => void };
