@@ -29,7 +29,9 @@ export const OPERATOR_USAGE = `Commands for the hub running with the same data d
   pairing                      whether pairing by code is open, and recent failed attempts
   pairing open [MINUTES]       accept codes for MINUTES (default 10, at most 60)
   pairing close                stop accepting codes (join links still work)
-  audit [N]                    the last N entries of the audit log (default 20)`;
+  audit [N]                    the last N entries of the audit log (default 20)
+
+An id that starts with -- goes after a lone --: remove-user -- --x1Kq.`;
 
 export type ParsedCommand = { dataDir: string; command: OperatorCommand; args: Record<string, unknown> };
 
