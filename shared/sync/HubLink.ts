@@ -213,7 +213,10 @@ export class HubLink {
     // Not the hub failing: it removed this device, which reconnects from the shortest delay to pair again.
     if (wasWelcomed && code === CloseCode.DEVICE_REVOKED) this.markHealthy();
     const attempt = this.failures++;
-    const delay = backoffDelay(attempt, this.options.backoff, this.options.random);
+    const delay = Math.max(
+      backoffDelay(attempt, this.options.backoff, this.options.random),
+      code === CloseCode.RATE_LIMITED ? budgetWaitMs(reason) : 0,
+    );
     this.retryTimer = this.options.clock.setTimeout(() => {
       this.retryTimer = undefined;
       if (this.running && !this.socket) this.connect();
@@ -244,4 +247,13 @@ export class HubLink {
 
 function isIdentityRefusal(reason: string): reason is IdentityRefusal {
   return Object.values<string>(IdentityRefusal).includes(reason);
+}
+
+/**
+ * A 4008 closed for an overdrawn budget says how long it lasts: its reason ends with `wait N s` (PROTOCOL.md
+ * 14.2). Reconnecting sooner would only be refused again; anything else in the reason is not a wait.
+ */
+function budgetWaitMs(reason: string): number {
+  const seconds = /wait (\d{1,5}) s$/.exec(reason)?.[1];
+  return seconds === undefined ? 0 : Number(seconds) * 1000;
 }

@@ -189,6 +189,19 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(h.transport.sockets).toHaveLength(1);
   });
 
+  it('waits as long as a 4008 for an overdrawn budget says before reconnecting, and no longer otherwise', async () => {
+    const h = makeClient({ backoff: { baseMs: 1_000, maxMs: 8_000 }, random: () => 0.5 });
+    await h.client.start();
+    h.transport.current.end(CloseCode.RATE_LIMITED, 'too much fetched by this user’s devices; wait 42 s');
+    expect(h.state().reconnect!.nextAttemptAt - h.clock.now()).toBe(42_000);
+    h.clock.advance(41_999);
+    expect(h.transport.sockets).toHaveLength(1);
+    h.clock.advance(1);
+    expect(h.transport.sockets).toHaveLength(2);
+    h.transport.current.end(CloseCode.RATE_LIMITED, 'too many frames');
+    expect(h.state().reconnect!.nextAttemptAt - h.clock.now()).toBeLessThan(8_000);
+  });
+
   it('reconnects with growing, jittered delays and resets them once ready', async () => {
     const h = makeClient({ backoff: { baseMs: 1_000, maxMs: 8_000 }, random: () => 0.999 });
     await h.client.start();
