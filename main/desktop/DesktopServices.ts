@@ -31,10 +31,10 @@ import type { HubOperator } from '../hub/operator/HubOperator';
 import { OperatorError } from '../hub/operator/operatorProtocol';
 import { safeExternalUrl } from './externalUrl';
 import { createHeadlessShell } from './headlessShell';
-import type { CertificateRequest, PinnedHub, PinRefusal } from './certificatePin';
+import type { CertificateRequest } from './certificatePin';
 import { HostingService, type HostingServiceOptions } from './HostingService';
-import { HubPinGuard } from './HubPinGuard';
-import { infoBaseUrl, joinedHubUrl, pinnedHubOf } from './joinedHub';
+import { infoBaseUrl, joinedHubUrl } from './joinedHub';
+import { JoinedHubTrust } from './JoinedHubTrust';
 import { BridgeCallError, BridgeErrorCode, dispatchBridgeCall } from './ipcGuard';
 import { shouldNotify } from './notificationPolicy';
 import type { DiscoverySource, Shell, StartDiscovery } from './ports';
@@ -76,10 +76,8 @@ export class DesktopServices implements BridgeHandlers {
    */
   readonly handlers: BridgeHandlers;
   private readonly listeners = new Set<DesktopEventListener>();
-  private readonly pinListeners = new Set<() => void>();
   private discovery: DiscoverySource | undefined;
-  private readonly pinGuard: HubPinGuard;
-  private trust: HubTrust = { state: 'ok' };
+  private readonly trust: JoinedHubTrust;
   private unread = 0;
   private attended: boolean;
   private closing: Promise<void> | undefined;
@@ -93,9 +91,10 @@ export class DesktopServices implements BridgeHandlers {
     this.shell = options.shell ?? createHeadlessShell();
     this.handlers = bindHandlers(this);
     this.attended = this.windowAttended();
-    this.pinGuard = new HubPinGuard({
-      pinned: () => pinnedHubOf(this.settings.get().setup),
-      onRefused: (refusal, pinned) => this.refused(refusal, pinned),
+    this.trust = new JoinedHubTrust({
+      setup: () => this.settings.get().setup,
+      onTrust: (trust) => this.emit('hubTrust', trust),
+      logger,
       fetchInfo: options.fetchInfo,
     });
   }
@@ -157,18 +156,7 @@ export class DesktopServices implements BridgeHandlers {
    * renderer has no part in it. Returns the unsubscribe.
    */
   onPinChange(listener: () => void): () => void {
-    this.pinListeners.add(listener);
-    return () => this.pinListeners.delete(listener);
-  }
-
-  private pinChanged(): void {
-    for (const listener of this.pinListeners) {
-      try {
-        listener();
-      } catch (err) {
-        this.logger.error('a pin-change listener failed', err);
-      }
-    }
+    return this.trust.onPinChange(listener);
   }
 
   /** Subscribes to one bridge event, the way the preload's `on` does; returns the unsubscribe. */
@@ -220,9 +208,7 @@ export class DesktopServices implements BridgeHandlers {
     const pinned = identity ?? (await this.inspectHub(url)).identity;
     await this.hosting.stop();
     await this.settings.update({ setup: { mode: 'join', hubUrl: joinedHubUrl(url), identity: pinned } });
-    this.pinGuard.reset();
-    this.setTrust({ state: 'ok' });
-    this.pinChanged();
+    this.trust.repinned();
     return { identity: pinned };
   }
 
@@ -230,9 +216,7 @@ export class DesktopServices implements BridgeHandlers {
     this.assertOpen('resetSetup');
     await this.hosting.stop();
     await this.settings.update({ setup: { mode: 'unset' } });
-    this.pinGuard.reset();
-    this.setTrust({ state: 'ok' });
-    this.pinChanged();
+    this.trust.repinned();
   }
 
   /** The hub at a typed address, with the identity it proves over TLS, for the person to compare before joining. */
@@ -254,7 +238,7 @@ export class DesktopServices implements BridgeHandlers {
   }
 
   hubTrust(): HubTrust {
-    return this.trust;
+    return this.trust.state;
   }
 
   /**
@@ -262,26 +246,7 @@ export class DesktopServices implements BridgeHandlers {
    * certificate by the pin check (./certificatePin), any other host by Chromium. Resolves with Electron's code.
    */
   verifyCertificate(request: CertificateRequest): Promise<number> {
-    return this.pinGuard.verify(request);
-  }
-
-  private refused(refusal: PinRefusal, pinned: PinnedHub): void {
-    const setup = this.settings.get().setup;
-    if (setup.mode !== 'join') return;
-    this.setTrust({
-      state: 'refused',
-      code: refusal.code,
-      hubUrl: setup.hubUrl,
-      pinned: pinned.identity,
-      ...(refusal.presented ? { presented: refusal.presented } : {}),
-      message: refusal.message,
-    });
-  }
-
-  private setTrust(trust: HubTrust): void {
-    if (JSON.stringify(trust) === JSON.stringify(this.trust)) return;
-    this.trust = trust;
-    this.emit('hubTrust', trust);
+    return this.trust.verify(request);
   }
 
   hubUrl(): string | undefined {
