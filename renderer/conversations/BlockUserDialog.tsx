@@ -1,8 +1,6 @@
-import { useState } from 'react';
 import { useClient } from '../app/useClient';
 import { Dialog } from '../ui/Dialog';
-import { DialogActions } from '../ui/DialogActions';
-import { FormError } from '../ui/FormError';
+import { ConfirmedAction } from '../ui/ConfirmedAction';
 
 type Props = { open: boolean; userId: string; name: string; onClose: () => void };
 
@@ -17,37 +15,19 @@ export function BlockUserDialog({ open, userId, name, onClose }: Props) {
 
 function BlockUserBody({ userId, onClose }: Pick<Props, 'userId' | 'onClose'>) {
   const client = useClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const block = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await client.blockUser(userId);
-      onClose();
-    } catch (err) {
-      setError(`Not blocked: ${err instanceof Error ? err.message : String(err)}`);
-      setBusy(false);
-    }
-  };
-
   return (
-    <>
-      <p className="dialog__text">
-        Their messages are hidden from you, here and in every room, and they can no longer start a conversation with you
-        or add you to a room. They are not told. You can unblock them from Devices.
-      </p>
-      <FormError error={error} />
-      <DialogActions
-        onCancel={onClose}
-        focusCancel
-        danger
-        onConfirm={() => void block()}
-        disabled={busy}
-        confirmTestId="confirm-block-user"
-        confirmLabel={busy ? 'Blocking…' : 'Block'}
-      />
-    </>
+    <ConfirmedAction
+      text={
+        'Their messages are hidden from you, here and in every room, and they can no longer start a conversation ' +
+        'with you or add you to a room. They are not told. You can unblock them from Devices.'
+      }
+      action={() => client.blockUser(userId)}
+      onDone={onClose}
+      onCancel={onClose}
+      failure="Not blocked"
+      confirmTestId="confirm-block-user"
+      confirmLabel="Block"
+      busyLabel="Blocking…"
+    />
   );
 }

@@ -1,8 +1,6 @@
-import { useState } from 'react';
 import { useClient } from '../app/useClient';
 import { Dialog } from '../ui/Dialog';
-import { DialogActions } from '../ui/DialogActions';
-import { FormError } from '../ui/FormError';
+import { ConfirmedAction } from '../ui/ConfirmedAction';
 
 type Props = { open: boolean; conversationId: string; title: string; onClose: () => void; onLeft: () => void };
 
@@ -17,37 +15,19 @@ export function LeaveRoomDialog({ open, conversationId, title, onClose, onLeft }
 
 function LeaveRoomBody({ conversationId, onClose, onLeft }: Omit<Props, 'open' | 'title'>) {
   const client = useClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const leave = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await client.leaveConversation(conversationId);
-      onLeft();
-    } catch (err) {
-      setError(`Not left: ${err instanceof Error ? err.message : String(err)}`);
-      setBusy(false);
-    }
-  };
-
   return (
-    <>
-      <p className="dialog__text">
-        Its messages stop coming, and it goes from your conversations on all your devices. What you wrote stays for the
-        others. A member can add you again; to keep someone from adding you, block them.
-      </p>
-      <FormError error={error} />
-      <DialogActions
-        onCancel={onClose}
-        focusCancel
-        danger
-        onConfirm={() => void leave()}
-        disabled={busy}
-        confirmTestId="confirm-leave-room"
-        confirmLabel={busy ? 'Leaving…' : 'Leave room'}
-      />
-    </>
+    <ConfirmedAction
+      text={
+        'Its messages stop coming, and it goes from your conversations on all your devices. What you wrote stays ' +
+        'for the others. A member can add you again; to keep someone from adding you, block them.'
+      }
+      action={() => client.leaveConversation(conversationId)}
+      onDone={onLeft}
+      onCancel={onClose}
+      failure="Not left"
+      confirmTestId="confirm-leave-room"
+      confirmLabel="Leave room"
+      busyLabel="Leaving…"
+    />
   );
 }

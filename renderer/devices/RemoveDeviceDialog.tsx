@@ -1,9 +1,7 @@
-import { useState } from 'react';
 import type { DeviceWire } from '../../shared/protocol';
 import { useClient } from '../app/useClient';
 import { Dialog } from '../ui/Dialog';
-import { DialogActions } from '../ui/DialogActions';
-import { FormError } from '../ui/FormError';
+import { ConfirmedAction } from '../ui/ConfirmedAction';
 
 type Props = { open: boolean; device: DeviceWire; isThisDevice: boolean; onClose: () => void };
 
@@ -18,41 +16,23 @@ export function RemoveDeviceDialog({ open, device, isThisDevice, onClose }: Prop
 
 function RemoveDeviceBody({ device, isThisDevice, onClose }: Omit<Props, 'open'>) {
   const client = useClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const remove = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await client.removeDevice(device.id);
-      // Removing this very device signs it out: the app returns to pairing by itself.
-      onClose();
-    } catch (err) {
-      setError(`Not removed: ${err instanceof Error ? err.message : String(err)}`);
-      setBusy(false);
-    }
-  };
-
   return (
-    <>
-      <p className="dialog__text">
-        {isThisDevice
+    <ConfirmedAction
+      text={
+        isThisDevice
           ? 'This device will be signed out at once and its copy of your messages deleted. ' +
             'To use Roost here again, you will need to pair it again.'
           : 'It will be signed out at once and can no longer read or send your messages. ' +
-            'To use it again, pair it again with a link code.'}
-      </p>
-      <FormError error={error} />
-      <DialogActions
-        onCancel={onClose}
-        focusCancel
-        danger
-        onConfirm={() => void remove()}
-        disabled={busy}
-        confirmTestId="confirm-remove-device"
-        confirmLabel={busy ? 'Removing…' : isThisDevice ? 'Sign out and remove' : 'Remove device'}
-      />
-    </>
+            'To use it again, pair it again with a link code.'
+      }
+      action={() => client.removeDevice(device.id)}
+      // Removing this very device signs it out: the app returns to pairing by itself.
+      onDone={onClose}
+      onCancel={onClose}
+      failure="Not removed"
+      confirmTestId="confirm-remove-device"
+      confirmLabel={isThisDevice ? 'Sign out and remove' : 'Remove device'}
+      busyLabel="Removing…"
+    />
   );
 }
