@@ -54,7 +54,9 @@ export class HubTls {
       options.warn(`${keyFile} is readable by other users and could not be made private: change its owner or mode.`);
     await makeEntryPrivate(path.join(options.dataDir, CERTIFICATE_FILE));
     const tls = new HubTls(key, '', options);
-    tls.certPem = options.owner?.certPem ?? (await tls.selfSignedCertificate());
+    if (options.owner) tls.certPem = options.owner.certPem;
+    else
+      tls.certPem = await tls.selfSignedCertificate(await readFile(tls.certificateFile, 'utf8').catch(() => undefined));
     return tls;
   }
 
@@ -82,21 +84,25 @@ export class HubTls {
    */
   async refresh(): Promise<boolean> {
     if (this.options.owner) return false;
-    const next = await this.selfSignedCertificate();
+    // Against the certificate in memory: the file is read once, at start.
+    const next = await this.selfSignedCertificate(this.certPem);
     if (next === this.certPem) return false;
     this.certPem = next;
     return true;
   }
 
-  private async selfSignedCertificate(): Promise<string> {
-    const file = path.join(this.options.dataDir, CERTIFICATE_FILE);
-    const stored = await readFile(file, 'utf8').catch(() => undefined);
+  private get certificateFile(): string {
+    return path.join(this.options.dataDir, CERTIFICATE_FILE);
+  }
+
+  /** `current` if it still fits the names and dates, else a new one, stored. */
+  private async selfSignedCertificate(current: string | undefined): Promise<string> {
     const names = this.options.names();
     const now = this.options.now();
-    const why = reissueReason(stored, this.key, names, now);
-    if (!why) return stored!;
+    const why = reissueReason(current, this.key, names, now);
+    if (!why) return current!;
     const pem = await issueCertificate(this.key, names, now);
-    await writeFileDurably(file, pem, { mode: 0o600 });
+    await writeFileDurably(this.certificateFile, pem, { mode: 0o600 });
     this.options.log(`issued the hub's certificate: ${why}`);
     return pem;
   }
