@@ -1,10 +1,10 @@
-import { readdirSync, readlinkSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/protocol';
 import { Hub } from './Hub';
 import type { HubLogger } from './HubContext';
+import { openSegmentDescriptors } from './log/testSupport';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { makeTempDir } from './testing/tempDir';
@@ -35,20 +35,6 @@ function connected(device: Device): Device {
 
 const send = (device: Device, conversationId: string, text = 'hello') =>
   device.client.request({ type: 'send', conversationId, clientMsgId: mid(), text });
-
-/** Linux: descriptors this process has open on segment files under `root`. */
-function segmentDescriptors(root: string): number {
-  let count = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(root) && target.endsWith('.jsonl')) count += 1;
-    } catch {
-      // Closed between the listing and the readlink.
-    }
-  }
-  return count;
-}
 
 describe('storage budget per user', () => {
   it('refuses a send past the budget with STORAGE_QUOTA_EXCEEDED, saying how much; others still send', async () => {
@@ -84,10 +70,10 @@ describe('segment files held open', () => {
         rooms.push(created.conversation.id);
         expect(await send(alice, created.conversation.id)).toMatchObject({ type: 'ack', seq: 1 });
       }
-      expect(segmentDescriptors(dataDir)).toBeLessThanOrEqual(4);
+      expect(openSegmentDescriptors(dataDir)).toBeLessThanOrEqual(4);
       const again = await Promise.all(rooms.map((id) => send(alice, id)));
       expect(again.map((a) => a.type === 'ack' && a.seq)).toEqual(rooms.map(() => 2));
-      expect(segmentDescriptors(dataDir)).toBeLessThanOrEqual(4);
+      expect(openSegmentDescriptors(dataDir)).toBeLessThanOrEqual(4);
     },
   );
 });

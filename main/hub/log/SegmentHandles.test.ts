@@ -1,10 +1,9 @@
-import { readdirSync, readlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeLogFs, type LogFs } from './logFs';
 import { MessageLog } from './MessageLog';
 import { SegmentHandles } from './SegmentHandles';
-import { deferred, draft, makeTempDir, range, removeDir, type Deferred } from './testSupport';
+import { deferred, draft, makeTempDir, openSegmentDescriptors, range, removeDir, type Deferred } from './testSupport';
 
 let dir: string;
 beforeEach(async () => {
@@ -35,21 +34,6 @@ function countingFs(): { fs: Partial<LogFs>; open: () => number; most: () => num
     open: () => open,
     most: () => most,
   };
-}
-
-/** Linux: descriptors this process has open on segment files under `root`, as the kernel counts them. */
-function openSegmentDescriptors(root: string): number {
-  if (process.platform !== 'linux') return 0;
-  let count = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(root) && target.endsWith('.jsonl')) count += 1;
-    } catch {
-      // Closed between the listing and the readlink.
-    }
-  }
-  return count;
 }
 
 describe('segment files held open', () => {

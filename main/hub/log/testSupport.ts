@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,4 +146,19 @@ export async function segmentFiles(conversationDir: string, ext: 'jsonl' | 'idx'
 export async function fileLines(path: string): Promise<string[]> {
   const text = await readFile(path, 'utf8');
   return text.split('\n').filter((line) => line !== '');
+}
+
+/** Linux: descriptors this process has open on segment files under `root`, as the kernel counts them. */
+export function openSegmentDescriptors(root: string): number {
+  if (process.platform !== 'linux') return 0;
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(root) && target.endsWith('.jsonl')) count += 1;
+    } catch {
+      // Closed between the listing and the readlink.
+    }
+  }
+  return count;
 }

@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HubLogger } from '../HubContext';
+import { cleanupsAfterEach } from '../testing/cleanups';
 import { makeTempDir } from '../testing/tempDir';
 import { BlockList } from './BlockList';
 import { Registry } from './Registry';
@@ -9,15 +10,11 @@ import { DEFAULT_CONVERSATION_ID, REGISTRY_SCHEMA_VERSION } from './registrySche
 
 const silent: HubLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
-let removers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const r of removers) await r();
-  removers = [];
-});
+const cleanups = cleanupsAfterEach();
 
 async function tempDir(): Promise<string> {
   const t = await makeTempDir('roost-blocks-');
-  removers.push(t.remove);
+  cleanups.push(t.remove);
   return t.dir;
 }
 
