@@ -127,7 +127,7 @@ describe('blocking, in the sync client', () => {
     // Kept with the cache: a restart hides them before the hub answers.
     const storage = alicePhone.storage;
     await alicePhone.client.stop();
-    const restarted = makeSyncDevice(hub, "Alice's phone", storage);
+    const restarted = makeSyncDevice(hub, "Alice's phone", { storage });
     devices.push(restarted);
     await restarted.client.start();
     expect(restarted.state().blockedUserIds).toEqual([spammerId]);

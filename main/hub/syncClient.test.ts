@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageWire } from '../../shared/protocol';
 import { MemoryStorage } from '../../shared/sync/MemoryStorage';
-import { RoostClient } from '../../shared/sync/RoostClient';
 import type { RoostState } from '../../shared/sync/clientState';
-import type { RoostWarning } from '../../shared/sync/errors';
-import type { Clock, Transport } from '../../shared/sync/transport';
+import type { Transport } from '../../shared/sync/transport';
 import type { Hub } from './Hub';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
+import { isReady, makeSyncDevice, waitFor, type SyncDevice } from './testing/syncDevices';
 import { startTestHub } from './testing/testHub';
 import { wsTransport } from './testing/wsTransport';
 
@@ -17,13 +15,7 @@ import { wsTransport } from './testing/wsTransport';
  * nothing sleeps.
  */
 
-const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-type Device = { client: RoostClient; storage: MemoryStorage; warnings: RoostWarning[]; state(): RoostState };
+type Device = SyncDevice;
 
 let hub: Hub;
 let dataDir: string;
@@ -33,65 +25,15 @@ let a1: Device;
 let a2: Device;
 let b: Device;
 
+/** A sync client of the test's hub (`port` is its port), stopped after the test. */
 function makeDevice(
   port: number,
   name: string,
-  {
-    storage = new MemoryStorage(),
-    pageSize = 200,
-    transport = wsTransport(port),
-  }: { storage?: MemoryStorage; pageSize?: number; transport?: Transport } = {},
+  options: { storage?: MemoryStorage; pageSize?: number; transport?: Transport } = {},
 ): Device {
-  const warnings: RoostWarning[] = [];
-  const client = new RoostClient({
-    transport,
-    storage,
-    clock: realClock,
-    randomId: () => randomBytes(12).toString('base64url'),
-    device: { name, platform: 'linux' },
-    clientName: 'roost-sync-test',
-    // Short delays: the hub restart test waits for a reconnect.
-    backoff: { baseMs: 20, maxMs: 200 },
-    sync: { markDelayMs: 20, pageSize },
-    onWarning: (w) => warnings.push(w),
-  });
-  const device = { client, storage, warnings, state: () => client.getState() };
+  const device = makeSyncDevice(hub, name, { transport: wsTransport(port), ...options });
   devices.push(device);
   return device;
-}
-
-/** Resolves with the first truthy value of `select` over the client's states, now or after a change. */
-function waitFor<T>(
-  device: Device,
-  select: (s: RoostState) => T | undefined | false | null,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const check = (): boolean => {
-      const value = select(device.state());
-      if (!value) return false;
-      cleanup();
-      resolve(value);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      const s = device.state();
-      reject(
-        new Error(
-          `timed out waiting for ${what}; status ${s.status}, session ${JSON.stringify(s.session)}, ` +
-            `warnings ${JSON.stringify(device.warnings)}`,
-        ),
-      );
-    }, timeoutMs);
-    const unsubscribe = device.client.subscribe(() => void check());
-    const cleanup = () => {
-      clearTimeout(timer);
-      unsubscribe();
-    };
-    check();
-  });
 }
 
 /**
@@ -119,8 +61,6 @@ function holdingPages(inner: Transport): { transport: Transport; release(): void
     },
   };
 }
-
-const isReady = (s: RoostState) => s.status === 'connected' && s.session.phase === 'paired' && s.self !== undefined;
 
 async function pairWithCode(name: string): Promise<Device> {
   const device = makeDevice(hub.port, `${name}'s laptop`);

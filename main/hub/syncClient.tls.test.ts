@@ -32,7 +32,7 @@ const wss = (port: number) => `wss://127.0.0.1:${port}${WS_PATH}`;
 
 /** A sync client as a native app runs it: over WSS, pinned to `pin`. */
 function pinnedDevice(hub: Hub, name: string, port: number, pin: string, storage = new MemoryStorage()): SyncDevice {
-  const device = makeSyncDevice(hub, name, storage, wsTransport(wss(port), { pin }));
+  const device = makeSyncDevice(hub, name, { storage, transport: wsTransport(wss(port), { pin }) });
   cleanups.push(() => device.client.stop());
   return device;
 }

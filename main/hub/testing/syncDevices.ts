@@ -3,7 +3,7 @@ import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
 import { RoostClient } from '../../../shared/sync/RoostClient';
 import type { RoostState } from '../../../shared/sync/clientState';
 import type { RoostWarning } from '../../../shared/sync/errors';
-import type { Clock } from '../../../shared/sync/transport';
+import type { Clock, Transport } from '../../../shared/sync/transport';
 import type { Hub } from '../Hub';
 import { wsTransport } from './wsTransport';
 
@@ -22,12 +22,18 @@ export type SyncDevice = {
   state(): RoostState;
 };
 
-/** `transport`: default plain WebSocket to the hub on loopback; wsTransport(`wss://…`, { pin }) as a native app. */
+/**
+ * A sync client for `hub`, not started. `transport`: default plain WebSocket to the hub on loopback;
+ * wsTransport(`wss://…`, { pin }) as a native app. `pageSize`: the client's fetch page (default 200).
+ */
 export function makeSyncDevice(
   hub: Hub,
   name: string,
-  storage = new MemoryStorage(),
-  transport = wsTransport(hub.port),
+  {
+    storage = new MemoryStorage(),
+    transport = wsTransport(hub.port),
+    pageSize,
+  }: { storage?: MemoryStorage; transport?: Transport; pageSize?: number } = {},
 ): SyncDevice {
   const warnings: RoostWarning[] = [];
   const client = new RoostClient({
@@ -38,7 +44,8 @@ export function makeSyncDevice(
     device: { name, platform: 'linux' },
     clientName: 'roost-sync-test',
     backoff: { baseMs: 20, maxMs: 200 },
-    sync: { markDelayMs: 20 },
+    // Short delays: tests wait for reconnects, marks and pages, never sleep.
+    sync: { markDelayMs: 20, ...(pageSize === undefined ? {} : { pageSize }) },
     onWarning: (w) => warnings.push(w),
   });
   return { client, storage, warnings, state: () => client.getState() };
@@ -60,7 +67,13 @@ export function waitFor<T>(
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`timed out waiting for ${what}; warnings ${JSON.stringify(device.warnings)}`));
+      const s = device.state();
+      reject(
+        new Error(
+          `timed out waiting for ${what}; status ${s.status}, session ${JSON.stringify(s.session)}, ` +
+            `warnings ${JSON.stringify(device.warnings)}`,
+        ),
+      );
     }, timeoutMs);
     const unsubscribe = device.client.subscribe(check);
     const cleanup = () => {
