@@ -135,9 +135,15 @@ test('desktop app: first run and "This hub"', async ({ browser }) => {
       await openConversation(friend.page, 'General');
       await sendMessage(friend.page, 'Hello from the phone');
       // On a phone-wide window the list is behind Back (This hub, then Devices).
+      // Back one screen at a time until the list shows; a Back clicked while the list is still rendering would
+      // wait for a button that is gone, so each step is retried rather than counted.
       const back = page.getByRole('button', { name: 'Back to conversations' });
-      for (let i = 0; i < 3 && !(await page.getByTestId('conversation-list').isVisible()); i++)
-        await back.first().click();
+      const list = page.getByTestId('conversation-list');
+      await expect(async () => {
+        if (await list.isVisible()) return;
+        await back.first().click({ timeout: 2_000 });
+        await expect(list).toBeVisible({ timeout: 2_000 });
+      }).toPass({ timeout: 30_000 });
       await openConversation(page, 'General');
       const hello = page.getByTestId('message').filter({ hasText: 'Hello from the phone' });
       await hello.hover();
