@@ -4,8 +4,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // `.js` (TypeScript finds the .ts file): Vite's config loader warns about an import without an extension.
 import { findChromium, launchOptionsFor } from './scripts/browser/findChromium.js';
 
-/** Component and hook tests: they run in Chromium for real layout and scrolling, so they need their own project. */
-const BROWSER_TESTS = 'renderer/**/*.browser.test.tsx';
+/**
+ * Component and hook tests, and tests of what only a real browser has (WebCrypto keys in IndexedDB): they run in
+ * Chromium for real layout, scrolling and storage, so they need their own project.
+ */
+const BROWSER_TESTS = 'renderer/**/*.browser.test.{ts,tsx}';
 
 export default defineConfig({
   test: {

@@ -32,11 +32,16 @@ export class TlsHub {
   }
 
   get https(): string {
-    return `https://127.0.0.1:${this.port}/`;
+    return this.at('127.0.0.1').https;
   }
 
   get http(): string {
-    return `http://127.0.0.1:${this.port}/`;
+    return this.at('127.0.0.1').http;
+  }
+
+  /** The hub's addresses under `host`: another name for 127.0.0.1 (e2e/lanHost.ts) must be in allowedHosts. */
+  at(host: string): { https: string; http: string } {
+    return { https: `https://${host}:${this.port}/`, http: `http://${host}:${this.port}/` };
   }
 
   get identity(): string {

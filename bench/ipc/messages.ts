@@ -11,7 +11,11 @@ export const ServerKindSchema = z.enum(['ws', 'wsFrame', 'socketio', 'roost', 'w
 export type ServerKind = z.infer<typeof ServerKindSchema>;
 
 const Id = z.number().int();
-const Credentials = z.object({ userId: z.string(), deviceId: z.string(), token: z.string() });
+/**
+ * A paired bench device: its ids and its P-256 private key (32 bytes, base64url), which crosses to the load
+ * generator so that it can sign `auth` as the device. Throwaway keys of a throwaway hub, on loopback only.
+ */
+const Credentials = z.object({ userId: z.string(), deviceId: z.string(), secretKey: z.string() });
 export type Credentials = z.infer<typeof Credentials>;
 
 export const ServerRequestSchema = z.discriminatedUnion('type', [

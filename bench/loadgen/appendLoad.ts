@@ -1,4 +1,4 @@
-import type { AppendStats } from '../ipc/messages';
+import type { AppendStats, Credentials } from '../ipc/messages';
 import { nowMicros, stampedText } from './clock';
 import { Latencies } from './Latencies';
 import { RoostClient } from './RoostClient';
@@ -6,7 +6,7 @@ import { roostSender } from './roostDialect';
 
 export type AppendLoad = {
   port: number;
-  device: { deviceId: string; token: string };
+  device: Credentials;
   conversationId: string;
   mode: 'saturate' | 'fixed';
   messagesPerSec: number;

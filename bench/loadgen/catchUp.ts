@@ -1,4 +1,5 @@
 import { LIMITS } from '../../shared/protocol';
+import type { Credentials } from '../ipc/messages';
 import { nowMicros } from './clock';
 import { RoostClient } from './RoostClient';
 
@@ -10,12 +11,7 @@ type Page = { type: string; messages?: Array<{ seq: number }>; hasMore?: boolean
  * PROTOCOL.md 8.4 describes. Every page is parsed and checked for gaps, as a
  * client must. Timed from sending `auth` to the last page parsed.
  */
-export async function runCatchUp(
-  port: number,
-  device: { deviceId: string; token: string },
-  conversationId: string,
-  missed: number,
-) {
+export async function runCatchUp(port: number, device: Credentials, conversationId: string, missed: number) {
   // Learn lastSeq first, on a connection of its own, so the timed run starts cold at auth.
   const probe = await RoostClient.authenticated({ port }, device);
   const conv = (probe.ready.conversations as Array<{ id: string; lastSeq: number }>).find(
@@ -27,8 +23,10 @@ export async function runCatchUp(
   if (cursor0 < 0) throw new Error(`conversation has only ${conv.lastSeq} messages, cannot miss ${missed}`);
 
   const client = await RoostClient.connect({ port });
+  // Signed before the clock starts: the device's signing is the client's cost; the hub's check is timed.
+  const auth = await client.authFrame(device);
   const t0 = nowMicros();
-  await client.expect({ type: 'auth', deviceId: device.deviceId, token: device.token }, 'ready');
+  await client.expect(auth, 'ready');
   let cursor = cursor0;
   let pages = 0;
   for (;;) {

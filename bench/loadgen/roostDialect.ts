@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LIMITS } from '../../shared/protocol';
+import { memoryDeviceKey } from '../../shared/sync/MemoryDeviceKeys';
 import type { RoostSetup } from '../ipc/messages';
 import { type Dialect, type Endpoint } from './Dialect';
 import { RoostClient } from './RoostClient';
@@ -8,18 +9,15 @@ import { RoostClient } from './RoostClient';
  * The Roost hub as a client sees it. The sender pairs with a join token and
  * creates a group of every receiver's user through the protocol, before the
  * receivers connect; receivers are devices paired earlier and authenticate
- * with their tokens. Sends are `send` frames, answered by durable acks.
+ * by signing their connection's challenge with their keys. Sends are `send`
+ * frames, answered by durable acks.
  */
 export function roostDialect(endpoint: Endpoint, setup: RoostSetup): Dialect {
   return {
     async connectSender() {
       const client = await RoostClient.connect(endpoint);
       await client.expect(
-        {
-          type: 'pair',
-          credential: { kind: 'joinToken', token: setup.joinToken, displayName: 'Bench sender' },
-          device: { name: 'bench sender', platform: 'linux' },
-        },
+        await client.pairFrame(setup.joinToken, memoryDeviceKey(), 'Bench sender', 'bench sender'),
         'paired',
       );
       const userIds = setup.receivers.map((r) => r.userId);

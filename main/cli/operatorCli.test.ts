@@ -3,6 +3,7 @@ import { CloseCode, HUB_OPERATOR_ID } from '../../shared/protocol';
 import { runOperatorCli } from './operatorCli';
 import type { Hub } from '../hub/Hub';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from '../hub/registry/registrySchema';
+import { pairRequest } from '../hub/testing/devicePairing';
 import { TestClient } from '../hub/testing/TestClient';
 import { pairLinkedDevice, pairNewUser, reconnect, startTestHub, type Device } from '../hub/testing/testHub';
 
@@ -133,8 +134,7 @@ describe('operator controls', () => {
     const newcomer = await TestClient.connect(hub.port);
     clients.push(newcomer);
     await newcomer.hello();
-    const refused = await newcomer.request({
-      type: 'pair',
+    const refused = await pairRequest(newcomer, {
       credential: { kind: 'linkCode', code: link.code },
       device: { name: 'Mallory tablet', platform: 'web' },
     });

@@ -62,9 +62,17 @@ function formatDevices(devices: readonly OperatorDevice[]): string[] {
   return devices.map((d) => `${deviceLine(d)}  of ${d.userName}`);
 }
 
-function deviceLine(d: OperatorDevice): string {
+function deviceLine(d: OperatorDevice, now = Date.now()): string {
   const seen = d.connections > 0 ? 'online' : `last seen ${time(d.lastSeenAt)}`;
-  return `${d.name} (${d.platform}, ${seen})  device ${d.id}`;
+  return `${d.name} (${d.platform}, ${seen})${migrationNote(d, now)}  device ${d.id}`;
+}
+
+/** A protocol-1 device that has not bound a key (PROTOCOL.md 6.7): the owner sees it until it does. */
+function migrationNote(d: OperatorDevice, now: number): string {
+  if (d.keyMigrationUntil === undefined) return '';
+  return d.keyMigrationUntil > now
+    ? ` [not migrated: must connect with an updated app before ${time(d.keyMigrationUntil)}]`
+    : ' [not migrated: must pair again]';
 }
 
 function formatPairing(state: PairingState): string[] {

@@ -7,6 +7,7 @@ import type { AuditEntry } from '../../shared/hub/operatorViews';
 import { runOperatorCli } from './operatorCli';
 import { DATA_DIR_LOCKED } from '../hub/dataDirLock';
 import type { Hub } from '../hub/Hub';
+import { pairRequest } from '../hub/testing/devicePairing';
 import { httpGet } from '../hub/testing/httpGet';
 import { pairNewUser, startTestHub } from '../hub/testing/testHub';
 import { operatorSocketPath } from '../hub/operator/operatorSocketPath';
@@ -164,8 +165,7 @@ describe('the operator socket', () => {
     const guesser = await (await import('../hub/testing/TestClient')).TestClient.connect(hub.port);
     await guesser.hello();
     for (let i = 0; i < 3; i++)
-      await guesser.request({
-        type: 'pair',
+      await pairRequest(guesser, {
         credential: { kind: 'code', code: wrong, displayName: 'Guess' },
         device: { name: 'x', platform: 'web' },
       });

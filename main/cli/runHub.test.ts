@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PairingFailure, PairingState } from '../../shared/hub/pairingState';
+import { pairRequest } from '../hub/testing/devicePairing';
 import { TestClient } from '../hub/testing/TestClient';
 import { startTestHub } from '../hub/testing/testHub';
 import { makeTempDir } from '../hub/testing/tempDir';
@@ -131,8 +132,7 @@ describe('printPairing', () => {
     await client.hello();
     const wrong = hub.pairingCode().code === '000000' ? '000001' : '000000';
     for (let i = 0; i < GUESSES; i++)
-      await client.request({
-        type: 'pair',
+      await pairRequest(client, {
         credential: { kind: 'code', code: wrong, displayName: 'Eve' },
         device: { name: 'x', platform: 'web' },
       });

@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_EVENTS, BRIDGE_METHOD_NAMES, type DiscoveredHub } from '../../shared/desktop';
+import { expectPaired } from '../hub/testing/devicePairing';
 import { TestClient } from '../hub/testing/TestClient';
 import { makeTempDir, quietLogger } from '../hub/testing/testHub';
 import { DesktopServices, type BridgeEventTuple, type DesktopServicesOptions } from './DesktopServices';
@@ -155,14 +156,10 @@ describe('DesktopServices: setup and hosting', () => {
     const owner = await TestClient.connect(status.port, { headers: { Origin: 'app://roost' } });
     await owner.hello();
     const ticket = first.services.ownerTicket();
-    await owner.expect(
-      {
-        type: 'pair',
-        credential: { kind: 'joinToken', token: ticket!.joinToken, displayName: 'Ann' },
-        device: first.services.device(),
-      },
-      'paired',
-    );
+    await expectPaired(owner, {
+      credential: { kind: 'joinToken', token: ticket!.joinToken, displayName: 'Ann' },
+      device: first.services.device(),
+    });
     await owner.close();
     await first.services.close();
 
@@ -216,7 +213,7 @@ describe('DesktopServices: discovery', () => {
     hubId: 'h1',
     identity: IDENTITY,
     name: 'Attic',
-    protocolVersion: 1,
+    protocolVersion: 2,
     compatible: true,
     url: 'https://10.0.0.5:7420/',
     addresses: ['10.0.0.5'],
@@ -296,15 +293,10 @@ describe("DesktopServices: the owner's controls", () => {
       const client = await TestClient.connect(port);
       cleanups.push(() => client.close());
       await client.hello();
-      const paired = await client.expect(
-        {
-          type: 'pair',
-          credential: { kind: 'joinToken', token: services.ownerTicket()!.joinToken, displayName: name },
-          device: { name: `${name} phone`, platform: 'android' },
-        },
-        'paired',
-      );
-      await client.nextOf('ready');
+      const { paired } = await expectPaired(client, {
+        credential: { kind: 'joinToken', token: services.ownerTicket()!.joinToken, displayName: name },
+        device: { name: `${name} phone`, platform: 'android' },
+      });
       return { client, ...paired };
     };
     const bob = await pair('Bob');

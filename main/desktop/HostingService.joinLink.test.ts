@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostingStatus } from '../../shared/desktop';
 import { cleanupsAfterEach } from '../hub/testing/cleanups';
+import { expectPaired } from '../hub/testing/devicePairing';
 import { TestClient } from '../hub/testing/TestClient';
 import { makeTempDir, quietLogger } from '../hub/testing/testHub';
 import { HostingService } from './HostingService';
@@ -38,13 +39,9 @@ describe('the host’s join link', () => {
 
     // This hub shows a new link while the phone's person still types their name.
     expect(running(await replaced).joinUrl).not.toBe(first.joinUrl);
-    await phone.expect(
-      {
-        type: 'pair',
-        credential: { kind: 'joinToken', token: claimed.token, displayName: 'Bob' },
-        device: { name: 'Bob phone', platform: 'android' },
-      },
-      'paired',
-    );
+    await expectPaired(phone, {
+      credential: { kind: 'joinToken', token: claimed.token, displayName: 'Bob' },
+      device: { name: 'Bob phone', platform: 'android' },
+    });
   });
 });

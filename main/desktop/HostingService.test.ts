@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HostingStatusSchema, type HostingStatus, type PairingState } from '../../shared/desktop';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
 import type { AdvertiseOptions } from '../discovery/advertise';
 import { Hub } from '../hub/Hub';
+import { expectPaired, pairRequest } from '../hub/testing/devicePairing';
 import { httpGet } from '../hub/testing/httpGet';
 import { TestClient } from '../hub/testing/TestClient';
 import { makeTempDir, quietLogger } from '../hub/testing/testHub';
@@ -52,15 +54,10 @@ function waitForStatus(hosting: HostingService, match: (s: HostingStatus) => boo
 async function joinWith(port: number, token: string, displayName: string, deviceName: string): Promise<TestClient> {
   const client = await TestClient.connect(port);
   await client.hello();
-  await client.expect(
-    {
-      type: 'pair',
-      credential: { kind: 'joinToken', token, displayName },
-      device: { name: deviceName, platform: 'macos' },
-    },
-    'paired',
-  );
-  await client.nextOf('ready');
+  await expectPaired(client, {
+    credential: { kind: 'joinToken', token, displayName },
+    device: { name: deviceName, platform: 'macos' },
+  });
   return client;
 }
 
@@ -139,14 +136,12 @@ describe('HostingService', () => {
     const wrong = opened.code === '000000' ? '000001' : '000000';
     const refused = await TestClient.connect(port);
     await refused.hello();
-    await refused.expect(
-      {
-        type: 'pair',
+    expect(
+      await pairRequest(refused, {
         credential: { kind: 'code', code: wrong, displayName: 'Eve' },
         device: { name: 'e', platform: 'web' },
-      },
-      'error',
-    );
+      }),
+    ).toMatchObject({ type: 'error', code: 'PAIRING_CODE_INVALID' });
     await refused.close();
     const seen = running(
       await waitForStatus(hosting, (s) => s.state === 'running' && s.pairing.recentFailures.length === 1),
@@ -264,7 +259,7 @@ describe('HostingService', () => {
       hubId: status.hubId,
       identity: expect.stringMatching(/^[A-Z2-7]{52}$/),
       name: 'Attic',
-      protocolVersion: 1,
+      protocolVersion: PROTOCOL_VERSION,
     });
 
     adverts[0]!.options.onError?.(new Error('EADDRINUSE 5353'));
@@ -285,13 +280,9 @@ function openPairing(status: HostingStatus): Extract<PairingState, { open: true 
 async function pairWithCode(port: number, code: string, displayName: string): Promise<TestClient> {
   const client = await TestClient.connect(port);
   await client.hello();
-  await client.expect(
-    {
-      type: 'pair',
-      credential: { kind: 'code', code, displayName },
-      device: { name: `${displayName} phone`, platform: 'android' },
-    },
-    'paired',
-  );
+  await expectPaired(client, {
+    credential: { kind: 'code', code, displayName },
+    device: { name: `${displayName} phone`, platform: 'android' },
+  });
   return client;
 }

@@ -1,13 +1,13 @@
 /**
  * Everything the desktop app and its hosted hub write is private to the user:
  * folders 0700, files 0600, whatever the umask. The hub's data holds every
- * message and the device token hashes; settings.json says which hub this is.
+ * message and who may connect; settings.json says which hub this is.
  */
 import { chmod, lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { cleanupsAfterEach } from '../hub/testing/cleanups';
+import { expectPaired } from '../hub/testing/devicePairing';
 import { TestClient } from '../hub/testing/TestClient';
 import { makeTempDir, quietLogger } from '../hub/testing/testHub';
 import type { HubLogger } from '../hub/HubContext';
@@ -48,16 +48,11 @@ async function openDesktop(userDataDir: string, logger: HubLogger = quietLogger)
 async function chat(hub: Hub, count: number): Promise<void> {
   const client = await TestClient.connect(hub.port);
   cleanups.push(() => client.close());
-  await client.expect({ type: 'hello', protocol: PROTOCOL_VERSION }, 'welcome');
-  await client.expect(
-    {
-      type: 'pair',
-      credential: { kind: 'joinToken', token: hub.createJoinToken().token, displayName: 'Ann' },
-      device: { name: 'Ann laptop', platform: 'linux' },
-    },
-    'paired',
-  );
-  await client.nextOf('ready');
+  await client.hello();
+  await expectPaired(client, {
+    credential: { kind: 'joinToken', token: hub.createJoinToken().token, displayName: 'Ann' },
+    device: { name: 'Ann laptop', platform: 'linux' },
+  });
   for (let i = 0; i < count; i++) {
     await client.expect(
       { type: 'send', conversationId: 'general', clientMsgId: `message-${i}-xxxxxx`, text: `hello number ${i}` },

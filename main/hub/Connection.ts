@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame } from '../../shared/protocol';
@@ -53,6 +54,8 @@ export class Connection {
   private readonly typingRelayedAt = new Map<string, number>();
   private readonly reads = new SerialQueue();
   private sendsInFlight = 0;
+  /** Fresh for this connection: what `pair`, `pakeFinish` and `auth` sign (PROTOCOL.md 6). */
+  readonly challenge = randomBytes(32).toString('base64url');
 
   constructor(
     readonly ws: WebSocket,

@@ -70,7 +70,12 @@ export type HubOptions = AccessPolicy & {
   serveStatic?: Parameters<typeof createHttpServer>[0]['serveStatic'];
   /** HTTPS and WSS on the hub's port (always on); what plain HTTP gets; the owner's own certificate. */
   tls?: HubTlsSettings;
+  /** How long protocol-1 devices may bind a key after the hub first ran protocol 2. Default 30 days. */
+  keyMigrationWindowMs?: number;
 };
+
+/** Protocol-1 devices bind a key within this long (PROTOCOL.md 6.7): a month of the device being used now and then. */
+export const KEY_MIGRATION_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
 export const DEFAULT_LIMITS: ConnectionLimits = CONNECTION_DEFAULTS.limits;
 
@@ -168,6 +173,7 @@ export class Hub {
         rooms: new RoomCaps({ ...ROOM_CAP_DEFAULTS, ...options.rooms }),
         logger,
         now,
+        keyMigrationWindowMs: options.keyMigrationWindowMs ?? KEY_MIGRATION_WINDOW_MS,
         info: (): HubInfo => ({
           id: reg.hub.id,
           identity: tls.identity,
@@ -195,6 +201,7 @@ export class Hub {
         () => hub.servers.update(),
         logger,
       );
+      warnUnmigratedDevices(ctx);
       // After the lock is ours, so a socket file left by a hub that died can be replaced. Never throws.
       hub.controls = await startOperator(ctx, options.dataDir, options.operator);
       return hub;
@@ -400,4 +407,17 @@ function listen(server: Server, port: number, host: string | undefined): Promise
       resolve();
     });
   });
+}
+
+/** The owner learns at start which devices still hold protocol-1 tokens, and until when they may bind a key. */
+function warnUnmigratedDevices(ctx: HubContext): void {
+  const waiting = ctx.registry.allDevices().filter((d) => !d.publicKey).length;
+  if (waiting === 0) return;
+  const deadline = ctx.registry.protocol2Since + ctx.keyMigrationWindowMs;
+  const until = new Date(deadline).toISOString();
+  const what =
+    deadline > ctx.now()
+      ? `they bind one when they next connect with an updated Roost, until ${until}`
+      : `the window to bind one closed at ${until}: they must pair again`;
+  ctx.logger.warn(`${waiting} device(s) paired before device keys have no key yet; ${what} (see the device list).`);
 }

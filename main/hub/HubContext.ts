@@ -29,4 +29,6 @@ export type HubContext = {
   readonly logger: HubLogger;
   readonly now: () => number;
   readonly info: () => HubInfo;
+  /** How long after the hub first ran protocol 2 a protocol-1 device may still bind a key (PROTOCOL.md 6.7). */
+  readonly keyMigrationWindowMs: number;
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectPaired } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
 import { pairLinkedDevice, pairNewUser, reconnect, startTestHub } from './testing/testHub';
 import { cleanupsAfterEach } from './testing/cleanups';
@@ -102,14 +103,10 @@ describe('connected devices (for the host UI)', () => {
 
     const client = await TestClient.connect(h.port);
     await client.hello();
-    await client.expect(
-      {
-        type: 'pair',
-        credential: { kind: 'joinToken', token: spent.token, displayName: 'Eve' },
-        device: { name: 'Eve phone', platform: 'android' },
-      },
-      'paired',
-    );
+    await expectPaired(client, {
+      credential: { kind: 'joinToken', token: spent.token, displayName: 'Eve' },
+      device: { name: 'Eve phone', platform: 'android' },
+    });
     expect(h.isJoinTokenLive(spent.token)).toBe(false);
     expect(h.isJoinTokenLive(expiring.token)).toBe(true);
     now += 60_000;

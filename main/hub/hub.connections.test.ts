@@ -4,6 +4,7 @@ import { CloseCode, INFO_PATH, WS_PATH } from '../../shared/protocol';
 import { Hub } from './Hub';
 import { nodeLogFs } from './log/logFs';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
+import { authFrame, expectPaired } from './testing/devicePairing';
 import { httpGet } from './testing/httpGet';
 import { TestClient } from './testing/TestClient';
 import { pairNewUser, quietLogger, startTestHub } from './testing/testHub';
@@ -52,7 +53,7 @@ describe('HTTP surface', () => {
     const { status, body } = await get(h.port, INFO_PATH);
     expect(status).toBe(200);
     expect(Object.keys(body as object).sort()).toEqual(['appVersion', 'id', 'identity', 'name', 'protocolVersion']);
-    expect(body).toMatchObject({ name: 'Kitchen', protocolVersion: 1 });
+    expect(body).toMatchObject({ name: 'Kitchen', protocolVersion: 2 });
   });
 
   it('refuses DNS-rebinding hosts and foreign origins with clear HTTP errors', async () => {
@@ -106,15 +107,11 @@ describe('connection health', () => {
     cleanups.push(() => alice.client.close());
     const silent = await TestClient.connect(h.port, { autoPong: false });
     await silent.hello();
-    await silent.expect(
-      {
-        type: 'pair',
-        credential: { kind: 'code', code: h.pairingCode().code, displayName: 'Ghost' },
-        device: { name: 'g', platform: 'web' },
-      },
-      'paired',
-    );
-    const ghostId = (await silent.nextOf('ready')).self.userId;
+    const { ready } = await expectPaired(silent, {
+      credential: { kind: 'code', code: h.pairingCode().code, displayName: 'Ghost' },
+      device: { name: 'g', platform: 'web' },
+    });
+    const ghostId = ready.self.userId;
     await alice.client.nextOf('user', (f) => f.user.id === ghostId && f.user.online);
     // Dropped within about two heartbeats, maybe inside the same presence window as its arrival:
     // then only the last state is announced.
@@ -225,10 +222,7 @@ describe('lifecycle', () => {
     const second = await hub({ dataDir: first.dataDir });
     const again = await TestClient.connect(second.hub.port);
     await again.hello();
-    const ready = await again.expect(
-      { type: 'auth', deviceId: alice.credentials.deviceId, token: alice.credentials.token },
-      'ready',
-    );
+    const ready = await again.expect(await authFrame(again, alice.credentials), 'ready');
     expect(ready.conversations.find((c) => c.id === GENERAL)?.lastSeq).toBe(1);
     expect(second.hub.info().id).toBe(first.hub.info().id);
     await again.close();

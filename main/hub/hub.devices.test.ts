@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/protocol';
 import type { Hub } from './Hub';
+import { authRequest } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
 import { pairLinkedDevice, pairNewUser, startTestHub, type Device } from './testing/testHub';
 
@@ -40,7 +41,7 @@ describe('device management', () => {
     expect(list.devices.map((d) => d.id)).toEqual([b.credentials.deviceId]);
   });
 
-  it('revokes a removed device at once: its connection closes and its token is refused', async () => {
+  it('revokes a removed device at once: its connection closes and its key is refused', async () => {
     await a2.client.expect({ type: 'removeDevice', deviceId: a1.credentials.deviceId }, 'ok');
     expect((await a1.client.waitClosed()).code).toBe(CloseCode.DEVICE_REVOKED);
     const remaining = await a2.client.nextOf('devices', (f) => f.devices.length === 1);
@@ -48,11 +49,7 @@ describe('device management', () => {
 
     const retry = await TestClient.connect(hub.port);
     await retry.hello();
-    const refused = await retry.request({
-      type: 'auth',
-      deviceId: a1.credentials.deviceId,
-      token: a1.credentials.token,
-    });
+    const refused = await authRequest(retry, a1.credentials);
     expect(refused).toMatchObject({ type: 'error', code: 'AUTH_FAILED' });
     await retry.close();
 
@@ -61,14 +58,8 @@ describe('device management', () => {
     const restarted = await startTestHub({ dataDir });
     const afterRestart = await TestClient.connect(restarted.hub.port);
     await afterRestart.hello();
-    expect(
-      await afterRestart.request({ type: 'auth', deviceId: a1.credentials.deviceId, token: a1.credentials.token }),
-    ).toMatchObject({ code: 'AUTH_FAILED' });
-    const stillPaired = await afterRestart.request({
-      type: 'auth',
-      deviceId: a2.credentials.deviceId,
-      token: a2.credentials.token,
-    });
+    expect(await authRequest(afterRestart, a1.credentials)).toMatchObject({ code: 'AUTH_FAILED' });
+    const stillPaired = await authRequest(afterRestart, a2.credentials);
     expect(stillPaired.type).toBe('ready');
     await afterRestart.close();
     await restarted.hub.stop();

@@ -8,6 +8,7 @@ import { LOCK_FILE_NAME } from './dataDirLock';
 import type { HubLogger } from './HubContext';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
 import { cleanupsAfterEach } from './testing/cleanups';
+import { authRequest } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
 import { pairLinkedDevice, pairNewUser, startTestHub, type Device } from './testing/testHub';
 
@@ -70,7 +71,7 @@ async function authAnswer(port: number, credentials: Device['credentials']): Pro
   const client = await TestClient.connect(port);
   cleanups.push(() => client.close());
   await client.hello();
-  return client.request({ type: 'auth', deviceId: credentials.deviceId, token: credentials.token });
+  return authRequest(client, credentials);
 }
 
 async function hubOnFullDisk(reserveBytes: number) {
@@ -87,7 +88,7 @@ async function hubOnFullDisk(reserveBytes: number) {
 }
 
 describe.skipIf(skipReason !== null)('on a full disk (tmpfs of 2 MiB)', () => {
-  it('a device removal is still written, from the reserve, and after a restart its token is refused', async () => {
+  it('a device removal is still written, from the reserve, and after a restart its key is refused', async () => {
     const { hub, options, laptop, phone } = await hubOnFullDisk(256 * 1024);
     expect(await phone.client.request({ type: 'removeDevice', deviceId: laptop.credentials.deviceId })).toMatchObject({
       type: 'ok',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, type ServerFrame } from '../../shared/protocol';
 import type { Hub } from './Hub';
 import { cleanupsAfterEach } from './testing/cleanups';
+import { pairRequest } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
 import { startTestHub } from './testing/testHub';
 
@@ -34,9 +35,9 @@ function claim(client: TestClient, token: string): Promise<ServerFrame> {
   return client.request({ type: 'claimJoinLink', token });
 }
 
+/** `pair` with a join token, signed with a new device key as a client does; the hub's answer. */
 function pair(client: TestClient, token: string, displayName = 'Cleo'): Promise<ServerFrame> {
-  return client.request({
-    type: 'pair',
+  return pairRequest(client, {
     credential: { kind: 'joinToken', token, displayName },
     device: { name: `${displayName}'s phone`, platform: 'android' },
   });

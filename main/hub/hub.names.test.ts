@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type ClientFrameInput } from '../../shared/protocol';
 import { cleanupsAfterEach } from './testing/cleanups';
+import { pairRequest } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
 import { pairNewUser, startTestHub } from './testing/testHub';
 
@@ -16,8 +17,7 @@ describe('names with invisible or text-direction characters', () => {
     cleanups.push(() => stranger.close());
     await stranger.hello();
     const joinToken = hub.createJoinToken().token;
-    const refusedPair = await stranger.request({
-      type: 'pair',
+    const refusedPair = await pairRequest(stranger, {
       credential: { kind: 'joinToken', token: joinToken, displayName: 'Ann\u202Egnp.exe' },
       device: { name: 'Phone', platform: 'android' },
     });

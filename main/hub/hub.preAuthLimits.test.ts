@@ -112,8 +112,8 @@ describe('frames before ready', () => {
     for (const socket of sockets) for (let i = 0; i < 20; i++) socket.sendFrame({ type: 'ping' });
     await Promise.all(sockets.map((socket) => closedOrAnswered(socket, 20)));
     const answered = sockets.reduce((n, socket) => n + socket.all('pong').length, 0);
-    // The bystander's hello and pair took 2 of the 100.
-    expect(answered).toBeLessThanOrEqual(100 - 2 + 2);
+    // The bystander's hello, pakeStart and pakeFinish took 3 of the 100; a token or two may refill meanwhile.
+    expect(answered).toBeLessThanOrEqual(100 - 3 + 2);
     const refused = sockets.filter((socket) => socket.closed);
     expect(refused.length).toBeGreaterThan(0);
     for (const socket of refused) expect(socket.closed?.reason).toMatch(/the hub is busy with unauthenticated/);

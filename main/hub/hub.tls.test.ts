@@ -4,13 +4,14 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { CloseCode, formatIdentity, INFO_PATH, PROTOCOL_VERSION, WS_PATH } from '../../shared/protocol';
+import { CloseCode, formatIdentity, INFO_PATH, WS_PATH } from '../../shared/protocol';
 import { Hub, type HubOptions } from './Hub';
 import { issueCertificate } from './identity/certificate';
 import { CERTIFICATE_FILE } from './identity/HubTls';
 import { IDENTITY_KEY_FILE, identityKeyFrom, identityOf } from './identity/identityKey';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
 import { cleanupsAfterEach } from './testing/cleanups';
+import { authRequest, expectPaired } from './testing/devicePairing';
 import { httpGet, httpsGet } from './testing/httpGet';
 import { TestClient, type Credentials } from './testing/TestClient';
 import { makeTempDir, quietLogger, startTestHub } from './testing/testHub';
@@ -38,28 +39,22 @@ async function startOn(dir: string, options: Partial<HubOptions> = {}): Promise<
 /** Connects over WSS as a native client does (proof checked, `pin` enforced) and says hello. */
 async function tlsClient(h: Hub, pin?: string): Promise<TestClient> {
   const client = await TestClient.connect(h.port, { tls: { pin } });
-  await client.expect({ type: 'hello', protocol: PROTOCOL_VERSION }, 'welcome');
+  await client.hello();
   return client;
 }
 
 async function pairByCode(h: Hub, name: string): Promise<TestClient> {
   const client = await tlsClient(h, h.identity);
-  const paired = await client.expect(
-    {
-      type: 'pair',
-      credential: { kind: 'code', code: h.pairingCode().code, displayName: name },
-      device: { name: `${name}'s laptop`, platform: 'linux' },
-    },
-    'paired',
-  );
-  await client.nextOf('ready');
-  client.credentials = { deviceId: paired.deviceId, userId: paired.userId, token: paired.token };
+  await expectPaired(client, {
+    credential: { kind: 'code', code: h.pairingCode().code, displayName: name },
+    device: { name: `${name}'s laptop`, platform: 'linux' },
+  });
   return client;
 }
 
 async function authenticate(h: Hub, credentials: Credentials) {
   const client = await tlsClient(h, h.identity);
-  const answer = await client.request({ type: 'auth', deviceId: credentials.deviceId, token: credentials.token });
+  const answer = await authRequest(client, credentials);
   return { client, answer };
 }
 
@@ -100,21 +95,16 @@ describe('the hub over TLS', () => {
     const { hub: h } = await hub();
     const ann = await pairByCode(h, 'Ann');
     const bob = await tlsClient(h, h.identity);
-    const joined = await bob.expect(
-      {
-        type: 'pair',
-        credential: { kind: 'joinToken', token: h.createJoinToken().token, displayName: 'Bob' },
-        device: { name: 'phone', platform: 'web' },
-      },
-      'paired',
-    );
-    await bob.nextOf('ready');
+    const { paired: joined } = await expectPaired(bob, {
+      credential: { kind: 'joinToken', token: h.createJoinToken().token, displayName: 'Bob' },
+      device: { name: 'phone', platform: 'web' },
+    });
     const link = await ann.expect({ type: 'createLinkCode' }, 'linkCode');
     const annPhone = await tlsClient(h, h.identity);
-    const phone = await annPhone.expect(
-      { type: 'pair', credential: { kind: 'linkCode', code: link.code }, device: { name: 'phone', platform: 'web' } },
-      'paired',
-    );
+    const { paired: phone, credentials: phoneCredentials } = await expectPaired(annPhone, {
+      credential: { kind: 'linkCode', code: link.code },
+      device: { name: 'phone', platform: 'web' },
+    });
     expect(phone.userId).toBe(ann.credentials!.userId);
     await annPhone.close();
 
@@ -125,7 +115,7 @@ describe('the hub over TLS', () => {
     const pushed = await bob.nextOf('message', (f) => f.message.clientMsgId === 'tls-msg-0001');
     expect(pushed.message.text).toBe('hi');
 
-    const back = await authenticate(h, { deviceId: phone.deviceId, userId: phone.userId, token: phone.token });
+    const back = await authenticate(h, phoneCredentials);
     expect(back.answer.type).toBe('ready');
     const page = await back.client.expect(
       { type: 'fetchMessages', conversationId: GENERAL, direction: 'forward', cursor: ack.seq - 1 },
@@ -135,7 +125,7 @@ describe('the hub over TLS', () => {
 
     expect(await h.removeDevice(phone.deviceId)).toBe(true);
     expect((await back.client.waitClosed()).code).toBe(CloseCode.DEVICE_REVOKED);
-    const refused = await authenticate(h, { deviceId: phone.deviceId, userId: phone.userId, token: phone.token });
+    const refused = await authenticate(h, phoneCredentials);
     expect(refused.answer).toMatchObject({ type: 'error', code: 'AUTH_FAILED' });
     expect(joined.userId).not.toBe(ann.credentials!.userId);
   });

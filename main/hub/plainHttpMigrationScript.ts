@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
  *   opener, targetOrigin exactly the https origin of the same host and port, and deletes its copy only when
  *   that origin answers `imported`. The reference for the messages is renderer/migration/migrationMessages.ts;
  *   the page loads no library, so its checks are written out here: origin, source window, tag, kind.
+ * The device's key (the `deviceKeys` store, from IndexedDB version 2: a version-1 database has none) goes along only
+ * as a raw secret, which is what a page without WebCrypto keeps (renderer/sync/plainHttpDeviceKey.ts); a WebCrypto
+ * key is reported as 'nonExtractable' and stays, and the app then refuses a device that needs it.
  * It opens the database without a version and aborts the upgrade a missing database would need, so a
  * visit never creates one. Dependency-free ES2017, allowed by its hash in the page's CSP.
  */
@@ -16,10 +19,13 @@ export const MIGRATION_SCRIPT = `(function () {
   'use strict';
   var TAG = 'roost-migrate-v1';
   var STORES = ['kv', 'ranges', 'messages', 'outbox'];
+  var KEYS = 'deviceKeys';
   var REFUSED = {
     HAS_ACCOUNT: 'This browser already has a device at the encrypted address, so nothing was moved.',
     INVALID: 'The encrypted address could not read this device\\u2019s data, so nothing was moved.',
-    STORAGE_FAILED: 'The browser would not store this device\\u2019s data at the encrypted address.'
+    STORAGE_FAILED: 'The browser would not store this device\\u2019s data at the encrypted address.',
+    KEY_NOT_MOVABLE: 'This device\\u2019s key cannot be moved, so nothing was moved. Keep using the device at this ' +
+      'address, or pair again at the encrypted address.'
   };
   var main = document.querySelector('main');
   var https = main && main.getAttribute('data-https');
@@ -39,9 +45,14 @@ export const MIGRATION_SCRIPT = `(function () {
       done(null, !req.error || req.error.name !== 'AbortError');
     };
   }
+  function storesOf(db) { return db.objectStoreNames.contains(KEYS) ? STORES.concat(KEYS) : STORES; }
+  function movedKey(row) {
+    if (row && row.secretKey instanceof Uint8Array) return { secretKey: row.secretKey };
+    return row && row.privateKey ? 'nonExtractable' : null;
+  }
   function readAll(db, done) {
     var tx;
-    try { tx = db.transaction(STORES, 'readonly'); } catch (e) { return done(null); }
+    try { tx = db.transaction(storesOf(db), 'readonly'); } catch (e) { return done(null); }
     var kv = tx.objectStore('kv');
     var reqs = {
       credentials: kv.get('credentials'),
@@ -50,17 +61,20 @@ export const MIGRATION_SCRIPT = `(function () {
       ranges: tx.objectStore('ranges').getAll(),
       messages: tx.objectStore('messages').getAll()
     };
+    var key = db.objectStoreNames.contains(KEYS) ? tx.objectStore(KEYS).get('device') : null;
     tx.oncomplete = function () {
       var out = {};
       for (var k in reqs) out[k] = reqs[k].result === undefined ? null : reqs[k].result;
+      out.deviceKey = movedKey(key && key.result);
       done(out);
     };
     tx.onabort = function () { done(null); };
   }
   function clearAll(db, done) {
     var tx;
-    try { tx = db.transaction(STORES, 'readwrite'); } catch (e) { return done(false); }
-    STORES.forEach(function (s) { tx.objectStore(s).clear(); });
+    var stores = storesOf(db);
+    try { tx = db.transaction(stores, 'readwrite'); } catch (e) { return done(false); }
+    stores.forEach(function (s) { tx.objectStore(s).clear(); });
     tx.oncomplete = function () { done(true); };
     tx.onabort = function () { done(false); };
   }

@@ -115,7 +115,7 @@ export function describeMadePrivate(dir: string, result: { changed: string[]; fa
   if (result.changed.length > 0)
     lines.push(
       `Made ${result.changed.length} files and folders in ${dir} private to this user (0600/0700): ` +
-        'they hold messages and device secrets, and an older version left them readable to others.',
+        "they hold messages and the hub's identity key, and an older version left them readable to others.",
     );
   if (result.failed.length > 0)
     lines.push(

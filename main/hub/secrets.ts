@@ -5,7 +5,7 @@ export function newId(bytes = 16): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** A device token: 256 bits, shown once to the device, stored only as a hash. */
+/** A join token: 256 bits, single use (protocol-1 device tokens were made the same way; only their hashes remain). */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -35,12 +35,4 @@ export function newLinkCode(length = 8): string {
   return out;
 }
 
-/** Codes are shown grouped ("123 456", "K7QM-4XZP"); people type them that way. */
-export function stripSeparators(input: string): string {
-  return input.replace(/[\s-]/g, '');
-}
-
-/** Accepts what people type: lower case, spaces and dashes. */
-export function normalizeLinkCode(input: string): string {
-  return stripSeparators(input).toUpperCase();
-}
+export { normalizeLinkCode, stripSeparators } from '../../shared/protocol/codeText';

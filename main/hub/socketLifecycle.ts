@@ -2,6 +2,7 @@ import { CloseCode, ErrorCode, LIMITS, parseClientFrame } from '../../shared/pro
 import type { Connection } from './Connection';
 import type { BudgetRefusal, FrameBudgets } from './FrameBudgets';
 import { dispatch } from './handlers/dispatch';
+import { abandonPake } from './handlers/pake';
 import { leaveSession } from './handlers/session';
 import type { HubContext } from './HubContext';
 import { rawDataBytes } from './rawData';
@@ -66,6 +67,7 @@ export function attachConnection(ctx: HubContext, conn: Connection, options: Lif
     clearTimeout(handshakeTimer);
     clearTimeout(authTimer);
     leaveSession(ctx, conn);
+    abandonPake(conn);
     conn.socketClosed();
     options.onClosed();
   });

@@ -79,6 +79,7 @@ describe('the sync client over TLS, pinned to the hub', () => {
     const port = hub.port;
     const storage = new MemoryStorage();
     const ann = await pairPinned(hub, 'Ann', storage);
+    const { publicKey } = await storage.deviceKeys.load();
     await ann.client.stop();
     await hub.stop();
     await rename(path.join(temp.dir, IDENTITY_KEY_FILE), path.join(temp.dir, 'old-key.pem'));
@@ -89,6 +90,8 @@ describe('the sync client over TLS, pinned to the hub', () => {
     const session = await waitFor(again, (s) => s.session.phase === 'identityRefused' && s.session, 'refusal');
     expect(session).toEqual({ phase: 'identityRefused', reason: 'HUB_IDENTITY_CHANGED' });
     expect((await storage.loadCredentials())?.deviceId).toBeDefined();
+    // The account is its credentials and its key: with either gone, re-pinning could not sign in again.
+    expect((await storage.deviceKeys.load()).publicKey).toBe(publicKey);
   });
 
   it('will not talk unencrypted to a LAN hub it knows by identity, and does not try', async () => {

@@ -47,11 +47,13 @@ describe.skipIf(skipReason)('the transport between network namespaces', () => {
     teardown();
   });
 
-  it('shows a passive observer no message, code, token or link code of a whole session', async () => {
+  it('shows a passive observer no message, code, token or device key; a replayed auth is refused', async () => {
     const temp = await makeTempDir('roost-capture-');
     const pcap = path.join(temp.dir, 'session.pcap');
     const hub = start(ns.hub, ['hub', String(PORT)]);
-    const { identity, code } = (await hub.waitFor('the hub', (l) => l.event === 'listening'))!;
+    const listening = (await hub.waitFor('the hub', (l) => l.event === 'listening'))!;
+    const { identity, code, joinToken } = listening;
+    const legacy = listening.legacy as { deviceId: string; token: string };
     // Immediate mode: libpcap otherwise hands packets over in blocks, and the last one is lost on SIGINT.
     const tcpdump = ['tcpdump', '--immediate-mode', '-Z', 'root', '-i', vethOf(0, 'a'), '-U', '-s', '0', '-w', pcap];
     const capture = new NsProcess(ns.dev, [...tcpdump, 'tcp']);
@@ -60,9 +62,12 @@ describe.skipIf(skipReason)('the transport between network namespaces', () => {
 
     const marker = `roost-marker-${randomBytes(6).toString('hex')}`;
     const control = `roost-control-${randomBytes(6).toString('hex')}`;
-    const args = ['session', '10.79.0.1', String(PORT), String(identity), String(code), marker, control];
+    const credentials = [String(code), String(joinToken), legacy.deviceId, legacy.token];
+    const args = ['session', '10.79.0.1', String(PORT), String(identity), ...credentials, marker, control];
     const device = start(ns.dev, args);
     const session = (await device.waitFor('the session', (l) => l.event === 'session'))!;
+    // An `auth` is good for its own connection only: the same frame on a new one (a new challenge) is refused.
+    expect(session.replay).toBe('AUTH_FAILED');
     hub.send(`remove ${String(session.removable)}`);
     await hub.waitFor('the removal', (l) => l.event === 'removed');
     device.send('recheck');
@@ -75,9 +80,21 @@ describe.skipIf(skipReason)('the transport between network namespaces', () => {
     // The capture works: the one plain request of the session (the page that sends people to HTTPS) is in it.
     expect(session.control).toBe(200);
     expect(bytes.includes(control)).toBe(true);
-    const secrets = session.secrets as string[];
-    expect(secrets).toHaveLength(6);
-    for (const secret of secrets) expect({ secret, seen: bytes.includes(secret) }).toEqual({ secret, seen: false });
+    // Every secret of the session, and every device's private key, raw and as text. Public keys may show: they
+    // are public, and no signature in the session is worth anything on another connection (the replay above).
+    const secrets = session.secrets as Array<{ what: string; hex: string }>;
+    expect(secrets.map((s) => s.what)).toEqual([
+      'pairing code',
+      'join token',
+      'protocol-1 token',
+      'link code',
+      'message',
+      'later message',
+      ...['ann', 'phone', 'bob', 'old'].flatMap((d) => [`${d} private key`, `${d} private key (base64url)`]),
+    ]);
+    for (const { what, hex } of secrets) {
+      expect({ what, seen: bytes.includes(Buffer.from(hex, 'hex')) }).toEqual({ what, seen: false });
+    }
   });
 
   it('refuses someone on the path who relays to the real hub with its own certificate', async () => {

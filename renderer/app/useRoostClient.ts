@@ -28,15 +28,16 @@ export function useRoostClient(address: HubAddress, device: DeviceDescription): 
       // Scrolling back fetches a few screens at a time, so a fast scroll rarely waits at the top.
       sync: { olderPageSize: 200 },
     };
+    const where = { url: address.wsUrl, ...(address.identity ? { provenIdentity: address.identity } : {}) };
     void (async () => {
       let client: RoostClient;
       let persistent = true;
       try {
-        client = await createBrowserClient({ ...options, url: address.wsUrl, databaseName: address.databaseName });
+        client = await createBrowserClient({ ...options, ...where, databaseName: address.databaseName });
       } catch (err) {
         console.warn('roost: IndexedDB is unavailable; this device will not be remembered.', err);
         persistent = false;
-        client = await createBrowserClient({ ...options, url: address.wsUrl, storage: new MemoryStorage() });
+        client = await createBrowserClient({ ...options, ...where, storage: new MemoryStorage() });
       }
       if (cancelled) return;
       created = client;
@@ -50,7 +51,7 @@ export function useRoostClient(address: HubAddress, device: DeviceDescription): 
       void created?.stop();
       setState(undefined);
     };
-  }, [address.wsUrl, address.databaseName]);
+  }, [address.wsUrl, address.databaseName, address.identity]);
 
   return state;
 }

@@ -74,6 +74,11 @@ export function PeopleCard({ bridge }: { bridge: DesktopBridge }) {
                             <span aria-hidden="true"> · </span>
                             <span>{platformLabel(d.platform)}</span>
                           </p>
+                          {d.keyMigrationUntil !== undefined && (
+                            <p className="device__meta device__warning" data-testid="device-not-migrated">
+                              {keyMigrationText(d.keyMigrationUntil, now)}
+                            </p>
+                          )}
                         </div>
                         {!isThis && (
                           <div className="device__actions">
@@ -107,4 +112,11 @@ export function PeopleCard({ bridge }: { bridge: DesktopBridge }) {
       <RemoveUserDialog bridge={bridge} user={user} onClose={() => setUser(undefined)} />
     </section>
   );
+}
+
+/** A device paired before device keys (PROTOCOL.md 6.7): say what its person must do, and by when. */
+function keyMigrationText(until: number, now: number): string {
+  if (until <= now) return 'Not migrated to device keys: it must be paired again.';
+  const by = new Date(until).toLocaleDateString();
+  return `Not migrated to device keys: it must connect with an updated Roost by ${by}.`;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DiscoveredHub } from '../../shared/desktop';
+import type { DiscoveredHub, HostingStatus, Setup } from '../../shared/desktop';
 import {
   defaultHubName,
   discoveredHubLabel,
   discoveredHubWsUrl,
+  heldIdentity,
   hostingErrorText,
   hubNameProblem,
   incompatibleHubText,
@@ -61,5 +62,17 @@ describe('hub setup helpers', () => {
       /Port 7420 is already used/,
     );
     expect(hostingErrorText({ state: 'error', code: 'START_FAILED', message: 'boom' })).toMatch(/boom/);
+  });
+
+  it("holds the window to the joined hub's pin, or to its own running hub's identity, else to none", () => {
+    const pin = 'P'.repeat(52);
+    const own = 'O'.repeat(52);
+    expect(heldIdentity({ mode: 'join', hubUrl: 'wss://192.168.1.20:7420/ws', identity: pin }, undefined)).toBe(pin);
+    expect(heldIdentity({ mode: 'join', hubUrl: 'wss://192.168.1.20:7420/ws' }, undefined)).toBeUndefined();
+    const hosting = { mode: 'host', hosting: { name: 'Den', port: 7420 } } as const;
+    const running = { state: 'running', identity: own } as unknown as HostingStatus;
+    expect(heldIdentity(hosting as unknown as Setup, running)).toBe(own);
+    expect(heldIdentity(hosting as unknown as Setup, { state: 'stopped' } as unknown as HostingStatus)).toBeUndefined();
+    expect(heldIdentity({ mode: 'unset' }, running)).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { DiscoveredHub, HostingStatus } from '../../shared/desktop';
+import type { DiscoveredHub, HostingStatus, Setup } from '../../shared/desktop';
 import { DEFAULT_PORT, PROTOCOL_VERSION } from '../../shared/protocol';
 import { parseHubAddress } from '../hub/hubAddress';
 
@@ -79,4 +79,15 @@ export function hostingErrorText(status: HostingError, port?: number): string {
     case 'START_FAILED':
       return `The hub could not start: ${status.message}`;
   }
+}
+
+/**
+ * The identity the window's connections are held to, which its client signs for and accepts in `welcome`
+ * (HubAddress.identity): a joined hub's pin, which Electron's certificate check enforces, or this computer's own
+ * running hub's.
+ */
+export function heldIdentity(setup: Setup, hosting: HostingStatus | undefined): string | undefined {
+  if (setup.mode === 'join') return setup.identity;
+  if (setup.mode === 'host' && hosting?.state === 'running') return hosting.identity;
+  return undefined;
 }

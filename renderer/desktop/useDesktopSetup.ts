@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { HostingConfig, HostingStatus, Setup } from '../../shared/desktop';
 import type { DesktopBridge } from '../hub/desktopBridge';
 import { parseHubAddress, type HubAddress } from '../hub/hubAddress';
+import { heldIdentity } from './hubSetup';
 
 export type DesktopSetupState =
   | { phase: 'loading' }
@@ -33,9 +34,13 @@ export function useDesktopSetup(bridge: DesktopBridge): DesktopSetup {
     if (setup.mode === 'unset') return setState((prev) => (prev.phase === 'unset' ? prev : { phase: 'unset' }));
     const url = await bridge.hubUrl();
     const parsed = url ? parseHubAddress(url) : undefined;
-    const address = parsed?.ok ? parsed.address : undefined;
+    const identity = heldIdentity(setup, setup.mode === 'host' ? await bridge.hostingStatus() : undefined);
+    const address = parsed?.ok ? { ...parsed.address, ...(identity ? { identity } : {}) } : undefined;
     setState((prev) =>
-      prev.phase === 'set' && sameSetup(prev.setup, setup) && prev.address?.wsUrl === address?.wsUrl
+      prev.phase === 'set' &&
+      sameSetup(prev.setup, setup) &&
+      prev.address?.wsUrl === address?.wsUrl &&
+      prev.address?.identity === address?.identity
         ? prev
         : { phase: 'set', setup, address },
     );

@@ -11,6 +11,12 @@ export type HubAddress = {
   servedByHub: boolean;
   /** IndexedDB database holding this hub's data on this device. */
   databaseName: string;
+  /**
+   * The hub's identity where this app knows it for certain: in the desktop app, the one it pinned for a joined hub
+   * (Electron's certificate check holds the window's connections to it) or its own hub's. The client then signs
+   * for no other (PROTOCOL.md 6.6). Absent in a browser, which cannot see its TLS session.
+   */
+  identity?: string;
 };
 
 /** The hub that served this page: it is also the page's origin. */

@@ -13,7 +13,7 @@ export function MigrationScreen({ oldOrigin, onDone }: Props) {
   const canStart = state.phase === 'intro' || state.phase === 'blocked' || state.phase === 'lost';
   const canLeave = state.phase !== 'waiting' && state.phase !== 'finishing';
   return (
-    <OnboardingPage titleId="migrate-title" testId="migration-screen" data={{ 'data-phase': state.phase }}>
+    <OnboardingPage titleId="migrate-title" testId="migration-screen" data={dataOf(state)}>
       <div>
         <h1 id="migrate-title" className="onboarding__title">
           {text.title}
@@ -44,6 +44,13 @@ export function MigrationScreen({ oldOrigin, onDone }: Props) {
       )}
     </OnboardingPage>
   );
+}
+
+/** The phase, and why a refusal was one, for tests and styles. */
+function dataOf(state: MigrationState): Record<`data-${string}`, string> {
+  return state.phase === 'refused'
+    ? { 'data-phase': state.phase, 'data-reason': state.reason }
+    : { 'data-phase': state.phase };
 }
 
 /** What stays behind when the move fails: said every time, so nothing unsent is lost without the person knowing. */
@@ -94,6 +101,14 @@ function describe(state: MigrationState, oldOrigin: string): { title: string; bo
     case 'unreadable':
       return { title, body: 'The browser would not let the old address read its own data.' + leftBehind(oldOrigin) };
     case 'refused':
+      if (state.reason === 'KEY_NOT_MOVABLE')
+        return {
+          title: 'This device’s key cannot be moved',
+          body:
+            `This device signs in with a key the browser keeps at ${oldOrigin}/ only, so nothing was moved. ` +
+            `Keep using it at the old address, or pair again here. The messages it had not sent yet stay there: ` +
+            'the window there lists them.',
+        };
       return {
         title: state.reason === 'HAS_ACCOUNT' ? 'This browser is already paired here' : title,
         body:

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdSchema } from '../../shared/protocol';
 import { StoredCredentialsSchema, StoredOutboxEntrySchema, TimelineRangeSchema } from '../../shared/sync/cacheSchema';
+import { StoredSecretSchema } from '../sync/plainHttpDeviceKey';
 
 /**
  * Moving a browser device from the hub's old http:// origin to its https:// one (IndexedDB is per origin).
@@ -21,9 +22,22 @@ export const MIGRATION_DATABASE = 'roost';
 
 export const RangeRowSchema = TimelineRangeSchema.extend({ conversationId: IdSchema });
 
+/** What the old page says in place of a WebCrypto key: made non-extractable, it stays at that origin. */
+export const NON_EXTRACTABLE_KEY = 'nonExtractable';
+
+/**
+ * The old origin's `deviceKeys` row (webCryptoDeviceKeys.ts), as the old page hands it over: the raw secret of a page
+ * without WebCrypto (an http:// LAN address), which moves; NON_EXTRACTABLE_KEY for a WebCrypto key (only http://
+ * localhost and 127.x are secure contexts over http, and hubs never send those to https://); null for none (a
+ * protocol-1 device, a version-1 database without the store, or a row no key could be made from).
+ */
+export const MovedKeySchema = z.union([StoredSecretSchema, z.literal(NON_EXTRACTABLE_KEY)]).nullable();
+
 /** What the old origin holds, store by store, as IndexedDbStorage wrote it. */
 export const MigrationDataSchema = z.object({
   credentials: StoredCredentialsSchema.nullable(),
+  /** Absent counts as none, as from a hub's page before protocol 2 (whose devices all hold tokens). */
+  deviceKey: MovedKeySchema.default(null),
   /** Checked on import (checkSnapshot, with its migrations); dropped if it does not validate. */
   snapshot: z.unknown(),
   outbox: z.array(StoredOutboxEntrySchema),
@@ -49,6 +63,11 @@ export const RefusalReason = {
   INVALID: 'INVALID',
   /** This origin's IndexedDB refused the write. */
   STORAGE_FAILED: 'STORAGE_FAILED',
+  /**
+   * The device has a protocol-2 key and no token, and its key is a non-extractable WebCrypto key, which stays at its
+   * origin: moving the rest would leave a device that cannot sign in. It stays at the old address, or pairs again.
+   */
+  KEY_NOT_MOVABLE: 'KEY_NOT_MOVABLE',
 } as const;
 export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 

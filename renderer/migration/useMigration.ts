@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ClientStorage } from '../../shared/sync/storage';
 import { openIndexedDbStorage } from '../sync/IndexedDbStorage';
-import { importMigration } from './importMigration';
+import { importMigration, type KeyAdoption } from './importMigration';
 import {
   FromOldPageSchema,
   MIGRATE_FROM_HASH,
@@ -27,7 +27,8 @@ export type MigrationState =
   | { phase: 'unreadable' }
   | { phase: 'refused'; reason: RefusalReason };
 
-type Storage = ClientStorage & { close(): void };
+/** This origin's storage, with the device key store it keeps in the same database (IndexedDbStorage). */
+type Storage = ClientStorage & { close(): void; deviceKeys(): KeyAdoption };
 
 /** One function for every render, so the message listener is not replaced each time. */
 const openMigrationStorage = (): Promise<Storage> => openIndexedDbStorage(MIGRATION_DATABASE);
@@ -61,7 +62,7 @@ export function useMigration(
       taken.current = true;
       const storage = await openStorage().catch(() => undefined);
       const result = storage
-        ? await importMigration(storage, message.data).finally(() => storage.close())
+        ? await importMigration(storage, storage.deviceKeys(), message.data).finally(() => storage.close())
         : ({ ok: false, reason: 'STORAGE_FAILED' } as const);
       if (!result.ok) {
         answer({ tag: MIGRATION_TAG, kind: 'refused', reason: result.reason });

@@ -1,3 +1,5 @@
+import { MemoryDeviceKeys } from '../../shared/sync/MemoryDeviceKeys';
+import { toBase64url } from '../../shared/util/base64url';
 import { RoostClient, type RoostClientOptions } from '../../shared/sync/RoostClient';
 import type { ClientStorage } from '../../shared/sync/storage';
 import type { Clock } from '../../shared/sync/transport';
@@ -15,34 +17,46 @@ export const browserClock: Clock = {
 export function randomId(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let out = '';
-  for (let i = 0; i < 16; i += 3) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += alphabet[(n >> 18) & 63]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
-  }
-  return out.slice(0, 22);
+  return toBase64url(bytes);
 }
 
-export type BrowserClientOptions = Omit<RoostClientOptions, 'transport' | 'storage' | 'clock' | 'randomId'> & {
+type Persistence = Pick<RoostClientOptions, 'storage' | 'deviceKeys'>;
+
+export type BrowserClientOptions = Omit<RoostClientOptions, keyof Persistence | 'transport' | 'clock' | 'randomId'> & {
   /** Default: the hub that served this page. */
   url?: string;
+  /** The hub identity the desktop app pinned for `url` (HubAddress.identity); the client signs for no other. */
+  provenIdentity?: string;
   /** IndexedDB database name; default `roost`. Ignored when `storage` is given. */
   databaseName?: string;
-  /** Default: IndexedDB. MemoryStorage where the browser refuses it (the device is then forgotten on close). */
+  /**
+   * Default: IndexedDB, which keeps the device's key too. MemoryStorage where the browser refuses it: the key is
+   * then kept in memory as well, and the device and its key are forgotten on close.
+   */
   storage?: ClientStorage;
 };
 
+/**
+ * Another tab opened this hub's database at a newer version, so it runs a newer Roost, and this tab's storage
+ * has closed: reloading brings the newer code, on the same database, with the outbox it kept.
+ */
+function reloadForNewerVersion(): void {
+  globalThis.location.reload();
+}
+
+async function openPersistence(databaseName: string | undefined): Promise<Persistence> {
+  const db = await openIndexedDbStorage(databaseName, { onVersionChange: reloadForNewerVersion });
+  return { storage: db, deviceKeys: db.deviceKeys() };
+}
+
 /** A RoostClient wired to the browser: WebSocket, IndexedDB (or the given storage), real timers. Call start(). */
 export async function createBrowserClient(options: BrowserClientOptions): Promise<RoostClient> {
-  const { url = hubUrlFromLocation(globalThis.location), databaseName, storage, ...rest } = options;
-  return new RoostClient({
-    ...rest,
-    transport: browserTransport(url),
-    storage: storage ?? (await openIndexedDbStorage(databaseName)),
-    clock: browserClock,
-    randomId,
-  });
+  const { url = hubUrlFromLocation(globalThis.location), databaseName, storage, provenIdentity, ...rest } = options;
+  const persistence: Persistence = storage
+    ? { storage, deviceKeys: new MemoryDeviceKeys() }
+    : await openPersistence(databaseName);
+  const transport = browserTransport(url, WebSocket, provenIdentity);
+  return new RoostClient({ ...rest, ...persistence, transport, clock: browserClock, randomId });
 }
 
 /**

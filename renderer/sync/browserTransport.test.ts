@@ -28,7 +28,7 @@ class StubWebSocket {
 function recorder() {
   const log: string[] = [];
   const events: TransportEvents = {
-    open: () => log.push('open'),
+    open: (provenIdentity) => log.push(provenIdentity ? `open ${provenIdentity}` : 'open'),
     message: (t) => log.push(`message ${t}`),
     close: (code, reason) => log.push(`close ${code} ${reason}`),
   };
@@ -39,6 +39,17 @@ describe('browserTransport', () => {
   it('derives the hub address from the page that the hub served', () => {
     expect(hubUrlFromLocation({ protocol: 'http:', host: '192.168.1.20:7420' })).toBe('ws://192.168.1.20:7420/ws');
     expect(hubUrlFromLocation({ protocol: 'https:', host: 'hub.local' })).toBe('wss://hub.local/ws');
+  });
+
+  it("reports the desktop app's pinned identity as the one this connection is held to, and none in a browser", () => {
+    const pinned = 'P'.repeat(52);
+    const desktop = recorder();
+    browserTransport('wss://hub/ws', StubWebSocket as unknown as typeof WebSocket, pinned).connect(desktop.events);
+    StubWebSocket.instances.at(-1)!.onopen?.();
+    const browser = recorder();
+    browserTransport('wss://hub/ws', StubWebSocket as unknown as typeof WebSocket).connect(browser.events);
+    StubWebSocket.instances.at(-1)!.onopen?.();
+    expect([desktop.log, browser.log]).toEqual([[`open ${pinned}`], ['open']]);
   });
 
   it('passes text frames on, drops binary ones, sends only when open, and closes once', () => {

@@ -15,7 +15,15 @@ export function hubUrlFromLocation(location: Pick<Location, 'protocol' | 'host'>
  * ends in exactly one `close`: a browser fires `error` and then `close` (code
  * 1006) when a connection fails, so `error` itself is not reported.
  */
-export function browserTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket): Transport {
+export function browserTransport(
+  url: string,
+  WebSocketImpl: typeof WebSocket = WebSocket,
+  /**
+   * The hub identity this connection is held to outside the page: the desktop app's pin, which Electron's
+   * certificate check enforces for its window. A browser page knows none: it cannot see the TLS session.
+   */
+  provenIdentity?: string,
+): Transport {
   return {
     connect(events: TransportEvents): TransportSocket {
       let ws: WebSocket;
@@ -27,7 +35,7 @@ export function browserTransport(url: string, WebSocketImpl: typeof WebSocket = 
         return { send: () => {}, close: () => {} };
       }
       let closed = false;
-      ws.onopen = () => events.open();
+      ws.onopen = () => events.open(provenIdentity);
       ws.onmessage = (event: MessageEvent) => {
         if (typeof event.data === 'string') events.message(event.data);
       };

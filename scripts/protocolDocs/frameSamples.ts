@@ -21,8 +21,7 @@ const fetch = (extra: object) => ({
   ...extra,
 });
 const pairWith = (device: object) => ({
-  type: 'pair',
-  credential: { kind: 'linkCode', code: 'K7QM4XZP' },
+  ...CLIENT_FRAME_EXAMPLES.pair,
   device: { name: 'Phone', ...device },
 });
 
@@ -90,9 +89,16 @@ const EDGES: Array<[label: string, frame: unknown, valid: boolean]> = [
   ['platform not a string', pairWith({ platform: 5 }), true],
   ['no platform', pairWith({}), true],
   ['unknown credential kind', { ...pairWith({}), credential: { kind: 'magic', code: 'x' } }, false],
-  ['secret of 129', { ...pairWith({}), credential: { kind: 'linkCode', code: 'c'.repeat(129) } }, false],
+  [
+    'secret of 129',
+    { ...pairWith({}), credential: { kind: 'joinToken', token: 'c'.repeat(129), displayName: 'Ann' } },
+    false,
+  ],
+  ['a code in pair', { ...pairWith({}), credential: { kind: 'code', code: '123456', displayName: 'Ann' } }, false],
+  ['public key one short', { ...pairWith({}), publicKey: CLIENT_FRAME_EXAMPLES.pair.publicKey.slice(1) }, false],
+  ['signature with a +', { ...pairWith({}), signature: `+${CLIENT_FRAME_EXAMPLES.pair.signature.slice(1)}` }, false],
   ['hello with protocol -1', { type: 'hello', protocol: -1 }, false],
-  ['hello with a client of 65', { type: 'hello', protocol: 1, client: 'c'.repeat(65) }, false],
+  ['hello with a client of 65', { type: 'hello', protocol: 2, client: 'c'.repeat(65) }, false],
   ['unknown fields', { type: 'typing', conversationId: 'general', mood: 'happy' }, true],
   ['unknown type', { type: 'hologram' }, false],
   ['not an object', [1, 2], false],

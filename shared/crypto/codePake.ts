@@ -1,5 +1,5 @@
 /**
- * Pairing by code (a pairing code now, a link code later) as one SPAKE2 exchange (RFC 9382, spake2.ts). The device
+ * Pairing by code (the hub's pairing code or a link code) as one SPAKE2 exchange (RFC 9382, spake2.ts). The device
  * is A, the hub is B, and the transcript binds both: A is the device's public key, B the hub's identity. A rogue hub
  * relaying the exchange runs it under its own identity, so neither side's confirmation verifies, and all it learns is
  * whether one guess of the code was right (one guess, counted by the real hub's limits).
@@ -56,7 +56,7 @@ export function startDevicePake(input: CodePakeInput): Spake2Session {
   return start('A', input);
 }
 
-/** The hub's side (B): send `share`; finish with the device's share and check its cA before sending cB. */
+/** The hub's side (B): finish with the device's share, send `share` and cB; check the device's cA when it comes. */
 export function startHubPake(input: CodePakeInput): Spake2Session {
   return start('B', input);
 }

@@ -18,6 +18,11 @@ export const OperatorDeviceSchema = z.object({
   lastSeenAt: z.int().min(0),
   /** Ready connections it has now. */
   connections: z.int().min(0),
+  /**
+   * Only for a device paired under protocol 1 that has not bound a key: until when it may (PROTOCOL.md 6.7). Past it
+   * the device must pair again; the owner may as well remove it.
+   */
+  keyMigrationUntil: z.int().min(0).optional(),
 });
 export type OperatorDevice = z.infer<typeof OperatorDeviceSchema>;
 

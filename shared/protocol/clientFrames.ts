@@ -4,52 +4,85 @@ import { frame } from './frame';
 import { LIMITS } from './limits';
 import { ClientMsgIdSchema, IdSchema, NameSchema, PlatformSchema, SeqSchema } from './primitives';
 import { NOT_BLANK_PATTERN } from './whitespace';
+import { DevicePublicKeySchema, DeviceSignatureSchema, PakeConfirmSchema, PakeShareSchema } from './deviceProof';
 
 /** Secret codes are checked by the hub, not by the schema, so a malformed code counts as a wrong attempt. */
 const SecretSchema = z.string().min(1).max(128);
 
 export const HelloSchema = frame('hello', {
-  protocol: z.int().min(0).describe('The protocol version the client speaks (1).'),
+  protocol: z.int().min(0).describe('The protocol version the client speaks (2).'),
   client: z.string().max(64).optional().describe('Free-form client name and version, for logs; the hub ignores it.'),
 }).describe('Opens the session: must be the first frame (besides ping), within 10 s of connecting.');
 
+/**
+ * What a person types or follows to pair a device. Only a join token travels as it is (`pair`): codes never cross
+ * the wire, they key a SPAKE2 exchange instead (`pakeStart`, section 6.2). The sync client's `pair()` takes this.
+ */
 export const PairCredentialSchema = z
   .discriminatedUnion('kind', [
-    z
-      .object({
-        kind: z.literal('code'),
-        code: SecretSchema.describe("The hub's 6-digit pairing code; spaces and dashes are ignored."),
-        displayName: NameSchema.describe("The new user's display name."),
-      })
-      .describe('Creates a new user with the pairing code shown by the hub.'),
-    z
-      .object({
-        kind: z.literal('joinToken'),
-        token: SecretSchema.describe('The token from a join link (#join=TOKEN).'),
-        displayName: NameSchema.describe("The new user's display name."),
-      })
-      .describe('Creates a new user with a one-time join token.'),
-    z
-      .object({
-        kind: z.literal('linkCode'),
-        code: SecretSchema.describe('A link code made on a device of the user; case, spaces and dashes are ignored.'),
-      })
-      .describe('Adds a device to the user who made the link code.'),
+    z.object({ kind: z.literal('code'), code: SecretSchema, displayName: NameSchema }),
+    z.object({ kind: z.literal('joinToken'), token: SecretSchema, displayName: NameSchema }),
+    z.object({ kind: z.literal('linkCode'), code: SecretSchema }),
   ])
-  .describe('The secret that admits the device, by kind.');
+  .describe('The secret that admits a device, by kind.');
 export type PairCredential = z.infer<typeof PairCredentialSchema>;
 
+const DeviceDescriptionSchema = z
+  .object({ name: NameSchema.describe('Name of this device.'), platform: PlatformSchema })
+  .describe('The device being paired.');
+
+const NewDeviceKey = {
+  publicKey: DevicePublicKeySchema,
+  signature: DeviceSignatureSchema.describe('Over the pairing proof (section 6.2): proves the device holds the key.'),
+};
+
 export const PairSchema = frame('pair', {
-  credential: PairCredentialSchema,
-  device: z
-    .object({ name: NameSchema.describe('Name of this device.'), platform: PlatformSchema })
-    .describe('The device being paired.'),
-}).describe('Pairs a new device with a secret; on success the device token comes back once.');
+  credential: z
+    .object({
+      kind: z.literal('joinToken'),
+      token: SecretSchema.describe('The token from a join link (#join=TOKEN).'),
+      displayName: NameSchema.describe("The new user's display name."),
+    })
+    .describe('Creates a new user with a one-time join token.'),
+  device: DeviceDescriptionSchema,
+  ...NewDeviceKey,
+}).describe('Pairs a new device with a join token and registers its public key.');
+
+export const PakeStartSchema = frame('pakeStart', {
+  credential: z
+    .discriminatedUnion('kind', [
+      z
+        .object({ kind: z.literal('code'), displayName: NameSchema.describe("The new user's display name.") })
+        .describe("Creates a new user with the hub's pairing code."),
+      z
+        .object({
+          kind: z.literal('linkCode'),
+          handle: SecretSchema.describe("The link code's first 2 characters, normalized (section 6.4)."),
+        })
+        .describe('Adds a device to the user who made the link code.'),
+    ])
+    .describe('Which code keys the exchange.'),
+  device: DeviceDescriptionSchema,
+  publicKey: DevicePublicKeySchema,
+  share: PakeShareSchema.describe("The device's SPAKE2 share pA."),
+}).describe('Starts pairing by code: one SPAKE2 exchange keyed by the code; counts as one guess.');
+
+export const PakeFinishSchema = frame('pakeFinish', {
+  confirm: PakeConfirmSchema.describe("The device's key confirmation cA."),
+  signature: NewDeviceKey.signature,
+}).describe('Finishes pairing by code after `pakeReply`.');
 
 export const AuthSchema = frame('auth', {
   deviceId: IdSchema.describe('The device id from `paired`.'),
-  token: SecretSchema.describe('The device token from `paired`.'),
-}).describe('Authenticates a paired device.');
+  signature: DeviceSignatureSchema.describe("Over the auth proof (section 6.6), with the device's key."),
+  migrate: z
+    .object({
+      token: SecretSchema.describe('The protocol-1 device token.'),
+      publicKey: DevicePublicKeySchema.describe('The key to bind in its place; `signature` is made with it.'),
+    })
+    .optional()
+    .describe('Only for a device paired under protocol 1: binds a key once, within the migration window (6.7).'),
+}).describe("Authenticates a paired device by signing the connection's challenge.");
 
 export const SendSchema = frame('send', {
   conversationId: IdSchema.describe('A conversation the user is a member of.'),
@@ -145,6 +178,8 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   PingSchema,
   HelloSchema,
   PairSchema,
+  PakeStartSchema,
+  PakeFinishSchema,
   AuthSchema,
   SendSchema,
   FetchMessagesSchema,

@@ -12,7 +12,11 @@ const ALICE = '84ua0EkkZseWJsOMMx_3Aw';
 const BOB = 'Hte2GPNUZYYBXAPdD-c72g';
 const LAPTOP = 'QqEh360wdx8qNU9byzkFJw';
 const PHONE = '6eyi3L_yob_3NsIWEnoWng';
-const TOKEN = 'zsDBfe7V5RFxXXKyccgE6TTBhLytT8AR1nPUz2N_tpo';
+const PUBLIC_KEY = [
+  'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE9KX91l9rWv3wjdRBdVCroJITqFcTJW4NNS1h',
+  'CTLQt6YXI7TYGVGfq5_ARYPr_rhV-JxX8K479JOwObnJAj0OuA',
+].join('');
+const SIGNATURE = '648w7hgt5qiP63Y8ch9p0xiYuEWmfqB-w8jmtDQaoO4eHJl3CRR22FS53PwlWW190ylMduukM0Hc63alBSpILA';
 
 const laptop: DeviceWire = {
   id: LAPTOP,
@@ -49,14 +53,30 @@ const message: MessageWire = {
 
 export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFrameInputOf<T> } = {
   ping: { type: 'ping', rid: '40' },
-  hello: { type: 'hello', rid: '1', protocol: 1, client: 'roost-web/0.1.0' },
+  hello: { type: 'hello', rid: '1', protocol: 2, client: 'roost-web/0.1.0' },
   pair: {
     type: 'pair',
     rid: '2',
-    credential: { kind: 'code', code: '048 213', displayName: 'Alice' },
+    credential: { kind: 'joinToken', token: '0zaK-ft544kFj8Kzmccr7t_9J0k_0IrVI6LV4IVfdE0', displayName: 'Alice' },
     device: { name: "Alice's laptop", platform: 'linux' },
+    publicKey: PUBLIC_KEY,
+    signature: SIGNATURE,
   },
-  auth: { type: 'auth', rid: '2', deviceId: LAPTOP, token: TOKEN },
+  pakeStart: {
+    type: 'pakeStart',
+    rid: '2',
+    credential: { kind: 'code', displayName: 'Alice' },
+    device: { name: "Alice's laptop", platform: 'linux' },
+    publicKey: PUBLIC_KEY,
+    share: 'BAPHoApDtUyMBvcbaCMQhXWwMkQqoym_78AKd9K2mWtcirrlpDr-lUJjI8eo_mhtJcgDK6dBumgy-GkKlV_TTt8',
+  },
+  pakeFinish: {
+    type: 'pakeFinish',
+    rid: '3',
+    confirm: 'm4_lnz9gabip131RXo3EiaoPwpYq4VI-qMljKirDLTM',
+    signature: SIGNATURE,
+  },
+  auth: { type: 'auth', rid: '2', deviceId: LAPTOP, signature: SIGNATURE },
   send: { type: 'send', rid: '10', conversationId: 'general', clientMsgId: 'm-7fK2pQ9xL3vN8rT1', text: 'Dinner at 7?' },
   fetchMessages: {
     type: 'fetchMessages',
@@ -90,13 +110,20 @@ export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFra
       id: 'bN8uXg5f9_GNL2AqDO_2EA',
       identity: 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA',
       name: 'Kitchen',
-      protocolVersion: 1,
+      protocolVersion: 2,
       appVersion: '0.1.0',
     },
     serverTime: 1767261600000,
+    challenge: 'BL4Vp6qSGrDCg-wS0uV9i6PHjqL8AiJZAGUFkLnUC9g',
   },
-  incompatible: { type: 'incompatible', rid: '1', reason: 'CLIENT_TOO_NEW', hubProtocol: 1, minProtocol: 1 },
-  paired: { type: 'paired', rid: '2', userId: ALICE, deviceId: LAPTOP, token: TOKEN },
+  incompatible: { type: 'incompatible', rid: '1', reason: 'CLIENT_TOO_OLD', hubProtocol: 2, minProtocol: 2 },
+  paired: { type: 'paired', rid: '3', userId: ALICE, deviceId: LAPTOP },
+  pakeReply: {
+    type: 'pakeReply',
+    rid: '2',
+    share: 'BD0ZieoYdHxUzi24U2PgoVC3XSZhgJcrSZb3tLikjbKeuhD0c_o9UFkxjhD_F21NO_q0Hw-WacHrYiKEO9kN_Ro',
+    confirm: 'XsoUUmovNhPmOGKiJj0imt2P0W0U_1Ds5AI_F9Qlibc',
+  },
   ready: {
     type: 'ready',
     rid: '2',

@@ -13,3 +13,5 @@ export * from './textLength';
 export * from './requests';
 export * from './urls';
 export * from './hubIdentity';
+export * from './deviceProof';
+export * from './codeText';

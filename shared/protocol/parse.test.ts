@@ -3,28 +3,49 @@ import { CLIENT_FRAME_TYPES } from './clientFrames';
 import { LIMITS } from './limits';
 import { parseClientFrame, parseServerFrame } from './parse';
 
+/** Shaped as protocol 2 wants them (deviceProof.ts); the parser checks shapes, the hub checks keys and signatures. */
+const PUBLIC_KEY = 'A'.repeat(122);
+const SIGNATURE = 'S'.repeat(86);
+
 describe('parseClientFrame', () => {
   it('accepts a valid frame and trims names', () => {
     const r = parseClientFrame(
       JSON.stringify({
         type: 'pair',
         rid: 'x',
-        credential: { kind: 'code', code: '123456', displayName: '  Ann ' },
+        credential: { kind: 'joinToken', token: 'join-token', displayName: '  Ann ' },
         device: { name: 'Phone', platform: 'ios' },
+        publicKey: PUBLIC_KEY,
+        signature: SIGNATURE,
       }),
     );
     expect(r).toMatchObject({ ok: true, frame: { type: 'pair', credential: { displayName: 'Ann' } } });
   });
 
-  it('maps unknown platforms to "other" instead of failing', () => {
+  it('refuses a code in `pair`: codes never travel, they key pakeStart (protocol 2)', () => {
     const r = parseClientFrame(
       JSON.stringify({
         type: 'pair',
-        credential: { kind: 'linkCode', code: 'ABCD' },
-        device: { name: 'Toaster', platform: 'toasteros' },
+        credential: { kind: 'code', code: '123456', displayName: 'Ann' },
+        device: { name: 'Phone', platform: 'ios' },
+        publicKey: PUBLIC_KEY,
+        signature: SIGNATURE,
       }),
     );
-    expect(r.ok && r.frame.type === 'pair' && r.frame.device.platform).toBe('other');
+    expect(r).toMatchObject({ ok: false, code: 'BAD_FRAME', frameType: 'pair' });
+  });
+
+  it('maps unknown platforms to "other" instead of failing', () => {
+    const r = parseClientFrame(
+      JSON.stringify({
+        type: 'pakeStart',
+        credential: { kind: 'linkCode', handle: 'AB' },
+        device: { name: 'Toaster', platform: 'toasteros' },
+        publicKey: PUBLIC_KEY,
+        share: 'B'.repeat(87),
+      }),
+    );
+    expect(r.ok && r.frame.type === 'pakeStart' && r.frame.device.platform).toBe('other');
   });
 
   it('ignores unknown fields so newer clients can add them', () => {
@@ -110,11 +131,16 @@ describe('parseClientFrame', () => {
   it('parses the largest frame a client sends before ready in half the size allowed then', () => {
     // Every character escaped, and outside the BMP: 12 bytes of JSON per code point.
     const escaped = (n: number) => '\\uD83D\\uDE00'.repeat(n);
+    // A base64url field can only be escaped one ASCII character at a time: 6 bytes each.
+    const escapedAscii = (s: string) => s.replace(/./g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
     const max = (s: string) => `"${s}"`;
+    // `pair` is the largest: it has a secret and two names besides the key (pakeStart has one or the other, auth
+    // neither).
     const text =
       `{"type":"pair","rid":${max(escaped(32))},"credential":{"kind":"joinToken",` +
       `"token":${max(escaped(64))},"displayName":${max(escaped(LIMITS.maxNameLength))}},` +
-      `"device":{"name":${max(escaped(LIMITS.maxNameLength))},"platform":"windows"}}`;
+      `"device":{"name":${max(escaped(LIMITS.maxNameLength))},"platform":"windows"},` +
+      `"publicKey":${max(escapedAscii(PUBLIC_KEY))},"signature":${max(escapedAscii(SIGNATURE))}}`;
     expect(new TextEncoder().encode(text).length).toBeLessThan(LIMITS.maxPreReadyFrameBytes / 2);
     expect(parseClientFrame(text)).toMatchObject({ ok: true, frame: { type: 'pair' } });
   });

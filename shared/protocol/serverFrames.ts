@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { frame } from './frame';
 import { ErrorCodeSchema, IncompatibleReasonSchema } from './codeSchemas';
+import { ChallengeSchema, PakeConfirmSchema, PakeShareSchema } from './deviceProof';
 import { HubIdentitySchema } from './hubIdentity';
 import { IdSchema, SeqSchema, TimestampSchema } from './primitives';
 import { ConversationWireSchema, DeviceWireSchema, MessageWireSchema, ReceiptWireSchema, UserWireSchema } from './wire';
@@ -23,6 +24,7 @@ export type HubInfo = z.infer<typeof HubInfoSchema>;
 export const WelcomeSchema = frame('welcome', {
   hub: HubInfoSchema,
   serverTime: TimestampSchema.describe("The hub's clock now."),
+  challenge: ChallengeSchema.describe('Fresh for this connection: `pair`, `pakeFinish` and `auth` sign it (6.2, 6.6).'),
 }).describe('The hub accepted `hello`.');
 export const IncompatibleSchema = frame('incompatible', {
   reason: IncompatibleReasonSchema.describe('CLIENT_TOO_OLD or CLIENT_TOO_NEW.'),
@@ -32,8 +34,11 @@ export const IncompatibleSchema = frame('incompatible', {
 export const PairedSchema = frame('paired', {
   userId: IdSchema.describe('The new user, or for a link code the existing one.'),
   deviceId: IdSchema.describe('The new device.'),
-  token: z.string().describe('The device token. Sent this once only: store it before anything else.'),
 }).describe('The device is paired; `ready` follows.');
+export const PakeReplySchema = frame('pakeReply', {
+  share: PakeShareSchema.describe("The hub's SPAKE2 share pB."),
+  confirm: PakeConfirmSchema.describe("The hub's key confirmation cB: check it before sending `pakeFinish`."),
+}).describe('Answers `pakeStart` (6.2).');
 export const ReadySchema = frame('ready', {
   self: z
     .object({
@@ -125,6 +130,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   IncompatibleSchema,
   PairedSchema,
+  PakeReplySchema,
   ReadySchema,
   AckSchema,
   MessageSchema,

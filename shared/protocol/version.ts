@@ -2,10 +2,10 @@
  * The wire protocol's version. Bump it on any change that an older peer could
  * misread; additive fields that old peers ignore do not need a bump.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Oldest client protocol the hub still speaks. */
-export const MIN_PROTOCOL_VERSION = 1;
+export const MIN_PROTOCOL_VERSION = 2;
 
 /** Path of the WebSocket upgrade on the hub's HTTP port. */
 export const WS_PATH = '/ws';

@@ -1,6 +1,6 @@
 import {
   CloseCode,
-  type IdentityRefusal,
+  IdentityRefusal,
   ErrorCode,
   type ClientFrameInput,
   type MessageWire,
@@ -18,6 +18,7 @@ import { OutboxPump, type OutboxStep } from './OutboxPump';
 import { ReceiptMarks } from './ReceiptMarks';
 import { Requests, expectAnswer } from './Requests';
 import { StatePublisher } from './StatePublisher';
+import { authFrame, codeExchange, pairSignature, type Welcomed } from './deviceProofs';
 import type { StoredCredentials } from './storage';
 import { SyncEngine, type CatchUpRequest, type OlderRequest, type Page, type SyncStep } from './SyncEngine';
 import { Timer } from './Timer';
@@ -43,6 +44,8 @@ export class ClientCore {
   private credentials: StoredCredentials | undefined;
   /** Authenticated on the current connection (`ready` received). */
   private authenticated = false;
+  /** The current connection's hub identity and challenge, from its `welcome`: pairing and auth sign them. */
+  private welcomed: Welcomed | undefined;
   private loaded: Promise<void> | undefined;
   private readonly olderLoads = new Map<string, Promise<number>>();
   private readonly publisher: StatePublisher;
@@ -103,15 +106,41 @@ export class ClientCore {
     this.link.retryNow();
   }
 
+  /**
+   * After `identityRefused`: forgets this hub's account, key and cache, and connects again so that the device can
+   * pair anew. Only the person may decide it, having checked the hub's new identity with its owner (appendix C.4).
+   */
+  async pairAgain(): Promise<void> {
+    this.update(() => this.unpair('notPaired'));
+    await this.cache.idle();
+    this.link.start();
+  }
+
   networkLost(): void {
     this.link.reconnect('network offline');
   }
 
-  /** Pairs this device; resolves once its credentials are stored. */
+  /**
+   * Pairs this device with a new key; resolves once its credentials are stored. A code never crosses the network: it
+   * keys a SPAKE2 exchange (PROTOCOL.md 6.2), and a hub that does not know it is refused before the device finishes.
+   */
   async pair(credential: PairCredential, device: DeviceDescription = this.options.device): Promise<void> {
     if (this.current.session.phase === 'paired')
       throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'pair');
-    expectAnswer(await this.requests.request({ type: 'pair', credential, device }), 'paired');
+    const welcomed = this.welcomed;
+    if (!welcomed) throw new RoostError(ClientErrorCode.NOT_CONNECTED, 'Not connected to the hub.', 'pair');
+    const key = await this.options.deviceKeys.renew();
+    const signature = await pairSignature(welcomed, key);
+    if (credential.kind === 'joinToken') {
+      const frame = { type: 'pair', credential, device, publicKey: key.publicKey, signature } as const;
+      expectAnswer(await this.requests.request(frame), 'paired');
+    } else {
+      const exchange = codeExchange(welcomed, key, credential, device);
+      const reply = expectAnswer(await this.requests.request(exchange.start), 'pakeReply');
+      const { hubConfirmed, confirm } = exchange.finish(reply);
+      if (!hubConfirmed) throw wrongCode(credential.kind);
+      expectAnswer(await this.requests.request({ type: 'pakeFinish', confirm, signature }), 'paired');
+    }
     await this.cache.idle();
   }
 
@@ -185,9 +214,16 @@ export class ClientCore {
   linkWelcomed(welcome: ServerFrameOf<'welcome'>): void {
     this.update(() => {
       this.current = { ...this.current, hub: welcome.hub };
+      this.welcomed = { identity: welcome.hub.identity, challenge: welcome.challenge };
       const credentials = this.credentials;
       if (credentials?.hubId === welcome.hub.id) {
-        this.authenticate(credentials);
+        if (credentials.hubIdentity !== undefined && credentials.hubIdentity !== welcome.hub.identity) {
+          // This hub's id under another identity: a rotated key, or someone else. Never sign for it (6.6).
+          this.link.stop();
+          this.linkIdentityRefused(IdentityRefusal.HUB_IDENTITY_CHANGED);
+          return;
+        }
+        this.authenticate(credentials, this.welcomed);
         return;
       }
       // Another hub at this address (say, after an IP change) never gets this device's token.
@@ -206,6 +242,7 @@ export class ClientCore {
   /** The connection ended (`welcomed`: a session may have ended with it); the next attempt is `retry`. */
   linkClosed(code: number, welcomed: boolean, retry: { attempt: number; nextAttemptAt: number }): void {
     this.update(() => {
+      this.welcomed = undefined;
       if (welcomed) this.connectionLost(code);
       this.current = { ...this.current, status: 'reconnecting', reconnect: retry };
     });
@@ -343,10 +380,13 @@ export class ClientCore {
 
   // ---- session ----
 
-  private authenticate({ deviceId, token }: StoredCredentials): void {
+  /** Signs this connection's challenge (a protocol-1 device also binds its new key: 6.7). */
+  private authenticate(credentials: StoredCredentials, welcomed: Welcomed): void {
     // Success is the `ready` frame, which receive() handles.
-    void this.requests
-      .request({ type: 'auth', deviceId, token })
+    void this.options.deviceKeys
+      .load()
+      .then((key) => authFrame(welcomed, key, credentials))
+      .then((frame) => this.requests.request(frame))
       .catch((err: unknown) => this.update(() => this.authRefused(err)));
   }
 
@@ -361,8 +401,14 @@ export class ClientCore {
     const hubId = this.current.hub?.id;
     if (!hubId) return;
     // Paired anew (here: with a different hub): what was kept of the old account goes.
-    if (this.credentials) this.unpair('notPaired');
-    this.credentials = { hubId, userId: frame.userId, deviceId: frame.deviceId, token: frame.token };
+    if (this.credentials) this.unpair('notPaired', false);
+    const hubIdentity = this.welcomed?.identity;
+    this.credentials = {
+      hubId,
+      userId: frame.userId,
+      deviceId: frame.deviceId,
+      ...(hubIdentity ? { hubIdentity } : {}),
+    };
     this.cache.saveCredentials(this.credentials);
     this.current = { ...this.current, session: { phase: 'paired' } };
   }
@@ -371,6 +417,12 @@ export class ClientCore {
   private sessionReady(ready: ServerFrameOf<'ready'>): void {
     if (!this.credentials) return;
     this.authenticated = true;
+    if (this.credentials.token) {
+      // The hub bound this device's key in place of its protocol-1 token, which no longer works: forget it.
+      const { token: _bound, ...keyed } = this.credentials;
+      this.credentials = keyed;
+      this.cache.saveCredentials(keyed);
+    }
     this.link.markHealthy();
     this.applySync(this.sync.restored(this.current, ready));
     this.current = { ...S.applyReady(this.current, ready), status: 'connected', reconnect: undefined };
@@ -402,9 +454,20 @@ export class ClientCore {
     this.applyOutboxStep(this.outbox.disconnected(this.current.outbox));
   }
 
-  /** Forgets the account here and in storage, so the UI goes back to pairing. */
-  private unpair(reason: S.UnpairedReason): void {
+  /**
+   * Forgets the account here and in storage, so the UI goes back to pairing. `forgetKey` false: pairing anew has
+   * just renewed the key, which belongs to the new account.
+   */
+  private unpair(reason: S.UnpairedReason, forgetKey = true): void {
     this.credentials = undefined;
+    if (forgetKey) {
+      void this.options.deviceKeys.forget().catch((err: unknown) =>
+        this.options.onWarning?.({
+          code: WarningCode.STORAGE_FAILED,
+          message: `could not forget the device key: ${String(err)}`,
+        }),
+      );
+    }
     this.authenticated = false;
     this.current = this.sync.reset(this.current);
     this.marks.forget();
@@ -576,4 +639,19 @@ export class ClientCore {
       this.scheduleTypingExpiry();
     });
   }
+}
+
+/** The hub's confirmation did not verify: the person typed the code wrong, or this hub is not the one showing it. */
+function wrongCode(kind: 'code' | 'linkCode'): RoostError {
+  return kind === 'code'
+    ? new RoostError(
+        ErrorCode.PAIRING_CODE_INVALID,
+        'Wrong pairing code, or this is not the hub showing it. Check the 6-digit code on the hub.',
+        'pakeFinish',
+      )
+    : new RoostError(
+        ErrorCode.LINK_CODE_INVALID,
+        'Wrong link code, or this is not the hub it was made on. Check it, or create a new one on your other device.',
+        'pakeFinish',
+      );
 }

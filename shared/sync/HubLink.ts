@@ -50,6 +50,8 @@ export class HubLink {
   private socket: TransportSocket | undefined;
   private attemptId = 0;
   private welcomed = false;
+  /** The identity the current connection proved in TLS, when its transport checks proofs. */
+  private provenIdentity: string | undefined;
   private everWelcomed = false;
   private failures = 0;
   private retryTimer: TimerHandle | undefined;
@@ -119,9 +121,11 @@ export class HubLink {
     this.connectTimer = this.options.clock.setTimeout(() => {
       if (current() && !this.welcomed) this.reconnect('connect timeout');
     }, this.options.connectTimeoutMs);
+    this.provenIdentity = undefined;
     this.socket = this.options.transport.connect({
-      open: () => {
+      open: (provenIdentity) => {
         if (!current()) return;
+        this.provenIdentity = provenIdentity;
         this.lastHeard = this.options.clock.now();
         this.schedulePing(id);
         this.socket?.send(
@@ -181,6 +185,11 @@ export class HubLink {
         return;
       }
       if (frame.type === 'welcome' && !this.welcomed) {
+        if (this.provenIdentity !== undefined && frame.hub.identity !== this.provenIdentity) {
+          // A hub claiming an identity other than the one it proved: a relay in the middle, never the hub itself.
+          this.refuseIdentity(IdentityRefusal.HUB_IDENTITY_UNPROVEN);
+          return;
+        }
         this.welcomed = true;
         this.everWelcomed = true;
         this.options.clock.clearTimeout(this.connectTimer);
@@ -197,17 +206,21 @@ export class HubLink {
     }
   }
 
+  /** Retrying cannot help: the same hub proves the same identity, and a re-pin must be the person's choice. */
+  private refuseIdentity(reason: IdentityRefusal): void {
+    this.running = false;
+    this.abandon(1000, 'identity refused');
+    this.listener.linkIdentityRefused(reason);
+  }
+
   /** A connection ended while the link runs: one report, and the next attempt after a backoff delay. */
   private afterClose(wasWelcomed: boolean, code: number, reason: string): void {
     if (code === CloseCode.INCOMPATIBLE_PROTOCOL) {
       this.terminate(undefined);
       return;
     }
-    // Retrying cannot help: the same hub proves the same identity, and a re-pin must be the person's choice.
     if (code === CloseCode.HUB_IDENTITY_REFUSED) {
-      this.running = false;
-      this.abandon(1000, 'identity refused');
-      this.listener.linkIdentityRefused(isIdentityRefusal(reason) ? reason : IdentityRefusal.HUB_IDENTITY_UNPROVEN);
+      this.refuseIdentity(isIdentityRefusal(reason) ? reason : IdentityRefusal.HUB_IDENTITY_UNPROVEN);
       return;
     }
     // Not the hub failing: it removed this device, which reconnects from the shortest delay to pair again.

@@ -1,3 +1,4 @@
+import { MemoryDeviceKeys } from './MemoryDeviceKeys';
 import type { MessageWire } from '../protocol';
 import type { CachedSnapshot, ClientStorage, StoredCredentials, StoredOutboxEntry, TimelineRange } from './storage';
 
@@ -11,6 +12,8 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  */
 export class MemoryStorage implements ClientStorage {
   failWrites = false;
+  /** The device's key, kept beside its credentials as the browser keeps both in one database. */
+  readonly deviceKeys = new MemoryDeviceKeys();
   private credentials: StoredCredentials | undefined;
   private snapshot: CachedSnapshot | undefined;
   private readonly ranges = new Map<string, TimelineRange>();

@@ -96,15 +96,7 @@ describe('RoostClient: outbox', () => {
     const id = await h.client.send(GENERAL, 'lost ack');
     socket.end(1006);
     h.clock.advance(1_000);
-    socket = h.transport.current;
-    socket.open();
-    socket.deliver({
-      type: 'welcome',
-      hub: { id: 'hub1', identity: 'A'.repeat(52), name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' },
-      serverTime: 1,
-    });
-    socket.deliver({ ...ready([conversation({ lastSeq: 1 })]), rid: socket.last('auth').rid });
-    await flushMicrotasks();
+    socket = await authenticate(h, ready([conversation({ lastSeq: 1 })]));
     expect(socket.sentOf('send')).toEqual([]);
     socket.deliver({
       type: 'messages',

@@ -6,6 +6,7 @@ import {
   flushMicrotasks,
   makeClient,
   startPaired,
+  welcome,
   type Harness,
 } from './testing/clientHarness';
 import { ALICE, ALICE_LAPTOP, BOB, GENERAL, conversation, msg, msgs, ready } from './testing/fixtures';
@@ -72,8 +73,9 @@ describe('RoostClient: one state publish per event', () => {
     const queued = await h.client.send(GENERAL, 'written offline');
     h.clock.advance(1_000);
     socket = h.transport.current;
-    socket.open();
-    socket.deliver({ type: 'welcome', hub: h.state().hub!, serverTime: 1 });
+    welcome(socket);
+    // The client signs the challenge before it sends `auth`.
+    await flushMicrotasks();
     const published = recordPublishes(h);
 
     // Connected, the hub's view taken, the conversation catching up, and the outbox held back for it: one change.

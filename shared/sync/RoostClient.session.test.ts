@@ -1,57 +1,103 @@
 import { describe, expect, it } from 'vitest';
-import { CloseCode, PROTOCOL_VERSION } from '../protocol';
+import { authProofText, CloseCode, pairProofText, PROTOCOL_VERSION } from '../protocol';
 import { RoostError } from './errors';
 import {
   ALICE_CREDENTIALS,
   authenticate,
+  CHALLENGE,
   flushMicrotasks,
   makeClient,
   startPaired,
   welcome,
 } from './testing/clientHarness';
+import { hubCodeExchange, verifiesWith } from './testing/fakeHubProofs';
 import { ALICE, ALICE_LAPTOP, GENERAL, HUB, conversation, msgs, ready } from './testing/fixtures';
 
+const OTHER_CHALLENGE = 'x'.repeat(42) + 'A';
+/** What Alice's laptop signs in `auth` on a connection with this challenge (PROTOCOL.md 6.6). */
+const authProof = (challenge = CHALLENGE) => authProofText(HUB.identity, challenge, ALICE_LAPTOP);
+
 describe('RoostClient: handshake, pairing, reconnects', () => {
-  it('stays unpaired after welcome without credentials, then pairs and stores the token', async () => {
+  it('stays unpaired after welcome without credentials, then pairs by code without sending it; no token', async () => {
     const h = makeClient({ clientName: 'roost-test' });
     await h.client.start();
     expect(h.state()).toMatchObject({ status: 'connecting', session: { phase: 'unpaired', reason: 'notPaired' } });
     const socket = h.transport.current;
     socket.open();
     expect(socket.last('hello')).toMatchObject({ protocol: PROTOCOL_VERSION, client: 'roost-test' });
-    socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1 });
+    socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: CHALLENGE });
     expect(h.state()).toMatchObject({ status: 'connected', session: { phase: 'unpaired' }, hub: HUB });
     expect(socket.sentOf('auth')).toEqual([]);
 
-    const pairing = h.client.pair({ kind: 'code', code: '123456', displayName: 'Alice' });
-    const pair = socket.last('pair');
-    expect(pair).toMatchObject({
-      credential: { kind: 'code', code: '123456', displayName: 'Alice' },
+    const pairing = h.client.pair({ kind: 'code', code: '123 456', displayName: 'Alice' });
+    await flushMicrotasks();
+    const start = socket.last('pakeStart');
+    expect(start).toMatchObject({
+      credential: { kind: 'code', displayName: 'Alice' },
       device: { name: 'Laptop', platform: 'linux' },
     });
-    socket.deliver({ type: 'paired', rid: pair.rid, userId: ALICE, deviceId: ALICE_LAPTOP, token: 'token-a1' });
+    // The code keys the exchange and never crosses the network (PROTOCOL.md 6.2).
+    expect(socket.sentText.join('\n')).not.toMatch(/123 ?456/);
+    const hub = hubCodeExchange(start, '123456', CHALLENGE);
+    socket.deliver(hub.reply);
+    await flushMicrotasks();
+    const finish = socket.last('pakeFinish');
+    expect(hub.confirms(finish)).toBe(true);
+    const pairProof = pairProofText(HUB.identity, CHALLENGE, start.publicKey);
+    expect(verifiesWith(start.publicKey, pairProof, finish.signature)).toBe(true);
+    socket.deliver({ type: 'paired', rid: finish.rid, userId: ALICE, deviceId: ALICE_LAPTOP });
     await pairing;
-    expect(await h.storage.loadCredentials()).toEqual(ALICE_CREDENTIALS);
+    // No token: the device's key is its credential. The hub's identity is kept: the client signs for no other.
+    expect(await h.storage.loadCredentials()).toEqual({ ...ALICE_CREDENTIALS, hubIdentity: HUB.identity });
     expect(h.state().session).toEqual({ phase: 'paired' });
     socket.deliver(ready());
     expect(h.state().self).toEqual({ userId: ALICE, deviceId: ALICE_LAPTOP });
     expect(Object.keys(h.state().conversations)).toEqual(['general']);
+
+    // The key it registered is the one it signs in with from now on.
+    socket.end(1001);
+    h.clock.advance(1_000);
+    const next = await authenticate(h);
+    expect(verifiesWith(start.publicKey, authProof(), next.last('auth').signature)).toBe(true);
   });
 
   it("rejects a failed pairing with the hub's error code and stays unpaired", async () => {
     const h = makeClient();
     await h.client.start();
-    welcome(h.transport.current);
-    const pairing = h.client.pair({ kind: 'linkCode', code: 'nope' });
-    h.transport.current.deliver({
+    const socket = h.transport.current;
+    welcome(socket);
+    const pairing = h.client.pair({ kind: 'linkCode', code: 'no-pqrst' });
+    await flushMicrotasks();
+    const start = socket.last('pakeStart');
+    // Only the handle, the code's first two characters, names the code (PROTOCOL.md 6.4); the rest stays secret.
+    expect(start.credential).toEqual({ kind: 'linkCode', handle: 'NO' });
+    expect(socket.sentText.join('\n')).not.toMatch(/PQRST|pqrst/);
+    socket.deliver({
       type: 'error',
-      rid: h.transport.current.last('pair').rid,
+      rid: start.rid,
       code: 'LINK_CODE_INVALID',
       message: 'bad code',
-      frameType: 'pair',
+      frameType: 'pakeStart',
     });
     await expect(pairing).rejects.toMatchObject({ name: 'RoostError', code: 'LINK_CODE_INVALID' });
     expect(h.state().session).toEqual({ phase: 'unpaired', reason: 'notPaired' });
+    expect(socket.sentOf('pakeFinish')).toEqual([]);
+  });
+
+  it('stops pairing by code when the hub cannot confirm the code: PAIRING_CODE_INVALID, no pakeFinish', async () => {
+    const h = makeClient();
+    await h.client.start();
+    const socket = h.transport.current;
+    welcome(socket);
+    const refused = h.client.pair({ kind: 'code', code: '123456', displayName: 'Alice' }).catch((err: unknown) => err);
+    await flushMicrotasks();
+    // A hub that does not know this code (a typo, or not the hub showing it): its confirmation cannot verify.
+    socket.deliver(hubCodeExchange(socket.last('pakeStart'), '654321', CHALLENGE).reply);
+    await flushMicrotasks();
+    expect(socket.sentOf('pakeFinish')).toEqual([]);
+    expect(await refused).toMatchObject({ name: 'RoostError', code: 'PAIRING_CODE_INVALID' });
+    expect(h.state().session).toEqual({ phase: 'unpaired', reason: 'notPaired' });
+    expect(await h.storage.loadCredentials()).toBeUndefined();
   });
 
   it('cannot pair while the hub is unreachable', async () => {
@@ -62,21 +108,56 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     });
   });
 
-  it('authenticates with stored credentials', async () => {
+  it("signs each welcome's challenge with its key, and sends no token", async () => {
     const h = makeClient();
+    const { publicKey } = await h.storage.deviceKeys.load();
     const socket = await startPaired(h);
-    expect(socket.last('auth')).toMatchObject({ deviceId: ALICE_LAPTOP, token: 'token-a1' });
+    const auth = socket.last('auth');
+    expect(auth).toEqual({ type: 'auth', rid: auth.rid, deviceId: ALICE_LAPTOP, signature: auth.signature });
+    expect(verifiesWith(publicKey, authProof(), auth.signature)).toBe(true);
     expect(h.state()).toMatchObject({ status: 'connected', session: { phase: 'paired' } });
+
+    // The next connection's challenge is another: a signature of the old one would be worthless there.
+    socket.end(1001);
+    h.clock.advance(1_000);
+    const next = h.transport.current;
+    next.open();
+    next.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: OTHER_CHALLENGE });
+    await flushMicrotasks();
+    const again = next.last('auth');
+    expect(verifiesWith(publicKey, authProof(OTHER_CHALLENGE), again.signature)).toBe(true);
+    expect(verifiesWith(publicKey, authProof(), again.signature)).toBe(false);
   });
 
-  it('on AUTH_FAILED wipes credentials and cache and returns to pairing', async () => {
+  it('binds a key for a protocol-1 device: `migrate` with its token once, then forgets the token', async () => {
     const h = makeClient();
+    await h.storage.saveCredentials({ ...ALICE_CREDENTIALS, token: 'token-a1' });
+    const socket = await startPaired(h);
+    const { publicKey } = await h.storage.deviceKeys.load();
+    const auth = socket.last('auth');
+    expect(auth.migrate).toEqual({ token: 'token-a1', publicKey });
+    expect(verifiesWith(publicKey, authProof(), auth.signature)).toBe(true);
+    expect(await h.storage.loadCredentials()).toEqual(ALICE_CREDENTIALS);
+
+    socket.end(1001);
+    h.clock.advance(1_000);
+    const next = await authenticate(h);
+    const again = next.last('auth');
+    expect(again.migrate).toBeUndefined();
+    expect(next.sentText.join('\n')).not.toContain('token-a1');
+    expect(verifiesWith(publicKey, authProof(), again.signature)).toBe(true);
+  });
+
+  it('on AUTH_FAILED wipes credentials, key and cache and returns to pairing', async () => {
+    const h = makeClient();
+    const { publicKey } = await h.storage.deviceKeys.load();
     await startPaired(h, ready([conversation({ lastSeq: 0 })]));
     await h.client.send('general', 'queued');
     h.transport.current.end(1001, 'hub restarting');
     h.clock.advance(1_000);
     const socket = h.transport.current;
     welcome(socket);
+    await flushMicrotasks();
     socket.deliver({
       type: 'error',
       rid: socket.last('auth').rid,
@@ -95,6 +176,8 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(await h.storage.loadCredentials()).toBeUndefined();
     expect(await h.storage.loadSnapshot()).toBeUndefined();
     expect(await h.storage.loadOutbox()).toEqual([]);
+    // The hub no longer knows this key: the next pairing makes a new one (load() makes one when there is none).
+    expect((await h.storage.deviceKeys.load()).publicKey).not.toBe(publicKey);
   });
 
   it('on close 4003 (device revoked) wipes everything and reconnects unpaired', async () => {
@@ -110,9 +193,9 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     expect(h.state()).toMatchObject({ status: 'connected', session: { phase: 'unpaired', reason: 'revoked' } });
   });
 
-  it('never sends its token to another hub at the same address; pairing there replaces the old account', async () => {
+  it('signs in, or sends its token, to no other hub at its address; pairing there replaces the account', async () => {
     const h = makeClient();
-    await h.storage.saveCredentials({ ...ALICE_CREDENTIALS, hubId: 'another-hub' });
+    await h.storage.saveCredentials({ ...ALICE_CREDENTIALS, hubId: 'another-hub', token: 'old-token' });
     await h.client.start();
     const socket = h.transport.current;
     welcome(socket);
@@ -122,21 +205,21 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     // Kept, in case the right hub answers here again.
     expect(await h.storage.loadCredentials()).toMatchObject({ hubId: 'another-hub' });
 
-    const pairing = h.client.pair({ kind: 'code', code: '123456', displayName: 'Alice' });
-    socket.deliver({
-      type: 'paired',
-      rid: socket.last('pair').rid,
-      userId: ALICE,
-      deviceId: ALICE_LAPTOP,
-      token: 'new-token',
-    });
+    const pairing = h.client.pair({ kind: 'joinToken', token: 'join-token', displayName: 'Alice' });
+    await flushMicrotasks();
+    const pair = socket.last('pair');
+    expect(socket.sentText.join('\n')).not.toContain('old-token');
+    socket.deliver({ type: 'paired', rid: pair.rid, userId: ALICE, deviceId: ALICE_LAPTOP });
     await pairing;
-    expect(await h.storage.loadCredentials()).toEqual({
-      hubId: HUB.id,
-      userId: ALICE,
-      deviceId: ALICE_LAPTOP,
-      token: 'new-token',
-    });
+    expect(await h.storage.loadCredentials()).toEqual({ ...ALICE_CREDENTIALS, hubIdentity: HUB.identity });
+    socket.deliver(ready());
+    await flushMicrotasks();
+
+    // It signs in here with the key it registered in `pair`, not one forgotten with the old account.
+    socket.end(1001);
+    h.clock.advance(1_000);
+    const next = await authenticate(h);
+    expect(verifiesWith(pair.publicKey, authProof(), next.last('auth').signature)).toBe(true);
   });
 
   it('pings a quiet hub and reconnects when it stops answering', async () => {

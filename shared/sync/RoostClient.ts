@@ -54,6 +54,11 @@ export class RoostClient {
     this.core.networkLost();
   }
 
+  /** After `identityRefused`, at the person's word: forget this hub's account and key, connect again to pair anew. */
+  pairAgain(): Promise<void> {
+    return this.core.pairAgain();
+  }
+
   /** Pairs this device (session 'unpaired', status 'connected'); resolves once its credentials are stored. */
   pair(credential: PairCredential, device?: DeviceDescription): Promise<void> {
     return this.core.pair(credential, device);

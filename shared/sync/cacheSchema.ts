@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ClientMsgIdSchema,
+  HubIdentitySchema,
   ConversationWireSchema,
   DeviceWireSchema,
   HubInfoSchema,
@@ -29,9 +30,10 @@ import {
 
 export const StoredCredentialsSchema = z.object({
   hubId: IdSchema,
+  hubIdentity: HubIdentitySchema.optional(),
   userId: IdSchema,
   deviceId: IdSchema,
-  token: z.string().min(1),
+  token: z.string().min(1).optional(),
 });
 
 export const CachedSnapshotSchema = z.object({

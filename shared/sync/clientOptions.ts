@@ -1,5 +1,6 @@
 import type { Platform } from '../protocol';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import type { DeviceKeyStore } from './deviceKeys';
 import type { RoostWarning } from './errors';
 import type { ClientStorage } from './storage';
 import type { SyncOptions } from './SyncEngine';
@@ -10,6 +11,8 @@ export type DeviceDescription = { name: string; platform: Platform };
 export type RoostClientOptions = {
   transport: Transport;
   storage: ClientStorage;
+  /** The device's key for this hub (protocol 2): WebCrypto in browsers, MemoryDeviceKeys in tests. */
+  deviceKeys: DeviceKeyStore;
   clock: Clock;
   /** A fresh random id of 8-64 characters of A-Z a-z 0-9 _ - (clientMsgIds). */
   randomId: () => string;

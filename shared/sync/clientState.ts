@@ -38,7 +38,7 @@ export type UnpairedReason =
   | 'notPaired'
   /** The device was removed on the hub (close code 4003). */
   | 'revoked'
-  /** The hub no longer accepts this device's token (AUTH_FAILED). */
+  /** The hub no longer accepts this device (AUTH_FAILED: removed, or its key is not the one the hub knows). */
   | 'authFailed'
   /** A different hub answers at this address. */
   | 'hubChanged';

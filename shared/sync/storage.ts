@@ -18,9 +18,18 @@ export const CACHE_SCHEMA_VERSION = 1;
 export type StoredCredentials = {
   /** The hub these credentials belong to (welcome.hub.id). */
   hubId: string;
+  /**
+   * The hub's identity when the device paired (welcome.hub.identity): the client signs for no other, and reports a
+   * hub that names another as `identityRefused` (HUB_IDENTITY_CHANGED). Absent in credentials from before identities.
+   */
+  hubIdentity?: string;
   userId: string;
   deviceId: string;
-  token: string;
+  /**
+   * Only for a device paired under protocol 1 that has not bound its key yet: the next `auth` binds one (PROTOCOL.md
+   * 6.7), and the token is then forgotten. A device paired under protocol 2 has none: its key is in DeviceKeyStore.
+   */
+  token?: string;
 };
 
 /** What the client knows of its hub: `identity` is missing in snapshots saved before hubs had one. */

@@ -7,8 +7,11 @@
 
 /** What a transport reports about one connection attempt. */
 export interface TransportEvents {
-  /** The socket is open: frames may be sent. */
-  open(): void;
+  /**
+   * The socket is open: frames may be sent. `provenIdentity`: the hub identity this connection proved inside TLS
+   * (appendix C.3), from a transport that checks the proof; the client then uses no other (a browser cannot know it).
+   */
+  open(provenIdentity?: string): void;
   /** One text frame from the hub. Binary frames are dropped by the adapter (the hub never sends any). */
   message(text: string): void;
   /**

@@ -7,6 +7,7 @@ import { handleAddMembers, handleCreateGroup, handleLeaveConversation, handleOpe
 import { handleCreateLinkCode, handleListDevices, handleRemoveDevice, handleRenameDevice } from './devices';
 import { handleClaimJoinLink } from './joinLinks';
 import { handleFetchMessages, handleMarkDelivered, handleMarkRead, handleSend, handleTyping } from './messaging';
+import { handlePakeFinish, handlePakeStart } from './pake';
 import { handleAuth, handleHello, handlePair } from './session';
 
 type Handler<T extends ClientFrameType> = (
@@ -26,6 +27,8 @@ const ROUTES: { [T in ClientFrameType]: Route<T> } = {
   },
   hello: { needs: 'connected', run: handleHello },
   pair: { needs: 'greeted', run: handlePair },
+  pakeStart: { needs: 'greeted', run: handlePakeStart },
+  pakeFinish: { needs: 'greeted', run: handlePakeFinish },
   auth: { needs: 'greeted', run: handleAuth },
   send: { needs: 'ready', run: (ctx, conn, frame) => conn.storingSend(() => handleSend(ctx, conn, frame)) },
   // One page read at a time per connection:

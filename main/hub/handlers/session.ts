@@ -1,12 +1,16 @@
 import {
+  authProofText,
   CloseCode,
   ErrorCode,
   IncompatibleReason,
   MIN_PROTOCOL_VERSION,
+  pairProofText,
   PROTOCOL_VERSION,
   type ClientFrameOf,
+  type Platform,
 } from '../../../shared/protocol';
 import type { Connection } from '../Connection';
+import { parseDevicePublicKey, requireKeyPossession, verifiesDeviceSignature } from '../deviceKey';
 import type { HubContext } from '../HubContext';
 import { HubError } from '../HubError';
 import type { DeviceRecord, UserRecord } from '../registry/registrySchema';
@@ -27,87 +31,142 @@ export function handleHello(ctx: HubContext, conn: Connection, frame: ClientFram
     return;
   }
   conn.greet();
-  conn.send({ type: 'welcome', rid: frame.rid, hub: ctx.info(), serverTime: ctx.now() });
+  conn.send({ type: 'welcome', rid: frame.rid, hub: ctx.info(), serverTime: ctx.now(), challenge: conn.challenge });
 }
 
 export async function handlePair(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'pair'>): Promise<void> {
+  const { publicKey, credential } = frame;
+  // Before the token is looked at: a device that cannot sign is a broken client, not a guess.
+  requireKeyPossession(publicKey, pairProofText(ctx.info().identity, conn.challenge, publicKey), frame.signature);
+  await pairDevice(ctx, conn, frame.rid, { ...frame.device, publicKey }, async () => {
+    ctx.gate.consumeJoinToken(credential.token, conn.address);
+    return { user: await ctx.registry.createUser(credential.displayName), created: true };
+  });
+}
+
+export type NewDevice = { name: string; platform: Platform; publicKey: string };
+type AdmittedUser = { user: UserRecord; created: boolean };
+
+/**
+ * Stores a device whose secret was accepted (`admitUser` checks it and finds or makes its user), answers `paired`
+ * and starts its session (PROTOCOL.md 6.2, 6.3).
+ */
+export async function pairDevice(
+  ctx: HubContext,
+  conn: Connection,
+  rid: string | undefined,
+  newDevice: NewDevice,
+  admitUser: () => Promise<AdmittedUser>,
+): Promise<void> {
   conn.startPairing();
-  let admitted: Admitted;
+  let admitted: AdmittedUser & { device: DeviceRecord };
   try {
-    admitted = await admit(ctx, conn, frame);
+    admitted = await admit(ctx, newDevice, admitUser);
   } catch (err) {
     conn.refusePairing();
     throw err;
   }
-  const { user, created, device, token } = admitted;
+  const { user, created, device } = admitted;
   ctx.logger.info(`paired device "${device.name}" (${device.platform}) for user "${user.displayName}"`);
   if (conn.state === 'closed') {
-    // The connection died while we paired it: nobody holds this token, and nobody knows this user.
+    // The connection died while we paired it: its device never learned its id, and nobody knows this user.
     await ctx.registry.removeDevice(device.id);
     if (created) await ctx.registry.removeUser(user.id);
     return;
   }
-  conn.send({ type: 'paired', rid: frame.rid, userId: user.id, deviceId: device.id, token });
+  conn.send({ type: 'paired', rid, userId: user.id, deviceId: device.id });
   // Others learn who the user is before they see the user come online.
   if (created) announceNewUser(ctx, user, conn);
   enterSession(ctx, conn, device);
 }
 
-type Admitted = { user: UserRecord; created: boolean; device: DeviceRecord; token: string };
-
-/** Checks the credential, finds or creates the user the new device belongs to, and stores the device. */
-async function admit(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'pair'>): Promise<Admitted> {
-  const { user, created } = await admitUser(ctx, conn, frame.credential);
-  const { device, token } = await ctx.registry.addDevice({
-    userId: user.id,
-    name: frame.device.name,
-    platform: frame.device.platform,
-  });
+/** Checks the secret, finds or creates the user the new device belongs to, and stores the device. */
+async function admit(
+  ctx: HubContext,
+  newDevice: NewDevice,
+  admitUser: () => Promise<AdmittedUser>,
+): Promise<AdmittedUser & { device: DeviceRecord }> {
+  const { user, created } = await admitUser();
+  const device = await ctx.registry.addDevice({ userId: user.id, ...newDevice });
   // The owner may have removed the user while the device was being stored (11.8): it must not get in.
   if (!ctx.registry.activeUser(user.id)) {
     await ctx.registry.removeDevice(device.id);
     throw removedUserRefusal();
   }
-  return { user, created, device, token };
+  return { user, created, device };
 }
 
-async function admitUser(
-  ctx: HubContext,
-  conn: Connection,
-  credential: ClientFrameOf<'pair'>['credential'],
-): Promise<{ user: UserRecord; created: boolean }> {
-  switch (credential.kind) {
-    case 'code':
-      ctx.gate.consumeCode(credential.code, conn.address);
-      return { user: await ctx.registry.createUser(credential.displayName), created: true };
-    case 'joinToken':
-      ctx.gate.consumeJoinToken(credential.token, conn.address);
-      return { user: await ctx.registry.createUser(credential.displayName), created: true };
-    case 'linkCode': {
-      const userId = ctx.gate.consumeLinkCode(credential.code, conn.address);
-      const user = ctx.registry.activeUser(userId);
-      if (!user) throw removedUserRefusal();
-      return { user, created: false };
-    }
-  }
-}
-
-function removedUserRefusal(): HubError {
+export function removedUserRefusal(): HubError {
   return new HubError(
     ErrorCode.LINK_CODE_INVALID,
     'The user this link code was made for was removed from the hub. Pair with a pairing code or a join link.',
   );
 }
 
-export function handleAuth(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'auth'>): void {
-  const device = ctx.registry.authenticate(frame.deviceId, frame.token);
-  if (!device) {
-    throw new HubError(
-      ErrorCode.AUTH_FAILED,
-      'This device is not paired with this hub (unknown, removed, or wrong token). Pair it again.',
+export async function handleAuth(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'auth'>): Promise<void> {
+  const device = ctx.registry.device(frame.deviceId);
+  if (!device) throw authFailed('This device is not paired with this hub (unknown or removed). Pair it again.');
+  const proof = authProofText(ctx.info().identity, conn.challenge, device.id);
+  if (device.publicKey) {
+    if (!verifiesDeviceSignature(parseDevicePublicKey(device.publicKey), proof, frame.signature)) {
+      throw authFailed("The signature does not verify with this device's key. Pair it again.");
+    }
+    enterSession(ctx, conn, device, frame.rid);
+    return;
+  }
+  conn.startPairing();
+  let bound: DeviceRecord;
+  try {
+    bound = await bindKey(ctx, device, frame, proof);
+  } catch (err) {
+    conn.refusePairing();
+    throw err;
+  }
+  if (conn.state === 'closed') return;
+  ctx.logger.info(`device "${bound.name}" bound its key (protocol 1 to 2)`);
+  enterSession(ctx, conn, bound, frame.rid);
+}
+
+/** A device paired under protocol 1 trades its token for a key, once, within the migration window (6.7). */
+async function bindKey(
+  ctx: HubContext,
+  device: DeviceRecord,
+  frame: ClientFrameOf<'auth'>,
+  proof: string,
+): Promise<DeviceRecord> {
+  const deadline = ctx.registry.protocol2Since + ctx.keyMigrationWindowMs;
+  if (ctx.now() >= deadline) {
+    throw authFailed(
+      `This device was paired under protocol 1 and did not bind a key before ${new Date(deadline).toISOString()}, ` +
+        'when the migration window closed. Pair it again.',
     );
   }
-  enterSession(ctx, conn, device, frame.rid);
+  const { migrate } = frame;
+  if (!migrate) {
+    throw authFailed('This device was paired under protocol 1: send `migrate` with its token and a new key (6.7).');
+  }
+  if (!ctx.registry.unmigratedDevice(device.id, migrate.token)) {
+    throw authFailed('This device is not paired with this hub (wrong token). Pair it again.');
+  }
+  if (!verifiesMigrationKey(migrate.publicKey, proof, frame.signature)) {
+    throw authFailed('migrate.publicKey is not a P-256 key, or the signature does not verify with it. Pair it again.');
+  }
+  const bound = await ctx.registry.bindDeviceKey(device.id, migrate.publicKey);
+  if (!bound) throw authFailed('This device was removed, or bound a key meanwhile. Authenticate again.');
+  return bound;
+}
+
+/** Every `auth` failure is AUTH_FAILED (6.6): a client cannot repair a bad migration key, only pair again. */
+function verifiesMigrationKey(publicKey: string, proof: string, signature: string): boolean {
+  try {
+    return verifiesDeviceSignature(parseDevicePublicKey(publicKey), proof, signature);
+  } catch {
+    return false;
+  }
+}
+
+function authFailed(message: string): HubError {
+  return new HubError(ErrorCode.AUTH_FAILED, message);
 }
 
 /** Registers the connection for pushes and sends the snapshot it starts from. */

@@ -28,7 +28,7 @@ export function pinnedWsTransport(url: string, options: { pin?: string } = {}): 
       }
       const pinned = openPinnedWebSocket(url, { perMessageDeflate: false, pin: options.pin });
       const { ws } = pinned;
-      ws.on('open', () => events.open());
+      ws.on('open', () => events.open(pinned.identity()));
       ws.on('message', (data, isBinary) => {
         if (!isBinary) events.message(rawDataText(data));
       });

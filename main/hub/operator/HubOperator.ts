@@ -199,6 +199,7 @@ export class HubOperator {
       pairedAt: d.pairedAt,
       lastSeenAt: d.lastSeenAt,
       connections: this.ctx.sessions.ofDevice(d.id).size,
+      ...(d.publicKey ? {} : { keyMigrationUntil: this.ctx.registry.protocol2Since + this.ctx.keyMigrationWindowMs }),
     };
   }
 

@@ -34,6 +34,8 @@ function makeDevice(name: string, storage = new MemoryStorage()): Device {
   const client = new RoostClient({
     transport: wsTransport(hub.port),
     storage,
+    // The storage's key: a client rebuilt on the same storage is the same device.
+    deviceKeys: storage.deviceKeys,
     clock: {
       now: () => Date.now(),
       setTimeout: (callback, ms) => setTimeout(callback, ms),

@@ -99,6 +99,16 @@ export class FailureLimiter {
     this.hosts.delete(hostKey(address));
   }
 
+  /** A guess counted before it was judged was right: its network gets the guess back (up to the burst). */
+  refundNetworkGuess(address: string): void {
+    if (!this.budgeted) return;
+    const entry = this.networks.get(networkKey(address));
+    if (!entry) return;
+    const now = this.options.now();
+    entry.tokens = Math.min(this.options.networkBurst!, this.tokensOf(entry, now) + 1);
+    entry.at = now;
+  }
+
   /** How many addresses are remembered (for tests and diagnostics). */
   get size(): number {
     return this.hosts.size;

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../../shared/protocol';
 import type { PairingSecretKind, PairingState } from '../../../shared/hub/pairingState';
 import { HubError } from '../HubError';
-import { newToken, normalizeLinkCode, stripSeparators } from '../secrets';
+import { newToken, normalizeLinkCode } from '../secrets';
 import { FailedAttempts } from './FailedAttempts';
 import { FailureLimiter, type GuessRefusal } from './FailureLimiter';
 import { JoinLinkClaims } from './JoinLinkClaims';
@@ -99,23 +99,64 @@ export class PairingGate {
     this.window.stop();
   }
 
-  /** Accepts the current code once, then replaces it. Throws HubError otherwise. */
-  consumeCode(input: string, address: string): void {
+  /**
+   * Starts one guess at the pairing code: a SPAKE2 exchange keyed by `secret` (PROTOCOL.md 6.2). The hub cannot
+   * know whether the device typed the right code until the exchange ends, so the guess counts as wrong now, against
+   * the address, its network and the window, and a success takes it back. Throws HubError when refused unseen.
+   */
+  beginCodeGuess(address: string): CodeGuess {
     this.admitCodeGuess('code', address);
-    const typed = stripSeparators(input);
-    if (typed === this.window.openNow?.code) {
-      this.limiter.recordSuccess(address);
+    const secret = this.window.openNow!.code;
+    return this.pendingGuess('code', address, secret, () => {
+      // Another device may have used the code meanwhile: a code pairs once.
+      if (this.window.openNow?.code !== secret) throw wrongPairingCode();
       this.window.replaceCode();
-      return;
+    });
+  }
+
+  /**
+   * As beginCodeGuess, for the link code named by `handle` (its first characters): the code is spent by this
+   * attempt, right or wrong. Throws LINK_CODE_INVALID (counted) for a handle no live code has.
+   */
+  beginLinkCodeGuess(handle: string, address: string): CodeGuess & { userId: string } {
+    this.admitCodeGuess('linkCode', address);
+    const entry = this.linkCodes.takeByHandle(normalizeLinkCode(handle));
+    const guess = this.pendingGuess('linkCode', address, entry?.code ?? '', () => {});
+    if (!entry) {
+      guess.failed();
+      throw wrongLinkCode();
     }
-    this.wrongGuess('code', address);
-    if (this.window.wasRetired(typed)) {
-      throw new HubError(
-        ErrorCode.PAIRING_CODE_EXPIRED,
-        'That pairing code has expired or was already used. Ask for the current code shown by the hub.',
-      );
-    }
-    throw new HubError(ErrorCode.PAIRING_CODE_INVALID, 'Wrong pairing code. Check the 6-digit code shown by the hub.');
+    return { ...guess, userId: entry.userId };
+  }
+
+  private pendingGuess(kind: PairingSecretKind, address: string, secret: string, onSuccess: () => void): CodeGuess {
+    this.limiter.recordFailure(address);
+    this.window.countWrongGuess();
+    let settled = false;
+    return {
+      secret,
+      succeeded: () => {
+        if (settled) return;
+        settled = true;
+        try {
+          onSuccess();
+        } catch (err) {
+          // The code was used meanwhile: this guess stays counted, as any that does not pair.
+          this.failures.record({ address, kind, outcome: 'wrong' }, this.now());
+          this.emit();
+          throw err;
+        }
+        this.limiter.recordSuccess(address);
+        this.limiter.refundNetworkGuess(address);
+        this.window.refundWrongGuess();
+      },
+      failed: () => {
+        if (settled) return;
+        settled = true;
+        this.failures.record({ address, kind, outcome: 'wrong' }, this.now());
+        this.emit();
+      },
+    };
   }
 
   createJoinToken(): { token: string; expiresAt: number } {
@@ -183,22 +224,6 @@ export class PairingGate {
     return this.linkCodes.create(userId, deviceId);
   }
 
-  /** Returns the user the link code was made for. */
-  consumeLinkCode(input: string, address: string): string {
-    this.admitCodeGuess('linkCode', address);
-    const entry = this.linkCodes.consume(normalizeLinkCode(input));
-    if (entry) {
-      this.limiter.recordSuccess(address);
-      return entry.userId;
-    }
-    this.wrongGuess('linkCode', address);
-    throw new HubError(
-      ErrorCode.LINK_CODE_INVALID,
-      'This link code is invalid, expired, already used or replaced by a newer one. ' +
-        'Create a new one on your other device.',
-    );
-  }
-
   forgetLinkCodesOfDevice(deviceId: string): void {
     this.linkCodes.forgetDevice(deviceId);
   }
@@ -252,19 +277,35 @@ export class PairingGate {
     }
   }
 
-  /** Counts against the address, its network and the window; told to listeners once. */
-  private wrongGuess(kind: PairingSecretKind, address: string): void {
-    this.limiter.recordFailure(address);
-    this.failures.record({ address, kind, outcome: 'wrong' }, this.now());
-    this.window.countWrongGuess();
-  }
-
   private emit(): void {
     if (this.listeners.size === 0) return;
     const state = this.state();
     for (const listener of this.listeners) listener(state);
   }
 }
+
+/**
+ * One guess at a code, counted as wrong until it succeeds. `secret` keys the exchange; exactly one of succeeded()
+ * (which throws HubError if the code was used meanwhile) and failed() takes effect, the first called.
+ */
+export type CodeGuess = { readonly secret: string; succeeded(): void; failed(): void };
+
+function wrongPairingCode(): HubError {
+  return new HubError(
+    ErrorCode.PAIRING_CODE_INVALID,
+    'Wrong pairing code, or it was used meanwhile. Check the 6-digit code shown by the hub.',
+  );
+}
+
+export function wrongLinkCode(): HubError {
+  return new HubError(
+    ErrorCode.LINK_CODE_INVALID,
+    'This link code is invalid, expired, already used or replaced by a newer one. ' +
+      'Create a new one on your other device.',
+  );
+}
+
+export { wrongPairingCode };
 
 const JOIN_LINK_REFUSALS = {
   used: () =>

@@ -9,7 +9,7 @@ export type PairingWindowOptions = {
 
 type Open = { code: string; closesAt: number };
 
-/** How long a replaced code is remembered, to tell "expired" from "wrong". */
+/** How long a replaced code is remembered, so that no code of the last hour comes back as a new one. */
 const RETIRED_MEMORY_MS = 60 * 60 * 1000;
 /** setTimeout's longest delay; a longer window is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -95,10 +95,10 @@ export class PairingWindow {
     this.changed();
   }
 
-  /** Whether `code` was the code of this hub within the last hour (used, or its window closed). */
-  wasRetired(code: string): boolean {
-    const at = this.retired.get(code);
-    return at !== undefined && this.options.now() - at < RETIRED_MEMORY_MS;
+  /** A guess counted before it could be judged turned out right (PairingGate.pendingGuess). */
+  refundWrongGuess(): void {
+    this.wrong = Math.max(0, this.wrong - 1);
+    this.changed();
   }
 
   /** Stops the timer (a stopped hub); the window still closes when read after its time. */
@@ -119,7 +119,7 @@ export class PairingWindow {
     this.retired.set(code, now);
   }
 
-  /** Unlike every code of the last hour, so "expired" never names a code that is current. */
+  /** Unlike every code of the last hour: a code someone saw and typed late is never the current one by chance. */
   private newCode(): string {
     let code = newDigitCode(6);
     while (this.retired.has(code) || code === this.current?.code) code = newDigitCode(6);

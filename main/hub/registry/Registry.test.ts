@@ -1,6 +1,7 @@
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
 import type { HubLogger } from '../HubContext';
 import { makeTempDir } from '../testing/tempDir';
 import { errnoError, holdAt, recordingFs, settlesWithin, type FsCall } from './recordingFs';
@@ -8,6 +9,8 @@ import { Registry } from './Registry';
 import { DEFAULT_CONVERSATION_ID, type RegistryFile } from './registrySchema';
 
 const silent: HubLogger = { info: () => {}, warn: () => {}, error: () => {} };
+/** A valid device public key for records that need one (protocol 2). */
+const aKey = () => memoryDeviceKey().publicKey;
 
 let removers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -27,24 +30,15 @@ describe('Registry', () => {
     const r = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
     expect(r.conversation(DEFAULT_CONVERSATION_ID)?.kind).toBe('default');
     const user = await r.createUser('Ann');
-    const { device, token } = await r.addDevice({ userId: user.id, name: 'Laptop', platform: 'linux' });
+    const publicKey = aKey();
+    const device = await r.addDevice({ userId: user.id, name: 'Laptop', platform: 'linux', publicKey });
     r.advanceReceipt(DEFAULT_CONVERSATION_ID, user.id, { readSeq: 4 });
     await r.close();
 
     const again = await Registry.open({ dataDir: dir, hubName: 'ignored', logger: silent });
     expect(again.hub).toEqual(r.hub);
-    expect(again.authenticate(device.id, token)?.name).toBe('Laptop');
+    expect(again.device(device.id)).toMatchObject({ name: 'Laptop', publicKey });
     expect(again.receipt(DEFAULT_CONVERSATION_ID, user.id)).toMatchObject({ readSeq: 4, deliveredSeq: 4 });
-  });
-
-  it('stores only a hash of device tokens', async () => {
-    const dir = await tempDir();
-    const r = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
-    const user = await r.createUser('Ann');
-    const { token } = await r.addDevice({ userId: user.id, name: 'Laptop', platform: 'linux' });
-    const file = await readFile(path.join(dir, 'registry.json'), 'utf8');
-    expect(file).not.toContain(token);
-    expect(r.authenticate(r.devicesOf(user.id)[0]!.id, `${token}x`)).toBeUndefined();
   });
 
   it('moves markers forward only', async () => {
@@ -144,11 +138,11 @@ describe('Registry', () => {
     });
     const r = await Registry.open({ dataDir: dir, hubName: 'Den', saveDelayMs: 10, fs, logger: silent });
     const ann = await r.createUser('Ann');
-    const { device } = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
+    const device = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux', publicKey: aKey() });
     diskFull = true;
 
     await expect(r.createUser('Bob')).rejects.toThrow();
-    await expect(r.addDevice({ userId: ann.id, name: 'Phone', platform: 'ios' })).rejects.toThrow();
+    await expect(r.addDevice({ userId: ann.id, name: 'Phone', platform: 'ios', publicKey: aKey() })).rejects.toThrow();
     await expect(r.renameDevice(device.id, 'Desk')).rejects.toThrow();
     await expect(r.createGroup({ name: 'Secret', createdBy: ann.id, memberUserIds: [] })).rejects.toThrow();
     expect(r.users().map((u) => u.displayName)).toEqual(['Ann']);
@@ -179,7 +173,7 @@ describe('Registry', () => {
     });
     const r = await Registry.open({ dataDir: dir, hubName: 'Den', fs, logger: silent });
     const ann = await r.createUser('Ann');
-    const { device } = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
+    const device = await r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux', publicKey: aKey() });
     failNext = true;
     const [desk, office] = await Promise.allSettled([
       r.renameDevice(device.id, 'Desk'),
@@ -206,7 +200,8 @@ describe('Registry', () => {
       process.platform === 'win32' ? ['open registry.json r+', 'sync registry.json'] : ['open dir r', 'sync dir'];
     hold = holdAt((c) => c.op === 'sync' && !c.path.endsWith('.tmp'));
 
-    const pairing = r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
+    const publicKey = aKey();
+    const pairing = r.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux', publicKey });
     const first = await Promise.race([hold.reached.then(() => 'held'), pairing.then(() => 'answered')]);
     expect(first).toBe('held');
     expect(await settlesWithin(pairing, 20)).toBe(false);
@@ -220,9 +215,9 @@ describe('Registry', () => {
     ]);
 
     hold.release();
-    const { device, token } = await pairing;
+    const device = await pairing;
     const again = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
-    expect(again.authenticate(device.id, token)?.name).toBe('Laptop');
+    expect(again.device(device.id)).toMatchObject({ name: 'Laptop', publicKey });
     await again.close();
   });
 
@@ -243,6 +238,9 @@ describe('Registry', () => {
   );
 });
 
+const onDisk = async (dir: string) =>
+  JSON.parse(await readFile(path.join(dir, 'registry.json'), 'utf8')) as RegistryFile;
+
 /** A logger that keeps what it is told, so a test can check what was reported and that nothing else was. */
 function keptLogger(): HubLogger & { errors: string[] } {
   const errors: string[] = [];
@@ -262,9 +260,6 @@ function nextCall(matches: (call: FsCall) => boolean) {
 }
 
 describe('Registry: one write path', () => {
-  const onDisk = async (dir: string) =>
-    JSON.parse(await readFile(path.join(dir, 'registry.json'), 'utf8')) as RegistryFile;
-
   it('writes one change at a time: one asked for during a write waits for the next, which carries both', async () => {
     const dir = await tempDir();
     let hold = holdAt(() => false);

@@ -4,7 +4,7 @@ import { Low } from 'lowdb';
 import type { Platform } from '../../../shared/protocol';
 import { SerialQueue } from '../../../shared/util/SerialQueue';
 import type { HubLogger } from '../HubContext';
-import { hashToken, hashesEqual, newId, newToken } from '../secrets';
+import { hashToken, hashesEqual, newId } from '../secrets';
 import { DurableJsonFile } from './DurableJsonFile';
 import { nodeDurableFs, type DurableFs } from './durableWrite';
 import { freshRegistry, readRegistryFile, refuseOverHistory, RegistryFileError, startOver } from './registryFile';
@@ -17,6 +17,7 @@ import {
   REGISTRY_SCHEMA_VERSION,
   type ConversationRecord,
   type DeviceRecord,
+  type KeyedDeviceRecord,
   type ReceiptRecord,
   type RegistryFile,
   type UserRecord,
@@ -42,7 +43,7 @@ export type RegistryOptions = {
   historyDir?: string;
 };
 
-/** It holds device token hashes: for the hub's own user only. */
+/** It holds device public keys and protocol-1 token hashes: for the hub's own user only. */
 const REGISTRY_FILE_MODE = 0o600;
 
 /**
@@ -81,6 +82,11 @@ export class Registry {
   ) {
     this.writer = new RegistryWriter(db, { ...writer, snapshot: () => this.toFile() });
     this.hubRecord = data.hub;
+    // A registry from before protocol 2: its devices' migration window starts now (6.7).
+    if (this.hubRecord.protocol2Since === undefined) {
+      this.hubRecord.protocol2Since = now();
+      this.writer.writeSoon();
+    }
     for (const u of data.users) this.usersById.set(u.id, u);
     for (const d of data.devices) this.devicesById.set(d.id, d);
     for (const c of data.conversations) this.conversationsById.set(c.id, c);
@@ -203,27 +209,51 @@ export class Registry {
     return [...this.devicesById.values()];
   }
 
-  /** Registers a device and returns its token; the token is not kept, only its hash. */
+  /** Registers a device with its public key; durable before it resolves. */
   addDevice(input: {
     userId: string;
     name: string;
     platform: Platform;
-  }): Promise<{ device: DeviceRecord; token: string }> {
+    publicKey: string;
+  }): Promise<KeyedDeviceRecord> {
     return this.changes.run(async () => {
-      const token = newToken();
       const t = this.now();
-      const device: DeviceRecord = { id: newId(), ...input, tokenHash: hashToken(token), pairedAt: t, lastSeenAt: t };
+      const device: KeyedDeviceRecord = { id: newId(), ...input, pairedAt: t, lastSeenAt: t };
       this.devicesById.set(device.id, device);
       await this.writer.write(() => this.devicesById.delete(device.id));
-      return { device, token };
+      return device;
     });
   }
 
-  /** The device if the token is its current one; undefined for unknown, removed or wrong. */
-  authenticate(deviceId: string, token: string): DeviceRecord | undefined {
+  /** When this hub first ran protocol 2: protocol-1 devices may bind a key until a window after it (6.7). */
+  get protocol2Since(): number {
+    return this.hubRecord.protocol2Since ?? 0;
+  }
+
+  /** A protocol-1 device that has not bound a key, if `token` is its token; undefined for anything else. */
+  unmigratedDevice(deviceId: string, token: string): DeviceRecord | undefined {
     const device = this.devicesById.get(deviceId);
-    if (!device) return undefined;
+    if (!device?.tokenHash || device.publicKey) return undefined;
     return hashesEqual(device.tokenHash, hashToken(token)) ? device : undefined;
+  }
+
+  /**
+   * A protocol-1 device binds its key once: the token hash goes, so the token never works again. Durable before it
+   * resolves; undefined if the device was removed or bound meanwhile.
+   */
+  bindDeviceKey(deviceId: string, publicKey: string): Promise<KeyedDeviceRecord | undefined> {
+    return this.changes.run(async () => {
+      const device = this.devicesById.get(deviceId);
+      if (!device?.tokenHash || device.publicKey) return undefined;
+      const bound: KeyedDeviceRecord = { ...device, publicKey, keyBoundAt: this.now() };
+      delete bound.tokenHash;
+      this.devicesById.set(deviceId, bound);
+      await this.writer.write(() => {
+        if (this.devicesById.get(deviceId) === bound) this.devicesById.set(deviceId, device);
+      });
+      // Removed while the key was written: the removal stands, and the device gets no session.
+      return this.devicesById.get(deviceId) === bound ? bound : undefined;
+    });
   }
 
   renameDevice(id: string, name: string): Promise<DeviceRecord | undefined> {

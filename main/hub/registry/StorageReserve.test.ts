@@ -1,6 +1,7 @@
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
 import type { HubLogger } from '../HubContext';
 import { makeTempDir } from '../testing/tempDir';
 import { errnoError, recordingFs } from './recordingFs';
@@ -92,13 +93,14 @@ describe('a registry write on a full disk', () => {
     });
     const registry = await Registry.open({ dataDir: dir, hubName: 'Den', fs, reserve, logger: silent });
     const ann = await registry.createUser('Ann');
-    const { device, token } = await registry.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
-    return { dir, reserve, initial, registry, device, token };
+    const { publicKey } = memoryDeviceKey();
+    const device = await registry.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux', publicKey });
+    return { dir, reserve, initial, registry, device };
   }
 
   it('frees part of the reserve and writes a removal, which survives a reopen', async () => {
     let full = false;
-    const { dir, reserve, initial, registry, device, token } = await openWithReserve(() => full);
+    const { dir, reserve, initial, registry, device } = await openWithReserve(() => full);
     full = true;
     await registry.removeDevice(device.id);
     expect(reserve.bytes).toBeLessThan(initial);
@@ -109,7 +111,8 @@ describe('a registry write on a full disk', () => {
     await expect.poll(() => reserve.admitsMessages()).toBe(true);
     await registry.close();
     const again = await Registry.open({ dataDir: dir, hubName: 'Den', logger: silent });
-    expect(again.authenticate(device.id, token)).toBeUndefined();
+    // Gone with its key: the hub refuses `auth` for a device it does not know.
+    expect(again.device(device.id)).toBeUndefined();
     await again.close();
     await reserve.close();
   });
@@ -149,11 +152,12 @@ describe('a registry write on a full disk', () => {
     });
     const registry = await Registry.open({ dataDir: dir, hubName: 'Den', fs, reserve, logger: silent });
     const ann = await registry.createUser('Ann');
-    const { device, token } = await registry.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux' });
+    const { publicKey } = memoryDeviceKey();
+    const device = await registry.addDevice({ userId: ann.id, name: 'Laptop', platform: 'linux', publicKey });
     full = true;
     await expect(registry.removeDevice(device.id)).rejects.toMatchObject({ code: 'ENOSPC' });
     expect(reserve.bytes).toBe(0);
-    expect(registry.authenticate(device.id, token)).toBeUndefined();
+    expect(registry.device(device.id)).toBeUndefined();
     full = false;
     await registry.close();
     await reserve.close();

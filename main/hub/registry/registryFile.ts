@@ -17,7 +17,7 @@ export class RegistryFileError extends Error {
 export function freshRegistry(hubName: string, now: number): RegistryFile {
   return {
     schemaVersion: REGISTRY_SCHEMA_VERSION,
-    hub: { id: newId(), name: hubName, createdAt: now },
+    hub: { id: newId(), name: hubName, createdAt: now, protocol2Since: now },
     users: [],
     devices: [],
     conversations: [

@@ -11,7 +11,10 @@ import {
 import { openPinnedWebSocket } from '../identity/pinnedWebSocket';
 import { rawDataText } from '../rawData';
 
-export type Credentials = { deviceId: string; userId: string; token: string };
+import type { DeviceKey } from '../../../shared/sync/deviceKeys';
+
+/** A paired device: its ids and its key (protocol 2 has no token). */
+export type Credentials = { deviceId: string; userId: string; key: DeviceKey };
 
 /**
  * A real WebSocket client for integration tests. Every frame from the hub is
@@ -26,6 +29,8 @@ export class TestClient {
   private readonly closedPromise: Promise<{ code: number; reason: string }>;
   private nextRid = 1;
   credentials: Credentials | undefined;
+  /** The hub's answer to hello(): its identity and this connection's challenge. */
+  welcome: ServerFrameOf<'welcome'> | undefined;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -153,7 +158,8 @@ export class TestClient {
   }
 
   async hello(): Promise<ServerFrameOf<'welcome'>> {
-    return this.expect({ type: 'hello', protocol: PROTOCOL_VERSION }, 'welcome');
+    this.welcome = await this.expect({ type: 'hello', protocol: PROTOCOL_VERSION }, 'welcome');
+    return this.welcome;
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,7 @@ export function makeSyncDevice(
   const client = new RoostClient({
     transport,
     storage,
+    deviceKeys: storage.deviceKeys,
     clock: realClock,
     randomId: () => randomBytes(12).toString('base64url'),
     device: { name, platform: 'linux' },

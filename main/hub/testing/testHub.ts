@@ -1,4 +1,5 @@
-import { PROTOCOL_VERSION, type ServerFrameOf } from '../../../shared/protocol';
+import type { ServerFrameOf } from '../../../shared/protocol';
+import { authFrame, expectPaired } from './devicePairing';
 import { Hub, type HubOptions } from '../Hub';
 import type { HubLogger } from '../HubContext';
 import { makeTempDir } from './tempDir';
@@ -38,17 +39,11 @@ export async function pairNewUser(
   const client = await TestClient.connect(hub.port);
   await client.hello();
   if (!hub.pairingState().open) hub.openPairing();
-  const paired = await client.expect(
-    {
-      type: 'pair',
-      credential: { kind: 'code', code: hub.pairingCode().code, displayName },
-      device: { name: deviceName, platform: 'linux' },
-    },
-    'paired',
-  );
-  const ready = await client.nextOf('ready');
-  client.credentials = { deviceId: paired.deviceId, userId: paired.userId, token: paired.token };
-  return { client, ready, credentials: client.credentials };
+  const { ready, credentials } = await expectPaired(client, {
+    credential: { kind: 'code', code: hub.pairingCode().code, displayName },
+    device: { name: deviceName, platform: 'linux' },
+  });
+  return { client, ready, credentials };
 }
 
 /** Adds another device to the user of `existing`, with a link code made on `existing` (opening pairing if closed). */
@@ -57,23 +52,18 @@ export async function pairLinkedDevice(hub: Hub, existing: TestClient, deviceNam
   const client = await TestClient.connect(hub.port);
   await client.hello();
   if (!hub.pairingState().open) hub.openPairing();
-  const paired = await client.expect(
-    { type: 'pair', credential: { kind: 'linkCode', code: link.code }, device: { name: deviceName, platform: 'web' } },
-    'paired',
-  );
-  const ready = await client.nextOf('ready');
-  client.credentials = { deviceId: paired.deviceId, userId: paired.userId, token: paired.token };
-  return { client, ready, credentials: client.credentials };
+  const { ready, credentials } = await expectPaired(client, {
+    credential: { kind: 'linkCode', code: link.code },
+    device: { name: deviceName, platform: 'web' },
+  });
+  return { client, ready, credentials };
 }
 
-/** Reconnects a paired device with its token. */
+/** Reconnects a paired device: hello, then `auth` signing the new connection's challenge. */
 export async function reconnect(port: number, credentials: Credentials): Promise<Device> {
   const client = await TestClient.connect(port);
-  await client.expect({ type: 'hello', protocol: PROTOCOL_VERSION }, 'welcome');
-  const ready = await client.expect(
-    { type: 'auth', deviceId: credentials.deviceId, token: credentials.token },
-    'ready',
-  );
+  await client.hello();
+  const ready = await client.expect(await authFrame(client, credentials), 'ready');
   client.credentials = credentials;
   return { client, ready, credentials };
 }

@@ -2,17 +2,22 @@
  * Child script for transport.netns.test.ts, run with `ip netns exec` inside the private network namespaces
  * that test builds. Reports JSON lines on stdout; reads commands on stdin.
  *
- *   hub PORT                 a real hub on 0.0.0.0:PORT with default TLS settings and pairing open. Prints
- *                            {"event":"listening",identity,code}; stdin `remove DEVICE` removes a device and
- *                            prints {"event":"removed"}; stops cleanly on SIGTERM.
+ *   hub PORT                 a real hub on 0.0.0.0:PORT with default TLS settings and pairing open, whose registry
+ *                            already holds one device paired under protocol 1 (a token, no key yet). Prints
+ *                            {"event":"listening",identity,code,joinToken,legacy:{deviceId,token}}; stdin
+ *                            `remove DEVICE` removes a device and prints {"event":"removed"}; stops cleanly on
+ *                            SIGTERM.
  *   relay PORT HOST          someone in the middle: TLS with its own key on 0.0.0.0:PORT, every byte relayed to
  *                            HOST:PORT over its own TLS session. Prints {"event":"listening"}.
- *   session HOST PORT PIN CODE MARKER CONTROL
+ *   session HOST PORT PIN CODE JOIN_TOKEN LEGACY_DEVICE LEGACY_TOKEN MARKER CONTROL
  *                            a device's whole session over WSS, pinned: a plain-HTTP request for /CONTROL (it
  *                            must show in the capture, or the capture saw nothing), pairing by CODE, a second
- *                            device by link code, a message with MARKER, catch-up after a disconnect. Prints
- *                            {"event":"session",secrets,removable}; stdin `recheck` then tries the removed
- *                            device's token again and prints
+ *                            device by link code, a third by JOIN_TOKEN, the protocol-1 device binding a key with
+ *                            LEGACY_TOKEN, a message with MARKER, catch-up after a disconnect, and the `auth` of
+ *                            that catch-up sent again on a new connection. Prints
+ *                            {"event":"session",secrets,replay,removable}: `secrets` as {what, hex} (the bytes
+ *                            the capture must not hold), `replay` what the replayed `auth` was answered; stdin
+ *                            `recheck` then signs in as the removed device again and prints
  *                            {"event":"recheck",answer,closeCode}.
  *   mitm HOST PORT PIN       a pinned native client and a pinned sync client try HOST:PORT; prints
  *                            {"event":"mitm",client,syncClient}: what each was told.
@@ -23,11 +28,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
-import { PROTOCOL_VERSION, WS_PATH } from '../../../shared/protocol';
+import { p256 } from '@noble/curves/nist.js';
+import { WS_PATH } from '../../../shared/protocol';
 import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
+import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
+import type { DeviceKey } from '../../../shared/sync/deviceKeys';
 import { RoostClient } from '../../../shared/sync/RoostClient';
+import { authFrame as signedAuth } from '../../../shared/sync/deviceProofs';
+import { toBase64url } from '../../../shared/util/base64url';
 import { Hub } from '../Hub';
 import { pinnedWsTransport } from '../identity/pinnedWsTransport';
+import { protocol1Registry } from './protocol1Registry';
+import { authFrame, authRequest, expectPaired } from './devicePairing';
 import { startTlsRelay } from './tlsRelay';
 import { TestClient } from './TestClient';
 
@@ -38,9 +50,11 @@ const [mode, ...args] = process.argv.slice(2);
 
 async function hub(port: number): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'roost-nsprobe-'));
+  const legacy = await protocol1Registry(dataDir);
   const h = await Hub.start({ port, host: '0.0.0.0', dataDir, logger: quiet });
   h.openPairing();
-  emit('listening', { identity: h.identity, code: h.pairingCode().code });
+  const joinToken = h.createJoinToken().token;
+  emit('listening', { identity: h.identity, code: h.pairingCode().code, joinToken, legacy });
   commands.on('line', (line) => {
     const [command, id] = line.split(' ');
     if (command === 'remove') void h.removeDevice(id!).then((removed) => emit('removed', { removed }));
@@ -67,51 +81,115 @@ function plainGet(host: string, port: number, urlPath: string): Promise<number> 
 
 async function connect(host: string, port: number, pin: string): Promise<TestClient> {
   const client = await TestClient.connect(port, { host, tls: { pin } });
-  await client.expect({ type: 'hello', protocol: PROTOCOL_VERSION }, 'welcome');
+  await client.hello();
   return client;
 }
 
-async function session(host: string, port: number, pin: string, code: string, marker: string, control: string) {
-  const controlStatus = await plainGet(host, port, `/${control}`);
+/** What the capture must not hold, as bytes (hex): texts in UTF-8, a private key raw and as base64url. */
+type Secret = { what: string; hex: string };
+const text = (what: string, value: string): Secret => ({ what, hex: Buffer.from(value, 'utf8').toString('hex') });
+
+/** A device key whose private half the probe can name, to look for it in the capture. */
+function namedKey(name: string): { key: DeviceKey; secrets: Secret[] } {
+  const secretKey = p256.utils.randomSecretKey();
+  return {
+    key: memoryDeviceKey(secretKey),
+    secrets: [
+      { what: `${name} private key`, hex: Buffer.from(secretKey).toString('hex') },
+      text(`${name} private key (base64url)`, toBase64url(secretKey)),
+    ],
+  };
+}
+
+type SessionArgs = {
+  host: string;
+  port: number;
+  pin: string;
+  code: string;
+  joinToken: string;
+  legacy: { deviceId: string; token: string };
+  marker: string;
+  control: string;
+};
+
+async function session(o: SessionArgs) {
+  const { host, port, pin } = o;
+  const controlStatus = await plainGet(host, port, `/${o.control}`);
+  const keys = { ann: namedKey('ann'), phone: namedKey('phone'), bob: namedKey('bob'), old: namedKey('old') };
   const ann = await connect(host, port, pin);
-  const paired = await ann.expect(
-    {
-      type: 'pair',
-      credential: { kind: 'code', code, displayName: 'Ann' },
-      device: { name: 'laptop', platform: 'linux' },
-    },
-    'paired',
-  );
-  await ann.nextOf('ready');
+  await expectPaired(ann, {
+    credential: { kind: 'code', code: o.code, displayName: 'Ann' },
+    device: { name: 'laptop', platform: 'linux' },
+    key: keys.ann.key,
+  });
   const link = await ann.expect({ type: 'createLinkCode' }, 'linkCode');
   const phone = await connect(host, port, pin);
-  const second = await phone.expect(
-    { type: 'pair', credential: { kind: 'linkCode', code: link.code }, device: { name: 'phone', platform: 'web' } },
-    'paired',
+  const second = await expectPaired(phone, {
+    credential: { kind: 'linkCode', code: link.code },
+    device: { name: 'phone', platform: 'web' },
+    key: keys.phone.key,
+  });
+  const bob = await connect(host, port, pin);
+  await expectPaired(bob, {
+    credential: { kind: 'joinToken', token: o.joinToken, displayName: 'Bob' },
+    device: { name: 'bob laptop', platform: 'linux' },
+    key: keys.bob.key,
+  });
+  await bob.close();
+  // The protocol-1 device sends its token once, to bind a key; afterwards the key alone signs it in.
+  const old = await connect(host, port, pin);
+  const migrating = await signedAuth(
+    { identity: old.welcome!.hub.identity, challenge: old.welcome!.challenge },
+    keys.old.key,
+    o.legacy,
   );
-  await phone.nextOf('ready');
-  await ann.expect({ type: 'send', conversationId: 'general', clientMsgId: 'ns-msg-0001', text: marker }, 'ack');
-  await phone.nextOf('message', (f) => f.message.text === marker);
+  await old.expect(migrating, 'ready');
+  await old.close();
+  const oldAgain = await connect(host, port, pin);
+  await oldAgain.expect(await authFrame(oldAgain, { deviceId: o.legacy.deviceId, key: keys.old.key }), 'ready');
+  await oldAgain.close();
+
+  await ann.expect({ type: 'send', conversationId: 'general', clientMsgId: 'ns-msg-0001', text: o.marker }, 'ack');
+  await phone.nextOf('message', (f) => f.message.text === o.marker);
   await phone.close();
-  const later = `${marker}-later`;
+  const later = `${o.marker}-later`;
   const ack = await ann.expect(
     { type: 'send', conversationId: 'general', clientMsgId: 'ns-msg-0002', text: later },
     'ack',
   );
   const back = await connect(host, port, pin);
-  await back.expect({ type: 'auth', deviceId: second.deviceId, token: second.token }, 'ready');
+  // Kept as sent, to replay below: what someone who could read this connection would hold.
+  const sentAuth = await authFrame(back, second.credentials);
+  await back.expect(sentAuth, 'ready');
   const page = await back.expect(
     { type: 'fetchMessages', conversationId: 'general', direction: 'forward', cursor: ack.seq - 1 },
     'messages',
   );
   if (!page.messages.some((m) => m.text === later)) throw new Error('catch-up did not bring the later message');
-  const secrets = [code, paired.token, second.token, link.code, marker, later];
-  emit('session', { control: controlStatus, secrets, removable: second.deviceId });
+  const replayed = await connect(host, port, pin);
+  const replay = await replayed.request(sentAuth);
+  await replayed.close();
+
+  const secrets: Secret[] = [
+    text('pairing code', o.code),
+    text('join token', o.joinToken),
+    text('protocol-1 token', o.legacy.token),
+    text('link code', link.code),
+    text('message', o.marker),
+    text('later message', later),
+    ...Object.values(keys).flatMap((k) => k.secrets),
+  ];
+  emit('session', {
+    control: controlStatus,
+    secrets,
+    replay: replay.type === 'error' ? replay.code : replay.type,
+    removable: second.credentials.deviceId,
+  });
   commands.once('line', () => {
     void (async () => {
       const closed = await back.waitClosed();
       const again = await connect(host, port, pin);
-      const answer = await again.request({ type: 'auth', deviceId: second.deviceId, token: second.token });
+      const answer = await authRequest(again, second.credentials);
       emit('recheck', { answer: answer.type === 'error' ? answer.code : answer.type, closeCode: closed.code });
       process.exit(0);
     })();
@@ -123,9 +201,11 @@ async function mitm(host: string, port: number, pin: string): Promise<void> {
     () => 'connected',
     (err: Error & { code?: string }) => err.code ?? err.message,
   );
+  const storage = new MemoryStorage();
   const sync = new RoostClient({
     transport: pinnedWsTransport(`wss://${host}:${port}${WS_PATH}`, { pin }),
-    storage: new MemoryStorage(),
+    storage,
+    deviceKeys: storage.deviceKeys,
     clock: {
       now: () => Date.now(),
       setTimeout: (callback, ms) => setTimeout(callback, ms),
@@ -151,7 +231,17 @@ async function mitm(host: string, port: number, pin: string): Promise<void> {
 const run: Record<string, () => Promise<void>> = {
   hub: () => hub(Number(args[0])),
   relay: () => relay(Number(args[0]), args[1]!),
-  session: () => session(args[0]!, Number(args[1]), args[2]!, args[3]!, args[4]!, args[5]!),
+  session: () =>
+    session({
+      host: args[0]!,
+      port: Number(args[1]),
+      pin: args[2]!,
+      code: args[3]!,
+      joinToken: args[4]!,
+      legacy: { deviceId: args[5]!, token: args[6]! },
+      marker: args[7]!,
+      control: args[8]!,
+    }),
   mitm: () => mitm(args[0]!, Number(args[1]), args[2]!),
 };
 await run[mode!]!().catch((err: unknown) => {

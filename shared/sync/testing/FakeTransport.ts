@@ -4,6 +4,8 @@ import type { Transport, TransportEvents, TransportSocket } from '../transport';
 /** One connection attempt made through FakeTransport, driven by the test. */
 export class FakeSocket implements TransportSocket {
   readonly sent: ClientFrame[] = [];
+  /** Every frame as the client wrote it, before parsing drops fields the protocol does not know. */
+  readonly sentText: string[] = [];
   closedByClient: { code?: number; reason?: string } | undefined;
   /** Answer app-level pings with pong at once, like a hub (set false to play a hub that went silent). */
   answerPings = true;
@@ -12,6 +14,7 @@ export class FakeSocket implements TransportSocket {
   constructor(private readonly events: TransportEvents) {}
 
   send(text: string): void {
+    this.sentText.push(text);
     const parsed = parseClientFrame(text);
     if (!parsed.ok) throw new Error(`client sent a frame that breaks the protocol: ${parsed.message}: ${text}`);
     this.sent.push(parsed.frame);
@@ -23,8 +26,9 @@ export class FakeSocket implements TransportSocket {
     this.closedByClient = { code, reason };
   }
 
-  open(): void {
-    this.events.open();
+  /** `provenIdentity`: as a transport that checked the hub's identity proof in TLS reports it. */
+  open(provenIdentity?: string): void {
+    this.events.open(provenIdentity);
   }
 
   /** Delivers a frame from the "hub" (validated by the client like any other). */

@@ -28,6 +28,7 @@ export function makeClient(options: Partial<RoostClientOptions> = {}, storage = 
     clock,
     randomId: () => `client-msg-${++n}`,
     device: { name: 'Laptop', platform: 'linux' },
+    deviceKeys: storage.deviceKeys,
     random: () => 0.5,
     onWarning: (w) => warnings.push(w),
     ...options,
@@ -35,12 +36,16 @@ export function makeClient(options: Partial<RoostClientOptions> = {}, storage = 
   return { client, clock, transport, storage, warnings, state: () => client.getState() };
 }
 
-export const ALICE_CREDENTIALS = { hubId: HUB.id, userId: ALICE, deviceId: ALICE_LAPTOP, token: 'token-a1' };
+/** A device paired under protocol 2: no token, its key is in the harness's MemoryDeviceKeys. */
+export const ALICE_CREDENTIALS = { hubId: HUB.id, userId: ALICE, deviceId: ALICE_LAPTOP };
+
+/** Every welcome of the fake hub carries this challenge. */
+export const CHALLENGE = 'BL4Vp6qSGrDCg-wS0uV9i6PHjqL8AiJZAGUFkLnUC9g';
 
 /** Opens the current socket and answers hello with welcome. */
 export function welcome(socket: FakeSocket): void {
   socket.open();
-  socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1 });
+  socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: CHALLENGE });
 }
 
 /** Starts a client that has credentials, and takes it through hello/auth to `ready`. */
@@ -54,6 +59,8 @@ export async function startPaired(h: Harness, readyFrame: ServerFrameOf<'ready'>
 export async function authenticate(h: Harness, readyFrame: ServerFrameOf<'ready'> = ready()): Promise<FakeSocket> {
   const socket = h.transport.current;
   welcome(socket);
+  // The client signs the challenge before it sends `auth`.
+  await flushMicrotasks();
   socket.deliver({ ...readyFrame, rid: socket.last('auth').rid });
   await flushMicrotasks();
   return socket;

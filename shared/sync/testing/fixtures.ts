@@ -1,7 +1,7 @@
 import type { ConversationWire, MessageWire, ServerFrameOf } from '../../protocol';
 import { idleConversationFields, type ConversationState } from '../clientState';
 
-export const HUB = { id: 'hub1', identity: 'A'.repeat(52), name: 'Test hub', protocolVersion: 1, appVersion: '0.1.0' };
+export const HUB = { id: 'hub1', identity: 'A'.repeat(52), name: 'Test hub', protocolVersion: 2, appVersion: '0.1.0' };
 export const ALICE = 'userA';
 export const BOB = 'userB';
 export const ALICE_LAPTOP = 'devA1';

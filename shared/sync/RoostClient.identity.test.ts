@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ALICE_CREDENTIALS, CHALLENGE, makeClient, startPaired } from './testing/clientHarness';
+import { flushMicrotasks } from './testing/FakeClock';
+import { HUB } from './testing/fixtures';
+
+/** What a client signs for, and for whom it refuses to (PROTOCOL.md 6.6, appendix D). */
+const OTHER_IDENTITY = 'B'.repeat(52);
+
+describe('the hub identity a client signs for', () => {
+  it('refuses a hub that names another identity than it paired with: no auth, credentials kept', async () => {
+    const h = makeClient();
+    await h.storage.saveCredentials({ ...ALICE_CREDENTIALS, hubIdentity: HUB.identity });
+    await h.client.start();
+    const socket = h.transport.current;
+    socket.open();
+    socket.deliver({ type: 'welcome', hub: { ...HUB, identity: OTHER_IDENTITY }, serverTime: 1, challenge: CHALLENGE });
+    await flushMicrotasks();
+
+    expect(h.state().session).toEqual({ phase: 'identityRefused', reason: 'HUB_IDENTITY_CHANGED' });
+    expect(socket.sentOf('auth')).toEqual([]);
+    expect(await h.storage.loadCredentials()).toMatchObject({ deviceId: ALICE_CREDENTIALS.deviceId });
+    expect(h.transport.sockets).toHaveLength(1);
+  });
+
+  it('refuses a welcome naming another identity than the transport proved in TLS, before pairing or auth', async () => {
+    const h = makeClient();
+    await h.client.start();
+    const socket = h.transport.current;
+    socket.open(OTHER_IDENTITY);
+    socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: CHALLENGE });
+    await flushMicrotasks();
+
+    expect(h.state().session).toEqual({ phase: 'identityRefused', reason: 'HUB_IDENTITY_UNPROVEN' });
+    expect(socket.sent.map((f) => f.type)).toEqual(['hello']);
+  });
+
+  it('after the person agrees, forgets the account and key and connects again to pair anew', async () => {
+    const h = makeClient();
+    await h.storage.saveCredentials({ ...ALICE_CREDENTIALS, hubIdentity: HUB.identity });
+    await startPaired(h);
+    const before = (await h.storage.deviceKeys.load()).publicKey;
+    await h.client.stop();
+    await h.client.start();
+    const socket = h.transport.current;
+    socket.open();
+    socket.deliver({ type: 'welcome', hub: { ...HUB, identity: OTHER_IDENTITY }, serverTime: 1, challenge: CHALLENGE });
+    await flushMicrotasks();
+    expect(h.state().session.phase).toBe('identityRefused');
+
+    await h.client.pairAgain();
+    expect(await h.storage.loadCredentials()).toBeUndefined();
+    expect((await h.storage.deviceKeys.load()).publicKey).not.toBe(before);
+    const again = h.transport.current;
+    expect(again).not.toBe(socket);
+    again.open();
+    again.deliver({ type: 'welcome', hub: { ...HUB, identity: OTHER_IDENTITY }, serverTime: 1, challenge: CHALLENGE });
+    await flushMicrotasks();
+    expect(h.state().session).toEqual({ phase: 'unpaired', reason: 'notPaired' });
+    expect(again.sentOf('auth')).toEqual([]);
+  });
+});
