@@ -32,6 +32,15 @@ export type RequestSpec = {
 
 const MEMBERSHIP = [ErrorCode.NOT_FOUND, ErrorCode.NOT_A_MEMBER] as const;
 
+/** What a successful pairing (`pair`, `pakeFinish`) makes the hub send. */
+const PAIRED_PUSHES: readonly RequestPush[] = [
+  { frame: 'ready', to: 'this connection, right after `paired` (without rid)' },
+  { frame: 'user', to: 'every other ready connection, when the pairing created a user' },
+  { frame: 'conversation', to: 'every other ready connection (general gained a member), when it created a user' },
+  { frame: 'presence', to: "connections ready before, when it is the user's first ready connection (10.1)" },
+  { frame: 'devices', to: "the user's other ready connections" },
+];
+
 export const REQUESTS = {
   ping: { state: 'any', answer: ['pong'], answered: 'always', pushes: [], errors: [], section: '10.3' },
   hello: {
@@ -47,13 +56,7 @@ export const REQUESTS = {
     state: 'greeted',
     answer: ['paired'],
     answered: 'always',
-    pushes: [
-      { frame: 'ready', to: 'this connection, right after `paired` (without rid)' },
-      { frame: 'user', to: 'every other ready connection, when the pairing created a user' },
-      { frame: 'conversation', to: 'every other ready connection (general gained a member), when it created a user' },
-      { frame: 'presence', to: "connections ready before, when it is the user's first ready connection (10.1)" },
-      { frame: 'devices', to: "the user's other ready connections" },
-    ],
+    pushes: PAIRED_PUSHES,
     errors: [ErrorCode.PAIRING_LOCKED, ErrorCode.JOIN_TOKEN_INVALID, ErrorCode.DEVICE_KEY_INVALID],
     section: '6.3',
   },
@@ -76,13 +79,7 @@ export const REQUESTS = {
     state: 'greeted',
     answer: ['paired'],
     answered: 'always',
-    pushes: [
-      { frame: 'ready', to: 'this connection, right after `paired` (without rid)' },
-      { frame: 'user', to: 'every other ready connection, when the pairing created a user' },
-      { frame: 'conversation', to: 'every other ready connection (general gained a member), when it created a user' },
-      { frame: 'presence', to: "connections ready before, when it is the user's first ready connection (10.1)" },
-      { frame: 'devices', to: "the user's other ready connections" },
-    ],
+    pushes: PAIRED_PUSHES,
     errors: [
       ErrorCode.PAIRING_CODE_INVALID,
       ErrorCode.LINK_CODE_INVALID,

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
 import type { HubLogger } from '../HubContext';
 import { hashToken } from '../secrets';
-import { makeTempDir } from '../testing/tempDir';
+import { tempDirsAfterEach } from '../testing/tempDir';
 import { errnoError, holdAt, recordingFs } from './recordingFs';
 import { Registry } from './Registry';
 import type { RegistryFile } from './registrySchema';
@@ -15,17 +15,7 @@ const silent: HubLogger = { info: () => {}, warn: () => {}, error: () => {} };
 /** A valid device public key for records that need one (protocol 2). */
 const aKey = () => memoryDeviceKey().publicKey;
 
-let removers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const r of removers) await r();
-  removers = [];
-});
-
-async function tempDir(): Promise<string> {
-  const t = await makeTempDir('roost-registry-keys-');
-  removers.push(t.remove);
-  return t.dir;
-}
+const tempDir = tempDirsAfterEach('roost-registry-keys-');
 
 const onDisk = async (dir: string) =>
   JSON.parse(await readFile(path.join(dir, 'registry.json'), 'utf8')) as RegistryFile;

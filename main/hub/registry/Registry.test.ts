@@ -1,9 +1,9 @@
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
 import type { HubLogger } from '../HubContext';
-import { makeTempDir } from '../testing/tempDir';
+import { tempDirsAfterEach } from '../testing/tempDir';
 import { errnoError, holdAt, recordingFs, settlesWithin, type FsCall } from './recordingFs';
 import { Registry } from './Registry';
 import { DEFAULT_CONVERSATION_ID, type RegistryFile } from './registrySchema';
@@ -12,17 +12,7 @@ const silent: HubLogger = { info: () => {}, warn: () => {}, error: () => {} };
 /** A valid device public key for records that need one (protocol 2). */
 const aKey = () => memoryDeviceKey().publicKey;
 
-let removers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const r of removers) await r();
-  removers = [];
-});
-
-async function tempDir(): Promise<string> {
-  const t = await makeTempDir('roost-registry-');
-  removers.push(t.remove);
-  return t.dir;
-}
+const tempDir = tempDirsAfterEach('roost-registry-');
 
 describe('Registry', () => {
   it('creates a hub with the default room and keeps everything across reopen', async () => {

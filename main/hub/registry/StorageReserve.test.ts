@@ -1,9 +1,9 @@
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
 import type { HubLogger } from '../HubContext';
-import { makeTempDir } from '../testing/tempDir';
+import { tempDirsAfterEach } from '../testing/tempDir';
 import { errnoError, recordingFs } from './recordingFs';
 import { Registry } from './Registry';
 import { StorageReserve, type ReserveFs } from './StorageReserve';
@@ -11,17 +11,7 @@ import { StorageReserve, type ReserveFs } from './StorageReserve';
 const silent: HubLogger = { info: () => {}, warn: () => {}, error: () => {} };
 const KIB = 1024;
 
-let removers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const r of removers) await r();
-  removers = [];
-});
-
-async function tempDir(): Promise<string> {
-  const t = await makeTempDir('roost-reserve-');
-  removers.push(t.remove);
-  return t.dir;
-}
+const tempDir = tempDirsAfterEach('roost-reserve-');
 
 /** Real files, but writes to the reserve fail with ENOSPC while `full()` says so. */
 function fullableFs(full: () => boolean): ReserveFs {
