@@ -9,17 +9,30 @@ import { identityKeyFrom } from '../identity/identityKey';
 import { rawDataText } from '../rawData';
 
 /**
- * A rogue hub on loopback, as an attacker on the LAN would run one under the real hub's name: its own identity key
- * and certificate, a valid identity proof for its own key, and every frame relayed to and from the real hub over a
- * WSS connection of its own. `claim`: the identity its `welcome` claims: its own (an honest-looking rogue) or the real
+ * Where a rogue hub listens (default 127.0.0.1, a free port) and where the real hub is (default 127.0.0.1), and who
+ * hears each device connection's frames once it has closed (everything the device sent on it, in order).
+ */
+export type RogueHubOptions = {
+  listenHost?: string;
+  listenPort?: number;
+  targetHost?: string;
+  onDeviceClosed?: (fromDevice: string[]) => void;
+};
+
+/**
+ * A rogue hub, as an attacker on the LAN would run one under the real hub's name: its own identity key and
+ * certificate, a valid identity proof for its own key, and every frame relayed to and from the real hub over a WSS
+ * connection of its own. `claim`: the identity its `welcome` claims: its own (an honest-looking rogue) or the real
  * hub's (a relay hoping the device trusts the claim). Everything the device sends is kept, to show what leaked.
  */
 export async function startRogueHub(
   realHubPort: number,
   claim: 'own' | 'real',
+  where: RogueHubOptions = {},
 ): Promise<{ port: number; identity: string; fromDevice: string[]; stop(): Promise<void> }> {
+  const { listenHost = '127.0.0.1', listenPort = 0, targetHost = '127.0.0.1' } = where;
   const own = identityKeyFrom(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
-  const cert = await issueCertificate(own, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }, Date.now());
+  const cert = await issueCertificate(own, { dnsNames: ['localhost'], ipAddresses: [listenHost] }, Date.now());
   const server: Server = createServer({ key: own.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert });
   const wss = new WebSocketServer({ server, path: WS_PATH });
   wss.on('headers', (headers, req) => {
@@ -28,11 +41,13 @@ export async function startRogueHub(
   });
   const fromDevice: string[] = [];
   wss.on('connection', (device) => {
-    const upstream = new WebSocket(`wss://127.0.0.1:${realHubPort}${WS_PATH}`, { rejectUnauthorized: false });
+    const upstream = new WebSocket(`wss://${targetHost}:${realHubPort}${WS_PATH}`, { rejectUnauthorized: false });
     const early: string[] = [];
+    const fromThisDevice: string[] = [];
     device.on('message', (data) => {
       const text = rawDataText(data);
       fromDevice.push(text);
+      fromThisDevice.push(text);
       if (upstream.readyState === upstream.OPEN) upstream.send(text);
       else early.push(text);
     });
@@ -40,11 +55,14 @@ export async function startRogueHub(
       for (const text of early.splice(0)) upstream.send(text);
     });
     upstream.on('message', (data) => device.send(rewrite(rawDataText(data), claim, own.identity)));
-    device.on('close', () => upstream.close());
+    device.on('close', () => {
+      upstream.close();
+      where.onDeviceClosed?.(fromThisDevice);
+    });
     upstream.on('close', () => device.close());
     for (const ws of [device, upstream]) ws.on('error', () => {});
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, listenHost, resolve));
   return {
     port: (server.address() as { port: number }).port,
     identity: own.identity,

@@ -4,9 +4,13 @@
  *
  *   hub PORT                 a real hub on 0.0.0.0:PORT with default TLS settings and pairing open, whose registry
  *                            already holds one device paired under protocol 1 (a token, no key yet). Prints
- *                            {"event":"listening",identity,code,joinToken,legacy:{deviceId,token}}; stdin
- *                            `remove DEVICE` removes a device and prints {"event":"removed"}; stops cleanly on
- *                            SIGTERM.
+ *                            {"event":"listening",identity,code,joinToken,legacy:{deviceId,token},dataDir}; stdin
+ *                            `remove DEVICE` removes a device and prints {"event":"removed"}; stdin `state`
+ *                            prints {"event":"state",users,wrongGuesses,failures,code}: every user's display name,
+ *                            the wrong code guesses counted in this window, the recent failed attempts ({address,
+ *                            outcome,count}) and the pairing code now; the same as {"event":"pairing",…} at every
+ *                            change of the pairing state (a failed attempt is listed when its exchange ends). Stops
+ *                            cleanly on SIGTERM.
  *   relay PORT HOST          someone in the middle: TLS with its own key on 0.0.0.0:PORT, every byte relayed to
  *                            HOST:PORT over its own TLS session. Prints {"event":"listening"}.
  *   session HOST PORT PIN CODE JOIN_TOKEN LEGACY_DEVICE LEGACY_TOKEN MARKER CONTROL
@@ -29,6 +33,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
+import type { PairingState } from '../../../shared/hub/pairingState';
 import { WS_PATH } from '../../../shared/protocol';
 import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
 import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
@@ -54,10 +59,18 @@ async function hub(port: number): Promise<void> {
   const h = await Hub.start({ port, host: '0.0.0.0', dataDir, logger: quiet });
   h.openPairing();
   const joinToken = h.createJoinToken().token;
-  emit('listening', { identity: h.identity, code: h.pairingCode().code, joinToken, legacy });
+  emit('listening', { identity: h.identity, code: h.pairingCode().code, joinToken, legacy, dataDir });
+  const report = (event: string, pairing: PairingState) => {
+    const users = h.operator.users().map((u) => u.displayName);
+    const failures = pairing.recentFailures.map((f) => ({ address: f.address, outcome: f.outcome, count: f.count }));
+    const code = pairing.open ? pairing.code : undefined;
+    emit(event, { users, wrongGuesses: pairing.wrongGuesses, failures, code });
+  };
+  h.onPairingChange((pairing) => report('pairing', pairing));
   commands.on('line', (line) => {
     const [command, id] = line.split(' ');
     if (command === 'remove') void h.removeDevice(id!).then((removed) => emit('removed', { removed }));
+    if (command === 'state') report('state', h.pairingState());
   });
   process.once('SIGTERM', () => void h.stop().then(() => process.exit(0)));
 }
