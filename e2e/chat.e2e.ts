@@ -54,6 +54,19 @@ test('a message from one device appears live on the others; reading on one clear
   await expect(conversationItem(a1.page, 'General').getByTestId('unread-badge')).toHaveCount(0);
   // And Bob sees that Ann read it.
   await expect(messages(b.page, 'Dinner at 7?')).toHaveAttribute('data-status', 'read');
+
+  // Ann deletes her own message for everyone from her phone; Bob cannot delete hers.
+  await expect(messages(b.page, 'Hello from Ann laptop').getByTestId('delete-message')).toHaveCount(0);
+  const hello = messages(a2.page, 'Hello from Ann laptop');
+  await hello.hover();
+  await hello.getByRole('button', { name: 'Delete for everyone' }).click();
+  await a2.page.getByTestId('confirm-delete-message').click();
+  await expect(a2.page.getByTestId('delete-message-dialog')).not.toBeVisible();
+  await openConversation(a1.page, 'General');
+  for (const page of [a1.page, a2.page, b.page]) {
+    await expect(messages(page, 'Hello from Ann laptop')).toHaveCount(0);
+    await expect(page.locator('[data-testid="message"][data-deleted="true"]')).toContainText('Message deleted');
+  }
 });
 
 test('a device that was closed catches up on all 50 messages, in order, once', async () => {

@@ -65,8 +65,11 @@ test('desktop: the owner deletes a message and removes a person; the audit log s
     await expect(messages(page, 'CHEAP PILLS')).toHaveCount(0);
     await expect(page.locator('[data-testid="message"][data-deleted="true"]')).toContainText('Message deleted');
   }
-  // An ordinary member's web client never offers it.
-  await expect(mal.page.getByTestId('delete-message')).toHaveCount(0);
+  // An ordinary member's web client offers it on their own messages only.
+  await sendMessage(ann, 'Welcome, Mallory');
+  await expect(messages(mal.page, 'Welcome, Mallory')).toBeVisible();
+  await expect(messages(mal.page, 'Welcome, Mallory').getByTestId('delete-message')).toHaveCount(0);
+  await expect(messages(mal.page, 'and more spam').getByTestId('delete-message')).toHaveCount(1);
 
   // The owner removes Mallory on This hub.
   await ann.getByTestId('hub-button').click();

@@ -149,7 +149,7 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
   // New rows or flags without a scroll (a short history does not scroll at all) may call for more.
   useEffect(loadOlderIfNear, [rows.length, conversation.hasOlder, conversation.loadingOlder, loadOlderIfNear]);
 
-  // The hub's owner, on the desktop app that hosts it, may delete any message for everyone.
+  // Anyone may delete their own messages for everyone; the hub's owner, on the desktop app that hosts it, any.
   const owner = useOwnerControls();
   const [deleting, setDeleting] = useState<MessageWire>();
   const askDelete = useCallback((message: MessageWire) => setDeleting(message), []);
@@ -168,7 +168,7 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
           senderName={userName(users, row.message.senderUserId)}
           showSender={showSenders && !row.own}
           {...ownStatus(row)}
-          onDelete={owner ? askDelete : undefined}
+          onDelete={row.own || owner ? askDelete : undefined}
         />
       ) : (
         <PendingItem entry={row.entry} startsGroup={row.startsGroup} onRetry={retry} onDiscard={discard} />
@@ -195,14 +195,13 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
 
   return (
     <div className="message-pane">
-      {owner && (
-        <DeleteMessageDialog
-          message={deleting}
-          senderName={deleting ? userName(users, deleting.senderUserId) : ''}
-          controls={owner}
-          onClose={() => setDeleting(undefined)}
-        />
-      )}
+      <DeleteMessageDialog
+        message={deleting}
+        own={deleting?.senderUserId === selfUserId}
+        senderName={deleting ? userName(users, deleting.senderUserId) : ''}
+        owner={owner}
+        onClose={() => setDeleting(undefined)}
+      />
       <div
         ref={scrollRef}
         className="message-scroller"

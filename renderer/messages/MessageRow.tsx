@@ -34,7 +34,7 @@ type MessageProps = {
   /** Own messages only: the state, and the same in words ("Read by 2 of 3"). */
   status: OwnStatus | undefined;
   statusText: string | undefined;
-  /** The hub's owner, on the desktop app that hosts it: delete this message for everyone (asks first). */
+  /** Delete this message for everyone (asks first): own messages, and any for the hub's owner on its desktop app. */
   onDelete?: (message: MessageWire) => void;
 };
 
@@ -105,7 +105,7 @@ export const MessageItem = memo(function MessageItem({
           <button
             type="button"
             className="icon-button message__delete"
-            aria-label={`Delete for everyone (sent by ${own ? 'you' : senderName})`}
+            aria-label={own ? 'Delete for everyone' : `Delete for everyone (sent by ${senderName})`}
             title="Delete for everyone"
             data-testid="delete-message"
             onClick={() => onDelete(message)}

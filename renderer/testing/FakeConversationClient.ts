@@ -5,7 +5,15 @@ import { CONVERSATION_ID, PEER, SELF } from './conversationFixtures';
 /** What the conversation screen (ConversationView, MessageList, Composer) uses of the sync client. */
 export type ConversationClient = Pick<
   RoostClient,
-  'getState' | 'subscribe' | 'loadOlder' | 'markRead' | 'retrySend' | 'discardPending' | 'send' | 'notifyTyping'
+  | 'getState'
+  | 'subscribe'
+  | 'loadOlder'
+  | 'markRead'
+  | 'retrySend'
+  | 'discardPending'
+  | 'send'
+  | 'notifyTyping'
+  | 'deleteMessage'
 >;
 
 export type FakeHistory = {
@@ -30,6 +38,10 @@ export class FakeConversationClient implements ConversationClient {
   private sent = 0;
   /** The conversation id of every loadOlder() call, in order. */
   readonly loadOlderCalls: string[] = [];
+  /** The seq of every deleteMessage() call, in order. */
+  readonly deleteCalls: number[] = [];
+  /** What the hub answers the next deleteMessage() with, instead of deleting (then cleared). */
+  refuseNextDelete: Error | undefined;
 
   constructor(history: FakeHistory) {
     const { messages, readSeq, reachedStart } = history;
@@ -152,6 +164,20 @@ export class FakeConversationClient implements ConversationClient {
   }
 
   notifyTyping(): void {}
+
+  /** Like a hub: the deletion is pushed (the message emptied, the deletion after the newest) before the answer. */
+  deleteMessage(conversationId: string, seq: number): Promise<void> {
+    this.deleteCalls.push(seq);
+    const refusal = this.refuseNextDelete;
+    this.refuseNextDelete = undefined;
+    if (refusal) return Promise.reject(refusal);
+    const { timeline } = this.state.conversations[conversationId]!;
+    const target = timeline.messages.find((m) => m.seq === seq)!;
+    const deletion: MessageWire = { ...target, seq: timeline.cursor + 1, text: '', deletes: seq };
+    const emptied = timeline.messages.map((m) => (m.seq === seq ? { ...m, text: '', deleted: true as const } : m));
+    this.update({ timeline: { ...timeline, messages: [...emptied, deletion], cursor: deletion.seq } });
+    return Promise.resolve();
+  }
 
   retrySend(): void {}
 

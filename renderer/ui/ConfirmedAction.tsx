@@ -5,6 +5,8 @@ import { FormError } from './FormError';
 type Props = {
   /** What confirming does, said plainly. */
   text: ReactNode;
+  /** Shown under the text: what the action applies to (the message to delete). */
+  children?: ReactNode;
   /** The irreversible action; `onDone` runs once it resolves. */
   action: () => Promise<unknown>;
   onDone: () => void;
@@ -28,6 +30,7 @@ export function ConfirmedAction({
   onCancel,
   failure,
   describeError = messageOf,
+  children,
   ...labels
 }: Props) {
   const [busy, setBusy] = useState(false);
@@ -46,6 +49,7 @@ export function ConfirmedAction({
   return (
     <>
       <p className="dialog__text">{text}</p>
+      {children}
       <FormError error={error} />
       <DialogActions
         onCancel={onCancel}

@@ -117,6 +117,10 @@ export const MarkReadSchema = frame('markRead', {
   conversationId: IdSchema.describe('A conversation the user is a member of.'),
   seq: SeqSchema.describe("Moves the user's readSeq, and deliveredSeq with it, up to this (clamped to lastSeq)."),
 }).describe('Tells the hub the user has read up to seq.');
+export const DeleteMessageSchema = frame('deleteMessage', {
+  conversationId: IdSchema.describe('A conversation the user is a member of.'),
+  seq: SeqSchema.describe('A message the user sent, from any of their devices; not a deletion (section 7.5).'),
+}).describe('Deletes one of your own messages for everyone: its text is erased on the hub and on every device.');
 export const TypingSchema = frame('typing', {
   conversationId: IdSchema.describe('A conversation the user is a member of.'),
 }).describe('The user is typing in a conversation.');
@@ -186,6 +190,7 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   MarkDeliveredSchema,
   MarkReadSchema,
   TypingSchema,
+  DeleteMessageSchema,
   CreateGroupSchema,
   AddMembersSchema,
   OpenDirectSchema,

@@ -89,6 +89,7 @@ export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFra
   markDelivered: { type: 'markDelivered', conversationId: 'general', seq: 42 },
   markRead: { type: 'markRead', rid: '13', conversationId: 'general', seq: 42 },
   typing: { type: 'typing', conversationId: 'general' },
+  deleteMessage: { type: 'deleteMessage', rid: '14', conversationId: 'general', seq: 42 },
   createGroup: { type: 'createGroup', rid: '20', name: 'Climbing', memberUserIds: [BOB] },
   addMembers: { type: 'addMembers', rid: '21', conversationId: 'gRRvglEDnF-5buY8fafUog', userIds: [BOB] },
   openDirect: { type: 'openDirect', rid: '22', userId: BOB },

@@ -139,6 +139,19 @@ export const REQUESTS = {
     errors: MEMBERSHIP,
     section: '10.2',
   },
+  deleteMessage: {
+    state: 'ready',
+    answer: ['ok'],
+    answered: 'withRid',
+    pushes: [
+      {
+        frame: 'message',
+        to: 'every ready connection of every member, this one included, before `ok`; none if already deleted',
+      },
+    ],
+    errors: [...MEMBERSHIP, ErrorCode.FORBIDDEN, ErrorCode.STORAGE_FAILED, ErrorCode.STORAGE_CORRUPT],
+    section: '7.5',
+  },
   createGroup: {
     state: 'ready',
     answer: ['conversation'],

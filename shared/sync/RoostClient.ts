@@ -106,6 +106,15 @@ export class RoostClient {
     return this.core.loadOlder(conversationId);
   }
 
+  /**
+   * Deletes one of the own messages for everyone (PROTOCOL.md 7.5), sent from any of the user's devices.
+   * Resolves once the hub has stored and pushed the deletion; the message is empty and `deleted` in the state
+   * by then, as on every other device. Someone else's message is FORBIDDEN; deleting again changes nothing.
+   */
+  async deleteMessage(conversationId: string, seq: number): Promise<void> {
+    expectAnswer(await this.core.request({ type: 'deleteMessage', conversationId, seq }), 'ok');
+  }
+
   async createGroup(name: string, memberUserIds: string[]): Promise<ConversationWire> {
     return expectAnswer(await this.core.request({ type: 'createGroup', name, memberUserIds }), 'conversation')
       .conversation;

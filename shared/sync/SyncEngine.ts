@@ -19,6 +19,7 @@ import {
   type Timeline,
   type TimelineChange,
 } from './conversationTimeline';
+import { isDeletion } from './deletions';
 import { WarningCode, isConnectionGone, type RoostWarning } from './errors';
 
 export type SyncOptions = {
@@ -91,9 +92,10 @@ export class SyncEngine {
       };
       return { state, merges: [], warnings: [warning] };
     }
-    // A live message raises lastSeq even while it waits in the buffer; and its sender has stopped typing.
+    // A live message raises lastSeq even while it waits in the buffer; and its sender has stopped typing (deleting
+    // one of their messages says nothing of that).
     const seen = noteSeq(state, id, message.seq);
-    const shown = own ? seen : clearTyping(seen, id, message.senderUserId);
+    const shown = own || isDeletion(message) ? seen : clearTyping(seen, id, message.senderUserId);
     const merged = mergeTimeline(shown, id, (t) => applyLive(t, message));
     return step(merged.state, [merged.merge]);
   }

@@ -5,6 +5,7 @@ import { HubError } from '../HubError';
 import { handleBlockUser, handleUnblockUser } from './blocks';
 import { handleAddMembers, handleCreateGroup, handleLeaveConversation, handleOpenDirect } from './conversations';
 import { handleCreateLinkCode, handleListDevices, handleRemoveDevice, handleRenameDevice } from './devices';
+import { handleDeleteMessage } from './deletions';
 import { handleClaimJoinLink } from './joinLinks';
 import { handleFetchMessages, handleMarkDelivered, handleMarkRead, handleSend, handleTyping } from './messaging';
 import { handlePakeFinish, handlePakeStart } from './pake';
@@ -40,6 +41,11 @@ const ROUTES: { [T in ClientFrameType]: Route<T> } = {
   markDelivered: { needs: 'ready', run: handleMarkDelivered },
   markRead: { needs: 'ready', run: handleMarkRead },
   typing: { needs: 'ready', run: handleTyping },
+  // A write like `send`, so counted with the sends that pause a connection waiting for the disk.
+  deleteMessage: {
+    needs: 'ready',
+    run: (ctx, conn, frame) => conn.storingSend(() => handleDeleteMessage(ctx, conn, frame)),
+  },
   createGroup: { needs: 'ready', run: handleCreateGroup },
   addMembers: { needs: 'ready', run: handleAddMembers },
   openDirect: { needs: 'ready', run: handleOpenDirect },

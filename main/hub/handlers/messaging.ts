@@ -108,7 +108,7 @@ function quotaExceeded(err: QuotaError): HubError {
  * which file and what to do (for a conversation refused at start, the start-up log already says).
  * Anything else goes on as it was.
  */
-function storageRefusal(ctx: HubContext, err: unknown): unknown {
+export function storageRefusal(ctx: HubContext, err: unknown): unknown {
   if (!(err instanceof LogError) || err.code !== LogErrorCode.corrupt) return err;
   if (err instanceof LogCorruptError) ctx.logger.error(`message log: ${err.message}; restore the file from a backup`);
   return new HubError(

@@ -227,7 +227,9 @@ export class ConversationLog {
     const line = encodeLine(message);
     const { usage, maxBytesPerUser } = this.config;
     const stored = usage.bytesOf(draft.senderUserId);
-    if (stored + line.length > maxBytesPerUser)
+    // A deletion is counted but never refused: someone whose messages fill the limit must still be able to delete
+    // them, and it is bounded anyway (one per message, about a short message's size; users delete only their own).
+    if (draft.deletes === undefined && stored + line.length > maxBytesPerUser)
       return Promise.reject(new QuotaError(draft.senderUserId, stored, maxBytesPerUser));
     usage.assigned(draft.senderUserId, line.length);
     this.lastAssigned = message.seq;

@@ -48,7 +48,7 @@ export type MessageLogOptions = {
   maxOpenSegments?: number;
   /**
    * Bytes of the log one user's messages may take (their stored lines), across all conversations;
-   * an append beyond it rejects with QuotaError. Default 256 MiB.
+   * an append beyond it rejects with QuotaError (a deletion record counts, but is never refused). Default 256 MiB.
    */
   maxBytesPerUser?: number;
   /**

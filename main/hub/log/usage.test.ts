@@ -78,6 +78,21 @@ describe('storage used per user', () => {
     await log.close();
   });
 
+  it('counts a deletion against its sender but never refuses one, so a user at the limit can delete', async () => {
+    const log = await MessageLog.open({ dir, maxBytesPerUser: 500 });
+    await fill(log, 'a', 1, 5, 'alice');
+    await expect(log.append('a', draft(6, 'alice'))).rejects.toBeInstanceOf(QuotaError);
+    const before = log.bytesStoredBy('alice');
+    const alice = { clientMsgId: 'deletion-1', senderUserId: 'alice', senderDeviceId: 'alice-laptop' };
+    const { record, erased } = await log.delete('a', 2, alice);
+    await erased;
+    expect(record).toMatchObject({ deletes: 2, senderUserId: 'alice' });
+    expect(log.bytesStoredBy('alice')).toBeGreaterThan(before);
+    expect(log.bytesStoredBy('alice')).toBe((await bytesOnDisk()).get('alice'));
+    await expect(log.append('a', draft(7, 'alice'))).rejects.toBeInstanceOf(QuotaError);
+    await log.close();
+  });
+
   it('gives back the bytes of an append the disk refused', async () => {
     const probe = new FsProbe();
     const log = await MessageLog.open({ dir, fs: probe.fs });

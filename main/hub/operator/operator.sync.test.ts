@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageWire } from '../../../shared/protocol';
 import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
@@ -8,6 +6,7 @@ import { RoostClient } from '../../../shared/sync/RoostClient';
 import type { RoostState } from '../../../shared/sync/clientState';
 import type { Hub } from '../Hub';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from '../registry/registrySchema';
+import { filesContaining } from '../testing/filesContaining';
 import { startTestHub } from '../testing/testHub';
 import { wsTransport } from '../testing/wsTransport';
 
@@ -143,14 +142,3 @@ describe('deleting a message', () => {
     expect(await filesContaining(dataDir, 'CHEAP')).toEqual([]);
   });
 });
-
-/** Every file under `dir` whose bytes contain `text`. */
-async function filesContaining(dir: string, text: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { recursive: true })) {
-    const file = path.join(dir, entry);
-    if (!(await stat(file)).isFile()) continue;
-    if ((await readFile(file)).includes(text)) found.push(entry);
-  }
-  return found;
-}
