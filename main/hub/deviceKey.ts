@@ -3,6 +3,9 @@ import { ErrorCode } from '../../shared/protocol';
 import { fromBase64url } from '../../shared/util/base64url';
 import { HubError } from './HubError';
 
+/** SubjectPublicKeyInfo of id-ecPublicKey on prime256v1, then the uncompressed point's 04. */
+const P256_SPKI_HEADER = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
+
 /**
  * A device's public key as the hub accepts it: SubjectPublicKeyInfo DER of an ECDSA P-256 key, nothing else
  * (PROTOCOL.md 6.2). Checked before it is stored, so every stored key verifies later.
@@ -15,7 +18,9 @@ export function parseDevicePublicKey(publicKey: string): KeyObject {
   } catch {
     key = undefined;
   }
-  if (key?.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  // One spelling: the named curve and an uncompressed point (OpenSSL also takes a hybrid one, 06/07, same length).
+  const canonical = der !== undefined && Buffer.from(der).subarray(0, P256_SPKI_HEADER.length).equals(P256_SPKI_HEADER);
+  if (!canonical || key?.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new HubError(ErrorCode.DEVICE_KEY_INVALID, 'publicKey must be an ECDSA P-256 key as SubjectPublicKeyInfo.');
   }
   return key;

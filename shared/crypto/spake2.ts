@@ -26,8 +26,9 @@ const SCALAR_LENGTH = 32;
  */
 export const M_HEX = '02886e2f97ace46e55ba9dd7242579f2993b64e16ef3dcab95afd497333d8fa12f';
 export const N_HEX = '03d8bbd6c639c62937b04d997f38c3770719c629d7014d49a24b4f98baa1292b49';
-const M = Point.fromHex(M_HEX);
-const N = Point.fromHex(N_HEX);
+// Every exchange multiplies M and N by w: tables for both (about 6 times faster) keep a hub's exchanges cheap.
+const M = Point.fromHex(M_HEX).precompute(8);
+const N = Point.fromHex(N_HEX).precompute(8);
 
 /** pA and pB travel as SEC1 uncompressed points, as in the RFC's vectors; one encoding per point, nothing else. */
 export const SHARE_LENGTH = 65;

@@ -213,11 +213,12 @@ export class ClientCore {
   /** The hub answered hello: authenticate if this device is paired with this very hub. */
   linkWelcomed(welcome: ServerFrameOf<'welcome'>): void {
     this.update(() => {
+      const credentials = this.credentials;
+      const known = credentials && this.knownIdentity(credentials);
       this.current = { ...this.current, hub: welcome.hub };
       this.welcomed = { identity: welcome.hub.identity, challenge: welcome.challenge };
-      const credentials = this.credentials;
       if (credentials?.hubId === welcome.hub.id) {
-        if (credentials.hubIdentity !== undefined && credentials.hubIdentity !== welcome.hub.identity) {
+        if (known !== undefined && known !== welcome.hub.identity) {
           // This hub's id under another identity: a rotated key, or someone else. Never sign for it (6.6).
           this.link.stop();
           this.linkIdentityRefused(IdentityRefusal.HUB_IDENTITY_CHANGED);
@@ -232,6 +233,16 @@ export class ClientCore {
       this.link.markHealthy();
       this.current = { ...this.current, session, status: 'connected', reconnect: undefined };
     });
+  }
+
+  /**
+   * The identity this device knows its hub by: the one it paired with or bound its key to, else (a protocol-1
+   * device that has not bound one yet) the one its cache last saw, so that its token goes to no other (6.7).
+   */
+  private knownIdentity(credentials: StoredCredentials): string | undefined {
+    if (credentials.hubIdentity !== undefined) return credentials.hubIdentity;
+    const cached = this.current.hub;
+    return cached?.id === credentials.hubId ? cached.identity : undefined;
   }
 
   /** A frame from the hub after welcome. */
@@ -417,11 +428,13 @@ export class ClientCore {
   private sessionReady(ready: ServerFrameOf<'ready'>): void {
     if (!this.credentials) return;
     this.authenticated = true;
-    if (this.credentials.token) {
-      // The hub bound this device's key in place of its protocol-1 token, which no longer works: forget it.
+    const hubIdentity = this.welcomed?.identity;
+    if (this.credentials.token || (this.credentials.hubIdentity === undefined && hubIdentity)) {
+      // The hub bound this device's key in place of its protocol-1 token, which no longer works: forget it. And
+      // remember the identity the key was proven to, as pairing does: from now on the device signs for no other.
       const { token: _bound, ...keyed } = this.credentials;
-      this.credentials = keyed;
-      this.cache.saveCredentials(keyed);
+      this.credentials = { ...keyed, ...(hubIdentity ? { hubIdentity } : {}) };
+      this.cache.saveCredentials(this.credentials);
     }
     this.link.markHealthy();
     this.applySync(this.sync.restored(this.current, ready));

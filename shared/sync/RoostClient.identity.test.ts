@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE_CREDENTIALS, CHALLENGE, makeClient, startPaired } from './testing/clientHarness';
 import { flushMicrotasks } from './testing/FakeClock';
-import { HUB } from './testing/fixtures';
+import { HUB, ready } from './testing/fixtures';
+import { CACHE_SCHEMA_VERSION } from './storage';
 
 /** What a client signs for, and for whom it refuses to (PROTOCOL.md 6.6, appendix D). */
 const OTHER_IDENTITY = 'B'.repeat(52);
@@ -57,5 +58,30 @@ describe('the hub identity a client signs for', () => {
     await flushMicrotasks();
     expect(h.state().session).toEqual({ phase: 'unpaired', reason: 'notPaired' });
     expect(again.sentOf('auth')).toEqual([]);
+  });
+});
+
+describe('a device paired under protocol 1, before it binds its key', () => {
+  it('sends its token to no hub naming another identity than its cache last saw', async () => {
+    const h = makeClient();
+    await h.storage.saveCredentials({ ...ALICE_CREDENTIALS, token: 'protocol-1-token' });
+    const r = ready();
+    await h.storage.saveSnapshot({
+      schemaVersion: CACHE_SCHEMA_VERSION,
+      hub: HUB,
+      self: r.self,
+      users: r.users,
+      devices: r.devices,
+      conversations: r.conversations,
+    });
+    await h.client.start();
+    const socket = h.transport.current;
+    socket.open();
+    socket.deliver({ type: 'welcome', hub: { ...HUB, identity: OTHER_IDENTITY }, serverTime: 1, challenge: CHALLENGE });
+    await flushMicrotasks();
+
+    expect(h.state().session).toEqual({ phase: 'identityRefused', reason: 'HUB_IDENTITY_CHANGED' });
+    expect(socket.sentText.join('\n')).not.toContain('protocol-1-token');
+    expect(await h.storage.loadCredentials()).toMatchObject({ token: 'protocol-1-token' });
   });
 });

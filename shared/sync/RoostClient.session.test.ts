@@ -137,7 +137,8 @@ describe('RoostClient: handshake, pairing, reconnects', () => {
     const auth = socket.last('auth');
     expect(auth.migrate).toEqual({ token: 'token-a1', publicKey });
     expect(verifiesWith(publicKey, authProof(), auth.signature)).toBe(true);
-    expect(await h.storage.loadCredentials()).toEqual(ALICE_CREDENTIALS);
+    // The token is gone, and the identity the key was bound to is remembered: the device signs for no other.
+    expect(await h.storage.loadCredentials()).toEqual({ ...ALICE_CREDENTIALS, hubIdentity: HUB.identity });
 
     socket.end(1001);
     h.clock.advance(1_000);

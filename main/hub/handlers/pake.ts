@@ -3,6 +3,7 @@ import { ErrorCode, pairProofText, pakeAadText, type ClientFrameOf } from '../..
 import { PakePurpose, startHubPake } from '../../../shared/crypto/codePake';
 import { Spake2Error, type Spake2Result } from '../../../shared/crypto/spake2';
 import { fromBase64url, toBase64url } from '../../../shared/util/base64url';
+import { SerialQueue } from '../../../shared/util/SerialQueue';
 import type { Connection } from '../Connection';
 import { parseDevicePublicKey, requireKeyPossession } from '../deviceKey';
 import type { HubContext } from '../HubContext';
@@ -20,14 +21,26 @@ type PendingPake = {
   readonly exchange: Spake2Result;
   readonly credential: ClientFrameOf<'pakeStart'>['credential'];
   readonly device: NewDevice;
-  /** The user a link code was made for. */
+  /** The user a link code was made for, and the device that made it. */
   readonly userId?: string;
+  readonly madeBy?: string;
 };
 
 /** At most one per connection, until `pakeFinish` or until it is abandoned. */
 const pending = new WeakMap<Connection, PendingPake>();
+/** A connection's guess whose exchange is still waiting to be computed. */
+const computing = new WeakMap<Connection, CodeGuess>();
+/**
+ * Exchanges are computed one per turn of the event loop, hub-wide: each costs ~15 ms of arithmetic, and a flood
+ * of pakeStart (up to the window's 500) must not hold every other connection's frames back meanwhile.
+ */
+const arithmetic = new SerialQueue();
 
-export function handlePakeStart(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'pakeStart'>): void {
+export async function handlePakeStart(
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<'pakeStart'>,
+): Promise<void> {
   abandonPake(conn);
   const { credential, publicKey } = frame;
   parseDevicePublicKey(publicKey);
@@ -35,32 +48,45 @@ export function handlePakeStart(ctx: HubContext, conn: Connection, frame: Client
   const der = fromBase64url(publicKey)!;
   const share = fromBase64url(frame.share);
   if (!share) throw new HubError(ErrorCode.BAD_FRAME, 'share is not canonical base64url.');
-  const guess =
-    credential.kind === 'code'
-      ? ctx.gate.beginCodeGuess(conn.address)
-      : ctx.gate.beginLinkCodeGuess(credential.handle, conn.address);
-  let reply: { share: Uint8Array; exchange: Spake2Result };
+  const linkCode =
+    credential.kind === 'linkCode' ? ctx.gate.beginLinkCodeGuess(credential.handle, conn.address) : undefined;
+  const guess: CodeGuess = linkCode ?? ctx.gate.beginCodeGuess(conn.address);
+  computing.set(conn, guess);
+  let reply: { share: Uint8Array; exchange: Spake2Result } | undefined;
   try {
-    const session = startHubPake({
-      code: guess.secret,
-      purpose: credential.kind === 'code' ? PakePurpose.PAIRING_CODE : PakePurpose.LINK_CODE,
-      hubIdentity: ctx.info().identity,
-      devicePublicKey: der,
-      aad: utf8ToBytes(pakeAadText(conn.challenge)),
+    reply = await arithmetic.run(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Closed while it waited: nobody to answer.
+      if (conn.state === 'closed') return undefined;
+      const session = startHubPake({
+        code: guess.secret,
+        purpose: credential.kind === 'code' ? PakePurpose.PAIRING_CODE : PakePurpose.LINK_CODE,
+        hubIdentity: ctx.info().identity,
+        devicePublicKey: der,
+        aad: utf8ToBytes(pakeAadText(conn.challenge)),
+      });
+      return { share: session.share, exchange: session.finish(share) };
     });
-    reply = { share: session.share, exchange: session.finish(share) };
   } catch (err) {
+    if (computing.get(conn) === guess) computing.delete(conn);
     guess.failed();
     if (err instanceof Spake2Error) throw new HubError(ErrorCode.BAD_FRAME, `share: ${err.message}`);
     throw err;
   }
-  pending.set(conn, {
-    guess,
-    exchange: reply.exchange,
-    credential,
-    device: { ...frame.device, publicKey },
-    ...('userId' in guess ? { userId: guess.userId as string } : {}),
-  });
+  if (!reply) return;
+  // Answered even when a newer pakeStart abandoned it meanwhile (as when each was answered at once), but only the
+  // newest exchange can be finished.
+  const current = computing.get(conn) === guess && conn.state === 'greeted';
+  if (current) computing.delete(conn);
+  else guess.failed();
+  if (current)
+    pending.set(conn, {
+      guess,
+      exchange: reply.exchange,
+      credential,
+      device: { ...frame.device, publicKey },
+      ...(linkCode ? { userId: linkCode.userId, madeBy: linkCode.deviceId } : {}),
+    });
   conn.send({
     type: 'pakeReply',
     rid: frame.rid,
@@ -104,12 +130,16 @@ export async function handlePakeFinish(
       return { user: await ctx.registry.createUser(credential.displayName), created: true };
     const user = ctx.registry.activeUser(started.userId ?? '');
     if (!user) throw removedUserRefusal();
+    // Removed while the exchange was pending: its link codes died with it (6.4).
+    if (!ctx.registry.device(started.madeBy ?? '')) throw wrongLinkCode();
     return { user, created: false };
   });
 }
 
 /** The connection closed or started another exchange: the one waiting stays a wrong guess. */
 export function abandonPake(conn: Connection): void {
+  computing.get(conn)?.failed();
+  computing.delete(conn);
   pending.get(conn)?.guess.failed();
   pending.delete(conn);
 }

@@ -152,8 +152,12 @@ async function bindKey(
     throw authFailed('migrate.publicKey is not a P-256 key, or the signature does not verify with it. Pair it again.');
   }
   const bound = await ctx.registry.bindDeviceKey(device.id, migrate.publicKey);
-  if (!bound) throw authFailed('This device was removed, or bound a key meanwhile. Authenticate again.');
-  return bound;
+  if (bound) return bound;
+  // Another connection of this device bound a key meanwhile (two tabs migrating at once): the same key is in.
+  const now = ctx.registry.device(device.id);
+  if (now?.publicKey && verifiesDeviceSignature(parseDevicePublicKey(now.publicKey), proof, frame.signature))
+    return now;
+  throw authFailed('This device was removed, or bound another key meanwhile. Pair it again.');
 }
 
 /** Every `auth` failure is AUTH_FAILED (6.6): a client cannot repair a bad migration key, only pair again. */

@@ -15,40 +15,45 @@ export class LinkCodes {
   private readonly byCode = new Map<string, Entry & { code: string }>();
   /** Each device's codes, oldest first. */
   private readonly byDevice = new Map<string, string[]>();
+  /** Each user's codes, oldest first. */
+  private readonly byUser = new Map<string, string[]>();
 
   constructor(
-    private readonly options: { ttlMs: number; maxPerDevice: number },
+    private readonly options: { ttlMs: number; maxPerDevice: number; maxPerUser: number },
     private readonly now: () => number,
   ) {}
 
   create(userId: string, deviceId: string): LinkCode {
     this.forgetExpired();
-    const own = this.byDevice.get(deviceId) ?? [];
-    while (own.length >= this.options.maxPerDevice) this.byCode.delete(handleOf(own.shift()!));
-    // Every handle taken: the oldest code anywhere gives its handle up, as a device's oldest does above.
+    // A device's oldest goes past its quota, and a user's past theirs (all their devices together): a member with
+    // many devices cannot hold every handle and push other users' codes out.
+    while (this.codesOf(this.byDevice, deviceId).length >= this.options.maxPerDevice)
+      this.removeCode(this.codesOf(this.byDevice, deviceId)[0]!);
+    while (this.codesOf(this.byUser, userId).length >= this.options.maxPerUser)
+      this.removeCode(this.codesOf(this.byUser, userId)[0]!);
+    // Every handle taken (by maxPerUser-code users, hundreds of them): the oldest code anywhere gives its handle up.
     if (this.byCode.size >= HANDLES) this.dropOldest();
-    // Read again: the oldest code may have been this device's.
-    const codes = this.byDevice.get(deviceId) ?? [];
     let code = newLinkCode();
     while (this.byCode.has(handleOf(code))) code = newLinkCode();
     const expiresAt = this.now() + this.options.ttlMs;
     this.byCode.set(handleOf(code), { code, userId, deviceId, expiresAt });
-    codes.push(code);
-    this.byDevice.set(deviceId, codes);
+    this.byDevice.set(deviceId, [...this.codesOf(this.byDevice, deviceId), code]);
+    this.byUser.set(userId, [...this.codesOf(this.byUser, userId), code]);
     return { code, expiresAt };
   }
 
   /** Removes the code with this handle and returns it and whom it was for, if it was live. */
-  takeByHandle(handle: string): { code: string; userId: string } | undefined {
+  takeByHandle(handle: string): { code: string; userId: string; deviceId: string } | undefined {
     const entry = this.byCode.get(handle);
     if (!entry) return undefined;
     this.remove(handle, entry);
-    return entry.expiresAt > this.now() ? { code: entry.code, userId: entry.userId } : undefined;
+    return entry.expiresAt > this.now()
+      ? { code: entry.code, userId: entry.userId, deviceId: entry.deviceId }
+      : undefined;
   }
 
   forgetDevice(deviceId: string): void {
-    for (const code of this.byDevice.get(deviceId) ?? []) this.byCode.delete(handleOf(code));
-    this.byDevice.delete(deviceId);
+    for (const code of this.codesOf(this.byDevice, deviceId)) this.removeCode(code);
   }
 
   /** Live and expired-but-not-yet-forgotten codes (for tests). */
@@ -71,11 +76,17 @@ export class LinkCodes {
 
   private remove(handle: string, entry: Entry & { code: string }): void {
     this.byCode.delete(handle);
-    const codes = this.byDevice.get(entry.deviceId);
-    if (!codes) return;
-    const left = codes.filter((c) => c !== entry.code);
-    if (left.length > 0) this.byDevice.set(entry.deviceId, left);
-    else this.byDevice.delete(entry.deviceId);
+    without(this.byDevice, entry.deviceId, entry.code);
+    without(this.byUser, entry.userId, entry.code);
+  }
+
+  private removeCode(code: string): void {
+    const entry = this.byCode.get(handleOf(code));
+    if (entry?.code === code) this.remove(handleOf(code), entry);
+  }
+
+  private codesOf(index: Map<string, string[]>, key: string): string[] {
+    return index.get(key) ?? [];
   }
 }
 
@@ -84,4 +95,10 @@ const HANDLES = 30 ** LINK_CODE_HANDLE_LENGTH;
 
 function handleOf(code: string): string {
   return code.slice(0, LINK_CODE_HANDLE_LENGTH);
+}
+
+function without(index: Map<string, string[]>, key: string, code: string): void {
+  const left = (index.get(key) ?? []).filter((c) => c !== code);
+  if (left.length > 0) index.set(key, left);
+  else index.delete(key);
 }

@@ -53,7 +53,11 @@ export class PairingGate {
       () => this.emit(),
     );
     this.linkCodes = new LinkCodes(
-      { ttlMs: this.opts.linkCodeTtlMs, maxPerDevice: this.opts.maxLinkCodesPerDevice },
+      {
+        ttlMs: this.opts.linkCodeTtlMs,
+        maxPerDevice: this.opts.maxLinkCodesPerDevice,
+        maxPerUser: this.opts.maxLinkCodesPerUser,
+      },
       this.now,
     );
     this.failures = new FailedAttempts(this.opts.recentFailures);
@@ -118,7 +122,7 @@ export class PairingGate {
    * As beginCodeGuess, for the link code named by `handle` (its first characters): the code is spent by this
    * attempt, right or wrong. Throws LINK_CODE_INVALID (counted) for a handle no live code has.
    */
-  beginLinkCodeGuess(handle: string, address: string): CodeGuess & { userId: string } {
+  beginLinkCodeGuess(handle: string, address: string): CodeGuess & { userId: string; deviceId: string } {
     this.admitCodeGuess('linkCode', address);
     const entry = this.linkCodes.takeByHandle(normalizeLinkCode(handle));
     const guess = this.pendingGuess('linkCode', address, entry?.code ?? '', () => {});
@@ -126,12 +130,13 @@ export class PairingGate {
       guess.failed();
       throw wrongLinkCode();
     }
-    return { ...guess, userId: entry.userId };
+    return { ...guess, userId: entry.userId, deviceId: entry.deviceId };
   }
 
   private pendingGuess(kind: PairingSecretKind, address: string, secret: string, onSuccess: () => void): CodeGuess {
     this.limiter.recordFailure(address);
     this.window.countWrongGuess();
+    const countedIn = this.window.generation;
     let settled = false;
     return {
       secret,
@@ -148,7 +153,8 @@ export class PairingGate {
         }
         this.limiter.recordSuccess(address);
         this.limiter.refundNetworkGuess(address);
-        this.window.refundWrongGuess();
+        // Counted in an earlier window: that count is gone with it, and this one never counted the guess.
+        if (this.window.generation === countedIn) this.window.refundWrongGuess();
       },
       failed: () => {
         if (settled) return;

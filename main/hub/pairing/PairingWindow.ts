@@ -27,6 +27,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class PairingWindow {
   private current: Open | undefined;
   private wrong = 0;
+  /** One more for each new window: a guess's refund goes only to the window that counted it. */
+  private opened = 0;
   private readonly retired = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -45,6 +47,11 @@ export class PairingWindow {
   /** Wrong guesses in the open window, or in the last one while closed. */
   get wrongGuesses(): number {
     return this.wrong;
+  }
+
+  /** Which window is open (or was last): changes whenever a new one opens. */
+  get generation(): number {
+    return this.opened;
   }
 
   get exhausted(): boolean {
@@ -66,6 +73,7 @@ export class PairingWindow {
       if (open) this.retire(open.code);
       this.current = { code: this.newCode(), closesAt };
       this.wrong = 0;
+      this.opened += 1;
     }
     this.scheduleClose();
     this.changed();

@@ -18,6 +18,8 @@ export type PairingGateOptions = {
   linkCodeTtlMs?: number;
   /** Live link codes per device; a new one replaces the oldest. Default 3. */
   maxLinkCodesPerDevice?: number;
+  /** Live link codes per user, all their devices together; a new one replaces the user's oldest. Default 3. */
+  maxLinkCodesPerUser?: number;
   /** Wrong secrets from one device address before it is locked out. Default 5. */
   maxFailuresPerAddress?: number;
   /** First lockout; doubles with each further failure. Default 60 s. */
@@ -49,6 +51,7 @@ export const PAIRING_DEFAULTS: ResolvedPairingOptions = {
   claimedJoinTokenTtlMs: 15 * 60_000,
   linkCodeTtlMs: 5 * 60_000,
   maxLinkCodesPerDevice: 3,
+  maxLinkCodesPerUser: 3,
   maxFailuresPerAddress: 5,
   lockoutMs: 60_000,
   maxLockoutMs: 60 * 60_000,

@@ -1,0 +1,77 @@
+import { describe, expect, it, type TestContext } from 'vitest';
+import { memoryDeviceKey } from '../../shared/sync/MemoryDeviceKeys';
+import { codeExchange } from '../../shared/sync/deviceProofs';
+import type { Hub } from './Hub';
+import { cleanupsAfterEach } from './testing/cleanups';
+import { TestClient } from './testing/TestClient';
+import { pairNewUser, startTestHub } from './testing/testHub';
+
+/**
+ * Red team, protocol 2: each pakeStart costs the hub one SPAKE2 exchange's arithmetic (four P-256 scalar
+ * multiplications in @noble/curves, about 15-19 ms of one core here), computed synchronously in the frame's handler.
+ * Before `ready` nothing but the guess limits bounds them: 5 per IPv4 address (an IPv4 address is its own network),
+ * 500 per window from everyone. An unpaired attacker on the LAN with many IPv4 addresses sends them all at once.
+ * Measured with 100 addresses x 5 (the window's 500): a paired bystander's `ping` waited 9.5 s, every other
+ * connection likewise (messages, acks, auth), once per pairing window.
+ */
+const cleanups = cleanupsAfterEach();
+const ADDRESSES = 12;
+const PER_ADDRESS = 5;
+
+async function attackersFrom(hub: Hub, count: number): Promise<TestClient[]> {
+  const attackers: TestClient[] = [];
+  for (let i = 0; i < count; i++) {
+    const client = await TestClient.connect(hub.port, { localAddress: `127.0.1.${i + 1}` });
+    cleanups.push(() => client.close());
+    await client.hello();
+    attackers.push(client);
+  }
+  return attackers;
+}
+
+/** Tests of many addresses connect from 127.0.1.x: Linux routes all of 127.0.0.0/8; macOS does not. */
+async function skipWithoutLoopbackRange(test: TestContext, port: number): Promise<void> {
+  try {
+    await (await TestClient.connect(port, { localAddress: '127.0.1.1' })).close();
+  } catch (err) {
+    console.log(`skipped: cannot connect from 127.0.1.1 (${(err as Error).message})`);
+    test.skip();
+  }
+}
+
+describe('a flood of pakeStart from unpaired addresses', () => {
+  // Fixed (handlePakeStart): the exchange is computed inside the frame's handler, so every pakeStart read in one
+  // turn of the event loop runs back to back and the whole hub waits: here the bystander's pong comes after nearly
+  // all of the flood (ratio ~1). Suggested fix: compute exchanges one per turn of the event loop (a hub-wide queue,
+  // or a worker thread), so other connections' frames are answered between two; and make each cheaper (precompute
+  // M and N in spake2.ts, and cache w*M and w*N per code on the hub).
+  it("keeps a paired bystander's ping answered while the flood is computed", async (test) => {
+    const started = await startTestHub();
+    cleanups.push(started.cleanup);
+    const { hub } = started;
+    await skipWithoutLoopbackRange(test, hub.port);
+    const bystander = await pairNewUser(hub, 'Ann');
+    cleanups.push(() => bystander.client.close());
+    const attackers = await attackersFrom(hub, ADDRESSES);
+    const welcome = attackers[0]!.welcome!;
+    // One valid pakeStart for all: the hub computes its own side of each exchange anew.
+    const { start } = codeExchange(
+      { identity: welcome.hub.identity, challenge: welcome.challenge },
+      memoryDeviceKey(),
+      { kind: 'code', code: '000000', displayName: 'Eve' },
+      { name: 'Flood', platform: 'linux' },
+    );
+
+    const floodStart = performance.now();
+    for (const a of attackers) for (let i = 0; i < PER_ADDRESS; i++) a.sendFrame({ ...start, rid: `f${i}` });
+    const pingStart = performance.now();
+    await bystander.client.expect({ type: 'ping' }, 'pong');
+    const pingMs = performance.now() - pingStart;
+    await Promise.all(attackers.map((a) => a.next((f) => f.rid === `f${PER_ADDRESS - 1}`, 'the last answer')));
+    const floodMs = performance.now() - floodStart;
+
+    expect(attackers.flatMap((a) => a.all('pakeReply'))).toHaveLength(ADDRESSES * PER_ADDRESS);
+    // Measured against the flood itself, so a loaded machine slows both alike.
+    expect(pingMs).toBeLessThan(floodMs / 4);
+  });
+});
