@@ -18,7 +18,8 @@ import { OutboxPump, type OutboxStep } from './OutboxPump';
 import { ReceiptMarks } from './ReceiptMarks';
 import { Requests, expectAnswer } from './Requests';
 import { StatePublisher } from './StatePublisher';
-import { authFrame, codeExchange, pairSignature, type Welcomed } from './deviceProofs';
+import { DeviceAuth, keyedCredentials, knownIdentity } from './DeviceAuth';
+import type { Welcomed } from './deviceProofs';
 import type { StoredCredentials } from './storage';
 import { SyncEngine, type CatchUpRequest, type OlderRequest, type Page, type SyncStep } from './SyncEngine';
 import { Timer } from './Timer';
@@ -33,8 +34,9 @@ import { TypingTracker } from './TypingTracker';
  * The collaborators never change the state and never call back in:
  * SyncEngine, OutboxPump, ReceiptMarks and TypingTracker take the state and
  * return what should happen (a new state, frames to send, storage writes),
- * and this class does it. HubLink (the socket), Requests (rid matching) and
- * CacheWriter (storage) do I/O; HubLink reports to the `link*` methods and
+ * and this class does it. HubLink (the socket), Requests (rid matching),
+ * DeviceAuth (the device key's pairing and auth exchanges) and CacheWriter
+ * (storage) do I/O; HubLink reports to the `link*` methods and
  * the timers to the `*Due` methods. RoostClient is the public face.
  */
 export class ClientCore {
@@ -52,6 +54,7 @@ export class ClientCore {
   private readonly cache: CacheWriter;
   private readonly link: HubLink;
   private readonly requests: Requests;
+  private readonly auth: DeviceAuth;
   private readonly sync: SyncEngine;
   private readonly outbox: OutboxPump;
   private readonly marks = new ReceiptMarks();
@@ -66,6 +69,7 @@ export class ClientCore {
     this.cache = new CacheWriter(options.storage, this, onWarning);
     this.link = new HubLink(options, this);
     this.requests = new Requests(clock, options.requestTimeoutMs, this.link);
+    this.auth = new DeviceAuth(options.deviceKeys, this.requests, onWarning);
     this.sync = new SyncEngine(options.sync);
     this.outbox = new OutboxPump(this.requests, options);
     this.typing = new TypingTracker(options.typingTimeoutMs, options.typingThrottleMs);
@@ -120,27 +124,13 @@ export class ClientCore {
     this.link.reconnect('network offline');
   }
 
-  /**
-   * Pairs this device with a new key; resolves once its credentials are stored. A code never crosses the network: it
-   * keys a SPAKE2 exchange (PROTOCOL.md 6.2), and a hub that does not know it is refused before the device finishes.
-   */
+  /** Pairs this device with a new key (DeviceAuth.pair); resolves once its credentials are stored. */
   async pair(credential: PairCredential, device: DeviceDescription = this.options.device): Promise<void> {
     if (this.current.session.phase === 'paired')
       throw new RoostError(ClientErrorCode.ALREADY_PAIRED, 'This device is already paired.', 'pair');
     const welcomed = this.welcomed;
     if (!welcomed) throw new RoostError(ClientErrorCode.NOT_CONNECTED, 'Not connected to the hub.', 'pair');
-    const key = await this.options.deviceKeys.renew();
-    const signature = await pairSignature(welcomed, key);
-    if (credential.kind === 'joinToken') {
-      const frame = { type: 'pair', credential, device, publicKey: key.publicKey, signature } as const;
-      expectAnswer(await this.requests.request(frame), 'paired');
-    } else {
-      const exchange = codeExchange(welcomed, key, credential, device);
-      const reply = expectAnswer(await this.requests.request(exchange.start), 'pakeReply');
-      const { hubConfirmed, confirm } = exchange.finish(reply);
-      if (!hubConfirmed) throw wrongCode(credential.kind);
-      expectAnswer(await this.requests.request({ type: 'pakeFinish', confirm, signature }), 'paired');
-    }
+    await this.auth.pair(welcomed, credential, device);
     await this.cache.idle();
   }
 
@@ -214,7 +204,7 @@ export class ClientCore {
   linkWelcomed(welcome: ServerFrameOf<'welcome'>): void {
     this.update(() => {
       const credentials = this.credentials;
-      const known = credentials && this.knownIdentity(credentials);
+      const known = credentials && knownIdentity(credentials, this.current.hub);
       this.current = { ...this.current, hub: welcome.hub };
       this.welcomed = { identity: welcome.hub.identity, challenge: welcome.challenge };
       if (credentials?.hubId === welcome.hub.id) {
@@ -233,16 +223,6 @@ export class ClientCore {
       this.link.markHealthy();
       this.current = { ...this.current, session, status: 'connected', reconnect: undefined };
     });
-  }
-
-  /**
-   * The identity this device knows its hub by: the one it paired with or bound its key to, else (a protocol-1
-   * device that has not bound one yet) the one its cache last saw, so that its token goes to no other (6.7).
-   */
-  private knownIdentity(credentials: StoredCredentials): string | undefined {
-    if (credentials.hubIdentity !== undefined) return credentials.hubIdentity;
-    const cached = this.current.hub;
-    return cached?.id === credentials.hubId ? cached.identity : undefined;
   }
 
   /** A frame from the hub after welcome. */
@@ -391,14 +371,9 @@ export class ClientCore {
 
   // ---- session ----
 
-  /** Signs this connection's challenge (a protocol-1 device also binds its new key: 6.7). */
   private authenticate(credentials: StoredCredentials, welcomed: Welcomed): void {
     // Success is the `ready` frame, which receive() handles.
-    void this.options.deviceKeys
-      .load()
-      .then((key) => authFrame(welcomed, key, credentials))
-      .then((frame) => this.requests.request(frame))
-      .catch((err: unknown) => this.update(() => this.authRefused(err)));
+    this.auth.authenticate(welcomed, credentials).catch((err: unknown) => this.update(() => this.authRefused(err)));
   }
 
   /** A token the hub no longer knows unpairs; any other failure but a lost connection reconnects. */
@@ -428,13 +403,11 @@ export class ClientCore {
   private sessionReady(ready: ServerFrameOf<'ready'>): void {
     if (!this.credentials) return;
     this.authenticated = true;
-    const hubIdentity = this.welcomed?.identity;
-    if (this.credentials.token || (this.credentials.hubIdentity === undefined && hubIdentity)) {
-      // The hub bound this device's key in place of its protocol-1 token, which no longer works: forget it. And
-      // remember the identity the key was proven to, as pairing does: from now on the device signs for no other.
-      const { token: _bound, ...keyed } = this.credentials;
-      this.credentials = { ...keyed, ...(hubIdentity ? { hubIdentity } : {}) };
-      this.cache.saveCredentials(this.credentials);
+    // A bound protocol-1 token no longer works; the identity the key was proven to is the one to sign for.
+    const keyed = keyedCredentials(this.credentials, this.welcomed?.identity);
+    if (keyed) {
+      this.credentials = keyed;
+      this.cache.saveCredentials(keyed);
     }
     this.link.markHealthy();
     this.applySync(this.sync.restored(this.current, ready));
@@ -473,14 +446,7 @@ export class ClientCore {
    */
   private unpair(reason: S.UnpairedReason, forgetKey = true): void {
     this.credentials = undefined;
-    if (forgetKey) {
-      void this.options.deviceKeys.forget().catch((err: unknown) =>
-        this.options.onWarning?.({
-          code: WarningCode.STORAGE_FAILED,
-          message: `could not forget the device key: ${String(err)}`,
-        }),
-      );
-    }
+    if (forgetKey) this.auth.forgetKey();
     this.authenticated = false;
     this.current = this.sync.reset(this.current);
     this.marks.forget();
@@ -652,19 +618,4 @@ export class ClientCore {
       this.scheduleTypingExpiry();
     });
   }
-}
-
-/** The hub's confirmation did not verify: the person typed the code wrong, or this hub is not the one showing it. */
-function wrongCode(kind: 'code' | 'linkCode'): RoostError {
-  return kind === 'code'
-    ? new RoostError(
-        ErrorCode.PAIRING_CODE_INVALID,
-        'Wrong pairing code, or this is not the hub showing it. Check the 6-digit code on the hub.',
-        'pakeFinish',
-      )
-    : new RoostError(
-        ErrorCode.LINK_CODE_INVALID,
-        'Wrong link code, or this is not the hub it was made on. Check it, or create a new one on your other device.',
-        'pakeFinish',
-      );
 }
