@@ -103,7 +103,7 @@ export class HubTls {
     if (!why) return current!;
     const pem = await issueCertificate(this.key, names, now);
     await writeFileDurably(this.certificateFile, pem, { mode: 0o600 });
-    this.options.log(`issued the hub's certificate: ${why}`);
+    this.options.log(`issued the hub's certificate (${why})`);
     return pem;
   }
 }

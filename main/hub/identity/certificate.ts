@@ -69,7 +69,7 @@ export function reissueReason(
   names: CertificateNames,
   now: number,
 ): string | undefined {
-  if (pem === undefined) return 'there is none yet';
+  if (pem === undefined) return 'there was none';
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(pem);
