@@ -3,6 +3,7 @@ import type { OperatorDevice, OperatorUser } from '../../shared/desktop';
 import { useNow } from '../app/useNow';
 import { useRoost } from '../app/useRoost';
 import { platformIcon, platformLabel } from '../devices/deviceLabels';
+import { keyMigrationText } from './pairingLabels';
 import type { DesktopBridge } from '../hub/desktopBridge';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
@@ -112,11 +113,4 @@ export function PeopleCard({ bridge }: { bridge: DesktopBridge }) {
       <RemoveUserDialog bridge={bridge} user={user} onClose={() => setUser(undefined)} />
     </section>
   );
-}
-
-/** A device paired before device keys (PROTOCOL.md 6.7): say what its person must do, and by when. */
-function keyMigrationText(until: number, now: number): string {
-  if (until <= now) return 'Not migrated to device keys: it must be paired again.';
-  const by = new Date(until).toLocaleDateString();
-  return `Not migrated to device keys: it must connect with an updated Roost by ${by}.`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PairingState } from '../../shared/desktop';
-import { failureLabel, pairingStatusText } from './pairingLabels';
+import { failureLabel, keyMigrationText, pairingStatusText } from './pairingLabels';
 
 const common = { wrongGuesses: 0, maxWrongGuesses: 500, failedAttempts: 0, recentFailures: [] };
 
@@ -17,5 +17,13 @@ describe('pairing labels', () => {
     expect(pairingStatusText(open, 0)).toBe('Open for 10:00 more, then pairing closes by itself.');
     expect(pairingStatusText({ ...open, wrongGuesses: 500 }, 0)).toMatch(/^500 wrong codes were tried/);
     expect(pairingStatusText({ open: false, ...common }, 0)).toMatch(/^Codes are refused\. Join links/);
+  });
+
+  it('tells the owner what a device paired before device keys must do, and by when', () => {
+    const until = Date.UTC(2027, 0, 6);
+    expect(keyMigrationText(until, until - 1)).toBe(
+      `Not migrated to device keys: it must connect with an updated Roost by ${new Date(until).toLocaleDateString()}.`,
+    );
+    expect(keyMigrationText(until, until)).toBe('Not migrated to device keys: it must be paired again.');
   });
 });

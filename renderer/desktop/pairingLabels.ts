@@ -29,3 +29,10 @@ export function pairingStatusText(pairing: PairingState, now: number): string {
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A device paired before device keys (PROTOCOL.md 6.7): say what its person must do, and by when. */
+export function keyMigrationText(until: number, now: number): string {
+  if (until <= now) return 'Not migrated to device keys: it must be paired again.';
+  const by = new Date(until).toLocaleDateString();
+  return `Not migrated to device keys: it must connect with an updated Roost by ${by}.`;
+}
