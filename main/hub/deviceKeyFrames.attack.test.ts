@@ -58,8 +58,7 @@ describe('device keys on the wire', () => {
   // (prefix 06 or 07), which has the same length as the uncompressed form, so the schema's 122 characters let it
   // through and the hub stores a second spelling of the key. Appendix D.1 allows the uncompressed form only ("a hub
   // refuses any other spelling"). No security effect found (keys are not compared or shown), but every other value
-  // has exactly one spelling. Suggested fix: after createPublicKey, require
-  // `key.export({ type: 'spki', format: 'der' })` to equal the bytes received.
+  // has exactly one spelling. Now parseDevicePublicKey requires the fixed DER header ending in 04 (uncompressed).
   it('refuses a P-256 key whose point is spelled in hybrid form', async () => {
     const h = await hub();
     const client = await greeted(h);
@@ -126,8 +125,8 @@ describe('device keys on the wire', () => {
   // both finding the token unbound. If the registry's queue of writes is busy (as when every device reconnects to a
   // hub just upgraded to protocol 2), both reach bindDeviceKey; the second finds the key bound and answers
   // AUTH_FAILED ("Authenticate again"), on which a client forgets its credentials and key (6.6): in a browser, the
-  // shared row, so every tab of the device must pair again. Suggested fix: when bindDeviceKey finds a key bound
-  // meanwhile, verify the signature with that key and let the connection in if it verifies.
+  // shared row, so every tab of the device must pair again. Now bindKey checks the signature against a key bound
+  // meanwhile and lets the connection in if it verifies.
   it('one protocol-1 device binding the same key on two connections at once gets both in', async () => {
     const temp = await makeTempDir();
     cleanups.push(temp.remove);

@@ -76,8 +76,7 @@ describe('link-code handles', () => {
   // the table full (a device's 4th code replaces its oldest) and makes every other code the oldest in turn, so a
   // member cycling through their devices within their frame budget (200/s, bursts of 2000) gives any other user's
   // link code a few seconds to live, not the 5 minutes a person needs to type it: no one else can add a device.
-  // Suggested fix: count live codes per user (all devices together), so filling 900 handles takes 300 users, and/or
-  // refuse a new code while every handle is taken instead of dropping another user's.
+  // Now live codes are limited per user too (3, all devices together), so filling 900 handles takes 300 users.
   it("a member with many devices cannot push another user's live link code out of the table", async () => {
     const { hub, member } = await hubWithManyDevices(HANDLES / 3);
     const ann = await pairNewUser(hub, 'Ann');

@@ -60,7 +60,7 @@ describe('a code exchange held open across a change on the hub', () => {
   // a new window opens (the old one closed, or its ceiling was reached and the owner opened pairing again) and
   // finishes after it takes one wrong guess off the new window's count: the new window then checks its ceiling
   // plus that many wrong codes, breaking "a window counts at most 500 wrong codes" (PROTOCOL.md 6.8). Bounded by the
-  // member's live link codes and connections held open (both far above 1: 3 per device, devices without limit).
+  // member's live link codes and connections held open. Now a refund goes only to the window that counted it.
   it('a link-code exchange started before a new window opens takes no guess off the new window', async () => {
     const h = await hub({ maxWrongGuessesPerWindow: 3 });
     const mallory = await pairNewUser(h, 'Mallory');
@@ -87,7 +87,7 @@ describe('a code exchange held open across a change on the hub', () => {
   // device that made it (forgetLinkCodesOfDevice) no longer reaches it. PROTOCOL.md 6.4: codes "of a device or user
   // since removed" answer LINK_CODE_INVALID. Whoever holds the device (a thief, the very reason to remove it) starts
   // an exchange with its link code, waits for the owner to remove the device, and finishes: a fresh device of the
-  // user, paired after the removal. (The user's removal is checked at pakeFinish; the device's is not.)
+  // user, paired after the removal. Now pakeFinish checks the device as well as the user.
   it("a pending exchange with a removed device's link code pairs nobody", async () => {
     const h = await hub();
     const stolen = await pairNewUser(h, 'Ann', 'Stolen phone');
@@ -125,5 +125,26 @@ describe('a code exchange held open across a change on the hub', () => {
     const held = await pendingExchange(await greeted(h, '127.0.0.2'), { kind: 'linkCode', code: link.code });
     await h.operator.removeUser(ann.credentials.userId, 'cli');
     expect(await held.finish()).toMatchObject({ type: 'error', code: 'LINK_CODE_INVALID' });
+  });
+
+  it('a right code finished after the owner closed pairing is PAIRING_CLOSED, counted, for both kinds', async () => {
+    const h = await hub();
+    const ann = await pairNewUser(h, 'Ann');
+    cleanups.push(() => ann.client.close());
+    const link = await ann.client.expect({ type: 'createLinkCode' }, 'linkCode');
+    const byCode = await pendingExchange(await greeted(h), {
+      kind: 'code',
+      code: h.pairingCode().code,
+      displayName: 'B',
+    });
+    const byLink = await pendingExchange(await greeted(h), { kind: 'linkCode', code: link.code });
+    expect([byCode.hubConfirmed, byLink.hubConfirmed]).toEqual([true, true]);
+    h.closePairing();
+
+    for (const exchange of [byCode, byLink]) {
+      expect(await exchange.finish()).toMatchObject({ type: 'error', code: 'PAIRING_CLOSED' });
+    }
+    expect(h.pairingState().wrongGuesses).toBe(2);
+    expect(h.operator.users().map((u) => u.displayName)).toEqual(['Ann']);
   });
 });

@@ -8,11 +8,11 @@ import { pairNewUser, startTestHub } from './testing/testHub';
 
 /**
  * Red team, protocol 2: each pakeStart costs the hub one SPAKE2 exchange's arithmetic (four P-256 scalar
- * multiplications in @noble/curves, about 15-19 ms of one core here), computed synchronously in the frame's handler.
- * Before `ready` nothing but the guess limits bounds them: 5 per IPv4 address (an IPv4 address is its own network),
- * 500 per window from everyone. An unpaired attacker on the LAN with many IPv4 addresses sends them all at once.
- * Measured with 100 addresses x 5 (the window's 500): a paired bystander's `ping` waited 9.5 s, every other
- * connection likewise (messages, acks, auth), once per pairing window.
+ * multiplications in @noble/curves, about 10-15 ms of one core). Before `ready` nothing but the guess limits bounds
+ * them: 5 per IPv4 address (an IPv4 address is its own network), 500 per window from everyone. An unpaired attacker
+ * on the LAN with many IPv4 addresses sends them all at once. When the exchange was computed inside the frame's
+ * handler, 100 addresses x 5 (the window's 500) made a paired bystander's `ping` wait 9.5 s, every other connection
+ * likewise, once per pairing window. The hub now computes exchanges one per turn of its event loop (pake.ts).
  */
 const cleanups = cleanupsAfterEach();
 const ADDRESSES = 12;
@@ -40,11 +40,8 @@ async function skipWithoutLoopbackRange(test: TestContext, port: number): Promis
 }
 
 describe('a flood of pakeStart from unpaired addresses', () => {
-  // Fixed (handlePakeStart): the exchange is computed inside the frame's handler, so every pakeStart read in one
-  // turn of the event loop runs back to back and the whole hub waits: here the bystander's pong comes after nearly
-  // all of the flood (ratio ~1). Suggested fix: compute exchanges one per turn of the event loop (a hub-wide queue,
-  // or a worker thread), so other connections' frames are answered between two; and make each cheaper (precompute
-  // M and N in spake2.ts, and cache w*M and w*N per code on the hub).
+  // Computed inside the frame's handler, every pakeStart read in one turn ran back to back and the bystander's pong
+  // came after nearly all of the flood (ratio ~1); one exchange per turn answers other connections in between.
   it("keeps a paired bystander's ping answered while the flood is computed", async (test) => {
     const started = await startTestHub();
     cleanups.push(started.cleanup);

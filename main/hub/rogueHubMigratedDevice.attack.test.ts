@@ -51,8 +51,8 @@ describe('a device paired under protocol 1, after it bound its key', () => {
   // never stores the identity of the hub it bound with, so the device stays without one for good, unlike every device
   // paired under protocol 2. A rogue hub claiming the real hub's id then gets a signature (for its own identity,
   // worthless) and relays the real hub's AUTH_FAILED, on which the client forgets its credentials and its key: the
-  // rogue unpairs the device, which must pair again. Suggested fix: in sessionReady, store `this.welcomed.identity`
-  // as `hubIdentity` when the credentials have none (the identity the device just proved its key to).
+  // rogue unpairs the device, which must pair again. Now the client stores the identity its key was proven to at
+  // its first `ready` (DeviceAuth.keyedCredentials).
   it('refuses a rogue hub that claims its hub id, and keeps its credentials', async () => {
     const { hub, storage } = await protocol1Hub();
     const migrated = deviceAt(hub, hub.port, storage);

@@ -4,7 +4,13 @@ import { frame } from './frame';
 import { LIMITS } from './limits';
 import { ClientMsgIdSchema, IdSchema, NameSchema, PlatformSchema, SeqSchema } from './primitives';
 import { NOT_BLANK_PATTERN } from './whitespace';
-import { DevicePublicKeySchema, DeviceSignatureSchema, PakeConfirmSchema, PakeShareSchema } from './deviceProof';
+import {
+  DevicePublicKeySchema,
+  DeviceSignatureSchema,
+  LINK_CODE_HANDLE_PATTERN,
+  PakeConfirmSchema,
+  PakeShareSchema,
+} from './deviceProof';
 
 /** Secret codes are checked by the hub, not by the schema, so a malformed code counts as a wrong attempt. */
 const SecretSchema = z.string().min(1).max(128);
@@ -57,7 +63,10 @@ export const PakeStartSchema = frame('pakeStart', {
       z
         .object({
           kind: z.literal('linkCode'),
-          handle: SecretSchema.describe("The link code's first 2 characters, normalized (section 6.4)."),
+          handle: z
+            .string()
+            .regex(LINK_CODE_HANDLE_PATTERN, 'must be 2 of A-Z 0-9')
+            .describe("The link code's first 2 characters, upper case (section 6.4); never the whole code."),
         })
         .describe('Adds a device to the user who made the link code.'),
     ])

@@ -41,7 +41,7 @@ export const ErrorCode = {
   ROOM_RATE_LIMITED: 'ROOM_RATE_LIMITED',
   /** `createGroup` or `addMembers` past the people one user may add per minute (2.2): `message` says how long. */
   MEMBER_RATE_LIMITED: 'MEMBER_RATE_LIMITED',
-  /** `pair`, `pakeStart`, `pakeFinish` or `auth` with `migrate`: not a P-256 key, or its signature does not verify. */
+  /** `pair`, `pakeStart` or `pakeFinish`: not a P-256 key, or its signature does not verify (`auth`: AUTH_FAILED). */
   DEVICE_KEY_INVALID: 'DEVICE_KEY_INVALID',
   /** `pakeFinish` without a `pakeStart` answered on this connection (6.2). */
   PAKE_NOT_STARTED: 'PAKE_NOT_STARTED',

@@ -58,3 +58,4 @@ export function pakeAadText(challenge: string): string {
 
 /** A link code's first characters name it, so the hub knows which code keys the exchange; the rest is secret. */
 export const LINK_CODE_HANDLE_LENGTH = 2;
+export const LINK_CODE_HANDLE_PATTERN = /^[A-Z0-9]{2}$/;

@@ -1,7 +1,7 @@
-import { ErrorCode, type PairCredential, type ServerFrame } from '../protocol';
+import { ErrorCode, LINK_CODE_HANDLE_PATTERN, type PairCredential, type ServerFrame } from '../protocol';
 import type { DeviceDescription } from './clientOptions';
 import type { DeviceKeyStore } from './deviceKeys';
-import { authFrame, codeExchange, pairSignature, type Welcomed } from './deviceProofs';
+import { authFrame, codeExchange, linkCodeHandle, pairSignature, type Welcomed } from './deviceProofs';
 import { RoostError, WarningCode, type RoostWarning } from './errors';
 import { expectAnswer, type Requests } from './Requests';
 import type { KnownHub, StoredCredentials } from './storage';
@@ -23,6 +23,9 @@ export class DeviceAuth {
    * (6.2), and a hub that does not know it is refused before the device finishes.
    */
   async pair(welcomed: Welcomed, credential: PairCredential, device: DeviceDescription): Promise<void> {
+    // Not the start of any link code: no hub could know it, so nothing is sent.
+    if (credential.kind === 'linkCode' && !LINK_CODE_HANDLE_PATTERN.test(linkCodeHandle(credential.code)))
+      throw wrongCode('linkCode');
     const key = await this.keys.renew();
     const signature = await pairSignature(welcomed, key);
     if (credential.kind === 'joinToken') {

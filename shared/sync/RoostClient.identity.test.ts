@@ -85,3 +85,33 @@ describe('a device paired under protocol 1, before it binds its key', () => {
     expect(await h.storage.loadCredentials()).toMatchObject({ token: 'protocol-1-token' });
   });
 });
+
+describe('pairing by code with a hub that cannot know the code', () => {
+  it('stops at a share that is not a point: PAIRING_CODE_INVALID and no pakeFinish, as for a wrong code', async () => {
+    const h = makeClient();
+    await h.client.start();
+    const socket = h.transport.current;
+    socket.open();
+    socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: CHALLENGE });
+    await flushMicrotasks();
+    const pairing = h.client.pair({ kind: 'code', code: '123456', displayName: 'Ann' });
+    await flushMicrotasks();
+    const start = socket.last('pakeStart');
+    socket.deliver({ type: 'pakeReply', rid: start.rid, share: 'A'.repeat(87), confirm: 'A'.repeat(43) });
+
+    await expect(pairing).rejects.toMatchObject({ code: 'PAIRING_CODE_INVALID' });
+    expect(socket.sentOf('pakeFinish')).toEqual([]);
+  });
+
+  it('sends nothing for a link code no hub could have made', async () => {
+    const h = makeClient();
+    await h.client.start();
+    const socket = h.transport.current;
+    socket.open();
+    socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: CHALLENGE });
+    await flushMicrotasks();
+
+    await expect(h.client.pair({ kind: 'linkCode', code: 'é' })).rejects.toMatchObject({ code: 'LINK_CODE_INVALID' });
+    expect(socket.sent.map((f) => f.type)).toEqual(['hello']);
+  });
+});

@@ -1,5 +1,6 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { PakePurpose, startDevicePake } from '../crypto/codePake';
+import { Spake2Error, type Spake2Result } from '../crypto/spake2';
 import {
   authProofText,
   LINK_CODE_HANDLE_LENGTH,
@@ -38,6 +39,11 @@ export async function pairSignature(welcomed: Welcomed, key: DeviceKey): Promise
 
 export type CodeCredential = Exclude<PairCredential, { kind: 'joinToken' }>;
 
+/** What names a link code in `pakeStart` (6.4): its first characters, normalized. Not secret; the rest is. */
+export function linkCodeHandle(code: string): string {
+  return normalizeLinkCode(code).slice(0, LINK_CODE_HANDLE_LENGTH);
+}
+
 /**
  * One SPAKE2 exchange keyed by a typed code (6.2): send `start`, then give the hub's `pakeReply` to finish(), which
  * says whether the hub knew the code (its confirmation verified) and gives the device's confirmation for
@@ -67,7 +73,7 @@ export function codeExchange(
     credential:
       credential.kind === 'code'
         ? { kind: 'code', displayName: credential.displayName }
-        : { kind: 'linkCode', handle: code.slice(0, LINK_CODE_HANDLE_LENGTH) || '-' },
+        : { kind: 'linkCode', handle: linkCodeHandle(code) },
     device,
     publicKey: key.publicKey,
     share: toBase64url(exchange.share),
@@ -78,7 +84,14 @@ export function codeExchange(
       const hubShare = fromBase64url(reply.share);
       const hubConfirm = fromBase64url(reply.confirm);
       if (!hubShare || !hubConfirm) return { hubConfirmed: false, confirm: '' };
-      const result = exchange.finish(hubShare);
+      let result: Spake2Result;
+      try {
+        result = exchange.finish(hubShare);
+      } catch (err) {
+        // A share off the curve, or one that unmasks to the identity: not a hub that knows the code.
+        if (err instanceof Spake2Error) return { hubConfirmed: false, confirm: '' };
+        throw err;
+      }
       return { hubConfirmed: result.verifyPeerConfirmation(hubConfirm), confirm: toBase64url(result.confirmation) };
     },
   };

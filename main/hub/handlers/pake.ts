@@ -7,6 +7,7 @@ import { SerialQueue } from '../../../shared/util/SerialQueue';
 import type { Connection } from '../Connection';
 import { parseDevicePublicKey, requireKeyPossession } from '../deviceKey';
 import type { HubContext } from '../HubContext';
+import type { UserRecord } from '../registry/registrySchema';
 import { HubError } from '../HubError';
 import { wrongLinkCode, wrongPairingCode, type CodeGuess } from '../pairing/PairingGate';
 import { pairDevice, removedUserRefusal, type NewDevice } from './session';
@@ -124,16 +125,29 @@ export async function handlePakeFinish(
     guess.failed();
     throw err;
   }
+  let admitUser: Parameters<typeof pairDevice>[4];
+  if (credential.kind === 'code') {
+    const { displayName } = credential;
+    admitUser = async () => ({ user: await ctx.registry.createUser(displayName), created: true });
+  } else {
+    // Before the guess counts as right: a code of a user or device removed meanwhile is a failed attempt (6.4).
+    const user = linkCodeUser(ctx, started);
+    if (user instanceof HubError) {
+      guess.failed();
+      throw user;
+    }
+    admitUser = () => Promise.resolve({ user, created: false });
+  }
   guess.succeeded();
-  await pairDevice(ctx, conn, frame.rid, device, async () => {
-    if (credential.kind === 'code')
-      return { user: await ctx.registry.createUser(credential.displayName), created: true };
-    const user = ctx.registry.activeUser(started.userId ?? '');
-    if (!user) throw removedUserRefusal();
-    // Removed while the exchange was pending: its link codes died with it (6.4).
-    if (!ctx.registry.device(started.madeBy ?? '')) throw wrongLinkCode();
-    return { user, created: false };
-  });
+  await pairDevice(ctx, conn, frame.rid, device, admitUser);
+}
+
+/** The user a link code adds a device to, or why it no longer can: its user or its maker device was removed. */
+function linkCodeUser(ctx: HubContext, started: PendingPake): UserRecord | HubError {
+  const user = ctx.registry.activeUser(started.userId ?? '');
+  if (!user) return removedUserRefusal();
+  if (!ctx.registry.device(started.madeBy ?? '')) return wrongLinkCode();
+  return user;
 }
 
 /** The connection closed or started another exchange: the one waiting stays a wrong guess. */

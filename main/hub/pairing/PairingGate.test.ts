@@ -390,7 +390,7 @@ describe('PairingGate', () => {
       expect(g.currentCode()!.code).toBe(shown);
     });
 
-    it('succeeded() after the code was used or its window closed throws PAIRING_CODE_INVALID, changing nothing', () => {
+    it('succeeded() after the code was used or replaced is PAIRING_CODE_INVALID, after a close PAIRING_CLOSED', () => {
       const { g, code } = gate();
       const first = g.beginCodeGuess('10.0.0.1');
       const second = g.beginCodeGuess('10.0.0.2');
@@ -410,8 +410,9 @@ describe('PairingGate', () => {
 
       const beforeClose = g.beginCodeGuess('10.0.0.4');
       g.close();
-      expect(outcome(() => beforeClose.succeeded())).toBe('PAIRING_CODE_INVALID');
+      expect(outcome(() => beforeClose.succeeded())).toBe('PAIRING_CLOSED');
       expect(g.state().open).toBe(false);
+      expect(g.state().recentFailures[0]).toMatchObject({ address: '10.0.0.4', outcome: 'closed' });
     });
 
     it('an unknown link-code handle is a wrong guess, counted against the address and the window', () => {
@@ -443,20 +444,16 @@ describe('PairingGate', () => {
       expect(g.linkCodeCount).toBe(0);
     });
 
-    // BUG in PairingGate.pendingGuess (reported): a guess spends a token of its network's budget when it begins, and
-    // succeeded() gives back the window's count and the address's but not that token. Under protocol 1 a right code
-    // spent nothing; now 20 right codes from one address (one IPv4 network) within 200 s lock it out. Flip to it()
-    // once fixed.
+    // A guess spends a token of its network's budget when it begins; a right one must give it back, else 20 right
+    // codes from one address (one IPv4 network) within 200 s would lock it out.
     it('right codes spend none of the network budget for wrong guesses', () => {
       const { g, code } = gate({ networkGuessBurst: 20, networkGuessRefillMs: 10_000 });
       const results = Array.from({ length: 21 }, () => outcome(() => guessCode(g, code(), '10.0.0.1')));
       expect(results).toEqual(Array.from({ length: 21 }, () => 'ok'));
     });
 
-    // BUG in LinkCodes.create (reported): it holds the device's list of codes across dropOldest(), so when that
-    // device's code was the oldest, the dropped code stays on its list; forgetting the device (or its later codes
-    // replacing that one) then deletes whichever code took the freed handle since: another user's. Flip to it()
-    // once fixed.
+    // When a device's code is the oldest in a full table, dropping it must leave the device's own list too, or
+    // forgetting the device would delete whichever code took the freed handle since: another user's.
     it('a device whose code was dropped from a full table forgets only its own codes', () => {
       const { g } = gate();
       g.createLinkCode('userX', 'devX');

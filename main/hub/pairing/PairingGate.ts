@@ -112,8 +112,9 @@ export class PairingGate {
     this.admitCodeGuess('code', address);
     const secret = this.window.openNow!.code;
     return this.pendingGuess('code', address, secret, () => {
+      if (!this.window.openNow) throw pairingClosed();
       // Another device may have used the code meanwhile: a code pairs once.
-      if (this.window.openNow?.code !== secret) throw wrongPairingCode();
+      if (this.window.openNow.code !== secret) throw wrongPairingCode();
       this.window.replaceCode();
     });
   }
@@ -125,7 +126,9 @@ export class PairingGate {
   beginLinkCodeGuess(handle: string, address: string): CodeGuess & { userId: string; deviceId: string } {
     this.admitCodeGuess('linkCode', address);
     const entry = this.linkCodes.takeByHandle(normalizeLinkCode(handle));
-    const guess = this.pendingGuess('linkCode', address, entry?.code ?? '', () => {});
+    const guess = this.pendingGuess('linkCode', address, entry?.code ?? '', () => {
+      if (!this.window.openNow) throw pairingClosed();
+    });
     if (!entry) {
       guess.failed();
       throw wrongLinkCode();
@@ -146,8 +149,9 @@ export class PairingGate {
         try {
           onSuccess();
         } catch (err) {
-          // The code was used meanwhile: this guess stays counted, as any that does not pair.
-          this.failures.record({ address, kind, outcome: 'wrong' }, this.now());
+          // Pairing closed, or the code was used, meanwhile: this guess stays counted, as any that does not pair.
+          const closed = err instanceof HubError && err.code === ErrorCode.PAIRING_CLOSED;
+          this.failures.record({ address, kind, outcome: closed ? 'closed' : 'wrong' }, this.now());
           this.emit();
           throw err;
         }
@@ -245,11 +249,7 @@ export class PairingGate {
     if (!open) {
       this.failures.record({ address, kind, outcome: 'closed' }, this.now());
       this.emit();
-      throw new HubError(
-        ErrorCode.PAIRING_CLOSED,
-        "Pairing is closed on this hub. Ask the hub's owner to open pairing, then try again " +
-          '(or ask them for a join link).',
-      );
+      throw pairingClosed();
     }
     if (this.window.exhausted) {
       this.failures.record({ address, kind, outcome: 'refused' }, this.now());
@@ -295,6 +295,14 @@ export class PairingGate {
  * (which throws HubError if the code was used meanwhile) and failed() takes effect, the first called.
  */
 export type CodeGuess = { readonly secret: string; succeeded(): void; failed(): void };
+
+function pairingClosed(): HubError {
+  return new HubError(
+    ErrorCode.PAIRING_CLOSED,
+    "Pairing is closed on this hub. Ask the hub's owner to open pairing, then try again " +
+      '(or ask them for a join link).',
+  );
+}
 
 function wrongPairingCode(): HubError {
   return new HubError(
