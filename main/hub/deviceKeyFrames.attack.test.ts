@@ -7,8 +7,7 @@ import type { Hub } from './Hub';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { authFrame, pairRequest } from './testing/devicePairing';
 import { protocol1Registry } from './testing/protocol1Registry';
-import { TestClient } from './testing/TestClient';
-import { makeTempDir, pairNewUser, startTestHub } from './testing/testHub';
+import { greetedClient, makeTempDir, pairNewUser, startTestHub } from './testing/testHub';
 
 /**
  * Red team, protocol 2: the new frames' fields and the connection's states around them (PROTOCOL.md 5.3, 6).
@@ -22,16 +21,7 @@ async function hub(dataDir?: string): Promise<Hub> {
   return started.hub;
 }
 
-async function greeted(h: Hub): Promise<TestClient> {
-  const client = await TestClient.connect(h.port);
-  cleanups.push(() => client.close());
-  await client.hello();
-  return client;
-}
-
-function welcomedOf(client: TestClient) {
-  return { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
-}
+const greeted = (h: Hub) => greetedClient(h.port, cleanups);
 
 /** The same P-256 key, its point spelled in SEC1's hybrid form (06/07 ‖ X ‖ Y): 91 bytes of SPKI all the same. */
 function hybridSpelling(key: DeviceKey): DeviceKey {
@@ -78,7 +68,7 @@ describe('device keys on the wire', () => {
     const client = await greeted(h);
     const key = memoryDeviceKey();
     const exchange = codeExchange(
-      welcomedOf(client),
+      client.welcomed,
       key,
       { kind: 'code', code: h.pairingCode().code, displayName: 'Eve' },
       device,
@@ -86,7 +76,7 @@ describe('device keys on the wire', () => {
     const { confirm } = exchange.finish(await client.expect(exchange.start, 'pakeReply'));
     // Ready as Ann's device on this connection; then the pending exchange's finish.
     await client.expect(await authFrame(client, ann.credentials), 'ready');
-    const signature = await pairSignature(welcomedOf(client), key);
+    const signature = await pairSignature(client.welcomed, key);
     expect(await client.request({ type: 'pakeFinish', confirm, signature })).toMatchObject({
       code: 'ALREADY_AUTHENTICATED',
     });
@@ -103,9 +93,9 @@ describe('device keys on the wire', () => {
     const h = await hub(temp.dir);
     const client = await greeted(h);
     const key = memoryDeviceKey();
-    const bind = await signedAuth(welcomedOf(client), key, { deviceId: legacy.deviceId, token: legacy.token });
+    const bind = await signedAuth(client.welcomed, key, { deviceId: legacy.deviceId, token: legacy.token });
     const { start } = codeExchange(
-      welcomedOf(client),
+      client.welcomed,
       key,
       { kind: 'code', code: h.pairingCode().code, displayName: 'Eve' },
       device,
@@ -135,7 +125,7 @@ describe('device keys on the wire', () => {
     const tabs = await Promise.all([greeted(h), greeted(h)]);
     const key = memoryDeviceKey();
     const frames = await Promise.all(
-      tabs.map((t) => signedAuth(welcomedOf(t), key, { deviceId: legacy.deviceId, token: legacy.token })),
+      tabs.map((t) => signedAuth(t.welcomed, key, { deviceId: legacy.deviceId, token: legacy.token })),
     );
     await busyRegistry(h);
     const answers = await Promise.all(tabs.map((t, i) => t.request(frames[i]!)));
@@ -151,7 +141,7 @@ describe('device keys on the wire', () => {
     const keys = [memoryDeviceKey(), memoryDeviceKey()];
     const frames = await Promise.all(
       [owner, thief].map((c, i) =>
-        signedAuth(welcomedOf(c), keys[i]!, { deviceId: legacy.deviceId, token: legacy.token }),
+        signedAuth(c.welcomed, keys[i]!, { deviceId: legacy.deviceId, token: legacy.token }),
       ),
     );
     await busyRegistry(h);

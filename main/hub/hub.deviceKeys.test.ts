@@ -7,7 +7,7 @@ import type { Hub } from './Hub';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { authFrame, authRequest } from './testing/devicePairing';
 import { TestClient, type Credentials } from './testing/TestClient';
-import { pairLinkedDevice, pairNewUser, reconnect, startTestHub } from './testing/testHub';
+import { greetedClient, pairLinkedDevice, pairNewUser, reconnect, startTestHub } from './testing/testHub';
 
 /**
  * What `auth` proves under protocol 2 (PROTOCOL.md 6.6): a signature by the device's own key over this
@@ -23,12 +23,7 @@ async function hub(): Promise<Hub> {
   return started.hub;
 }
 
-async function greeted(port: number): Promise<TestClient> {
-  const client = await TestClient.connect(port);
-  cleanups.push(() => client.close());
-  await client.hello();
-  return client;
-}
+const greeted = (port: number) => greetedClient(port, cleanups);
 
 /** Whether the frame's signature is the device's own over this connection's challenge: a valid proof. */
 function provesKey(client: TestClient, credentials: Credentials, signature: string): boolean {
@@ -86,7 +81,7 @@ describe('auth with device keys', () => {
     }
     // A keyed device binds no new key: `migrate` (protocol 1's token and a key) is ignored for it.
     const client = await greeted(h.port);
-    const welcomed = { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
+    const welcomed = client.welcomed;
     const migrating = await signedAuthFrame(welcomed, stranger, { deviceId: alice.credentials.deviceId, token: 'x' });
     expect(migrating.migrate?.publicKey).toBe(stranger.publicKey);
     expect(await client.request(migrating)).toMatchObject({ type: 'error', code: 'AUTH_FAILED' });

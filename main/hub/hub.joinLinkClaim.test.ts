@@ -4,7 +4,7 @@ import type { Hub } from './Hub';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { pairRequest } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
-import { startTestHub } from './testing/testHub';
+import { greetedClient, startTestHub } from './testing/testHub';
 
 /**
  * A join link's token stays in the browser's history, so the page that opens
@@ -24,12 +24,7 @@ async function hub(pairing: { joinTokenTtlMs?: number; claimedJoinTokenTtlMs?: n
   return started.hub;
 }
 
-async function greeted(h: Hub): Promise<TestClient> {
-  const client = await TestClient.connect(h.port);
-  cleanups.push(() => client.close());
-  await client.hello();
-  return client;
-}
+const greeted = (h: Hub) => greetedClient(h.port, cleanups);
 
 function claim(client: TestClient, token: string): Promise<ServerFrame> {
   return client.request({ type: 'claimJoinLink', token });

@@ -7,8 +7,7 @@ import { Hub } from './Hub';
 import type { RegistryFile } from './registry/registrySchema';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { protocol1Registry } from './testing/protocol1Registry';
-import { TestClient } from './testing/TestClient';
-import { makeTempDir, quietLogger } from './testing/testHub';
+import { greetedClient, makeTempDir, quietLogger } from './testing/testHub';
 
 /**
  * A device paired under protocol 1 holds a token, not a key. Within the migration window it binds a key once, with
@@ -35,16 +34,7 @@ async function protocol1Hub(clock: { now: number }) {
   return { hub, legacy, dataDir: temp.dir, warnings };
 }
 
-async function greeted(hub: Hub): Promise<TestClient> {
-  const client = await TestClient.connect(hub.port);
-  cleanups.push(() => client.close());
-  await client.hello();
-  return client;
-}
-
-function welcomed(client: TestClient) {
-  return { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
-}
+const greeted = (hub: Hub) => greetedClient(hub.port, cleanups);
 
 describe('devices paired under protocol 1', () => {
   it('bind a key once with their token; then the key alone signs in and the token opens nothing', async () => {
@@ -57,7 +47,7 @@ describe('devices paired under protocol 1', () => {
 
     const key = memoryDeviceKey();
     const first = await greeted(hub);
-    const bind = await signedAuth(welcomed(first), key, { deviceId: legacy.deviceId, token: legacy.token });
+    const bind = await signedAuth(first.welcomed, key, { deviceId: legacy.deviceId, token: legacy.token });
     expect(bind.migrate).toEqual({ token: legacy.token, publicKey: key.publicKey });
     expect(await first.request(bind)).toMatchObject({ type: 'ready', self: { deviceId: legacy.deviceId } });
     const stored = JSON.parse(await readFile(path.join(dataDir, 'registry.json'), 'utf8')) as RegistryFile;
@@ -67,11 +57,11 @@ describe('devices paired under protocol 1', () => {
     expect(hub.operator.devices()[0]!.keyMigrationUntil).toBeUndefined();
 
     const later = await greeted(hub);
-    const keyOnly = await signedAuth(welcomed(later), key, { deviceId: legacy.deviceId });
+    const keyOnly = await signedAuth(later.welcomed, key, { deviceId: legacy.deviceId });
     expect(await later.request(keyOnly)).toMatchObject({ type: 'ready' });
     // The token, with any other key, no longer binds anything.
     const thief = await greeted(hub);
-    const stolen = await signedAuth(welcomed(thief), memoryDeviceKey(), {
+    const stolen = await signedAuth(thief.welcomed, memoryDeviceKey(), {
       deviceId: legacy.deviceId,
       token: legacy.token,
     });
@@ -83,7 +73,7 @@ describe('devices paired under protocol 1', () => {
     const { hub, legacy } = await protocol1Hub(clock);
     const client = await greeted(hub);
     const key = memoryDeviceKey();
-    const session = welcomed(client);
+    const session = client.welcomed;
     const wrongToken = await signedAuth(session, key, { deviceId: legacy.deviceId, token: `${legacy.token}x` });
     expect(await client.request(wrongToken)).toMatchObject({ code: 'AUTH_FAILED' });
     const noMigrate = await signedAuth(session, key, { deviceId: legacy.deviceId });
@@ -103,7 +93,7 @@ describe('devices paired under protocol 1', () => {
     const until = hub.operator.devices()[0]!.keyMigrationUntil!;
     clock.now = until;
     const client = await greeted(hub);
-    const frame = await signedAuth(welcomed(client), memoryDeviceKey(), {
+    const frame = await signedAuth(client.welcomed, memoryDeviceKey(), {
       deviceId: legacy.deviceId,
       token: legacy.token,
     });

@@ -8,7 +8,7 @@ import type { Hub } from './Hub';
 import type { PairingGateOptions } from './pairing/PairingGate';
 import { authFrame, authRequest, expectPaired, pairRequest } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
-import { pairNewUser, reconnect, startTestHub } from './testing/testHub';
+import { greetedClient, pairNewUser, reconnect, startTestHub } from './testing/testHub';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { rawDataText } from './rawData';
 
@@ -21,12 +21,7 @@ async function hubWithClock(start = 1_800_000_000_000, pairing: PairingGateOptio
   return { ...started, clock };
 }
 
-async function greeted(port: number, localAddress?: string): Promise<TestClient> {
-  const client = await TestClient.connect(port, { localAddress });
-  cleanups.push(() => client.close());
-  await client.hello();
-  return client;
-}
+const greeted = (port: number, localAddress?: string) => greetedClient(port, cleanups, localAddress);
 
 const device = { name: 'Test device', platform: 'linux' } as const;
 
@@ -338,7 +333,7 @@ describe('pairing by code is a SPAKE2 exchange (protocol 2)', () => {
     const { hub } = await hubWithClock();
     const client = await greeted(hub.port);
     const key = memoryDeviceKey();
-    const welcomed = { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
+    const welcomed = client.welcomed;
     const code = hub.pairingCode().code;
     const exchange = codeExchange(welcomed, key, { kind: 'code', code, displayName: 'Eve' }, device);
     const reply = await client.expect(exchange.start, 'pakeReply');
@@ -367,10 +362,7 @@ describe('pairing by code is a SPAKE2 exchange (protocol 2)', () => {
     const { hub } = await hubWithClock();
     const client = await greeted(hub.port);
     const key = memoryDeviceKey();
-    const signature = await pairSignature(
-      { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge },
-      key,
-    );
+    const signature = await pairSignature(client.welcomed, key);
     const answer = await client.request({ type: 'pakeFinish', confirm: 'A'.repeat(43), signature });
     expect(answer).toMatchObject({ type: 'error', code: 'PAKE_NOT_STARTED', frameType: 'pakeFinish' });
     expect(hub.pairingState()).toMatchObject({ wrongGuesses: 0, failedAttempts: 0 });
@@ -381,7 +373,7 @@ describe('pairing by code is a SPAKE2 exchange (protocol 2)', () => {
   it('a pakeStart whose publicKey is not a P-256 key is DEVICE_KEY_INVALID and counts no guess', async () => {
     const { hub } = await hubWithClock();
     const client = await greeted(hub.port);
-    const welcomed = { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
+    const welcomed = client.welcomed;
     const code = hub.pairingCode().code;
     const { start } = codeExchange(welcomed, memoryDeviceKey(), { kind: 'code', code, displayName: 'Eve' }, device);
     // The right length, canonical base64url, and not a key at all.
@@ -398,10 +390,7 @@ describe('pairing by code is a SPAKE2 exchange (protocol 2)', () => {
     const { token } = hub.createJoinToken();
     const key = memoryDeviceKey();
     const first = await greeted(hub.port);
-    const recorded = await pairSignature(
-      { identity: first.welcome!.hub.identity, challenge: first.welcome!.challenge },
-      key,
-    );
+    const recorded = await pairSignature(first.welcomed, key);
     const second = await greeted(hub.port);
     expect(second.welcome!.challenge).not.toBe(first.welcome!.challenge);
     const credential = { kind: 'joinToken', token, displayName: 'Dan' } as const;
@@ -422,7 +411,7 @@ describe('pairing by code is a SPAKE2 exchange (protocol 2)', () => {
     const { hub } = await hubWithClock();
     const code = hub.pairingCode().code;
     const client = await greeted(hub.port);
-    const welcomed = { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
+    const welcomed = client.welcomed;
     const exchange = codeExchange(welcomed, memoryDeviceKey(), { kind: 'code', code, displayName: 'Eve' }, device);
     await client.expect(exchange.start, 'pakeReply');
     expect(hub.pairingState()).toMatchObject({ wrongGuesses: 1, failedAttempts: 0 });

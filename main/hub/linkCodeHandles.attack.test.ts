@@ -11,7 +11,7 @@ import { newId } from './secrets';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { authFrame, pairRequest } from './testing/devicePairing';
 import { TestClient, type Credentials } from './testing/TestClient';
-import { makeTempDir, pairNewUser, startTestHub } from './testing/testHub';
+import { greetedClient, makeTempDir, pairNewUser, startTestHub } from './testing/testHub';
 
 /**
  * Red team, protocol 2: link codes are found by a 2-character handle (appendix D.4). There are 30² = 900 handles,
@@ -62,12 +62,7 @@ async function createCodes(hub: Hub, devices: Credentials[], each: number): Prom
   }
 }
 
-async function greeted(hub: Hub, localAddress?: string): Promise<TestClient> {
-  const client = await TestClient.connect(hub.port, { localAddress });
-  cleanups.push(() => client.close());
-  await client.hello();
-  return client;
-}
+const greeted = (hub: Hub, localAddress?: string) => greetedClient(hub.port, cleanups, localAddress);
 
 describe('link-code handles', () => {
   // Fixed (LinkCodes.create, and no cap on a user's devices): the 3-codes limit is per device, and a member may
@@ -95,7 +90,7 @@ describe('link-code handles', () => {
     cleanups.push(started.cleanup);
     const { hub } = started;
     const stranger = await greeted(hub, '127.0.0.2');
-    const welcomed = { identity: stranger.welcome!.hub.identity, challenge: stranger.welcome!.challenge };
+    const welcomed = stranger.welcomed;
     const start = codeExchange(welcomed, memoryDeviceKey(), { kind: 'linkCode', code: 'ZZZZ-ZZZZ' }, device).start;
     const answers: string[] = [];
     for (let i = 0; i < 6; i++) {

@@ -6,7 +6,7 @@ import type { Hub } from './Hub';
 import type { PairingGateOptions } from './pairing/PairingGate';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { TestClient } from './testing/TestClient';
-import { pairNewUser, startTestHub } from './testing/testHub';
+import { greetedClient, pairNewUser, startTestHub } from './testing/testHub';
 
 /**
  * Red team, protocol 2: a code exchange is judged one round trip after it is counted (pakeStart counts a wrong guess,
@@ -22,16 +22,11 @@ async function hub(pairing: PairingGateOptions = {}): Promise<Hub> {
   return started.hub;
 }
 
-async function greeted(hub: Hub, localAddress?: string): Promise<TestClient> {
-  const client = await TestClient.connect(hub.port, { localAddress });
-  cleanups.push(() => client.close());
-  await client.hello();
-  return client;
-}
+const greeted = (hub: Hub, localAddress?: string) => greetedClient(hub.port, cleanups, localAddress);
 
 /** pakeStart answered, pakeFinish not yet sent: the exchange is counted and pending on the hub. */
 async function pendingExchange(client: TestClient, credential: CodeCredential) {
-  const welcomed = { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
+  const welcomed = client.welcomed;
   const key: DeviceKey = memoryDeviceKey();
   const exchange = codeExchange(welcomed, key, credential, device);
   const reply = await client.request(exchange.start);
@@ -47,7 +42,7 @@ async function pendingExchange(client: TestClient, credential: CodeCredential) {
 /** A wrong pairing code: counted at pakeStart; the hub's confirmation does not verify, so a device stops there. */
 async function wrongGuess(client: TestClient, hub: Hub): Promise<string> {
   const code = String((Number(hub.pairingCode().code) + 1) % 1_000_000).padStart(6, '0');
-  const welcomed = { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
+  const welcomed = client.welcomed;
   const exchange = codeExchange(welcomed, memoryDeviceKey(), { kind: 'code', code, displayName: 'Eve' }, device);
   const answer = await client.request(exchange.start);
   return answer.type === 'error' ? answer.code : answer.type;

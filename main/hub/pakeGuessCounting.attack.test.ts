@@ -9,7 +9,7 @@ import { fromBase64url, toBase64url } from '../../shared/util/base64url';
 import type { Hub } from './Hub';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { TestClient } from './testing/TestClient';
-import { startTestHub } from './testing/testHub';
+import { greetedClient, startTestHub } from './testing/testHub';
 
 /**
  * Red team, protocol 2: every pakeStart is one counted guess (PROTOCOL.md 6.5), and no way of sending it, ending it
@@ -25,20 +25,11 @@ async function hub(): Promise<Hub> {
   return started.hub;
 }
 
-async function greeted(h: Hub, localAddress?: string): Promise<TestClient> {
-  const client = await TestClient.connect(h.port, { localAddress });
-  cleanups.push(() => client.close());
-  await client.hello();
-  return client;
-}
-
-function welcomedOf(client: TestClient) {
-  return { identity: client.welcome!.hub.identity, challenge: client.welcome!.challenge };
-}
+const greeted = (h: Hub, localAddress?: string) => greetedClient(h.port, cleanups, localAddress);
 
 /** A pakeStart for `code` on this connection, built as a device builds it. */
 function pakeStart(client: TestClient, code: string) {
-  return codeExchange(welcomedOf(client), memoryDeviceKey(), { kind: 'code', code, displayName: 'Eve' }, device);
+  return codeExchange(client.welcomed, memoryDeviceKey(), { kind: 'code', code, displayName: 'Eve' }, device);
 }
 
 const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -101,7 +92,7 @@ describe('guess counting holds', () => {
     const { hubConfirmed, confirm } = exchange.finish(reply);
     // The attacker checked cB offline: the code is right. Now it hopes a failed finish gives the guess back.
     expect(hubConfirmed).toBe(true);
-    const foreign = await pairSignature(welcomedOf(client), memoryDeviceKey());
+    const foreign = await pairSignature(client.welcomed, memoryDeviceKey());
     expect(await client.request({ type: 'pakeFinish', confirm, signature: foreign })).toMatchObject({
       type: 'error',
       code: 'DEVICE_KEY_INVALID',
@@ -136,7 +127,7 @@ describe('guess counting holds', () => {
   it("a share made to hit SPAKE2's identity check tests one code per exchange, counted like any other", async () => {
     const h = await hub();
     const client = await greeted(h);
-    const { identity } = welcomedOf(client);
+    const { identity } = client.welcomed;
     const code = h.pairingCode().code;
     // pA = w*M: the hub's unmasking gives the identity element exactly when w is the hub's, and it says so.
     const oracleShare = (guess: string) =>

@@ -1,23 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageWire } from '../../../shared/protocol';
 import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
-import { RoostClient } from '../../../shared/sync/RoostClient';
-import type { RoostState } from '../../../shared/sync/clientState';
 import type { Hub } from '../Hub';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from '../registry/registrySchema';
 import { filesContaining } from '../testing/filesContaining';
+import { makeSyncDevice, pairSyncUser, waitFor, type SyncDevice } from '../testing/syncDevices';
 import { startTestHub } from '../testing/testHub';
-import { wsTransport } from '../testing/wsTransport';
 
 /** The owner's actions, seen from the sync client (shared/sync) on real devices of a real hub. */
-
-type Device = { client: RoostClient; storage: MemoryStorage; state(): RoostState };
 
 let hub: Hub;
 let dataDir: string;
 let cleanup: () => Promise<void>;
-let devices: Device[];
+let devices: SyncDevice[];
 
 beforeEach(async () => {
   ({ hub, dataDir, cleanup } = await startTestHub());
@@ -29,56 +24,20 @@ afterEach(async () => {
   await cleanup();
 });
 
-function makeDevice(name: string, storage = new MemoryStorage()): Device {
-  const client = new RoostClient({
-    transport: wsTransport(hub.port),
-    storage,
-    // The storage's key: a client rebuilt on the same storage is the same device.
-    deviceKeys: storage.deviceKeys,
-    clock: {
-      now: () => Date.now(),
-      setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
-    randomId: () => randomBytes(12).toString('base64url'),
-    device: { name, platform: 'linux' },
-    clientName: 'roost-delete-test',
-    backoff: { baseMs: 20, maxMs: 200 },
-    sync: { markDelayMs: 20 },
-  });
-  const device = { client, storage, state: () => client.getState() };
+function makeDevice(name: string, storage = new MemoryStorage()): SyncDevice {
+  // On the same storage (and so its key), a client rebuilt is the same device.
+  const device = makeSyncDevice(hub, name, { storage });
   devices.push(device);
   return device;
 }
 
-function waitFor<T>(device: Device, select: (s: RoostState) => T | undefined | false, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, 10_000);
-    const check = () => {
-      const value = select(device.state());
-      if (!value) return;
-      clearTimeout(timer);
-      off();
-      resolve(value);
-    };
-    const off = device.client.subscribe(check);
-    check();
-  });
-}
-
-async function pair(name: string): Promise<Device> {
-  const device = makeDevice(`${name}'s laptop`);
-  await device.client.start();
-  await waitFor(device, (s) => s.status === 'connected' && s.session.phase === 'unpaired', `${name} greeted`);
-  await device.client.pair({ kind: 'code', code: hub.pairingCode().code, displayName: name });
-  await waitFor(device, (s) => s.status === 'connected' && s.self !== undefined, `${name} ready`);
+async function pair(name: string): Promise<SyncDevice> {
+  const device = await pairSyncUser(hub, name);
+  devices.push(device);
   return device;
 }
 
-const general = (d: Device): readonly MessageWire[] => d.state().conversations[GENERAL]?.timeline.messages ?? [];
+const general = (d: SyncDevice): readonly MessageWire[] => d.state().conversations[GENERAL]?.timeline.messages ?? [];
 const SPAM = 'CHEAP PILLS at spam-shop.example';
 
 describe('deleting a message', () => {

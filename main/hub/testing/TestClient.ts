@@ -12,6 +12,7 @@ import { openPinnedWebSocket } from '../identity/pinnedWebSocket';
 import { rawDataText } from '../rawData';
 
 import type { DeviceKey } from '../../../shared/sync/deviceKeys';
+import type { Welcomed } from '../../../shared/sync/deviceProofs';
 
 /** A paired device: its ids and its key (protocol 2 has no token). */
 export type Credentials = { deviceId: string; userId: string; key: DeviceKey };
@@ -155,6 +156,12 @@ export class TestClient {
 
   waitClosed(): Promise<{ code: number; reason: string }> {
     return this.closedPromise;
+  }
+
+  /** The hub's identity and this connection's challenge, which pairing and auth sign (after hello()). */
+  get welcomed(): Welcomed {
+    if (!this.welcome) throw new Error('call hello() first: pairing and auth sign the challenge of its welcome');
+    return { identity: this.welcome.hub.identity, challenge: this.welcome.challenge };
   }
 
   async hello(): Promise<ServerFrameOf<'welcome'>> {

@@ -1,12 +1,7 @@
 import type { PairCredential, Platform, ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
 import type { DeviceKey } from '../../../shared/sync/deviceKeys';
-import {
-  authFrame as authFrameFor,
-  codeExchange,
-  pairSignature,
-  type Welcomed,
-} from '../../../shared/sync/deviceProofs';
+import { authFrame as authFrameFor, codeExchange, pairSignature } from '../../../shared/sync/deviceProofs';
 import type { Credentials, TestClient } from './TestClient';
 
 /**
@@ -23,7 +18,7 @@ export type PairInput = {
 /** The hub's answer to pairing: `paired` or an `error`. After hello(). */
 export async function pairRequest(client: TestClient, input: PairInput): Promise<ServerFrame> {
   const key = input.key ?? memoryDeviceKey();
-  const session = welcomed(client);
+  const session = client.welcomed;
   const signature = await pairSignature(session, key);
   const { credential, device } = input;
   if (credential.kind === 'joinToken') {
@@ -58,10 +53,5 @@ export async function authRequest(client: TestClient, credentials: Credentials):
 
 /** The `auth` frame: the device's signature over this connection's challenge and the hub's identity. */
 export function authFrame(client: TestClient, credentials: Pick<Credentials, 'deviceId' | 'key'>) {
-  return authFrameFor(welcomed(client), credentials.key, credentials);
-}
-
-function welcomed(client: TestClient): Welcomed {
-  if (!client.welcome) throw new Error('call hello() first: pairing and auth sign the challenge of its welcome');
-  return { identity: client.welcome.hub.identity, challenge: client.welcome.challenge };
+  return authFrameFor(client.welcomed, credentials.key, credentials);
 }

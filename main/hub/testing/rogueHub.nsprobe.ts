@@ -16,13 +16,10 @@
  *                            a native sync client pinned to PIN pairs by CODE as "Ann" and waits until ready. Prints
  *                            {"event":"genuine"}.
  */
-import { randomBytes } from 'node:crypto';
 import { WS_PATH } from '../../../shared/protocol';
-import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
-import { RoostClient } from '../../../shared/sync/RoostClient';
 import { pinnedWsTransport } from '../identity/pinnedWsTransport';
 import { startRogueHub } from './rogueHub';
-import { isReady, waitFor, type SyncDevice } from './syncDevices';
+import { isReady, makeSyncDevice, waitFor, type SyncDevice } from './syncDevices';
 
 const emit = (event: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ event, ...fields }));
 const [mode, ...args] = process.argv.slice(2);
@@ -41,20 +38,8 @@ async function rogue(host: string, port: number, realHost: string, claim: string
 
 /** A native client as the desktop app makes one: WSS through the proof check, pinned to `pin` if given. */
 function nativeDevice(host: string, port: number, name: string, pin?: string): SyncDevice {
-  const storage = new MemoryStorage();
-  const client = new RoostClient({
-    transport: pinnedWsTransport(`wss://${host}:${port}${WS_PATH}`, pin === undefined ? {} : { pin }),
-    storage,
-    deviceKeys: storage.deviceKeys,
-    clock: {
-      now: () => Date.now(),
-      setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
-    randomId: () => randomBytes(12).toString('base64url'),
-    device: { name, platform: 'linux' },
-  });
-  return { client, storage, warnings: [], state: () => client.getState() };
+  const transport = pinnedWsTransport(`wss://${host}:${port}${WS_PATH}`, pin === undefined ? {} : { pin });
+  return makeSyncDevice({ port }, name, { transport });
 }
 
 async function victim(host: string, port: number, code: string | undefined): Promise<void> {

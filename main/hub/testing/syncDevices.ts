@@ -23,11 +23,12 @@ export type SyncDevice = {
 };
 
 /**
- * A sync client for `hub`, not started. `transport`: default plain WebSocket to the hub on loopback;
- * wsTransport(`wss://…`, { pin }) as a native app. `pageSize`: the client's fetch page (default 200).
+ * A sync client for `hub` (a Hub, or just its port: a probe in another process), not started. `transport`:
+ * default plain WebSocket to the hub on loopback; wsTransport(`wss://…`, { pin }) as a native app. `pageSize`: the
+ * client's fetch page (default 200).
  */
 export function makeSyncDevice(
-  hub: Hub,
+  hub: Pick<Hub, 'port'>,
   name: string,
   {
     storage = new MemoryStorage(),

@@ -2,6 +2,7 @@ import type { ServerFrameOf } from '../../../shared/protocol';
 import { authFrame, expectPaired } from './devicePairing';
 import { Hub, type HubOptions } from '../Hub';
 import type { HubLogger } from '../HubContext';
+import type { Cleanups } from './cleanups';
 import { makeTempDir } from './tempDir';
 import { TestClient, type Credentials } from './TestClient';
 
@@ -57,6 +58,14 @@ export async function pairLinkedDevice(hub: Hub, existing: TestClient, deviceNam
     device: { name: deviceName, platform: 'web' },
   });
   return { client, ready, credentials };
+}
+
+/** A client that said hello to the hub at `port` (`welcomed` then holds its challenge), closed by `cleanups`. */
+export async function greetedClient(port: number, cleanups: Cleanups, localAddress?: string): Promise<TestClient> {
+  const client = await TestClient.connect(port, { localAddress });
+  cleanups.push(() => client.close());
+  await client.hello();
+  return client;
 }
 
 /** Reconnects a paired device: hello, then `auth` signing the new connection's challenge. */

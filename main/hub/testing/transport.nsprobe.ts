@@ -31,20 +31,18 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { randomBytes } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import type { PairingState } from '../../../shared/hub/pairingState';
 import { WS_PATH } from '../../../shared/protocol';
-import { MemoryStorage } from '../../../shared/sync/MemoryStorage';
 import { memoryDeviceKey } from '../../../shared/sync/MemoryDeviceKeys';
 import type { DeviceKey } from '../../../shared/sync/deviceKeys';
-import { RoostClient } from '../../../shared/sync/RoostClient';
 import { authFrame as signedAuth } from '../../../shared/sync/deviceProofs';
 import { toBase64url } from '../../../shared/util/base64url';
 import { Hub } from '../Hub';
 import { pinnedWsTransport } from '../identity/pinnedWsTransport';
 import { protocol1Registry } from './protocol1Registry';
 import { authFrame, authRequest, expectPaired } from './devicePairing';
+import { makeSyncDevice } from './syncDevices';
 import { startTlsRelay } from './tlsRelay';
 import { TestClient } from './TestClient';
 
@@ -151,11 +149,7 @@ async function session(o: SessionArgs) {
   await bob.close();
   // The protocol-1 device sends its token once, to bind a key; afterwards the key alone signs it in.
   const old = await connect(host, port, pin);
-  const migrating = await signedAuth(
-    { identity: old.welcome!.hub.identity, challenge: old.welcome!.challenge },
-    keys.old.key,
-    o.legacy,
-  );
+  const migrating = await signedAuth(old.welcomed, keys.old.key, o.legacy);
   await old.expect(migrating, 'ready');
   await old.close();
   const oldAgain = await connect(host, port, pin);
@@ -214,19 +208,8 @@ async function mitm(host: string, port: number, pin: string): Promise<void> {
     () => 'connected',
     (err: Error & { code?: string }) => err.code ?? err.message,
   );
-  const storage = new MemoryStorage();
-  const sync = new RoostClient({
-    transport: pinnedWsTransport(`wss://${host}:${port}${WS_PATH}`, { pin }),
-    storage,
-    deviceKeys: storage.deviceKeys,
-    clock: {
-      now: () => Date.now(),
-      setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
-    randomId: () => randomBytes(12).toString('base64url'),
-    device: { name: 'victim', platform: 'linux' },
-  });
+  const transport = pinnedWsTransport(`wss://${host}:${port}${WS_PATH}`, { pin });
+  const sync = makeSyncDevice({ port }, 'victim', { transport }).client;
   const syncClient = await new Promise<string>((resolve) => {
     const check = () => {
       const s = sync.getState().session;
