@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it, vi, type TestContext } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PairingState } from '../../shared/hub/pairingState';
 import { CloseCode, LINK_CODE_HANDLE_LENGTH, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol';
 import { memoryDeviceKey } from '../../shared/sync/MemoryDeviceKeys';
@@ -8,7 +8,7 @@ import type { Hub } from './Hub';
 import type { PairingGateOptions } from './pairing/PairingGate';
 import { authFrame, authRequest, expectPaired, pairRequest } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
-import { greetedClient, pairNewUser, reconnect, startTestHub } from './testing/testHub';
+import { greetedClient, pairNewUser, reconnect, skipWithoutLoopbackAddress, startTestHub } from './testing/testHub';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { rawDataText } from './rawData';
 
@@ -83,16 +83,6 @@ function pairingStateWhen(hub: Hub, ready: (state: PairingState) => boolean, wha
     off = hub.onPairingChange(check);
     check(hub.pairingState());
   });
-}
-
-/** Tests of many addresses connect from 127.0.0.2 and on: Linux routes all of 127.0.0.0/8; macOS does not. */
-async function skipWithoutLoopbackRange(test: TestContext, port: number): Promise<void> {
-  try {
-    await (await TestClient.connect(port, { localAddress: '127.0.0.2' })).close();
-  } catch (err) {
-    console.log(`skipped: cannot connect from 127.0.0.2 (${(err as Error).message})`);
-    test.skip();
-  }
 }
 
 describe('pairing', () => {
@@ -198,7 +188,7 @@ describe('pairing', () => {
   it('wrong guesses from many addresses do not replace the code', async (test) => {
     const { hub } = await hubWithClock();
     const shown = hub.pairingCode().code;
-    await skipWithoutLoopbackRange(test, hub.port);
+    await skipWithoutLoopbackAddress(test, hub.port, '127.0.0.2');
     for (let i = 2; i < 32; i++) {
       const guesser = await greeted(hub.port, `127.0.0.${i}`);
       const r = await guess(guesser, wrongFor(shown));
@@ -212,7 +202,7 @@ describe('pairing', () => {
   it('the hub-wide ceiling stops guessing within a window', async (test) => {
     const { hub } = await hubWithClock(undefined, { maxWrongGuessesPerWindow: 8 });
     const shown = hub.pairingCode().code;
-    await skipWithoutLoopbackRange(test, hub.port);
+    await skipWithoutLoopbackAddress(test, hub.port, '127.0.0.2');
     for (const address of ['127.0.0.2', '127.0.0.3']) {
       const guesser = await greeted(hub.port, address);
       for (let i = 0; i < 4; i++)
@@ -231,7 +221,7 @@ describe('pairing', () => {
 
   it('a full lockout table refuses new guessers and keeps locked ones', async (test) => {
     const { hub } = await hubWithClock(undefined, { maxTrackedAddresses: 3 });
-    await skipWithoutLoopbackRange(test, hub.port);
+    await skipWithoutLoopbackAddress(test, hub.port, '127.0.0.2');
     const locked = await greeted(hub.port, '127.0.0.2');
     for (let i = 0; i < 5; i++) await guess(locked, wrongFor(hub.pairingCode().code));
     for (const address of ['127.0.0.3', '127.0.0.4'])

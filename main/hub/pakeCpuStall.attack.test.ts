@@ -1,10 +1,10 @@
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryDeviceKey } from '../../shared/sync/MemoryDeviceKeys';
 import { codeExchange } from '../../shared/sync/deviceProofs';
 import type { Hub } from './Hub';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { TestClient } from './testing/TestClient';
-import { pairNewUser, startTestHub } from './testing/testHub';
+import { pairNewUser, skipWithoutLoopbackAddress, startTestHub } from './testing/testHub';
 
 /**
  * Red team, protocol 2: each pakeStart costs the hub one SPAKE2 exchange's arithmetic (four P-256 scalar
@@ -29,16 +29,6 @@ async function attackersFrom(hub: Hub, count: number): Promise<TestClient[]> {
   return attackers;
 }
 
-/** Tests of many addresses connect from 127.0.1.x: Linux routes all of 127.0.0.0/8; macOS does not. */
-async function skipWithoutLoopbackRange(test: TestContext, port: number): Promise<void> {
-  try {
-    await (await TestClient.connect(port, { localAddress: '127.0.1.1' })).close();
-  } catch (err) {
-    console.log(`skipped: cannot connect from 127.0.1.1 (${(err as Error).message})`);
-    test.skip();
-  }
-}
-
 describe('a flood of pakeStart from unpaired addresses', () => {
   // Computed inside the frame's handler, every pakeStart read in one turn ran back to back and the bystander's pong
   // came after nearly all of the flood (ratio ~1); one exchange per turn answers other connections in between.
@@ -46,14 +36,13 @@ describe('a flood of pakeStart from unpaired addresses', () => {
     const started = await startTestHub();
     cleanups.push(started.cleanup);
     const { hub } = started;
-    await skipWithoutLoopbackRange(test, hub.port);
+    await skipWithoutLoopbackAddress(test, hub.port, '127.0.1.1');
     const bystander = await pairNewUser(hub, 'Ann');
     cleanups.push(() => bystander.client.close());
     const attackers = await attackersFrom(hub, ADDRESSES);
-    const welcome = attackers[0]!.welcome!;
     // One valid pakeStart for all: the hub computes its own side of each exchange anew.
     const { start } = codeExchange(
-      { identity: welcome.hub.identity, challenge: welcome.challenge },
+      attackers[0]!.welcomed,
       memoryDeviceKey(),
       { kind: 'code', code: '000000', displayName: 'Eve' },
       { name: 'Flood', platform: 'linux' },

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE_CREDENTIALS, CHALLENGE, makeClient, startPaired } from './testing/clientHarness';
+import { ALICE_CREDENTIALS, CHALLENGE, makeClient, startPaired, welcome } from './testing/clientHarness';
 import { flushMicrotasks } from './testing/FakeClock';
 import { HUB, ready } from './testing/fixtures';
 import { CACHE_SCHEMA_VERSION } from './storage';
 
 /** What a client signs for, and for whom it refuses to (PROTOCOL.md 6.6, appendix D). */
 const OTHER_IDENTITY = 'B'.repeat(52);
+const OTHER_HUB = { ...HUB, identity: OTHER_IDENTITY };
 
 describe('the hub identity a client signs for', () => {
   it('refuses a hub that names another identity than it paired with: no auth, credentials kept', async () => {
@@ -13,8 +14,7 @@ describe('the hub identity a client signs for', () => {
     await h.storage.saveCredentials({ ...ALICE_CREDENTIALS, hubIdentity: HUB.identity });
     await h.client.start();
     const socket = h.transport.current;
-    socket.open();
-    socket.deliver({ type: 'welcome', hub: { ...HUB, identity: OTHER_IDENTITY }, serverTime: 1, challenge: CHALLENGE });
+    welcome(socket, OTHER_HUB);
     await flushMicrotasks();
 
     expect(h.state().session).toEqual({ phase: 'identityRefused', reason: 'HUB_IDENTITY_CHANGED' });
@@ -43,8 +43,7 @@ describe('the hub identity a client signs for', () => {
     await h.client.stop();
     await h.client.start();
     const socket = h.transport.current;
-    socket.open();
-    socket.deliver({ type: 'welcome', hub: { ...HUB, identity: OTHER_IDENTITY }, serverTime: 1, challenge: CHALLENGE });
+    welcome(socket, OTHER_HUB);
     await flushMicrotasks();
     expect(h.state().session.phase).toBe('identityRefused');
 
@@ -53,8 +52,7 @@ describe('the hub identity a client signs for', () => {
     expect((await h.storage.deviceKeys.load()).publicKey).not.toBe(before);
     const again = h.transport.current;
     expect(again).not.toBe(socket);
-    again.open();
-    again.deliver({ type: 'welcome', hub: { ...HUB, identity: OTHER_IDENTITY }, serverTime: 1, challenge: CHALLENGE });
+    welcome(again, OTHER_HUB);
     await flushMicrotasks();
     expect(h.state().session).toEqual({ phase: 'unpaired', reason: 'notPaired' });
     expect(again.sentOf('auth')).toEqual([]);
@@ -76,8 +74,7 @@ describe('a device paired under protocol 1, before it binds its key', () => {
     });
     await h.client.start();
     const socket = h.transport.current;
-    socket.open();
-    socket.deliver({ type: 'welcome', hub: { ...HUB, identity: OTHER_IDENTITY }, serverTime: 1, challenge: CHALLENGE });
+    welcome(socket, OTHER_HUB);
     await flushMicrotasks();
 
     expect(h.state().session).toEqual({ phase: 'identityRefused', reason: 'HUB_IDENTITY_CHANGED' });
@@ -91,8 +88,7 @@ describe('pairing by code with a hub that cannot know the code', () => {
     const h = makeClient();
     await h.client.start();
     const socket = h.transport.current;
-    socket.open();
-    socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: CHALLENGE });
+    welcome(socket);
     await flushMicrotasks();
     const pairing = h.client.pair({ kind: 'code', code: '123456', displayName: 'Ann' });
     await flushMicrotasks();
@@ -107,8 +103,7 @@ describe('pairing by code with a hub that cannot know the code', () => {
     const h = makeClient();
     await h.client.start();
     const socket = h.transport.current;
-    socket.open();
-    socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: CHALLENGE });
+    welcome(socket);
     await flushMicrotasks();
 
     await expect(h.client.pair({ kind: 'linkCode', code: 'é' })).rejects.toMatchObject({ code: 'LINK_CODE_INVALID' });

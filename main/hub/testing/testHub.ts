@@ -1,3 +1,4 @@
+import type { TestContext } from 'vitest';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import { authFrame, expectPaired } from './devicePairing';
 import { Hub, type HubOptions } from '../Hub';
@@ -66,6 +67,19 @@ export async function greetedClient(port: number, cleanups: Cleanups, localAddre
   cleanups.push(() => client.close());
   await client.hello();
   return client;
+}
+
+/**
+ * Skips the test, saying why, where a client cannot connect from `address`: tests of many addresses use 127.x.y.z,
+ * which Linux routes (all of 127.0.0.0/8) and macOS does not.
+ */
+export async function skipWithoutLoopbackAddress(test: TestContext, port: number, address: string): Promise<void> {
+  try {
+    await (await TestClient.connect(port, { localAddress: address })).close();
+  } catch (err) {
+    console.log(`skipped: cannot connect from ${address} (${(err as Error).message})`);
+    test.skip();
+  }
 }
 
 /** Reconnects a paired device: hello, then `auth` signing the new connection's challenge. */

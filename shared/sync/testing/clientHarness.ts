@@ -42,10 +42,10 @@ export const ALICE_CREDENTIALS = { hubId: HUB.id, userId: ALICE, deviceId: ALICE
 /** Every welcome of the fake hub carries this challenge. */
 export const CHALLENGE = 'BL4Vp6qSGrDCg-wS0uV9i6PHjqL8AiJZAGUFkLnUC9g';
 
-/** Opens the current socket and answers hello with welcome. */
-export function welcome(socket: FakeSocket): void {
+/** Opens the current socket and answers hello with welcome (from `hub`: another identity, say). */
+export function welcome(socket: FakeSocket, hub: typeof HUB = HUB): void {
   socket.open();
-  socket.deliver({ type: 'welcome', hub: HUB, serverTime: 1, challenge: CHALLENGE });
+  socket.deliver({ type: 'welcome', hub, serverTime: 1, challenge: CHALLENGE });
 }
 
 /** Starts a client that has credentials, and takes it through hello/auth to `ready`. */
