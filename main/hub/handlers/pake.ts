@@ -77,10 +77,8 @@ export async function handlePakeStart(
   if (!reply) return;
   // Answered even when a newer pakeStart abandoned it meanwhile (as when each was answered at once), but only the
   // newest exchange can be finished.
-  const current = computing.get(conn) === guess && conn.state === 'greeted';
-  if (current) computing.delete(conn);
-  else guess.failed();
-  if (current)
+  if (computing.get(conn) === guess && conn.state === 'greeted') {
+    computing.delete(conn);
     pending.set(conn, {
       guess,
       exchange: reply.exchange,
@@ -88,6 +86,9 @@ export async function handlePakeStart(
       device: { ...frame.device, publicKey },
       ...(linkCode ? { userId: linkCode.userId, madeBy: linkCode.deviceId } : {}),
     });
+  } else {
+    guess.failed();
+  }
   conn.send({
     type: 'pakeReply',
     rid: frame.rid,
