@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { CloseCode, type ServerFrame } from '../../shared/protocol';
+import { CloseCode, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol';
+import { FILES_PROTOCOL, forProtocol2 } from './olderProtocol';
 import { SerialQueue } from '../../shared/util/SerialQueue';
 import { TokenBucket } from './TokenBucket';
 import type { SharedFrame } from './sharedFrame';
@@ -47,6 +48,8 @@ const NOBODY: ConnectionIdentity = { userId: '', deviceId: '' };
 export class Connection {
   private current: ConnectionState = 'connected';
   private identity: ConnectionIdentity = NOBODY;
+  /** The protocol `hello` named; frames are shaped for it (olderProtocol.ts). */
+  private protocol = PROTOCOL_VERSION;
   /** Cleared at each heartbeat, set by any pong or frame. */
   private heardFrom = true;
   private readonly bucket: TokenBucket;
@@ -89,8 +92,9 @@ export class Connection {
   }
 
   /** `hello` was accepted: connected → greeted. */
-  greet(): void {
+  greet(protocol = PROTOCOL_VERSION): void {
     this.move('greeted', 'connected');
+    this.protocol = protocol;
   }
 
   /** A `pair` is being checked and stored: greeted → authenticating. */
@@ -198,7 +202,7 @@ export class Connection {
   send(frame: ServerFrame): number {
     if (!this.mayWrite()) return 0;
     if (this.socket) corkUntilTickEnd(this.socket);
-    const json = JSON.stringify(frame);
+    const json = JSON.stringify(this.protocol < FILES_PROTOCOL ? forProtocol2(frame) : frame);
     this.ws.send(json);
     return Buffer.byteLength(json);
   }
@@ -208,8 +212,9 @@ export class Connection {
    * straight to the socket, in order with ws's own frames and counted in
    * bufferedAmount (what makes that safe: wsInternals.ts).
    */
-  sendShared(frame: SharedFrame): void {
+  sendShared(shared: SharedFrame): void {
     if (!this.mayWrite()) return;
+    const frame = this.protocol < FILES_PROTOCOL && shared.older ? shared.older() : shared;
     if (!this.socket) {
       this.ws.send(frame.payload, { binary: false });
       return;

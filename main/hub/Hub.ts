@@ -10,6 +10,9 @@ import { consoleLogger } from './consoleLogger';
 import { Connection, type ConnectionLimits } from './Connection';
 import { acquireDataDirLock } from './dataDirLock';
 import { Fanout } from './Fanout';
+import { FileStore, type FileLimits } from './files/FileStore';
+import { FileSessions, FileTickets } from './files/fileSessions';
+import { hubFileDeps } from './files/hubFileDeps';
 import { revokeDevice } from './handlers/devices';
 import type { HubContext, HubLogger } from './HubContext';
 import { CONNECTION_DEFAULTS, defaultMaxConnections, defaultUserBudget } from './connectionLimits';
@@ -72,6 +75,8 @@ export type HubOptions = AccessPolicy & {
   tls?: HubTlsSettings;
   /** How long protocol-1 devices may bind a key after the hub first ran protocol 2. Default 30 days. */
   keyMigrationWindowMs?: number;
+  /** Per-file maximum, budgets, free-space reserve and grace periods for files (fileLimits.ts). */
+  files?: Partial<FileLimits>;
 };
 
 /** Protocol-1 devices bind a key within this long (PROTOCOL.md 6.7): a month of the device being used now and then. */
@@ -103,6 +108,7 @@ export class Hub {
       handshakeTimeoutMs: number;
       releaseLock: () => Promise<void>;
       closeStorage: () => Promise<void>;
+      closeFiles: () => Promise<void>;
       tls: HubTls;
     },
     private readonly options: HubOptions,
@@ -139,6 +145,7 @@ export class Hub {
       budgets: this.budgets,
       timeouts: { ...CONNECTION_DEFAULTS.http, ...options.http },
       upgrade: (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req)),
+      files: hubFileDeps(ctx),
     });
   }
 
@@ -147,6 +154,7 @@ export class Hub {
     const logger = options.logger ?? consoleLogger();
     const lock = await acquireDataDirLock(options.dataDir);
     let storage: HubStorage | undefined;
+    let files: FileStore | undefined;
     let gate: PairingGate | undefined;
     try {
       await makeDataDirPrivate(options.dataDir, (m) => logger.warn(m));
@@ -154,6 +162,7 @@ export class Hub {
       const hubName = options.name ?? 'Roost hub';
       storage = await openStorage({ ...options, hubName, now, logger });
       const { registry: reg, log } = storage;
+      files = await FileStore.open({ dataDir: options.dataDir, now, logger, limits: options.files });
       if (options.rename && options.name && options.name !== reg.hub.name) await reg.setHubName(options.name);
       const sessions = new Sessions();
       gate = new PairingGate({ now, ...options.pairing });
@@ -161,6 +170,9 @@ export class Hub {
       const ctx: HubContext = {
         registry: reg,
         log,
+        files,
+        fileTickets: new FileTickets({ now }),
+        fileSessions: new FileSessions({ now }),
         gate,
         sessions,
         fanout: new Fanout(sessions, reg),
@@ -189,6 +201,7 @@ export class Hub {
           handshakeTimeoutMs: options.handshakeTimeoutMs ?? CONNECTION_DEFAULTS.handshakeTimeoutMs,
           releaseLock: lock.release,
           closeStorage: storage.close,
+          closeFiles: () => files?.close() ?? Promise.resolve(),
           tls,
         },
         options,
@@ -207,6 +220,7 @@ export class Hub {
       return hub;
     } catch (err) {
       gate?.stop();
+      await files?.close();
       await storage?.close();
       await lock.release();
       throw err;
@@ -393,6 +407,9 @@ export class Hub {
     this.wss.close();
     await closed;
     // Never rejects (what a full disk keeps from being written is logged), so the directory is always released.
+    await this.config
+      .closeFiles()
+      .catch((err: unknown) => this.ctx.logger.error('could not close the file store', err));
     await this.config.closeStorage();
     await this.config.releaseLock();
   }

@@ -1,5 +1,7 @@
 import type { HubInfo } from '../../shared/protocol';
 import type { Fanout } from './Fanout';
+import type { FileStore } from './files/FileStore';
+import type { FileSessions, FileTickets } from './files/fileSessions';
 import type { FrameBudgets } from './FrameBudgets';
 import type { MessageLog } from './log/MessageLog';
 import type { PairingGate } from './pairing/PairingGate';
@@ -18,6 +20,12 @@ export type HubLogger = {
 export type HubContext = {
   readonly registry: Registry;
   readonly log: MessageLog;
+  /** Uploaded files and which messages reference them (PROTOCOL.md appendix F). */
+  readonly files: FileStore;
+  /** One-time tickets that open file sessions over HTTPS (appendix F.2). */
+  readonly fileTickets: FileTickets;
+  /** The file sessions those tickets opened, and each device's file requests in flight. */
+  readonly fileSessions: FileSessions;
   readonly gate: PairingGate;
   readonly sessions: Sessions;
   readonly fanout: Fanout;

@@ -53,6 +53,8 @@ export const CONNECTION_DEFAULTS = {
     headersTimeoutMs: 5_000,
     keepAliveTimeoutMs: 5_000,
     checkIntervalMs: 1_000,
+    // An upload or download that moves nothing for 30 s is cut; what arrived stays (appendix F.3).
+    bodyIdleMs: 30_000,
   } satisfies HttpTimeouts,
 };
 

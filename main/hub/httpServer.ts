@@ -3,11 +3,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContextOptions, TLSSocket } from 'node:tls';
-import { INFO_PATH, SCHEMA_PATH, WS_PATH, type HubInfo } from '../../shared/protocol';
+import { FILES_PATH, INFO_PATH, SCHEMA_PATH, WS_PATH, type HubInfo } from '../../shared/protocol';
 import { protocolJsonSchema } from '../../shared/protocol/jsonSchema';
 import { admitConnections, type ConnectionRefusal } from './connectionAdmission';
 import type { ConnectionQuota } from './ConnectionQuota';
 import type { BudgetRefusal, FrameBudgets } from './FrameBudgets';
+import { createFileRoutes, type FileHttpDeps, type FileRoutes } from './files/fileRoutes';
 import { isLoopback } from './addressKey';
 import { PROOF_HEADER } from './identity/identityProof';
 import { createPortServer } from './portServer';
@@ -28,6 +29,8 @@ export type HttpHandlers = {
   budgets: FrameBudgets;
   timeouts: HttpTimeouts;
   tls: HubTlsHandlers;
+  /** The file endpoints under /api/files (appendix F); absent, they answer 404. */
+  files?: FileHttpDeps;
 };
 
 export type HubTlsHandlers = {
@@ -59,10 +62,15 @@ export type HubServers = {
 export type HttpTimeouts = {
   /**
    * Time for a request's headers, from the connection's start or the previous
-   * response: a request half sent, or none, is answered 408 and closed. The
-   * hub takes only GETs, so this bounds the whole request.
+   * response: a request half sent, or none, is answered 408 and closed. Only
+   * an upload's PATCH has a body, so this bounds every other whole request.
    */
   headersTimeoutMs: number;
+  /**
+   * An upload body or a download that moves no byte for this long is cut (what arrived stays). There is
+   * no limit on a whole request: an 8 GiB file over a slow link takes what it takes, as long as it moves.
+   */
+  bodyIdleMs: number;
   /** An idle keep-alive connection is closed after this (Node adds a second of grace). */
   keepAliveTimeoutMs: number;
   /** How often Node looks for requests past headersTimeoutMs: the timeout is late by up to this. */
@@ -80,11 +88,12 @@ type Refusals = (socket: Socket) => ConnectionRefusal | undefined;
  * plain HTTP from the LAN, only the page that sends people to HTTPS.
  */
 export function createHttpServer(handlers: HttpHandlers): HubServers {
-  const { headersTimeoutMs, keepAliveTimeoutMs, checkIntervalMs } = handlers.timeouts;
-  // A LAN client has no reason to dawdle; one that does holds a descriptor.
+  const { headersTimeoutMs, keepAliveTimeoutMs, checkIntervalMs, bodyIdleMs } = handlers.timeouts;
+  // A LAN client has no reason to dawdle over headers; one that does holds a descriptor. No whole-request
+  // limit (0): a body is bounded by bodyIdleMs instead, and every request but a PATCH is refused a body.
   const timeouts = {
     headersTimeout: headersTimeoutMs,
-    requestTimeout: headersTimeoutMs,
+    requestTimeout: 0,
     keepAliveTimeout: keepAliveTimeoutMs,
     connectionsCheckingInterval: checkIntervalMs,
   };
@@ -99,8 +108,11 @@ export function createHttpServer(handlers: HttpHandlers): HubServers {
   const admitTls = (socket: Socket) => !handlers.budgets.chargeAddress(socket.remoteAddress ?? 'unknown', 0);
   const listener = createPortServer({ plain, secure, firstByteMs: headersTimeoutMs, admitTls });
   const refusalOf = admitConnections(listener, handlers.quota);
+  const files = handlers.files && createFileRoutes(handlers.files, { bodyIdleMs });
   for (const server of [plain, secure]) {
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => handleRequest(handlers, refusalOf, req, res));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      handleRequest(handlers, refusalOf, files, req, res),
+    );
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       handleUpgrade(handlers, refusalOf, req, socket, head),
     );
@@ -134,7 +146,13 @@ function proofOf(handlers: HttpHandlers, req: IncomingMessage): string | undefin
   return socket.encrypted ? handlers.tls.prove(socket as TLSSocket) : undefined;
 }
 
-function handleRequest(handlers: HttpHandlers, refusalOf: Refusals, req: IncomingMessage, res: ServerResponse): void {
+function handleRequest(
+  handlers: HttpHandlers,
+  refusalOf: Refusals,
+  files: FileRoutes | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const overQuota = refusalOf(req.socket);
   if (overQuota) {
     res.setHeader('Connection', 'close');
@@ -146,14 +164,29 @@ function handleRequest(handlers: HttpHandlers, refusalOf: Refusals, req: Incomin
     res.setHeader('Retry-After', String(failure.retryAfterSeconds));
     return sendJson(res, failure.status, { error: { code: failure.code, message: failure.message } });
   }
-  const refused = checkHost(req.headers.host, handlers.policy);
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const isFiles = path === FILES_PATH || path.startsWith(`${FILES_PATH}/`);
+  const refused =
+    checkHost(req.headers.host, handlers.policy) ??
+    // A page elsewhere must not upload or delete with the user's cookie; downloads are GETs (SameSite=Strict).
+    (isFiles && changesState(req) ? checkOrigin(req.headers.origin, req.headers.host, handlers.policy) : undefined);
   if (refused) return sendJson(res, refused.status, { error: { code: refused.code, message: refused.message } });
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('Allow', 'GET, HEAD');
+  const allowed = isFiles ? FILE_METHODS : READ_METHODS;
+  if (!allowed.includes(req.method ?? '')) {
+    res.setHeader('Allow', allowed.join(', '));
     return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not supported.` } });
   }
-  const path = (req.url ?? '/').split('?')[0];
-  if (mustUseTls(handlers, req)) return sendToHttps(req, res, path ?? '/', handlers.tls.identity);
+  if (hasBody(req) && !(isFiles && req.method === 'PATCH')) {
+    // Not read: answered at once, and the connection closed so the body is never taken for a request.
+    res.setHeader('Connection', 'close');
+    const message = 'Only an upload (PATCH) may have a body.';
+    return sendJson(res, 413, { error: { code: 'BODY_NOT_ALLOWED', message } });
+  }
+  if (mustUseTls(handlers, req)) return sendToHttps(req, res, path, handlers.tls.identity);
+  if (isFiles) {
+    if (files) return files(req, res, path);
+    return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'This hub does not take files.' } });
+  }
   if (path === INFO_PATH) {
     const proof = proofOf(handlers, req);
     if (proof) res.setHeader(PROOF_HEADER, proof);
@@ -189,6 +222,20 @@ function handleUpgrade(
   if (refused) return refuseUpgrade(socket, refused);
   if (mustUseTls(handlers, req)) return refuseUpgrade(socket, tlsRequired(req));
   handlers.upgrade(req, socket, head);
+}
+
+const READ_METHODS: readonly string[] = ['GET', 'HEAD'];
+const FILE_METHODS: readonly string[] = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'];
+
+function changesState(req: IncomingMessage): boolean {
+  return req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+}
+
+/** A body is announced by a non-zero Content-Length or by Transfer-Encoding (chunked, even if empty). */
+function hasBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && length !== '0';
 }
 
 type HttpFailure = { status: number; code: string; message: string; retryAfterSeconds?: number };

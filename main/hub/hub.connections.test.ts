@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { CloseCode, INFO_PATH, WS_PATH } from '../../shared/protocol';
+import { CloseCode, INFO_PATH, PROTOCOL_VERSION, WS_PATH } from '../../shared/protocol';
 import { Hub } from './Hub';
 import { nodeLogFs } from './log/logFs';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
@@ -53,7 +53,7 @@ describe('HTTP surface', () => {
     const { status, body } = await get(h.port, INFO_PATH);
     expect(status).toBe(200);
     expect(Object.keys(body as object).sort()).toEqual(['appVersion', 'id', 'identity', 'name', 'protocolVersion']);
-    expect(body).toMatchObject({ name: 'Kitchen', protocolVersion: 2 });
+    expect(body).toMatchObject({ name: 'Kitchen', protocolVersion: PROTOCOL_VERSION });
   });
 
   it('refuses DNS-rebinding hosts and foreign origins with clear HTTP errors', async () => {

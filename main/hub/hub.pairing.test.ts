@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { PairingState } from '../../shared/hub/pairingState';
-import { CloseCode, LINK_CODE_HANDLE_LENGTH, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol';
+import {
+  CloseCode,
+  LINK_CODE_HANDLE_LENGTH,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+} from '../../shared/protocol';
 import { memoryDeviceKey } from '../../shared/sync/MemoryDeviceKeys';
 import { codeExchange, pairSignature } from '../../shared/sync/deviceProofs';
 import type { Hub } from './Hub';
@@ -282,7 +288,7 @@ describe('pairing', () => {
     const { hub } = await hubWithClock();
     for (const [protocol, reason] of [
       [PROTOCOL_VERSION + 1, 'CLIENT_TOO_NEW'],
-      [PROTOCOL_VERSION - 1, 'CLIENT_TOO_OLD'],
+      [MIN_PROTOCOL_VERSION - 1, 'CLIENT_TOO_OLD'],
     ] as const) {
       const client = await TestClient.connect(hub.port);
       const answer = await client.request({ type: 'hello', protocol });

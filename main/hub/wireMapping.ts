@@ -53,6 +53,9 @@ export function messageToWire(conversationId: string, message: StoredMessage): M
     senderDeviceId: message.senderDeviceId,
     sentAt: message.sentAt,
     text: message.text,
+    ...(message.attachments && !message.deleted
+      ? { attachments: message.attachments.map(({ uploadId: _private, ...wire }) => wire) }
+      : {}),
     ...(message.deleted ? { deleted: true } : {}),
     ...(message.deletes === undefined ? {} : { deletes: message.deletes }),
   };

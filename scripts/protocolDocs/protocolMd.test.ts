@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_FRAME_TYPES, LIMITS, REQUESTS, WHITESPACE_RANGES, type RequestSpec } from '../../shared/protocol';
@@ -16,8 +16,16 @@ describe('docs/PROTOCOL.md', () => {
       throw new Error(`docs/PROTOCOL.md is ${size} bytes, over ${MAX_BYTES}: state each rule once, move the rest out`);
   });
 
-  it('has every section the request table points to', () => {
-    const headings = new Set([...spec.matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm)].map((m) => m[1]));
+  it('has every section the request table points to, in it or its appendices', async () => {
+    const files = await readdir(path.join(ROOT, 'docs/protocol'));
+    const appendices = files.filter((f) => f.startsWith('appendix-'));
+    const texts = [
+      spec,
+      ...(await Promise.all(appendices.map((f) => readFile(path.join(ROOT, 'docs/protocol', f), 'utf8')))),
+    ];
+    const headings = new Set(
+      texts.flatMap((t) => [...t.matchAll(/^#{2,3} ((?:[A-Z]|\d+)(?:\.\d+)?)\.? /gm)].map((m) => m[1])),
+    );
     for (const type of CLIENT_FRAME_TYPES) {
       const { section } = REQUESTS[type] as RequestSpec;
       expect(headings.has(section), `${type}: section ${section}`).toBe(true);

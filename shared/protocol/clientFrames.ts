@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { frame } from './frame';
 import { LIMITS } from './limits';
+import { AttachmentsSchema } from './attachments';
 import { ClientMsgIdSchema, IdSchema, NameSchema, PlatformSchema, SeqSchema } from './primitives';
 import { NOT_BLANK_PATTERN } from './whitespace';
 import {
@@ -99,9 +100,17 @@ export const SendSchema = frame('send', {
   text: z
     .string()
     .max(LIMITS.maxTextLength)
-    .regex(NOT_BLANK_PATTERN, 'must not be blank')
-    .describe(`Up to ${LIMITS.maxTextLength} characters, not only whitespace; stored and delivered exactly as sent.`),
-}).describe('Sends a message.');
+    .describe(
+      `Up to ${LIMITS.maxTextLength} characters, not only whitespace; "" only with attachments. Stored and ` +
+        'delivered exactly as sent.',
+    ),
+  attachments: AttachmentsSchema.optional(),
+})
+  .refine((f) => f.attachments !== undefined || NOT_BLANK_PATTERN.test(f.text), {
+    message: 'must not be blank',
+    path: ['text'],
+  })
+  .describe('Sends a message, with files uploaded first (appendix F) or without.');
 
 export const FetchMessagesSchema = frame('fetchMessages', {
   conversationId: IdSchema.describe('A conversation the user is a member of.'),
@@ -130,6 +139,9 @@ export const DeleteMessageSchema = frame('deleteMessage', {
   conversationId: IdSchema.describe('A conversation the user is a member of.'),
   seq: SeqSchema.describe('A message the user sent, from any of their devices; not a deletion (section 7.5).'),
 }).describe('Deletes one of your own messages for everyone: its text is erased on the hub and on every device.');
+export const OpenFileSessionSchema = frame('openFileSession', {}).describe(
+  'Asks for a one-time ticket that opens a file session over HTTPS (appendix F.2).',
+);
 export const TypingSchema = frame('typing', {
   conversationId: IdSchema.describe('A conversation the user is a member of.'),
 }).describe('The user is typing in a conversation.');
@@ -200,6 +212,7 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   MarkReadSchema,
   TypingSchema,
   DeleteMessageSchema,
+  OpenFileSessionSchema,
   CreateGroupSchema,
   AddMembersSchema,
   OpenDirectSchema,

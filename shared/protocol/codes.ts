@@ -45,6 +45,10 @@ export const ErrorCode = {
   DEVICE_KEY_INVALID: 'DEVICE_KEY_INVALID',
   /** `pakeFinish` without a `pakeStart` answered on this connection (6.2). */
   PAKE_NOT_STARTED: 'PAKE_NOT_STARTED',
+  /** `send` naming an upload that is not this user's, not finished, or gone (appendix F.3): upload it again. */
+  FILE_NOT_UPLOADED: 'FILE_NOT_UPLOADED',
+  /** `send` declaring a SHA-256 that the uploaded bytes do not have: upload the file again. */
+  FILE_HASH_MISMATCH: 'FILE_HASH_MISMATCH',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

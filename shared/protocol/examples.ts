@@ -1,4 +1,5 @@
 import type { ClientFrameInputOf, ClientFrameType } from './clientFrames';
+import type { AttachmentWire } from './attachments';
 import type { ConversationWire, DeviceWire, MessageWire } from './wire';
 import type { ServerFrameOf, ServerFrameType } from './serverFrames';
 
@@ -41,6 +42,15 @@ const general: ConversationWire = {
   ],
 };
 
+/** A file as a message carries it; `send` adds the uploadId. */
+const MENU: AttachmentWire = {
+  sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  name: 'menu.jpg',
+  size: 481_233,
+  type: 'image/jpeg',
+  image: { width: 1600, height: 1200 },
+};
+
 const message: MessageWire = {
   conversationId: 'general',
   seq: 42,
@@ -49,11 +59,12 @@ const message: MessageWire = {
   senderDeviceId: LAPTOP,
   sentAt: 1767261601234,
   text: 'Dinner at 7?',
+  attachments: [MENU],
 };
 
 export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFrameInputOf<T> } = {
   ping: { type: 'ping', rid: '40' },
-  hello: { type: 'hello', rid: '1', protocol: 2, client: 'roost-web/0.1.0' },
+  hello: { type: 'hello', rid: '1', protocol: 3, client: 'roost-web/0.1.0' },
   pair: {
     type: 'pair',
     rid: '2',
@@ -77,7 +88,14 @@ export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFra
     signature: SIGNATURE,
   },
   auth: { type: 'auth', rid: '2', deviceId: LAPTOP, signature: SIGNATURE },
-  send: { type: 'send', rid: '10', conversationId: 'general', clientMsgId: 'm-7fK2pQ9xL3vN8rT1', text: 'Dinner at 7?' },
+  send: {
+    type: 'send',
+    rid: '10',
+    conversationId: 'general',
+    clientMsgId: 'm-7fK2pQ9xL3vN8rT1',
+    text: 'Dinner at 7?',
+    attachments: [{ uploadId: 'Xk3vPq9LmN2rT8wYz4Ab1c', ...MENU }],
+  },
   fetchMessages: {
     type: 'fetchMessages',
     rid: '11',
@@ -90,6 +108,7 @@ export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFra
   markRead: { type: 'markRead', rid: '13', conversationId: 'general', seq: 42 },
   typing: { type: 'typing', conversationId: 'general' },
   deleteMessage: { type: 'deleteMessage', rid: '14', conversationId: 'general', seq: 42 },
+  openFileSession: { type: 'openFileSession', rid: '15' },
   createGroup: { type: 'createGroup', rid: '20', name: 'Climbing', memberUserIds: [BOB] },
   addMembers: { type: 'addMembers', rid: '21', conversationId: 'gRRvglEDnF-5buY8fafUog', userIds: [BOB] },
   openDirect: { type: 'openDirect', rid: '22', userId: BOB },
@@ -111,13 +130,13 @@ export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFra
       id: 'bN8uXg5f9_GNL2AqDO_2EA',
       identity: 'OMYIJF5G5YLBKQM3ILPCFCBP7VBQNCF7ZZJYVCN6WV2DJQUUAFTA',
       name: 'Kitchen',
-      protocolVersion: 2,
+      protocolVersion: 3,
       appVersion: '0.1.0',
     },
     serverTime: 1767261600000,
     challenge: 'BL4Vp6qSGrDCg-wS0uV9i6PHjqL8AiJZAGUFkLnUC9g',
   },
-  incompatible: { type: 'incompatible', rid: '1', reason: 'CLIENT_TOO_OLD', hubProtocol: 2, minProtocol: 2 },
+  incompatible: { type: 'incompatible', rid: '1', reason: 'CLIENT_TOO_OLD', hubProtocol: 3, minProtocol: 2 },
   paired: { type: 'paired', rid: '3', userId: ALICE, deviceId: LAPTOP },
   pakeReply: {
     type: 'pakeReply',
@@ -147,6 +166,12 @@ export const SERVER_FRAME_EXAMPLES: { readonly [T in ServerFrameType]: ServerFra
     duplicate: false,
   },
   message: { type: 'message', message },
+  fileTicket: {
+    type: 'fileTicket',
+    rid: '15',
+    ticket: 'q8Vd2mXo1T9bZ4kLr7NwYc3sEa6uJh0pGf5iKt8yQvB',
+    expiresAt: 1767261660000,
+  },
   messages: {
     type: 'messages',
     rid: '11',

@@ -14,4 +14,5 @@ export * from './requests';
 export * from './urls';
 export * from './hubIdentity';
 export * from './deviceProof';
+export * from './attachments';
 export * from './codeText';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ClientFrameSchema } from './clientFrames';
+import { ClientFrameSchema, SendSchema } from './clientFrames';
 import { PROTOCOL_VERSION } from './version';
+import { NOT_BLANK_PATTERN } from './whitespace';
 import { HubInfoSchema, ServerFrameSchema } from './serverFrames';
 import { ConversationWireSchema, DeviceWireSchema, MessageWireSchema, ReceiptWireSchema, UserWireSchema } from './wire';
 
@@ -43,6 +44,13 @@ function definitions(): Array<[string, z.ZodType]> {
  */
 function loosenCatch(ctx: { zodSchema: z.core.$ZodTypes; jsonSchema: z.core.JSONSchema.BaseSchema }): void {
   const { zodSchema, jsonSchema } = ctx;
+  if (zodSchema === SendSchema) {
+    // SendSchema's refinement, which zod cannot say in JSON Schema: blank text only with files.
+    jsonSchema.anyOf = [
+      { properties: { attachments: true }, required: ['attachments'] },
+      { properties: { text: { type: 'string', pattern: NOT_BLANK_PATTERN.source } } },
+    ];
+  }
   if (zodSchema._zod.def.type === 'catch') {
     const known = jsonSchema.enum;
     for (const key of Object.keys(jsonSchema)) if (key !== 'description' && key !== 'default') delete jsonSchema[key];

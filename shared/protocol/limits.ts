@@ -41,4 +41,6 @@ export const LIMITS = {
    * maxMembersPerRequest ids, about 260.
    */
   maxJsonElements: 1024,
+  /** Most files one message carries (appendix F). */
+  maxAttachments: 10,
 } as const;

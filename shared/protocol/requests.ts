@@ -104,7 +104,14 @@ export const REQUESTS = {
     answer: ['ack'],
     answered: 'always',
     pushes: [{ frame: 'message', to: 'every other ready connection of every member; not for a duplicate' }],
-    errors: [...MEMBERSHIP, ErrorCode.STORAGE_FAILED, ErrorCode.STORAGE_QUOTA_EXCEEDED, ErrorCode.STORAGE_CORRUPT],
+    errors: [
+      ...MEMBERSHIP,
+      ErrorCode.STORAGE_FAILED,
+      ErrorCode.STORAGE_QUOTA_EXCEEDED,
+      ErrorCode.STORAGE_CORRUPT,
+      ErrorCode.FILE_NOT_UPLOADED,
+      ErrorCode.FILE_HASH_MISMATCH,
+    ],
     section: '7',
   },
   fetchMessages: {
@@ -138,6 +145,14 @@ export const REQUESTS = {
     pushes: [{ frame: 'typing', to: 'every other ready connection of every member, at most once per 2 s' }],
     errors: MEMBERSHIP,
     section: '10.2',
+  },
+  openFileSession: {
+    state: 'ready',
+    answer: ['fileTicket'],
+    answered: 'always',
+    pushes: [],
+    errors: [],
+    section: 'F.2',
   },
   deleteMessage: {
     state: 'ready',

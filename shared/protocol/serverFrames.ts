@@ -62,6 +62,10 @@ export const AckSchema = frame('ack', {
   /** True when this was a resend of a message the hub already had; seq and sentAt are the original's. */
   duplicate: z.boolean().describe('True when the hub already had this message: nothing new was stored.'),
 }).describe('The message is stored durably.');
+export const FileTicketSchema = frame('fileTicket', {
+  ticket: z.string().describe('43 characters; POST it once in `Roost-Ticket` to /api/files/session (appendix F.2).'),
+  expiresAt: TimestampSchema.describe('It is refused after this (60 s).'),
+}).describe('Answers `openFileSession`.');
 export const MessageSchema = frame('message', { message: MessageWireSchema }).describe('A new message.');
 export const MessagesSchema = frame('messages', {
   conversationId: IdSchema.describe('As requested.'),
@@ -134,6 +138,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ReadySchema,
   AckSchema,
   MessageSchema,
+  FileTicketSchema,
   MessagesSchema,
   ReceiptSchema,
   ConversationSchema,

@@ -2,7 +2,7 @@
  * The wire protocol's version. Bump it on any change that an older peer could
  * misread; additive fields that old peers ignore do not need a bump.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Oldest client protocol the hub still speaks. */
 export const MIN_PROTOCOL_VERSION = 2;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttachmentWireSchema } from './attachments';
 import {
   ClientMsgIdSchema,
   ConversationKindSchema,
@@ -87,6 +88,11 @@ export const MessageWireSchema = z
       .literal(true)
       .optional()
       .describe('The message was deleted (section 7.5): `text` is "". Show it as deleted.'),
+    attachments: z
+      .array(AttachmentWireSchema)
+      .min(1)
+      .optional()
+      .describe('Files sent with it (appendix F); absent when none, on a deleted message, and for protocol 2.'),
     deletes: SeqSchema.optional().describe(
       'Present on a deletion, not a message (section 7.5): the seq of the message it deleted, in the same ' +
         'conversation. Apply it; never show it or count it as unread.',

@@ -2,6 +2,7 @@ import {
   CloseCode,
   IdentityRefusal,
   ErrorCode,
+  type Attachment,
   type ClientFrameInput,
   type MessageWire,
   type PairCredential,
@@ -148,8 +149,9 @@ export class ClientCore {
   }
 
   /** Pending at once; sent once stored. Resolves with the clientMsgId. */
-  async send(conversationId: string, text: string): Promise<string> {
-    const { outbox, entry } = this.outbox.compose(this.current, conversationId, text, this.options.clock.now());
+  async send(conversationId: string, text: string, attachments?: readonly Attachment[]): Promise<string> {
+    const now = this.options.clock.now();
+    const { outbox, entry } = this.outbox.compose(this.current, conversationId, text, now, attachments);
     this.update(() => this.setOutbox(outbox));
     // Stored before the first attempt, so a crash right after sending cannot lose it. A failed
     // write has been reported; the message still goes out from memory.

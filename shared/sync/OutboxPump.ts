@@ -1,9 +1,11 @@
 import {
+  AttachmentsSchema,
   ErrorCode,
   fitsTextLength,
   isBlank,
   LIMITS,
   textLength,
+  type Attachment,
   type ClientFrameInputOf,
   type MessageWire,
   type ServerFrameOf,
@@ -69,8 +71,10 @@ export class OutboxPump {
     conversationId: string,
     text: string,
     now: number,
+    attachments?: readonly Attachment[],
   ): { outbox: box.Outbox; entry: box.OutboxEntry } {
-    if (isBlank(text)) throw new RoostError(ClientErrorCode.INVALID_INPUT, 'A message must not be blank.');
+    const files = attachments?.length ? checkAttachments(attachments) : undefined;
+    if (!files && isBlank(text)) throw new RoostError(ClientErrorCode.INVALID_INPUT, 'A message must not be blank.');
     // Code points, as the hub counts (shared/protocol/textLength.ts): an emoji is one character.
     if (!fitsTextLength(text, LIMITS.maxTextLength)) {
       throw new RoostError(
@@ -90,6 +94,7 @@ export class OutboxPump {
       clientMsgId,
       conversationId,
       text,
+      ...(files ? { attachments: files } : {}),
       createdAt: now,
       order: box.nextOrder(state.outbox),
     });
@@ -109,7 +114,14 @@ export class OutboxPump {
     const frames = toSend.map((e): SendFrame => {
       const rid = this.requests.newRid('s');
       this.rids.set(rid, e.clientMsgId);
-      return { type: 'send', rid, conversationId: e.conversationId, clientMsgId: e.clientMsgId, text: e.text };
+      const frame: SendFrame = {
+        type: 'send',
+        rid,
+        conversationId: e.conversationId,
+        clientMsgId: e.clientMsgId,
+        text: e.text,
+      };
+      return e.attachments ? { ...frame, attachments: [...e.attachments] } : frame;
     });
     return { outbox, frames };
   }
@@ -132,6 +144,7 @@ export class OutboxPump {
         senderDeviceId: self.deviceId,
         sentAt: ack.sentAt,
         text: entry.text,
+        ...(entry.attachments ? { attachments: entry.attachments.map(({ uploadId: _own, ...wire }) => wire) } : {}),
       },
       pump: true,
     };
@@ -207,4 +220,13 @@ export class OutboxPump {
     const delay = backoffDelay(this.transientFailures++, this.options.backoff, this.options.random);
     return Math.max(delay, this.options.backoff.baseMs / 2);
   }
+}
+
+/** The files as the hub checks them (PROTOCOL.md appendix F); RoostError INVALID_INPUT otherwise. */
+function checkAttachments(attachments: readonly Attachment[]): Attachment[] {
+  const checked = AttachmentsSchema.safeParse(attachments);
+  if (checked.success) return checked.data;
+  const issue = checked.error.issues[0];
+  const where = issue?.path.join('.') ?? '';
+  throw new RoostError(ClientErrorCode.INVALID_INPUT, `Attachment ${where}: ${issue?.message ?? 'invalid'}.`);
 }

@@ -1,4 +1,4 @@
-import type { ConversationWire, PairCredential } from '../protocol';
+import type { Attachment, ConversationWire, PairCredential } from '../protocol';
 import { ClientCore } from './ClientCore';
 import { withDefaults, type DeviceDescription, type RoostClientOptions } from './clientOptions';
 import type { RoostState } from './clientState';
@@ -73,9 +73,21 @@ export class RoostClient {
     return this.core.claimJoinLink(token);
   }
 
-  /** Queues a message; it shows as pending at once. Resolves with its clientMsgId once stored locally. */
-  send(conversationId: string, text: string): Promise<string> {
-    return this.core.send(conversationId, text);
+  /**
+   * Queues a message; it shows as pending at once. Resolves with its clientMsgId once stored locally.
+   * `attachments` are files already uploaded (PROTOCOL.md appendix F); `text` may then be "".
+   */
+  send(conversationId: string, text: string, attachments?: readonly Attachment[]): Promise<string> {
+    return this.core.send(conversationId, text, attachments);
+  }
+
+  /**
+   * A one-time ticket (60 s) that POST /api/files/session trades for a file session (PROTOCOL.md appendix F.2).
+   * Needs a ready connection.
+   */
+  async openFileSession(): Promise<{ ticket: string; expiresAt: number }> {
+    const answer = expectAnswer(await this.core.request({ type: 'openFileSession' }), 'fileTicket');
+    return { ticket: answer.ticket, expiresAt: answer.expiresAt };
   }
 
   /** Sends a message the hub refused for good (status 'failed') again. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AttachmentsSchema,
   ClientMsgIdSchema,
   HubIdentitySchema,
   ConversationWireSchema,
@@ -53,6 +54,7 @@ export const StoredOutboxEntrySchema = z.object({
   clientMsgId: ClientMsgIdSchema,
   conversationId: IdSchema,
   text: z.string(),
+  attachments: AttachmentsSchema.optional(),
   createdAt: TimestampSchema,
   order: z.number(),
   failedCode: z.string().optional(),

@@ -162,9 +162,11 @@ function applyDeletions(messages: MessageWire[], added: readonly MessageWire[]):
   return messages.map((m) => (deleted.has(m.seq) && m.deletes === undefined ? deletedMessage(m) : m));
 }
 
-/** A message as it reads once deleted: no text, marked. */
+/** A message as it reads once deleted: no text, no files, marked. */
 export function deletedMessage(m: MessageWire): MessageWire {
-  return m.deleted && m.text === '' ? m : { ...m, text: '', deleted: true };
+  if (m.deleted && m.text === '' && !m.attachments) return m;
+  const { attachments: _gone, ...rest } = m;
+  return { ...rest, text: '', deleted: true };
 }
 
 /** A resend the hub stored twice (beyond its dedup window, which is per user) shows once. */

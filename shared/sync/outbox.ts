@@ -1,3 +1,4 @@
+import type { Attachment } from '../protocol';
 import type { StoredOutboxEntry } from './storage';
 
 /**
@@ -15,6 +16,8 @@ export type OutboxEntry = {
   readonly clientMsgId: string;
   readonly conversationId: string;
   readonly text: string;
+  /** Uploaded files the message carries (PROTOCOL.md appendix F). */
+  readonly attachments?: readonly Attachment[];
   readonly createdAt: number;
   readonly order: number;
   readonly status: OutboxStatus;
@@ -37,6 +40,7 @@ export function newEntry(fields: {
   clientMsgId: string;
   conversationId: string;
   text: string;
+  attachments?: readonly Attachment[];
   createdAt: number;
   order: number;
 }): OutboxEntry {
@@ -50,9 +54,10 @@ export function fromStored(stored: StoredOutboxEntry): OutboxEntry {
 
 export function toStored(entry: OutboxEntry): StoredOutboxEntry {
   const { clientMsgId, conversationId, text, createdAt, order } = entry;
-  return entry.status === 'failed' && entry.lastError
-    ? { clientMsgId, conversationId, text, createdAt, order, failedCode: entry.lastError }
-    : { clientMsgId, conversationId, text, createdAt, order };
+  const stored: StoredOutboxEntry = { clientMsgId, conversationId, text, createdAt, order };
+  if (entry.attachments) stored.attachments = [...entry.attachments];
+  if (entry.status === 'failed' && entry.lastError) stored.failedCode = entry.lastError;
+  return stored;
 }
 
 /** Adds an entry, keeping the outbox sorted by `order`. */

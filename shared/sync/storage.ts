@@ -1,4 +1,4 @@
-import type { ConversationWire, DeviceWire, HubInfo, MessageWire, UserWire } from '../protocol';
+import type { Attachment, ConversationWire, DeviceWire, HubInfo, MessageWire, UserWire } from '../protocol';
 
 /**
  * Where the client keeps what must survive a restart: the device's
@@ -62,6 +62,8 @@ export type StoredOutboxEntry = {
   clientMsgId: string;
   conversationId: string;
   text: string;
+  /** Files already uploaded (PROTOCOL.md appendix F); the message carries them. */
+  attachments?: Attachment[];
   createdAt: number;
   /** Send order; increases with each new entry. */
   order: number;

@@ -8,6 +8,7 @@ import type { DeletionDraft, StoredMessage } from '../log/MessageLog';
 import type { ConversationRecord } from '../registry/registrySchema';
 import { newId } from '../secrets';
 import { messageToWire } from '../wireMapping';
+import { releaseAttachments } from './files';
 import { answerOk, requireMember } from './guards';
 import { storageRefusal } from './messaging';
 
@@ -32,8 +33,9 @@ export async function deleteForEveryone(
   seq: number,
   by: DeletionDraft,
 ): Promise<{ record: StoredMessage | undefined; target: StoredMessage }> {
-  const { record, target, erased } = await ctx.log.delete(conversation.id, seq, by);
+  const { record, target, attachments, erased } = await ctx.log.delete(conversation.id, seq, by);
   if (record) ctx.fanout.toMembers(conversation, { type: 'message', message: messageToWire(conversation.id, record) });
+  await releaseAttachments(ctx, conversation.id, target, attachments);
   try {
     await erased;
   } catch (err) {

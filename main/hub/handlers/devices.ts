@@ -67,6 +67,9 @@ export async function revokeDevice(ctx: HubContext, deviceId: string, answering?
   const saved = ctx.registry.removeDevice(deviceId);
   // Link codes it made could otherwise still add a device after it is gone.
   ctx.gate.forgetLinkCodesOfDevice(deviceId);
+  // Its uploads and downloads end now, not when their sessions would expire.
+  ctx.fileTickets.dropDevice(deviceId);
+  ctx.fileSessions.dropDevice(deviceId);
   const open = [...ctx.sessions.ofDevice(deviceId)];
   for (const conn of open) {
     leaveSession(ctx, conn);

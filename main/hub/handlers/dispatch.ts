@@ -6,6 +6,7 @@ import { handleBlockUser, handleUnblockUser } from './blocks';
 import { handleAddMembers, handleCreateGroup, handleLeaveConversation, handleOpenDirect } from './conversations';
 import { handleCreateLinkCode, handleListDevices, handleRemoveDevice, handleRenameDevice } from './devices';
 import { handleDeleteMessage } from './deletions';
+import { handleOpenFileSession } from './files';
 import { handleClaimJoinLink } from './joinLinks';
 import { handleFetchMessages, handleMarkDelivered, handleMarkRead, handleSend, handleTyping } from './messaging';
 import { handlePakeFinish, handlePakeStart } from './pake';
@@ -46,6 +47,7 @@ const ROUTES: { [T in ClientFrameType]: Route<T> } = {
     needs: 'ready',
     run: (ctx, conn, frame) => conn.storingSend(() => handleDeleteMessage(ctx, conn, frame)),
   },
+  openFileSession: { needs: 'ready', run: handleOpenFileSession },
   createGroup: { needs: 'ready', run: handleCreateGroup },
   addMembers: { needs: 'ready', run: handleAddMembers },
   openDirect: { needs: 'ready', run: handleOpenDirect },

@@ -11,6 +11,7 @@ import {
   type StoredMessage,
 } from '../log/MessageLog';
 import { messageToWire, receiptToWire } from '../wireMapping';
+import { claimAttachments, unclaimAttachments } from './files';
 import { answerOk, requireMember } from './guards';
 
 /**
@@ -19,15 +20,25 @@ import { answerOk, requireMember } from './guards';
  */
 export async function handleSend(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'send'>): Promise<void> {
   const conversation = requireMember(ctx, conn, frame.conversationId);
+  // Checked at once (a refusal throws here); the reference is durable before the ack.
+  const claimed = claimAttachments(ctx, conn, frame);
   let result;
   try {
     // No await before this call: seqs follow the order frames arrived in.
-    result = await ctx.log.append(conversation.id, {
-      clientMsgId: frame.clientMsgId,
-      senderUserId: conn.userId,
-      senderDeviceId: conn.deviceId,
-      text: frame.text,
-    });
+    const appended = ctx.log
+      .append(conversation.id, {
+        clientMsgId: frame.clientMsgId,
+        senderUserId: conn.userId,
+        senderDeviceId: conn.deviceId,
+        text: frame.text,
+        ...(frame.attachments ? { attachments: frame.attachments } : {}),
+      })
+      .catch((err: unknown) => {
+        // Not stored: its files are free again (a resend claims them anew).
+        unclaimAttachments(ctx, conn, frame);
+        throw err;
+      });
+    [result] = await Promise.all([appended, claimed]);
   } catch (err) {
     if (err instanceof QuotaError) throw quotaExceeded(err);
     if (!(err instanceof StorageError)) throw storageRefusal(ctx, err);

@@ -30,7 +30,7 @@ export function handleHello(ctx: HubContext, conn: Connection, frame: ClientFram
     conn.close(CloseCode.INCOMPATIBLE_PROTOCOL, reason);
     return;
   }
-  conn.greet();
+  conn.greet(frame.protocol);
   conn.send({ type: 'welcome', rid: frame.rid, hub: ctx.info(), serverTime: ctx.now(), challenge: conn.challenge });
 }
 

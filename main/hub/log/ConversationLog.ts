@@ -6,7 +6,7 @@ import { RecentIds } from './RecentIds';
 import { locateLine, readSegments } from './readRange';
 import type { Segment } from './segment';
 import { SegmentWriter, type WriterConfig } from './SegmentWriter';
-import { encodeLine, messageProblem, type StoredMessage } from './storedMessage';
+import { encodeLine, messageProblem, type StoredAttachment, type StoredMessage } from './storedMessage';
 import type { UsageLedger } from './UsageLedger';
 
 export type MessageDraft = Omit<StoredMessage, 'seq' | 'sentAt' | 'deleted'>;
@@ -16,8 +16,10 @@ export type DeletionDraft = Pick<StoredMessage, 'clientMsgId' | 'senderUserId' |
 export type Deletion = {
   /** The deletion record, durable; undefined if the message was deleted before (its record exists). */
   readonly record: StoredMessage | undefined;
-  /** The deleted message as reads return it from now on: text "", `deleted`. */
+  /** The deleted message as reads return it from now on: text "", `deleted`, no files. */
   readonly target: StoredMessage;
+  /** The files it had: empty if it had none, or was deleted before (they were released then). */
+  readonly attachments: readonly StoredAttachment[];
   /** Settles once the text is overwritten in the segment; rejects with StorageError if it could not be. */
   readonly erased: Promise<void>;
 };
@@ -171,7 +173,8 @@ export class ConversationLog {
     this.track(erased);
     // The caller hears of a failure through `erased`; this keeps it from counting as unhandled meanwhile.
     erased.catch(() => undefined);
-    return { record, target: asDeleted(located.message), erased };
+    const attachments = known ? [] : (located.message.attachments ?? []);
+    return { record, target: asDeleted(located.message), attachments, erased };
   }
 
   /**
@@ -214,6 +217,7 @@ export class ConversationLog {
       senderDeviceId: draft.senderDeviceId,
       sentAt: this.config.now(),
       text: draft.text,
+      ...(draft.attachments === undefined ? {} : { attachments: draft.attachments }),
       ...(draft.deletes === undefined ? {} : { deletes: draft.deletes }),
     };
     const problem = messageProblem(message);
@@ -367,7 +371,8 @@ export class ConversationLog {
 
 /** A message as it reads once deleted. */
 function asDeleted(m: StoredMessage): StoredMessage {
-  return { ...m, text: '', deleted: true };
+  const { attachments: _gone, ...rest } = m;
+  return { ...rest, text: '', deleted: true };
 }
 
 function makePending(message: StoredMessage, line: Buffer, key: string, displaced: string | undefined): Pending {

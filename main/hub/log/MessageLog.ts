@@ -22,7 +22,7 @@ import { USAGE_FILE, readUsageFile, writeUsageFile, type UsageCheckpoint } from 
 const USAGE_FILE_PATH = (dir: string) => join(dir, USAGE_FILE);
 
 export { StorageError, LogError, LogCorruptError, LogErrorCode, QuotaError, ConversationRefusedError } from './errors';
-export type { StoredMessage } from './storedMessage';
+export type { StoredAttachment, StoredMessage } from './storedMessage';
 export type { MessageDraft, AppendResult, Page, Deletion, DeletionDraft } from './ConversationLog';
 export type { LogFs } from './logFs';
 

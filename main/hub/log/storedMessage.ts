@@ -10,6 +10,21 @@ import { z } from 'zod';
 const Seq = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 const Id = z.string().min(1).max(256);
 
+const StoredAttachmentSchema = z.object({
+  uploadId: Id,
+  sha256: z.string().length(64),
+  name: z.string().min(1).max(1024),
+  size: z.int().min(0),
+  type: z.string().min(1).max(256),
+  image: z.object({ width: z.int().min(1), height: z.int().min(1) }).optional(),
+});
+export type StoredAttachment = z.infer<typeof StoredAttachmentSchema>;
+
+const AttachmentsSchema = z.array(StoredAttachmentSchema).min(1);
+
+/** A message's text and files, as its `"x"` holds them when it has files (encodeLine). */
+const EnvelopeSchema = z.object({ t: z.string(), a: AttachmentsSchema });
+
 export const StoredMessageSchema = z.object({
   seq: Seq,
   clientMsgId: Id,
@@ -17,6 +32,8 @@ export const StoredMessageSchema = z.object({
   senderDeviceId: Id,
   sentAt: z.int().min(0),
   text: z.string(),
+  /** Files sent with it (their upload ids, for the file store's references); none once deleted. */
+  attachments: z.array(StoredAttachmentSchema).optional(),
   /** The message was deleted: its text was overwritten on disk and reads as "" (README, "Deletions"). */
   deleted: z.literal(true).optional(),
   /** This line is a deletion, not a message: the seq of the message it deleted. */
@@ -27,6 +44,8 @@ export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 /**
  * The on-disk line: {"s":seq,"i":clientMsgId,"u":senderUserId,"d":senderDeviceId,"t":sentAt,"x":text}; a
  * deletion adds "e" (the seq it deleted); a deleted message has "z" (the overwritten text) instead of "x".
+ * A message with files has "f":1 and its "x" holds the JSON of {"t":text,"a":attachments}: the files live
+ * inside the text, so deleting the message overwrites them with it.
  */
 export const StoredLineSchema = z.object({
   s: Seq,
@@ -37,6 +56,7 @@ export const StoredLineSchema = z.object({
   x: z.string().optional(),
   z: z.string().optional(),
   e: Seq.optional(),
+  f: z.literal(1).optional(),
 });
 
 type StoredLine = z.input<typeof StoredLineSchema>;
@@ -61,6 +81,8 @@ export function messageProblem(m: StoredMessage): string | null {
   if (!Number.isSafeInteger(m.seq) || m.seq < 1) return `seq must be a positive integer, got ${m.seq}`;
   if (m.deletes !== undefined && (!Number.isSafeInteger(m.deletes) || m.deletes < 1 || m.deletes >= m.seq))
     return `deletes must be the seq of an earlier message, got ${m.deletes}`;
+  if (m.attachments !== undefined && !AttachmentsSchema.safeParse(m.attachments).success)
+    return 'attachments must be 1 or more files with uploadId, sha256, name, size and type';
   return null;
 }
 
@@ -72,8 +94,9 @@ export function encodeLine(m: StoredMessage): Buffer {
     u: m.senderUserId,
     d: m.senderDeviceId,
     t: m.sentAt,
+    ...(m.attachments && !m.deleted ? { f: 1 as const } : {}),
     // The text comes last: deleting a message overwrites it in place (deletedLine.ts).
-    ...(m.deleted ? { z: '' } : { x: m.text }),
+    ...(m.deleted ? { z: '' } : { x: m.attachments ? JSON.stringify({ t: m.text, a: m.attachments }) : m.text }),
     ...(m.deletes === undefined ? {} : { e: m.deletes }),
   };
   return Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
@@ -102,5 +125,21 @@ export function decodeLine(bytes: Buffer): StoredMessage | null {
   } as StoredMessage;
   if (deleted) message.deleted = true;
   if (line.e !== undefined) message.deletes = line.e as number;
+  if (line.f === 1 && !deleted && !withFiles(message)) return null;
   return messageProblem(message) === null ? message : null;
+}
+
+/** Unpacks the text and files of a line with "f" (encodeLine); false if they do not parse. */
+function withFiles(message: StoredMessage): boolean {
+  if (typeof message.text !== 'string') return false;
+  let envelope;
+  try {
+    envelope = EnvelopeSchema.safeParse(JSON.parse(message.text));
+  } catch {
+    return false;
+  }
+  if (!envelope.success) return false;
+  message.text = envelope.data.t;
+  message.attachments = envelope.data.a;
+  return true;
 }

@@ -1,0 +1,188 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileDownloadPath, type Attachment, type ServerFrameOf } from '../../shared/protocol';
+import { createUpload, send, tusHeaders } from './files/fileServerTestSupport';
+import { patternBytes, sha256Hex } from './files/fileTestSupport';
+import { cleanupsAfterEach } from './testing/cleanups';
+import { pairLinkedDevice, pairNewUser, startTestHub, type Device } from './testing/testHub';
+import { TestClient } from './testing/TestClient';
+import { authFrame } from './testing/devicePairing';
+
+const cleanups = cleanupsAfterEach();
+let stop: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+async function hubWithFiles(options: Parameters<typeof startTestHub>[0] = {}) {
+  const started = await startTestHub(options);
+  stop = started.cleanup;
+  return started;
+}
+
+/** A file session for a device, as a native client gets one: a ticket over its WebSocket, then the POST. */
+async function sessionOf(port: number, device: Device): Promise<string> {
+  const { ticket } = await device.client.expect({ type: 'openFileSession' }, 'fileTicket');
+  const answer = await send(port, {
+    method: 'POST',
+    path: '/api/files/session',
+    headers: { 'Roost-Ticket': ticket, 'Roost-Session': 'header' },
+  });
+  expect(answer.status).toBe(200);
+  return (JSON.parse(answer.text) as { session: string }).session;
+}
+
+/** Uploads `bytes` in one PATCH; returns what `send` names it by. */
+async function upload(port: number, session: string, bytes: Buffer, name = 'report.pdf'): Promise<Attachment> {
+  const uploadId = await createUpload(port, session, bytes.length);
+  const patched = await send(port, {
+    method: 'PATCH',
+    path: `/api/files/uploads/${uploadId}`,
+    headers: tusHeaders(session, {
+      'Upload-Offset': 0,
+      'Content-Type': 'application/offset+octet-stream',
+      'Content-Length': bytes.length,
+    }),
+    body: bytes,
+  });
+  expect(patched.status).toBe(204);
+  return { uploadId, sha256: sha256Hex(bytes), name, size: bytes.length, type: 'application/pdf' };
+}
+
+function download(port: number, session: string, where: string) {
+  return send(port, { method: 'GET', path: where, headers: { Authorization: `Roost-Session ${session}` } });
+}
+
+async function sendWithFiles(device: Device, attachments: Attachment[], text = 'the report', clientMsgId?: string) {
+  const id = clientMsgId ?? `m-${Math.random().toString(36).slice(2, 12)}`;
+  return device.client.request({ type: 'send', conversationId: 'general', clientMsgId: id, text, attachments });
+}
+
+function blobCount(dataDir: string): Promise<number> {
+  return readdir(path.join(dataDir, 'files', 'blobs'), { recursive: true, withFileTypes: true }).then(
+    (entries) => entries.filter((e) => e.isFile()).length,
+  );
+}
+
+describe('files through a real hub', () => {
+  it('an uploaded file reaches every device of every member with its message, downloads byte for byte', async () => {
+    const { hub } = await hubWithFiles();
+    const alice = await pairNewUser(hub, 'Alice');
+    const bob = await pairNewUser(hub, 'Bob');
+    const alicePhone = await pairLinkedDevice(hub, alice.client, 'phone');
+    const bytes = patternBytes(300_000);
+    const attachment = await upload(hub.port, await sessionOf(hub.port, alice), bytes);
+
+    const pushedToBob = bob.client.next((f) => f.type === 'message', 'the message');
+    const pushedToPhone = alicePhone.client.next((f) => f.type === 'message', 'the message');
+    const ack = await sendWithFiles(alice, [attachment]);
+    expect(ack.type).toBe('ack');
+    const { uploadId: _own, ...wire } = attachment;
+    for (const pushed of [await pushedToBob, await pushedToPhone]) {
+      const { message } = pushed as ServerFrameOf<'message'>;
+      expect(message.attachments).toEqual([wire]);
+    }
+
+    const where = fileDownloadPath('general', (ack as ServerFrameOf<'ack'>).seq, 0);
+    const got = await download(hub.port, await sessionOf(hub.port, bob), where);
+    expect(got.status).toBe(200);
+    expect(got.headers['content-disposition']).toMatch(/^attachment; filename="report.pdf"/);
+    expect(got.headers['x-content-type-options']).toBe('nosniff');
+    expect(sha256Hex(got.body)).toBe(attachment.sha256);
+
+    // Catch-up: a page carries the files as the push did.
+    const page = await bob.client.expect(
+      { type: 'fetchMessages', conversationId: 'general', direction: 'forward', cursor: 0 },
+      'messages',
+    );
+    expect(page.messages.at(-1)?.attachments).toEqual([wire]);
+  });
+
+  it('knowing a hash is not having the bytes: another user cannot name the upload, or claim its hash', async () => {
+    const { hub } = await hubWithFiles();
+    const alice = await pairNewUser(hub, 'Alice');
+    const mallory = await pairNewUser(hub, 'Mallory');
+    const secret = patternBytes(5000, 3);
+    const alices = await upload(hub.port, await sessionOf(hub.port, alice), secret);
+
+    const named = await sendWithFiles(mallory, [alices]);
+    expect(named).toMatchObject({ type: 'error', code: 'FILE_NOT_UPLOADED' });
+    const own = await upload(hub.port, await sessionOf(hub.port, mallory), patternBytes(5000, 4));
+    const claimed = await sendWithFiles(mallory, [{ ...own, sha256: alices.sha256 }]);
+    expect(claimed).toMatchObject({ type: 'error', code: 'FILE_HASH_MISMATCH' });
+    // Nothing was stored for either refusal.
+    const page = await mallory.client.expect(
+      { type: 'fetchMessages', conversationId: 'general', direction: 'forward', cursor: 0 },
+      'messages',
+    );
+    expect(page.messages).toEqual([]);
+  });
+
+  it('only members download, and a removed device is refused at once', async () => {
+    const { hub } = await hubWithFiles();
+    const alice = await pairNewUser(hub, 'Alice');
+    const bob = await pairNewUser(hub, 'Bob');
+    const carol = await pairNewUser(hub, 'Carol');
+    const direct = await alice.client.expect({ type: 'openDirect', userId: bob.credentials.userId }, 'conversation');
+    const attachment = await upload(hub.port, await sessionOf(hub.port, alice), patternBytes(1000));
+    const ack = await alice.client.request({
+      type: 'send',
+      conversationId: direct.conversation.id,
+      clientMsgId: 'm-direct-0001',
+      text: '',
+      attachments: [attachment],
+    });
+    const where = fileDownloadPath(direct.conversation.id, (ack as ServerFrameOf<'ack'>).seq, 0);
+    const bobSession = await sessionOf(hub.port, bob);
+    expect((await download(hub.port, bobSession, where)).status).toBe(200);
+    expect((await download(hub.port, await sessionOf(hub.port, carol), where)).status).toBe(404);
+    expect((await download(hub.port, bobSession, `${where.slice(0, -1)}1`)).status).toBe(404);
+
+    expect(await hub.removeDevice(bob.credentials.deviceId)).toBe(true);
+    const refused = await download(hub.port, bobSession, where);
+    expect(refused.status).toBe(401);
+  });
+
+  it('a deleted message takes its file with it: no download, and the bytes go after the grace period', async () => {
+    const { hub, dataDir } = await hubWithFiles({ files: { graceMs: 0 } });
+    const alice = await pairNewUser(hub, 'Alice');
+    const session = await sessionOf(hub.port, alice);
+    const bytes = patternBytes(20_000, 9);
+    const first = await upload(hub.port, session, bytes);
+    // The same bytes uploaded again, and sent in a second message: stored once.
+    const second = await upload(hub.port, session, bytes);
+    const ack1 = (await sendWithFiles(alice, [first])) as ServerFrameOf<'ack'>;
+    const ack2 = (await sendWithFiles(alice, [second])) as ServerFrameOf<'ack'>;
+    expect(await blobCount(dataDir)).toBe(1);
+
+    await alice.client.expect({ type: 'deleteMessage', rid: 'd1', conversationId: 'general', seq: ack1.seq }, 'ok');
+    expect((await download(hub.port, session, fileDownloadPath('general', ack1.seq, 0))).status).toBe(404);
+    expect((await download(hub.port, session, fileDownloadPath('general', ack2.seq, 0))).status).toBe(200);
+    await alice.client.expect({ type: 'deleteMessage', rid: 'd2', conversationId: 'general', seq: ack2.seq }, 'ok');
+
+    // The sweep runs at start (and every minute): after a restart, nothing references the content.
+    await hub.stop();
+    const again = await startTestHub({ dataDir, files: { graceMs: 0 } });
+    stop = again.cleanup;
+    expect(await blobCount(dataDir)).toBe(0);
+  });
+
+  it('a protocol-2 client reads each file as a line of the text', async () => {
+    const { hub } = await hubWithFiles();
+    const alice = await pairNewUser(hub, 'Alice');
+    const bob = await pairNewUser(hub, 'Bob');
+    const older = await TestClient.connect(hub.port);
+    cleanups.push(() => older.close());
+    older.welcome = await older.expect({ type: 'hello', protocol: 2 }, 'welcome');
+    await older.expect(await authFrame(older, bob.credentials), 'ready');
+
+    const attachment = await upload(hub.port, await sessionOf(hub.port, alice), patternBytes(2048), 'menu.pdf');
+    const pushed = older.next((f) => f.type === 'message', 'the message');
+    await sendWithFiles(alice, [attachment], 'Tonight');
+    const { message } = (await pushed) as ServerFrameOf<'message'>;
+    expect(message.attachments).toBeUndefined();
+    expect(message.text).toBe('Tonight\n📎 menu.pdf (2.0 KB)');
+  });
+});
