@@ -40,6 +40,17 @@ describe('parseHubArgs', () => {
     expect(() => parseHubArgs(['--tls-cert', 'hub.crt'])).toThrow(/--tls-cert: give --tls-cert and --tls-key together/);
   });
 
+  it('reads file limits as sizes in powers of 1024, and refuses what is not a size', () => {
+    expect(parseHubArgs(['--max-file-size', '500M', '--user-files', '1.5g', '--hub-files', '2T'])).toMatchObject({
+      maxFileSize: 500 * 1024 ** 2,
+      userFiles: 1.5 * 1024 ** 3,
+      hubFiles: 2 * 1024 ** 4,
+    });
+    expect(parseHubArgs(['--max-file-size', '4096'])).toMatchObject({ maxFileSize: 4096 });
+    expect(() => parseHubArgs(['--max-file-size', 'lots'])).toThrow(/--max-file-size: must be a size/);
+    expect(() => parseHubArgs(['--hub-files', '0'])).toThrow(/--hub-files: must be more than 0/);
+  });
+
   it.each([[['--port', 'abc']], [['--port', '70000']], [['--bogus']], [['--name', '']]])(
     'rejects %j with a usage error',
     (argv) => {

@@ -22,10 +22,26 @@ export const HUB_USAGE = `Usage: npm run hub -- [options]             start the 
                    (not encrypted: anyone on the network can read it)
   --new-identity   give the hub a new identity (the old key is kept
                    aside); every device must then pair again
+  --max-file-size SIZE   largest file one may send (default 8G)
+  --user-files SIZE      files one person may keep on the hub (default 20G)
+  --hub-files SIZE       files the hub keeps in all (default 200G)
+                   SIZE is a number with K, M, G or T (powers of 1024)
   -h, --help       show this help
 
 The default data directory is $ROOST_DATA_DIR, else the platform's
 application data folder (Linux: ~/.local/share/roost/hub).`;
+
+const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/** `8G`, `500M`, `1.5T`, `4096`: bytes, powers of 1024. */
+const SizeSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?[KMGT]?B?$/i, 'must be a size such as 500M, 8G or 1.5T')
+  .transform((text) => {
+    const [, number = '0', unit = ''] = /^([\d.]+)([KMGT]?)/i.exec(text) ?? [];
+    return Math.floor(Number(number) * (UNITS[unit.toUpperCase()] ?? 1));
+  })
+  .pipe(z.int().min(1, 'must be more than 0'));
 
 const HubArgsSchema = z
   .object({
@@ -46,6 +62,9 @@ const HubArgsSchema = z
     tlsKey: z.string().min(1).optional(),
     allowPlainHttp: z.boolean(),
     newIdentity: z.boolean(),
+    maxFileSize: SizeSchema.optional(),
+    userFiles: SizeSchema.optional(),
+    hubFiles: SizeSchema.optional(),
     help: z.boolean(),
   })
   .refine((a) => (a.tlsCert === undefined) === (a.tlsKey === undefined), {
@@ -75,6 +94,9 @@ export function parseHubArgs(argv: string[]): HubArgs {
         'tls-key': { type: 'string' },
         'allow-plain-http': { type: 'boolean', default: false },
         'new-identity': { type: 'boolean', default: false },
+        'max-file-size': { type: 'string' },
+        'user-files': { type: 'string' },
+        'hub-files': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -91,6 +113,9 @@ export function parseHubArgs(argv: string[]): HubArgs {
     tlsKey: values['tls-key'],
     allowPlainHttp: values['allow-plain-http'],
     newIdentity: values['new-identity'],
+    maxFileSize: values['max-file-size'],
+    userFiles: values['user-files'],
+    hubFiles: values['hub-files'],
     help: values.help,
   });
   if (!parsed.success) {

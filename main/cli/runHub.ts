@@ -45,6 +45,11 @@ export async function runHub(argv: string[]): Promise<void> {
         allowPlainHttp: args.allowPlainHttp,
         newIdentity: args.newIdentity,
       },
+      files: {
+        ...(args.maxFileSize === undefined ? {} : { maxFileBytes: args.maxFileSize }),
+        ...(args.userFiles === undefined ? {} : { userBytes: args.userFiles }),
+        ...(args.hubFiles === undefined ? {} : { hubBytes: args.hubFiles }),
+      },
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
