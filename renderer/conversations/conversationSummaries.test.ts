@@ -59,6 +59,14 @@ describe('conversation list', () => {
     });
   });
 
+  it('previews a message of files alone by what it carries', () => {
+    const file = { sha256: 'a'.repeat(64), name: 'Beach.png', size: 1, type: 'image/png' };
+    const withFile = { ...msg('general', 2, 'bo', 400, ''), attachments: [file] };
+    const general = conversation('general', 'default', ['me', 'bo'], [withFile]);
+    const [summary] = conversationSummaries({ ...state, conversations: { general } });
+    expect(summary?.preview).toBe('📎 Beach.png');
+  });
+
   it('shows who wrote the newest message of a room, and the unread count', () => {
     const room = conversationSummaries(state).find((s) => s.id === 'room')!;
     expect(room).toMatchObject({ preview: 'plans?', previewSender: 'Ann', unread: 2 });

@@ -1,5 +1,6 @@
 import type { MessageWire } from '../../shared/protocol';
 import type { ConversationState, RoostState } from '../../shared/sync';
+import { previewText } from '../../shared/files/messagePreview';
 import {
   conversationTitle,
   DELETED_MESSAGE_TEXT,
@@ -47,7 +48,11 @@ export function conversationSummaries(
       id: c.id,
       kind: c.kind,
       title: conversationTitle(state, c),
-      preview: pendingIsNewer ? lastPending.text : lastMessage?.deleted ? DELETED_MESSAGE_TEXT : lastMessage?.text,
+      preview: pendingIsNewer
+        ? previewText(lastPending.text, lastPending.attachments)
+        : lastMessage?.deleted
+          ? DELETED_MESSAGE_TEXT
+          : lastMessage && previewText(lastMessage.text, lastMessage.attachments),
       previewFromSelf: fromSelf,
       previewSender:
         !fromSelf && lastMessage && c.kind !== 'direct' ? userName(state.users, lastMessage.senderUserId) : undefined,

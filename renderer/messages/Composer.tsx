@@ -1,22 +1,51 @@
-import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { fitsTextLength, isBlank, LIMITS, textLength } from '../../shared/protocol';
 import { useClient } from '../app/useClient';
+import { AttachButton } from '../files/AttachButton';
+import { FileChips } from '../files/FileChips';
+import { OutgoingTransfers } from '../files/OutgoingTransfers';
+import type { AttachmentDraft } from '../files/useAttachmentDraft';
+import { filesOf } from '../files/useFileDrop';
+import { useFiles } from '../files/useFiles';
+import { useOutgoingFiles } from '../files/useOutgoingFiles';
 import { Icon } from '../ui/Icon';
 import { loadDraft, saveDraft } from './drafts';
 
 const MAX_HEIGHT_PX = 180;
 
-type Props = { conversationId: string; placeholder: string; onSent: () => void };
+type Props = {
+  conversationId: string;
+  placeholder: string;
+  onSent: () => void;
+  /** The files chosen for the next message (dropped onto the conversation too); absent where files are not. */
+  attachments?: AttachmentDraft;
+};
 
-/** Enter sends, Shift+Enter starts a new line. Sending works offline: the message waits in the outbox. */
-export function Composer({ conversationId, placeholder, onSent }: Props) {
+/**
+ * Enter sends, Shift+Enter starts a new line. Sending works offline: the message waits in the outbox.
+ * With files, it is sent once they are uploaded (with progress and Cancel above the box); the text may then
+ * be empty.
+ */
+export function Composer({ conversationId, placeholder, onSent, attachments }: Props) {
   const client = useClient();
+  const files = useFiles();
+  const outgoing = useOutgoingFiles(files?.outgoing, conversationId);
   const [text, setText] = useState(() => loadDraft(conversationId));
   const [error, setError] = useState<string>();
   const ref = useRef<HTMLTextAreaElement>(null);
+  const chosen = attachments?.files ?? [];
+  const withFiles = files !== undefined && files.available && attachments !== undefined;
   // Counted and judged blank exactly as the hub does (PROTOCOL.md: lengths are code points).
   const tooLong = !fitsTextLength(text, LIMITS.maxTextLength);
-  const canSend = !isBlank(text) && !tooLong;
+  const canSend = (!isBlank(text) || (withFiles && chosen.length > 0)) && !tooLong;
 
   useEffect(() => saveDraft(conversationId, text), [conversationId, text]);
 
@@ -38,6 +67,12 @@ export function Composer({ conversationId, placeholder, onSent }: Props) {
     const outgoing = text;
     setText('');
     setError(undefined);
+    if (withFiles && chosen.length > 0) {
+      files.outgoing.start(conversationId, isBlank(outgoing) ? '' : outgoing, chosen);
+      attachments.clear();
+      onSent();
+      return;
+    }
     client.send(conversationId, outgoing).catch((err: unknown) => {
       setText((current) => current || outgoing);
       setError(`Not sent: ${err instanceof Error ? err.message : String(err)}`);
@@ -48,6 +83,15 @@ export function Composer({ conversationId, placeholder, onSent }: Props) {
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     send();
+  };
+
+  // A picture or file pasted from the clipboard is attached; pasted text stays text.
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    if (!withFiles) return;
+    const pasted = filesOf(event.clipboardData);
+    if (pasted.length === 0) return;
+    event.preventDefault();
+    attachments.add(pasted);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -66,7 +110,21 @@ export function Composer({ conversationId, placeholder, onSent }: Props) {
             : error}
         </p>
       )}
+      {files && (
+        <OutgoingTransfers
+          batches={outgoing}
+          onCancel={(id) => files.outgoing.cancel(id)}
+          onRetry={(id) => files.outgoing.retry(id)}
+        />
+      )}
+      {attachments?.notice && (
+        <p className="composer__error" role="alert">
+          {attachments.notice}
+        </p>
+      )}
+      {withFiles && <FileChips files={chosen} onRemove={attachments.remove} />}
       <div className="composer__box">
+        {withFiles && <AttachButton onFiles={attachments.add} />}
         <textarea
           ref={ref}
           className="composer__input"
@@ -79,6 +137,7 @@ export function Composer({ conversationId, placeholder, onSent }: Props) {
             if (e.target.value.trim()) client.notifyTyping(conversationId);
           }}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           enterKeyHint="send"
           data-testid="composer"
         />

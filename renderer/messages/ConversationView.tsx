@@ -4,6 +4,9 @@ import { useClient } from '../app/useClient';
 import { usePresenceKnown } from '../app/usePresenceKnown';
 import { useRoost } from '../app/useRoost';
 import { BlockedNotice, ConversationActions } from '../conversations/ConversationActions';
+import { useAttachmentDraft } from '../files/useAttachmentDraft';
+import { useFileDrop } from '../files/useFileDrop';
+import { useFiles } from '../files/useFiles';
 import { Avatar } from '../ui/Avatar';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
@@ -22,6 +25,10 @@ export function ConversationView({ id, onBack }: { id: string; onBack: () => voi
   const users = useRoost((s) => s.users);
   const presenceKnown = usePresenceKnown();
   const [sentCount, setSentCount] = useState(0);
+  // Files dropped anywhere on the conversation join the ones chosen with the composer's button.
+  const files = useFiles();
+  const attachments = useAttachmentDraft();
+  const drop = useFileDrop(files?.available && conversation ? attachments.add : undefined);
 
   if (!conversation || !self) {
     return (
@@ -55,10 +62,11 @@ export function ConversationView({ id, onBack }: { id: string; onBack: () => voi
 
   return (
     <section
-      className="conversation"
+      className={drop.dragging ? 'conversation conversation--dropping' : 'conversation'}
       aria-labelledby="conversation-title"
       data-testid="conversation-view"
       data-conversation-id={id}
+      {...drop.handlers}
     >
       <header className="pane-header">
         <BackButton onBack={onBack} testId="back-button" />
@@ -99,6 +107,7 @@ export function ConversationView({ id, onBack }: { id: string; onBack: () => voi
         conversationId={id}
         placeholder={`Message ${conversation.kind === 'direct' ? title : `#${title}`}`}
         onSent={() => setSentCount((n) => n + 1)}
+        attachments={attachments}
       />
     </section>
   );

@@ -7,12 +7,15 @@ import { usePageAttended } from '../app/usePageAttended';
 import { useNow } from '../app/useNow';
 import { useRoost } from '../app/useRoost';
 import { useOwnerControls } from '../desktop/useOwnerControls';
+import { attachmentsHeight, conversationImages } from '../files/attachmentLayout';
+import { ImageViewer, type ImagePosition } from '../files/ImageViewer';
 import { Icon } from '../ui/Icon';
 import { formatDayLabel } from '../ui/time';
 import { DeleteMessageDialog } from './DeleteMessageDialog';
 import { MessageItem, PendingItem } from './MessageRow';
 import { describeStatus, ownMessageStatus } from './messageStatus';
 import { buildRows, type Row } from './timelineRows';
+import { useKeepAtEnd } from './useKeepAtEnd';
 import { useMarkRead } from './useMarkRead';
 
 /** Within this many pixels of the bottom counts as at the bottom (reading the newest). */
@@ -33,7 +36,8 @@ type Props = {
 };
 
 function estimateSize(row: Row): number {
-  return (row.startsGroup ? 64 : 40) + (row.dayAfter !== undefined ? 44 : 0) + (row.unreadAfter ? 32 : 0);
+  const files = attachmentsHeight(row.kind === 'message' ? row.message.attachments : row.entry.attachments);
+  return (row.startsGroup ? 64 : 40) + files + (row.dayAfter !== undefined ? 44 : 0) + (row.unreadAfter ? 32 : 0);
 }
 
 /**
@@ -146,6 +150,12 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
     if (sentCount > 0) virtualizer.scrollToEnd();
   }, [sentCount, virtualizer]);
 
+  useKeepAtEnd(
+    scrollRef,
+    useCallback(() => virtualizer.scrollToEnd(), [virtualizer]),
+    END_THRESHOLD_PX,
+  );
+
   // New rows or flags without a scroll (a short history does not scroll at all) may call for more.
   useEffect(loadOlderIfNear, [rows.length, conversation.hasOlder, conversation.loadingOlder, loadOlderIfNear]);
 
@@ -155,6 +165,10 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
   const askDelete = useCallback((message: MessageWire) => setDeleting(message), []);
   const retry = useCallback((id: string) => client.retrySend(id), [client]);
   const discard = useCallback((id: string) => void client.discardPending(id), [client]);
+  // The picture viewer moves through every picture loaded in this conversation.
+  const [viewing, setViewing] = useState<ImagePosition>();
+  const openImage = useCallback((seq: number, index: number) => setViewing({ seq, index }), []);
+  const images = useMemo(() => (viewing ? conversationImages(messages) : []), [viewing, messages]);
 
   useMarkRead(conversation.id, atEnd && visible, conversation.timeline.cursor, conversation.readSeq);
 
@@ -169,6 +183,7 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
           showSender={showSenders && !row.own}
           {...ownStatus(row)}
           onDelete={row.own || owner ? askDelete : undefined}
+          onOpenImage={openImage}
         />
       ) : (
         <PendingItem entry={row.entry} startsGroup={row.startsGroup} onRetry={retry} onDiscard={discard} />
@@ -201,6 +216,13 @@ export function MessageList({ conversation, title, selfUserId, selfDeviceId, sho
         senderName={deleting ? userName(users, deleting.senderUserId) : ''}
         owner={owner}
         onClose={() => setDeleting(undefined)}
+      />
+      <ImageViewer
+        conversationId={conversation.id}
+        images={images}
+        at={viewing}
+        onMove={setViewing}
+        onClose={() => setViewing(undefined)}
       />
       <div
         ref={scrollRef}

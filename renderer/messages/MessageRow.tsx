@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { MessageWire } from '../../shared/protocol';
 import { DELETED_MESSAGE_TEXT, type OutboxEntry } from '../../shared/sync';
+import { AttachmentList } from '../files/AttachmentList';
 import { Avatar } from '../ui/Avatar';
 import { Icon, type IconName } from '../ui/Icon';
 import { formatClock, formatFull } from '../ui/time';
@@ -36,6 +37,8 @@ type MessageProps = {
   statusText: string | undefined;
   /** Delete this message for everyone (asks first): own messages, and any for the hub's owner on its desktop app. */
   onDelete?: (message: MessageWire) => void;
+  /** Opens the picture viewer on one of this message's pictures. */
+  onOpenImage?: (seq: number, index: number) => void;
 };
 
 /** A message the hub has: others' on the left with their name, own on the right with delivery state. */
@@ -48,6 +51,7 @@ export const MessageItem = memo(function MessageItem({
   status,
   statusText,
   onDelete,
+  onOpenImage,
 }: MessageProps) {
   const time = formatClock(message.sentAt);
   const deletable = onDelete !== undefined && !message.deleted;
@@ -87,6 +91,14 @@ export const MessageItem = memo(function MessageItem({
         {showSender && startsGroup && <div className="message__sender">{senderName}</div>}
         <div className="bubble">
           <span className="sr-only">{own ? 'You' : senderName}: </span>
+          {message.attachments && !message.deleted && (
+            <AttachmentList
+              conversationId={message.conversationId}
+              seq={message.seq}
+              attachments={message.attachments}
+              onOpenImage={onOpenImage}
+            />
+          )}
           <span className="bubble__text">
             {message.deleted ? (
               <span className="bubble__deleted">{DELETED_MESSAGE_TEXT}</span>
@@ -146,6 +158,9 @@ export const PendingItem = memo(function PendingItem({ entry, startsGroup, onRet
       <div className="message__body">
         <div className="bubble">
           <span className="sr-only">You: </span>
+          {entry.attachments && (
+            <AttachmentList conversationId={entry.conversationId} seq={undefined} attachments={entry.attachments} />
+          )}
           <span className="bubble__text">
             <LinkifiedText text={entry.text} />
           </span>

@@ -1,4 +1,4 @@
-import type { MessageWire } from '../../shared/protocol';
+import type { Attachment, MessageWire } from '../../shared/protocol';
 import type { ConversationState, OutboxEntry, RoostClient, RoostState } from '../../shared/sync';
 import { CONVERSATION_ID, PEER, SELF } from './conversationFixtures';
 
@@ -145,12 +145,13 @@ export class FakeConversationClient implements ConversationClient {
   }
 
   /** Shows the message as pending at once, as the real outbox does; the hub never acknowledges it here. */
-  send(conversationId: string, text: string): Promise<string> {
+  send(conversationId: string, text: string, attachments?: readonly Attachment[]): Promise<string> {
     this.sent++;
     const entry: OutboxEntry = {
       clientMsgId: `pending-message-${this.sent}`,
       conversationId,
       text,
+      ...(attachments && { attachments }),
       createdAt: Date.now(),
       order: this.sent,
       status: 'queued',

@@ -38,6 +38,10 @@ const PATHS = {
   search: 'M11 18a7 7 0 100-14 7 7 0 000 14zM20 20l-4-4',
   leave: 'M14 4h4a2 2 0 012 2v12a2 2 0 01-2 2h-4M9 16l-4-4 4-4M5 12h11',
   block: 'M12 21a9 9 0 100-18 9 9 0 000 18zM5.6 5.6l12.8 12.8',
+  paperclip:
+    'M20.5 11.5l-8.2 8.2a5.5 5.5 0 01-7.8-7.8l8.5-8.5a3.7 3.7 0 015.2 5.2l-8.5 8.5a1.8 1.8 0 01-2.6-2.6l7.8-7.8',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  forward: 'M9 18l6-6-6-6',
 } as const;
 
 export type IconName = keyof typeof PATHS;
