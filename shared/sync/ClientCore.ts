@@ -149,9 +149,14 @@ export class ClientCore {
   }
 
   /** Pending at once; sent once stored. Resolves with the clientMsgId. */
-  async send(conversationId: string, text: string, attachments?: readonly Attachment[]): Promise<string> {
+  async send(
+    conversationId: string,
+    text: string,
+    attachments?: readonly Attachment[],
+    clientMsgId?: string,
+  ): Promise<string> {
     const now = this.options.clock.now();
-    const { outbox, entry } = this.outbox.compose(this.current, conversationId, text, now, attachments);
+    const { outbox, entry } = this.outbox.compose(this.current, conversationId, text, now, attachments, clientMsgId);
     this.update(() => this.setOutbox(outbox));
     // Stored before the first attempt, so a crash right after sending cannot lose it. A failed
     // write has been reported; the message still goes out from memory.

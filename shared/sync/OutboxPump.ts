@@ -72,6 +72,7 @@ export class OutboxPump {
     text: string,
     now: number,
     attachments?: readonly Attachment[],
+    chosenId?: string,
   ): { outbox: box.Outbox; entry: box.OutboxEntry } {
     const files = attachments?.length ? checkAttachments(attachments) : undefined;
     if (!files && isBlank(text)) throw new RoostError(ClientErrorCode.INVALID_INPUT, 'A message must not be blank.');
@@ -84,12 +85,12 @@ export class OutboxPump {
     }
     if (!state.conversations[conversationId])
       throw new RoostError(ClientErrorCode.INVALID_INPUT, `No conversation "${conversationId}".`);
-    const clientMsgId = this.options.randomId();
+    const clientMsgId = chosenId ?? this.options.randomId();
     if (!box.isValidClientMsgId(clientMsgId))
-      throw new RoostError(
-        ClientErrorCode.INVALID_INPUT,
-        `randomId() returned "${clientMsgId}", which is not 8-64 of A-Z a-z 0-9 _ -.`,
-      );
+      throw new RoostError(ClientErrorCode.INVALID_INPUT, `"${clientMsgId}" is not 8-64 of A-Z a-z 0-9 _ -.`);
+    // The same id again (a caller resending after a crash): the entry queued the first time stands.
+    const queued = box.find(state.outbox, clientMsgId);
+    if (queued) return { outbox: state.outbox, entry: queued };
     const entry = box.newEntry({
       clientMsgId,
       conversationId,

@@ -57,6 +57,22 @@ describe('RoostClient: messages with files', () => {
     expect(h.state().pendingCount).toBe(0);
   });
 
+  it('a message sent again with the id its caller chose is queued once and sent once', async () => {
+    const storage = new MemoryStorage();
+    const h = makeClient({}, storage);
+    const socket = await startPaired(h, ready([conversation({ lastSeq: 0 })]));
+    const id = 'files-0123456789';
+    expect(await h.client.send(GENERAL, '', [PHOTO], { clientMsgId: id })).toBe(id);
+    expect(await h.client.send(GENERAL, '', [PHOTO], { clientMsgId: id })).toBe(id);
+    await flushMicrotasks();
+    expect(h.state().pendingCount).toBe(1);
+    expect((await storage.loadOutbox()).map((e) => e.clientMsgId)).toEqual([id]);
+    expect(socket.sentOf('send').map((f) => f.clientMsgId)).toEqual([id]);
+    await expect(h.client.send(GENERAL, 'x', undefined, { clientMsgId: 'no' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+
   it('a deletion takes the files away with the text', async () => {
     const h = makeClient();
     const { uploadId: _own, ...wire } = PHOTO;

@@ -75,10 +75,17 @@ export class RoostClient {
 
   /**
    * Queues a message; it shows as pending at once. Resolves with its clientMsgId once stored locally.
-   * `attachments` are files already uploaded (PROTOCOL.md appendix F); `text` may then be "".
+   * `attachments` are files already uploaded (PROTOCOL.md appendix F); `text` may then be "". A caller that
+   * must send exactly once across restarts (files waiting in their own store) passes its own `clientMsgId`:
+   * sending it again queues nothing new, and the hub recognises a resend (PROTOCOL.md 7.3).
    */
-  send(conversationId: string, text: string, attachments?: readonly Attachment[]): Promise<string> {
-    return this.core.send(conversationId, text, attachments);
+  send(
+    conversationId: string,
+    text: string,
+    attachments?: readonly Attachment[],
+    options: { clientMsgId?: string } = {},
+  ): Promise<string> {
+    return this.core.send(conversationId, text, attachments, options.clientMsgId);
   }
 
   /**
