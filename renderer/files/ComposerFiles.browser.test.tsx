@@ -199,3 +199,34 @@ describe('sending files', () => {
     await expect.poll(() => client.conversation.pending.length).toBe(1);
   });
 });
+
+describe('photo details', () => {
+  /** A JPEG with a GPS-bearing Exif block (APP1) between its header and its end. */
+  function jpegWithGps(): File {
+    const exif = new TextEncoder().encode('Exif\0\0MM\0*\0\0\0\x08\0\0GPSLatitude 48.8584N');
+    const app1 = [0xff, 0xe1, (exif.length + 2) >> 8, (exif.length + 2) & 0xff, ...exif];
+    const scan = [0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x12, 0x34, 0xff, 0xd9];
+    return new File([new Uint8Array([0xff, 0xd8, ...app1, ...scan])], 'eiffel.jpg', { type: 'image/jpeg' });
+  }
+  const text = async (f: File) => new TextDecoder('latin1').decode(await f.arrayBuffer());
+
+  test('a picture goes without its location unless the person keeps it, for that message only', async () => {
+    const { calls, screen } = await open();
+    const keep = screen.getByRole('checkbox', { name: /Keep photo details/ });
+    await userEvent.upload(screen.getByTestId('attach-input'), [jpegWithGps()]);
+    await expect.element(keep).not.toBeChecked();
+    await userEvent.click(screen.getByTestId('send-button'));
+    await expect.poll(() => calls.length).toBe(1);
+    expect(await text(calls[0]!.file)).not.toContain('GPSLatitude');
+    expect(calls[0]!.file.name).toBe('eiffel.jpg');
+
+    await userEvent.upload(screen.getByTestId('attach-input'), [jpegWithGps()]);
+    await userEvent.click(keep);
+    await userEvent.click(screen.getByTestId('send-button'));
+    await expect.poll(() => calls.length).toBe(2);
+    expect(await text(calls[1]!.file)).toContain('GPSLatitude');
+    // Not a setting: the next picture is stripped again.
+    await userEvent.upload(screen.getByTestId('attach-input'), [jpegWithGps()]);
+    await expect.element(screen.getByRole('checkbox', { name: /Keep photo details/ })).not.toBeChecked();
+  });
+});

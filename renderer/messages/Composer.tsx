@@ -16,6 +16,7 @@ import type { AttachmentDraft } from '../files/useAttachmentDraft';
 import { filesOf } from '../files/useFileDrop';
 import { useFiles } from '../files/useFiles';
 import { useOutgoingFiles } from '../files/useOutgoingFiles';
+import { mayHavePhotoDetails, withoutPhotoDetails } from '../files/photoDetails';
 import { Icon } from '../ui/Icon';
 import { loadDraft, saveDraft } from './drafts';
 
@@ -40,6 +41,8 @@ export function Composer({ conversationId, placeholder, onSent, attachments }: P
   const outgoing = useOutgoingFiles(files?.outgoing, conversationId);
   const [text, setText] = useState(() => loadDraft(conversationId));
   const [error, setError] = useState<string>();
+  // Per message: pictures lose their location and camera details unless the person keeps them.
+  const [keepDetails, setKeepDetails] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
   const chosen = attachments?.files ?? [];
   const withFiles = files !== undefined && files.available && attachments !== undefined;
@@ -68,9 +71,19 @@ export function Composer({ conversationId, placeholder, onSent, attachments }: P
     setText('');
     setError(undefined);
     if (withFiles && chosen.length > 0) {
-      files.outgoing.start(conversationId, isBlank(outgoing) ? '' : outgoing, chosen);
+      const outbox = files.outgoing;
+      const picked = [...chosen];
       attachments.clear();
+      setKeepDetails(false);
       onSent();
+      const ready = keepDetails ? Promise.resolve(picked) : Promise.all(picked.map(withoutPhotoDetails));
+      ready
+        .then((toSend) => outbox.start(conversationId, isBlank(outgoing) ? '' : outgoing, toSend))
+        .catch((err: unknown) => {
+          attachments.add(picked);
+          setText((current) => current || outgoing);
+          setError(`Not sent: ${err instanceof Error ? err.message : String(err)}`);
+        });
       return;
     }
     client.send(conversationId, outgoing).catch((err: unknown) => {
@@ -123,6 +136,12 @@ export function Composer({ conversationId, placeholder, onSent, attachments }: P
         </p>
       )}
       {withFiles && <FileChips files={chosen} onRemove={attachments.remove} />}
+      {withFiles && chosen.some(mayHavePhotoDetails) && (
+        <label className="composer__keep-details">
+          <input type="checkbox" checked={keepDetails} onChange={(e) => setKeepDetails(e.target.checked)} />
+          Keep photo details (location, camera, time)
+        </label>
+      )}
       <div className="composer__box">
         {withFiles && <AttachButton onFiles={attachments.add} />}
         <textarea
