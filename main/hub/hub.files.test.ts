@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileDownloadPath, type Attachment, type ServerFrameOf } from '../../shared/protocol';
+import { fileDownloadPath, thumbnailDownloadPath, type Attachment, type ServerFrameOf } from '../../shared/protocol';
 import { createUpload, send, tusHeaders } from './files/fileServerTestSupport';
 import { patternBytes, sha256Hex } from './files/fileTestSupport';
 import { cleanupsAfterEach } from './testing/cleanups';
@@ -167,6 +167,63 @@ describe('files through a real hub', () => {
     const again = await startTestHub({ dataDir, files: { graceMs: 0 } });
     stop = again.cleanup;
     expect(await blobCount(dataDir)).toBe(0);
+  });
+
+  it("an image's thumbnail is an upload too: served inline, without upload id, freed with its message", async () => {
+    const { hub, dataDir } = await hubWithFiles({ files: { graceMs: 0 } });
+    const alice = await pairNewUser(hub, 'Alice');
+    const bob = await pairNewUser(hub, 'Bob');
+    const session = await sessionOf(hub.port, alice);
+    const png = (n: number, seed: number) =>
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), patternBytes(n, seed)]);
+    const image = { ...(await upload(hub.port, session, png(50_000, 1), 'photo.png')), type: 'image/png' };
+    const small = await upload(hub.port, session, png(3_000, 2));
+    const thumbnail = {
+      uploadId: small.uploadId,
+      sha256: small.sha256,
+      size: small.size,
+      type: 'image/png' as const,
+      width: 48,
+      height: 32,
+    };
+    const ack = (await sendWithFiles(alice, [
+      { ...image, image: { width: 480, height: 320 }, thumbnail },
+    ])) as ServerFrameOf<'ack'>;
+    expect(ack.type).toBe('ack');
+    const page = await bob.client.expect(
+      { type: 'fetchMessages', conversationId: 'general', direction: 'forward', cursor: 0 },
+      'messages',
+    );
+    const { uploadId: _thumbnailUpload, ...thumbnailWire } = thumbnail;
+    expect(page.messages.at(-1)?.attachments?.[0]?.thumbnail).toEqual(thumbnailWire);
+
+    const bobSession = await sessionOf(hub.port, bob);
+    const got = await download(hub.port, bobSession, thumbnailDownloadPath('general', ack.seq, 0));
+    expect(got.status).toBe(200);
+    expect(got.headers['content-type']).toBe('image/png');
+    expect(got.headers['content-disposition']).toBe('inline');
+    expect(sha256Hex(got.body)).toBe(thumbnail.sha256);
+    // A message whose file has no thumbnail has none to download.
+    const plain = (await sendWithFiles(alice, [
+      await upload(hub.port, session, patternBytes(10)),
+    ])) as ServerFrameOf<'ack'>;
+    expect((await download(hub.port, bobSession, thumbnailDownloadPath('general', plain.seq, 0))).status).toBe(404);
+
+    // Someone else's upload cannot be a thumbnail either.
+    const bobs = await upload(hub.port, bobSession, png(100, 3));
+    const stolen = await sendWithFiles(alice, [
+      { ...image, thumbnail: { ...thumbnail, uploadId: bobs.uploadId, sha256: bobs.sha256, size: bobs.size } },
+    ]);
+    expect(stolen).toMatchObject({ type: 'error', code: 'FILE_NOT_UPLOADED' });
+
+    for (const seq of [ack.seq, plain.seq])
+      await alice.client.expect({ type: 'deleteMessage', rid: `d${seq}`, conversationId: 'general', seq }, 'ok');
+    await bob.client.close();
+    await hub.stop();
+    const again = await startTestHub({ dataDir, files: { graceMs: 0 } });
+    stop = again.cleanup;
+    // Only Bob's upload, named by no message yet, is left.
+    expect(await blobCount(dataDir)).toBe(1);
   });
 
   it('a protocol-2 client reads each file as a line of the text', async () => {

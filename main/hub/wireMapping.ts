@@ -1,4 +1,12 @@
-import type { ConversationWire, DeviceWire, MessageWire, ReceiptWire, UserWire } from '../../shared/protocol';
+import {
+  attachmentToWire,
+  type Attachment,
+  type ConversationWire,
+  type DeviceWire,
+  type MessageWire,
+  type ReceiptWire,
+  type UserWire,
+} from '../../shared/protocol';
 import type { StoredMessage } from './log/MessageLog';
 import type { Registry } from './registry/Registry';
 import type { ConversationRecord, DeviceRecord, ReceiptRecord, UserRecord } from './registry/registrySchema';
@@ -54,7 +62,7 @@ export function messageToWire(conversationId: string, message: StoredMessage): M
     sentAt: message.sentAt,
     text: message.text,
     ...(message.attachments && !message.deleted
-      ? { attachments: message.attachments.map(({ uploadId: _private, ...wire }) => wire) }
+      ? { attachments: message.attachments.map((a) => attachmentToWire(a as Attachment)) }
       : {}),
     ...(message.deleted ? { deleted: true } : {}),
     ...(message.deletes === undefined ? {} : { deletes: message.deletes }),

@@ -11,6 +11,17 @@ export function fileDownloadPath(conversationId: string, seq: number, index: num
   return `${FILES_PATH}/${conversationId}/${seq}/${index}`;
 }
 
+/** Where that attachment's thumbnail downloads from, when it has one (appendix F.4). */
+export function thumbnailDownloadPath(conversationId: string, seq: number, index: number): string {
+  return `${fileDownloadPath(conversationId, seq, index)}/thumbnail`;
+}
+
+/** Largest thumbnail, in bytes and in pixels on its longer side (appendix F.4). */
+export const MAX_THUMBNAIL_BYTES = 256 * 1024;
+export const MAX_THUMBNAIL_SIDE = 1024;
+/** What a thumbnail may be: formats every browser decodes, never SVG. */
+export const THUMBNAIL_TYPES = ['image/jpeg', 'image/webp', 'image/png'] as const;
+
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 /** A MIME type as `type/subtype`, lowercase, no parameters. */
@@ -55,6 +66,14 @@ export const ImageSizeSchema = z
   })
   .describe("An image's size, so receivers reserve its space before it loads. Only for `image/*` types.");
 
+const thumbnailFields = {
+  sha256: Sha256Schema,
+  size: z.int().min(1).max(MAX_THUMBNAIL_BYTES).describe(`Bytes, at most ${MAX_THUMBNAIL_BYTES}.`),
+  type: z.enum(THUMBNAIL_TYPES).describe('JPEG, WebP or PNG.'),
+  width: z.int().min(1).max(MAX_THUMBNAIL_SIDE).describe('Pixels.'),
+  height: z.int().min(1).max(MAX_THUMBNAIL_SIDE).describe('Pixels.'),
+};
+
 const attachmentFields = {
   sha256: Sha256Schema,
   name: FileNameSchema,
@@ -64,12 +83,25 @@ const attachmentFields = {
 };
 
 export const AttachmentSchema = z
-  .object({ uploadId: UploadIdSchema, ...attachmentFields })
+  .object({
+    uploadId: UploadIdSchema,
+    ...attachmentFields,
+    thumbnail: z
+      .object({ uploadId: UploadIdSchema, ...thumbnailFields })
+      .optional()
+      .describe('A small picture of an image, uploaded like the file itself, for timelines (appendix F.4).'),
+  })
   .describe('A file the sender uploaded completely (appendix F.3), to attach to `send`.');
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
 export const AttachmentWireSchema = z
-  .object(attachmentFields)
+  .object({
+    ...attachmentFields,
+    thumbnail: z
+      .object(thumbnailFields)
+      .optional()
+      .describe("The image's thumbnail: show it in timelines, the file itself in a viewer (appendix F.4)."),
+  })
   .describe('A file attached to a message; download it from its path (appendix F.4).');
 export type AttachmentWire = z.infer<typeof AttachmentWireSchema>;
 
@@ -78,6 +110,14 @@ export const AttachmentsSchema = z
   .min(1)
   .max(LIMITS.maxAttachments)
   .describe(`1-${LIMITS.maxAttachments} files, each uploaded first (appendix F).`);
+
+/** A sent file as the message carries it: its upload ids are the uploader's own business. */
+export function attachmentToWire(attachment: Attachment): AttachmentWire {
+  const { uploadId: _file, thumbnail, ...wire } = attachment;
+  if (!thumbnail) return wire;
+  const { uploadId: _thumbnail, ...thumbnailWire } = thumbnail;
+  return { ...wire, thumbnail: thumbnailWire };
+}
 
 /** The single line a protocol-2 client sees for a file, appended to the text (appendix F.6). */
 export function attachmentFallbackLine(attachment: Pick<AttachmentWire, 'name' | 'size'>): string {

@@ -42,6 +42,15 @@ const general: ConversationWire = {
   ],
 };
 
+/** An image's thumbnail as a message carries it; `send` adds its uploadId. */
+const MENU_THUMBNAIL = {
+  sha256: '3a5c0f5e1d5b0e2b9f6c0d8e7a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b',
+  size: 18_204,
+  type: 'image/webp',
+  width: 480,
+  height: 360,
+} as const;
+
 /** A file as a message carries it; `send` adds the uploadId. */
 const MENU: AttachmentWire = {
   sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
@@ -49,6 +58,7 @@ const MENU: AttachmentWire = {
   size: 481_233,
   type: 'image/jpeg',
   image: { width: 1600, height: 1200 },
+  thumbnail: MENU_THUMBNAIL,
 };
 
 const message: MessageWire = {
@@ -94,7 +104,13 @@ export const CLIENT_FRAME_EXAMPLES: { readonly [T in ClientFrameType]: ClientFra
     conversationId: 'general',
     clientMsgId: 'm-7fK2pQ9xL3vN8rT1',
     text: 'Dinner at 7?',
-    attachments: [{ uploadId: 'Xk3vPq9LmN2rT8wYz4Ab1c', ...MENU }],
+    attachments: [
+      {
+        uploadId: 'Xk3vPq9LmN2rT8wYz4Ab1c',
+        ...MENU,
+        thumbnail: { uploadId: 'Tq7wMn2bVc9xZa4sDf6gHj', ...MENU_THUMBNAIL },
+      },
+    ],
   },
   fetchMessages: {
     type: 'fetchMessages',

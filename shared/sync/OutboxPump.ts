@@ -1,5 +1,6 @@
 import {
   AttachmentsSchema,
+  attachmentToWire,
   ErrorCode,
   fitsTextLength,
   isBlank,
@@ -145,7 +146,7 @@ export class OutboxPump {
         senderDeviceId: self.deviceId,
         sentAt: ack.sentAt,
         text: entry.text,
-        ...(entry.attachments ? { attachments: entry.attachments.map(({ uploadId: _own, ...wire }) => wire) } : {}),
+        ...(entry.attachments ? { attachments: entry.attachments.map(attachmentToWire) } : {}),
       },
       pump: true,
     };

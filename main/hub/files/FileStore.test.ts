@@ -98,6 +98,33 @@ describe('FileStore', () => {
     expect(await store.createUpload('carol', 'd', 400)).toHaveProperty('id');
   });
 
+  it('uploads at once share the room above the reserve: together they stop at it, not past it', async () => {
+    const MiB = 1024 * 1024;
+    const capacity = 40 * MiB;
+    const reserve = 16 * MiB;
+    let dataDir = '';
+    // A disk whose free space is what the parts on it leave.
+    const statfs = async () => {
+      const sizes = await Promise.all(
+        (await partsOf(dataDir)).map(async (p) => (await stat(path.join(dataDir, 'files', 'uploads', p))).size),
+      );
+      return { bavail: capacity - sizes.reduce((a, b) => a + b, 0), bsize: 1 };
+    };
+    dataDir = await tempDir();
+    const { store } = await open(dataDir, { statfs, limits: { freeReserveBytes: reserve } });
+    const size = 20 * MiB;
+    const ids = await Promise.all([0, 1, 2, 3].map(() => create(store, 'alice', size)));
+    // Each body comes in 1 MiB chunks, all four interleaved.
+    const results = await Promise.all(
+      ids.map((id, n) => store.append(id, 'alice', 0, Readable.from(chunksOf(patternBytes(size, n), MiB)))),
+    );
+    const offsets = results.map((r) => (r.kind === 'full' ? r.offset : -1));
+    expect(offsets.every((offset) => offset >= 0)).toBe(true);
+    const written = offsets.reduce((sum, offset) => sum + offset, 0);
+    expect(capacity - written).toBeGreaterThanOrEqual(reserve);
+    expect(capacity - written).toBeLessThan(reserve + MiB);
+  });
+
   it('stops a PATCH when free space falls under the reserve, keeps what is durable, goes on from there', async () => {
     const { store, disk } = await open(undefined, { limits: { freeReserveBytes: 1000 } });
     const bytes = patternBytes(SPACE_CHECK_BYTES + 4096);
@@ -282,3 +309,7 @@ describe('FileStore', () => {
     await store.claim('alice', 'k', [{ uploadId: id, sha256: sha256Hex(Buffer.alloc(0)), size: 0 }]);
   });
 });
+
+function* chunksOf(bytes: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}

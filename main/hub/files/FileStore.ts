@@ -8,7 +8,7 @@ import type { HubLogger } from '../HubContext';
 import { BlobStore } from './blobStore';
 import { FileIndex, type UploadRecord } from './fileIndex';
 import { FILE_LIMIT_DEFAULTS, type FileLimits } from './fileLimits';
-import { hashPrefix, isNoSpace, writeBody, type WriteOutcome } from './uploadWriter';
+import { hashPrefix, isNoSpace, SPACE_CHECK_BYTES, writeBody, type WriteOutcome } from './uploadWriter';
 
 export type { FileLimits } from './fileLimits';
 export { FileIndexError } from './fileIndex';
@@ -56,6 +56,8 @@ type Attachment = { uploadId: string; sha256: string; size: number; name?: strin
 type Busy = { body: Readable; done: Promise<void> };
 
 const SWEEP_EVERY_MS = 60_000;
+/** Below this much room above the reserve, a body stops: no crawl of ever smaller writes towards it. */
+const MIN_GRANT_BYTES = 64 * 1024;
 
 /**
  * Uploaded files on the hub (appendix F): tus uploads written into parts, each finished one stored once by
@@ -66,6 +68,8 @@ const SWEEP_EVERY_MS = 60_000;
 export class FileStore {
   readonly limits: FileLimits;
   private readonly busy = new Map<string, Busy>();
+  /** Bytes granted to bodies being written and not yet given back (grantRoom). */
+  private granted = 0;
   /** Each unfinished upload's bytes on disk. */
   private readonly offsets = new Map<string, number>();
   /** The running hash of an unfinished upload and the offset it covers; gone after a restart (then made again). */
@@ -138,7 +142,8 @@ export class FileStore {
   async createUpload(userId: string, deviceId: string, length: number): Promise<{ id: string } | UploadRefusal> {
     if (this.closed) throw new Error('the file store is closed');
     const free = await this.freeBytes();
-    // No await between the checks and index.add: two creations at once cannot both take the last room.
+    // No await between the checks and index.add: two creations at once cannot both take the last of a budget.
+    // Free space is only a first look (unfinished uploads are not subtracted): the writes' grants keep the reserve.
     const refusal = this.refusalFor(userId, length, free);
     if (refusal) return refusal;
     const id = randomBytes(16).toString('base64url');
@@ -244,7 +249,8 @@ export class FileStore {
         length: record.length,
         hash,
         body,
-        hasSpace: async () => (await this.freeBytes()) >= this.limits.freeReserveBytes,
+        room: () => this.grantRoom(),
+        release: (granted) => (this.granted -= granted),
         onWritten: (written) => this.offsets.set(id, written),
       });
       if (outcome.syncFailed) return await this.afterSyncFailure(id, outcome);
@@ -311,6 +317,18 @@ export class FileStore {
     if (index.hubBytes() + length > limits.hubBytes || free - length < limits.freeReserveBytes)
       return { code: 'HUB_STORAGE_FULL', message: noSpaceMessage() };
     return undefined;
+  }
+
+  /**
+   * Space for the next part of a body: half of what is free above the reserve and not yet granted to other
+   * bodies, at most SPACE_CHECK_BYTES, none below MIN_GRANT_BYTES. Uploads at once share what is left, so
+   * together they stop at the reserve, not one grant past it each.
+   */
+  private async grantRoom(): Promise<number> {
+    const spare = (await this.freeBytes()) - this.limits.freeReserveBytes - this.granted;
+    const grant = spare < MIN_GRANT_BYTES ? 0 : Math.min(SPACE_CHECK_BYTES, Math.floor(spare / 2));
+    this.granted += grant;
+    return grant;
   }
 
   private async freeBytes(): Promise<number> {

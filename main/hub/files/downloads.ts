@@ -11,7 +11,13 @@ import { MAGIC_BYTES, servesInline } from './imageMagic';
 /** What a download needs of a message: whether it was deleted and its files, in order. */
 export type FileMessage = {
   deleted?: boolean;
-  attachments?: readonly { sha256: string; name: string; size: number; type: string }[];
+  attachments?: readonly {
+    sha256: string;
+    name: string;
+    size: number;
+    type: string;
+    thumbnail?: { sha256: string; type: string };
+  }[];
 };
 
 export type DownloadContext = {
@@ -22,7 +28,8 @@ export type DownloadContext = {
   readMessage(conversationId: string, seq: number): Promise<FileMessage | undefined>;
 };
 
-export type DownloadTarget = { conversationId: string; seq: number; index: number };
+/** `thumbnail`: the attachment's thumbnail rather than the file (appendix F.4). */
+export type DownloadTarget = { conversationId: string; seq: number; index: number; thumbnail?: boolean };
 
 /** Every file answer: no script or style runs in it even if a browser renders it (appendix F.5). */
 const FILE_HEADERS = {
@@ -58,15 +65,17 @@ export async function serveDownload(
   }
 }
 
-type Attachment = NonNullable<FileMessage['attachments']>[number];
+/** What a download serves: a file, or an image's thumbnail (named after it). */
+type Served = { sha256: string; name: string; type: string };
 
 async function findFile(
   ctx: DownloadContext,
-  { conversationId, seq, index }: DownloadTarget,
-): Promise<{ path: string; attachment: Attachment } | undefined> {
+  { conversationId, seq, index, thumbnail }: DownloadTarget,
+): Promise<{ path: string; attachment: Served } | undefined> {
   if (!ctx.isMember(conversationId, ctx.userId)) return undefined;
   const message = await ctx.readMessage(conversationId, seq);
-  const attachment = message && !message.deleted ? message.attachments?.[index] : undefined;
+  const file = message && !message.deleted ? message.attachments?.[index] : undefined;
+  const attachment = thumbnail ? file?.thumbnail && { ...file.thumbnail, name: `thumbnail-${file.name}` } : file;
   if (!attachment) return undefined;
   const path = ctx.store.blobPath(attachment.sha256);
   return path ? { path, attachment } : undefined;
@@ -77,7 +86,7 @@ async function answer(
   req: IncomingMessage,
   res: ServerResponse,
   handle: FileHandle,
-  attachment: Attachment,
+  attachment: Served,
 ): Promise<void> {
   const { size } = await handle.stat();
   const head = Buffer.alloc(Math.min(MAGIC_BYTES, size));

@@ -113,9 +113,9 @@ function sessionSecret(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** /api/files/<conversationId>/<seq>/<index>, or undefined for any other shape. */
+/** /api/files/<conversationId>/<seq>/<index>[/thumbnail], or undefined for any other shape. */
 function downloadTarget(path: string): DownloadTarget | undefined {
-  const match = /^\/api\/files\/([^/]{1,768})\/([1-9]\d{0,15})\/(\d{1,2})$/.exec(path);
+  const match = /^\/api\/files\/([^/]{1,768})\/([1-9]\d{0,15})\/(\d{1,2})(\/thumbnail)?$/.exec(path);
   if (!match) return undefined;
   let conversationId: string;
   try {
@@ -123,5 +123,5 @@ function downloadTarget(path: string): DownloadTarget | undefined {
   } catch {
     return undefined;
   }
-  return { conversationId, seq: Number(match[2]), index: Number(match[3]) };
+  return { conversationId, seq: Number(match[2]), index: Number(match[3]), thumbnail: match[4] !== undefined };
 }

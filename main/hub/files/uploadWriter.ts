@@ -21,13 +21,18 @@ export type WriteJob = {
   /** The hash of the part's first `offset` bytes; fed every byte written. */
   hash: Hash;
   body: AsyncIterable<unknown>;
-  /** Whether the disk has room to go on; asked before the first byte and every SPACE_CHECK_BYTES. */
-  hasSpace: () => Promise<boolean>;
+  /**
+   * Bytes this body may write before it asks again, set aside for it (0: the disk is down to its reserve).
+   * Asked before the first byte and each time the last answer is used up; each answer is given back through
+   * `release` once used up or when the body ends.
+   */
+  room: () => Promise<number>;
+  release: (granted: number) => void;
   /** Each time bytes are written (for HEAD while the body is still arriving). */
   onWritten?: (offset: number) => void;
 };
 
-/** Free space is looked at every this many bytes: statfs is cheap, and 8 MiB at LAN speed is a fraction of a second. */
+/** Most bytes one answer of `room` grants: statfs is cheap, and 8 MiB at LAN speed is a fraction of a second. */
 export const SPACE_CHECK_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -54,9 +59,27 @@ export async function writeBody(job: WriteJob): Promise<WriteOutcome> {
 }
 
 async function appendAll(handle: FileHandle, job: WriteJob, outcome: WriteOutcome): Promise<void> {
-  if (!(await job.hasSpace())) return void (outcome.stop = 'full');
+  const space = { granted: await job.room(), left: 0 };
+  space.left = space.granted;
+  try {
+    await appendWithin(handle, job, outcome, space);
+  } finally {
+    job.release(space.granted);
+  }
+}
+
+/**
+ * Writes the body, never more than the space granted: a chunk is split where the grant ends and the rest
+ * waits for the next grant, so uploads running at once cannot together write into the disk's reserve.
+ */
+async function appendWithin(
+  handle: FileHandle,
+  job: WriteJob,
+  outcome: WriteOutcome,
+  space: { granted: number; left: number },
+): Promise<void> {
+  if (space.left <= 0) return void (outcome.stop = 'full');
   const chunks = job.body[Symbol.asyncIterator]();
-  let sinceCheck = 0;
   // Bounded by the body: every turn consumes one chunk of it or stops.
   for (;;) {
     let next: IteratorResult<unknown>;
@@ -70,24 +93,34 @@ async function appendAll(handle: FileHandle, job: WriteJob, outcome: WriteOutcom
     if (next.done) return;
     const chunk = next.value as Buffer;
     const room = job.length - outcome.offset;
-    const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    try {
-      await writeAt(handle, piece, outcome.offset);
-    } catch (err) {
-      // A partial write leaves bytes that were never hashed: cut them off so the part matches its hash.
-      await handle.truncate(outcome.offset).catch(() => {});
-      outcome.stop = isNoSpace(err) ? 'full' : 'failed';
-      outcome.error = err;
-      return;
+    let piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    // Bounded by the piece: every turn writes part of it, or stops.
+    while (piece.length > 0) {
+      if (space.left <= 0) {
+        job.release(space.granted);
+        // Zero while asking: if asking fails, the caller's release must not give the old grant back twice.
+        space.granted = space.left = 0;
+        const granted = await job.room();
+        space.granted = space.left = granted;
+        if (space.left <= 0) return void (outcome.stop = 'full');
+      }
+      const part = piece.subarray(0, space.left);
+      try {
+        await writeAt(handle, part, outcome.offset);
+      } catch (err) {
+        // A partial write leaves bytes that were never hashed: cut them off so the part matches its hash.
+        await handle.truncate(outcome.offset).catch(() => {});
+        outcome.stop = isNoSpace(err) ? 'full' : 'failed';
+        outcome.error = err;
+        return;
+      }
+      job.hash.update(part);
+      outcome.offset += part.length;
+      space.left -= part.length;
+      piece = piece.subarray(part.length);
+      job.onWritten?.(outcome.offset);
     }
-    job.hash.update(piece);
-    outcome.offset += piece.length;
-    job.onWritten?.(outcome.offset);
     if (chunk.length > room) return void (outcome.stop = 'tooLong');
-    sinceCheck += piece.length;
-    if (sinceCheck < SPACE_CHECK_BYTES) continue;
-    sinceCheck = 0;
-    if (!(await job.hasSpace())) return void (outcome.stop = 'full');
   }
 }
 

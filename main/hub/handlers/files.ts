@@ -37,7 +37,7 @@ export function claimAttachments(
   if (!attachments) return Promise.resolve(undefined);
   const key = fileRefKey(frame.conversationId, conn.userId, frame.clientMsgId);
   try {
-    return ctx.files.claim(conn.userId, key, attachments).then(() => attachments);
+    return ctx.files.claim(conn.userId, key, attachments.flatMap(withThumbnail)).then(() => attachments);
   } catch (err) {
     throw claimRefusal(err);
   }
@@ -48,10 +48,7 @@ export function unclaimAttachments(ctx: HubContext, conn: Connection, frame: Cli
   if (!frame.attachments) return;
   const key = fileRefKey(frame.conversationId, conn.userId, frame.clientMsgId);
   ctx.files
-    .release(
-      key,
-      frame.attachments.map((a) => a.uploadId),
-    )
+    .release(key, uploadIdsOf(frame.attachments))
     .catch((err: unknown) => ctx.logger.error('could not release the files of a message not stored', err));
 }
 
@@ -65,14 +62,23 @@ export async function releaseAttachments(
   if (attachments.length === 0) return;
   const key = fileRefKey(conversationId, target.senderUserId, target.clientMsgId);
   try {
-    await ctx.files.release(
-      key,
-      attachments.map((a) => a.uploadId),
-    );
+    await ctx.files.release(key, uploadIdsOf(attachments));
   } catch (err) {
     // The deletion stands; the file is kept until a later sweep (a leak, never a loss).
     ctx.logger.error(`could not release the files of message ${target.seq} of ${conversationId}`, err);
   }
+}
+
+type Uploaded = { uploadId: string; sha256: string; size: number; name: string };
+
+/** A file and its thumbnail, each an upload of its own that the message references. */
+function withThumbnail(a: Uploaded & { thumbnail?: { uploadId: string; sha256: string; size: number } }): Uploaded[] {
+  if (!a.thumbnail) return [a];
+  return [a, { ...a.thumbnail, name: `${a.name} (thumbnail)` }];
+}
+
+function uploadIdsOf(attachments: readonly StoredAttachment[]): string[] {
+  return attachments.flatMap((a) => (a.thumbnail ? [a.uploadId, a.thumbnail.uploadId] : [a.uploadId]));
 }
 
 function claimRefusal(err: unknown): unknown {

@@ -17,6 +17,16 @@ const StoredAttachmentSchema = z.object({
   size: z.int().min(0),
   type: z.string().min(1).max(256),
   image: z.object({ width: z.int().min(1), height: z.int().min(1) }).optional(),
+  thumbnail: z
+    .object({
+      uploadId: Id,
+      sha256: z.string().length(64),
+      size: z.int().min(0),
+      type: z.string().min(1).max(256),
+      width: z.int().min(1),
+      height: z.int().min(1),
+    })
+    .optional(),
 });
 export type StoredAttachment = z.infer<typeof StoredAttachmentSchema>;
 
