@@ -8,7 +8,7 @@ export const UNKNOWN_MEDIA_TYPE = 'application/octet-stream';
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif']);
 
 // eslint-disable-next-line no-control-regex -- the characters AttachmentSchema refuses in a name
-const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]/g;
 
 /** A browser's `File.type` as the wire wants it: lowercase `type/subtype`, parameters dropped, else unknown. */
 export function declaredMediaType(type: string): string {

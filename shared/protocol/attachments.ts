@@ -26,9 +26,12 @@ export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 /** A MIME type as `type/subtype`, lowercase, no parameters. */
 export const MEDIA_TYPE_PATTERN = /^[a-z0-9!#$&^_.+-]{1,63}\/[a-z0-9!#$&^_.+-]{1,63}$/;
-/** C0/C1 controls, path separators and direction controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C). */
+/**
+ * C0/C1 controls, path separators, direction controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C) and the
+ * line and paragraph separators (U+2028/9), which many renderers break lines at.
+ */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f/\\\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+const NAME_ALLOWED = /^[^\u0000-\u001f\u007f-\u009f/\\\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]*$/;
 
 const MAX_IMAGE_SIDE = 65_535;
 /** Longest file name, in code points (appendix F.4). */
@@ -48,7 +51,7 @@ export const FileNameSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(MAX_FILE_NAME_LENGTH, `must be at most ${MAX_FILE_NAME_LENGTH} characters`)
-  .refine((name) => !NAME_FORBIDDEN.test(name), 'must not contain control or direction characters, / or \\')
+  .regex(NAME_ALLOWED, 'must not contain control, direction or line-separator characters, / or \\')
   .describe(
     `The file's name as the sender had it: 1-${MAX_FILE_NAME_LENGTH} characters, no control or direction ` +
       'characters, no / or \\. Receivers still sanitise it before saving (appendix F.5).',

@@ -308,6 +308,12 @@ export class FileStore {
         code: 'FILE_UPLOADS_TOO_MANY',
         message: `You have ${limits.maxIncompletePerUser} unfinished uploads: finish or cancel one first.`,
       };
+    // Empty files cost no bytes and finish at once: without a count, one user could grow the index at will.
+    if (index.unsentOf(userId) >= limits.maxUnsentPerUser)
+      return {
+        code: 'FILE_UPLOADS_TOO_MANY',
+        message: `You have ${limits.maxUnsentPerUser} uploads no message names yet: send or cancel some first.`,
+      };
     if (index.bytesOf(userId) + length > limits.userBytes)
       return {
         code: 'FILE_QUOTA_EXCEEDED',

@@ -13,7 +13,7 @@ export function attachmentDisposition(name: string): string {
 const MAX_NAME_LENGTH = 255;
 
 // eslint-disable-next-line no-control-regex -- removing control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f/\\\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f/\\\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]/g;
 
 /** The name without what a header or a file system must not get; "file" when nothing is left. */
 export function sanitiseFileName(name: string): string {

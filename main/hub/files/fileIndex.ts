@@ -46,8 +46,7 @@ export class FileIndex {
   private readonly incomplete = new Map<string, number>();
   /** Finished uploads per content, and the content's size: a blob lives while its count is above 0. */
   private readonly contents = new Map<string, { count: number; size: number }>();
-  private incompleteBytes = 0;
-  private storedBytes = 0;
+  private chargedBytes = 0;
 
   private constructor(
     private readonly file: DurableJsonFile<FileIndexData>,
@@ -132,9 +131,20 @@ export class FileIndex {
     return this.incomplete.get(userId) ?? 0;
   }
 
-  /** What the hub's files take: each content once, and the full length of every unfinished upload. */
+  /**
+   * What the hub's budget counts: every upload's full length, even when its bytes are stored once. Counting
+   * each content once would let a member learn, from what room is left, whether someone stored a file.
+   */
   hubBytes(): number {
-    return this.storedBytes + this.incompleteBytes;
+    return this.chargedBytes;
+  }
+
+  /** Uploads of the user that no message names and that are not in their grace period: being made, or unsent. */
+  unsentOf(userId: string): number {
+    let count = 0;
+    for (const record of this.uploads.values())
+      if (record.userId === userId && record.refs.length === 0 && record.releasedAt === undefined) count++;
+    return count;
   }
 
   /** Whether a finished upload has these bytes (so their blob must stay). */
@@ -148,18 +158,15 @@ export class FileIndex {
 
   private count(record: UploadRecord, sign: 1 | -1): void {
     addTo(this.userBytes, record.userId, sign * record.length);
+    this.chargedBytes += sign * record.length;
     if (!record.sha256) {
       addTo(this.incomplete, record.userId, sign);
-      this.incompleteBytes += sign * record.length;
       return;
     }
     const content = this.contents.get(record.sha256) ?? { count: 0, size: record.length };
     content.count += sign;
-    if (content.count === 1 && sign === 1) this.storedBytes += content.size;
-    if (content.count === 0) {
-      this.storedBytes -= content.size;
-      this.contents.delete(record.sha256);
-    } else this.contents.set(record.sha256, content);
+    if (content.count === 0) this.contents.delete(record.sha256);
+    else this.contents.set(record.sha256, content);
   }
 }
 

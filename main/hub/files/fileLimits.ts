@@ -14,6 +14,8 @@ export type FileLimits = {
   unclaimedTtlMs: number;
   /** Unfinished uploads one user may have at once. Default 16. */
   maxIncompletePerUser: number;
+  /** Uploads, finished or not, that no message of the user names yet. Default 64 (a message has at most 20). */
+  maxUnsentPerUser: number;
 };
 
 const GiB = 1024 ** 3;
@@ -26,4 +28,5 @@ export const FILE_LIMIT_DEFAULTS: FileLimits = {
   graceMs: 60 * 60 * 1000,
   unclaimedTtlMs: 24 * 60 * 60 * 1000,
   maxIncompletePerUser: 16,
+  maxUnsentPerUser: 64,
 };

@@ -106,11 +106,14 @@ function authenticate(deps: FileHttpDeps, req: IncomingMessage): FileGrant | und
 function sessionSecret(req: IncomingMessage): string | undefined {
   const auth = /^Roost-Session ([A-Za-z0-9_-]{43})$/.exec(req.headers.authorization ?? '');
   if (auth) return auth[1];
+  // Two different session cookies: one was planted (a narrower Path wins the browser's order), so neither counts.
+  const values = new Set<string>();
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, value] = part.trim().split('=', 2);
-    if (name === SESSION_COOKIE && value !== undefined && SECRET.test(value)) return value;
+    if (name === SESSION_COOKIE && value !== undefined) values.add(value);
   }
-  return undefined;
+  const [only] = values;
+  return values.size === 1 && only !== undefined && SECRET.test(only) ? only : undefined;
 }
 
 /** /api/files/<conversationId>/<seq>/<index>[/thumbnail], or undefined for any other shape. */

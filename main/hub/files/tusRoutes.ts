@@ -94,7 +94,9 @@ async function patch(ctx: TusContext, req: IncomingMessage, res: ServerResponse,
   const state = await ctx.store.uploadState(uploadId, ctx.grant.userId);
   if (!state) return sendFileError(res, FILE_NOT_FOUND, { ...TUS_HEADERS });
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(offsetHeader) + Number(declared) > state.length)
+  // A chunked body at the end has no length to check: any byte of it is past the end (the store reads none).
+  const bodyAtEnd = Number(offsetHeader) === state.length && req.headers['transfer-encoding'] !== undefined;
+  if (bodyAtEnd || (declared !== undefined && Number(offsetHeader) + Number(declared) > state.length))
     return tusError(
       res,
       400,
@@ -113,6 +115,8 @@ function answerPatch(ctx: TusContext, res: ServerResponse, uploadId: string, res
       res.writeHead(204, {
         ...SECURITY_HEADERS,
         ...TUS_HEADERS,
+        // A body not read to its end would be read and dropped for as long as the client sends it.
+        ...(res.req.complete ? {} : { Connection: 'close' }),
         'Upload-Offset': String(result.offset),
         'Cache-Control': 'no-store',
       });

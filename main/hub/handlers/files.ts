@@ -43,6 +43,26 @@ export function claimAttachments(
   }
 }
 
+/**
+ * A resend of a message the hub already had: the stored message names its own files, so any other upload the
+ * resend claimed is given back, and every one if the message was deleted since (nothing would release them).
+ */
+export function unclaimResent(
+  ctx: HubContext,
+  conn: Connection,
+  frame: ClientFrameOf<'send'>,
+  stored: StoredMessage,
+): void {
+  if (!frame.attachments) return;
+  const kept = new Set(stored.deleted ? [] : uploadIdsOf(stored.attachments ?? []));
+  const extra = uploadIdsOf(frame.attachments).filter((id) => !kept.has(id));
+  if (extra.length === 0) return;
+  const key = fileRefKey(frame.conversationId, conn.userId, frame.clientMsgId);
+  ctx.files
+    .release(key, extra)
+    .catch((err: unknown) => ctx.logger.error('could not release the files of a resend', err));
+}
+
 /** A `send` whose message was not stored gives back the references its files took. */
 export function unclaimAttachments(ctx: HubContext, conn: Connection, frame: ClientFrameOf<'send'>): void {
   if (!frame.attachments) return;

@@ -11,7 +11,7 @@ import {
   type StoredMessage,
 } from '../log/MessageLog';
 import { messageToWire, receiptToWire } from '../wireMapping';
-import { claimAttachments, unclaimAttachments } from './files';
+import { claimAttachments, unclaimAttachments, unclaimResent } from './files';
 import { answerOk, requireMember } from './guards';
 
 /**
@@ -49,6 +49,7 @@ export async function handleSend(ctx: HubContext, conn: Connection, frame: Clien
     );
   }
   const { message, duplicate } = result;
+  if (duplicate) unclaimResent(ctx, conn, frame, message);
   conn.send({
     type: 'ack',
     rid: frame.rid,

@@ -260,7 +260,8 @@ export class ConversationLog {
     }
     const [message] = this.cache.range(seq, seq) ?? (await this.readRange(seq, seq));
     if (!message) throw new StorageError(`message ${seq} of ${this.id} is remembered but could not be read back`);
-    return { message, duplicate: true };
+    // As reads give it: a resend of a deleted message must not bring back its files (handlers/files.ts).
+    return { message: this.deletedSeqs.has(seq) && !message.deleted ? asDeleted(message) : message, duplicate: true };
   }
 
   /**
