@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/test';
+import type { Browser, BrowserContext, Page, Route, WebSocketRoute } from '@playwright/test';
 import WebSocket from 'ws';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,9 +18,9 @@ import {
 } from '../shared/desktop';
 import { DesktopServices } from '../main/desktop/DesktopServices';
 import { createHeadlessShell, type HeadlessShell } from '../main/desktop/headlessShell';
-import { INFO_PATH, PROTOCOL_VERSION } from '../shared/protocol';
+import { serveAppRequest } from '../main/desktop/appProtocol';
+import { FILES_PATH, INFO_PATH, PROTOCOL_VERSION } from '../shared/protocol';
 import { rawDataBytes } from '../main/hub/rawData';
-import { createStaticHandler } from '../main/hub/staticFiles';
 import { DESKTOP, type BrowserDevice } from './roostPage';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,6 +46,11 @@ export type BridgeCall = { name: BridgeMethodName; args: unknown[] };
  * - WebSockets: the page's socket is relayed from Node with the desktop
  *   renderer's origin (`app://roost`), which Chromium cannot send for a page
  *   served over http. Frames pass unchanged in both directions.
+ * - The hub's files (/api/files): relayed the same way, as CORS requests from
+ *   `app://roost`, and the page gets the hub's answer only if the hub allows that
+ *   origin (relayFilesWithDesktopOrigin).
+ * - The page is served as app://roost serves it (main/desktop/appProtocol.ts),
+ *   with the desktop window's Content-Security-Policy.
  */
 export class DesktopHarness {
   readonly calls: BridgeCall[] = [];
@@ -69,7 +74,12 @@ export class DesktopHarness {
   static async start(backend: DesktopBackend): Promise<DesktopHarness> {
     if (!existsSync(path.join(RENDERER, 'index.html')))
       throw new Error(`No built renderer in ${RENDERER}: run \`npm run build:web\` first.`);
-    const server = createHttpServer(createStaticHandler(RENDERER));
+    const server = createHttpServer((req, res) => {
+      void serveAppRequest(RENDERER, { url: `app://roost${req.url ?? '/'}`, method: req.method }).then((answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      });
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return new DesktopHarness(backend, server, `http://127.0.0.1:${port}/`);
@@ -82,6 +92,11 @@ export class DesktopHarness {
     await context.routeWebSocket(
       () => true,
       (route) => relayWithDesktopOrigin(route),
+    );
+    const pageOrigin = new URL(this.url).origin;
+    await context.route(
+      (url) => url.origin !== pageOrigin && url.pathname.startsWith(`${FILES_PATH}/`),
+      (route) => relayFilesWithDesktopOrigin(route),
     );
     await context.exposeBinding('__roostBridgeInvoke', (_source, name: string, args: unknown[]) =>
       this.invoke(name, args),
@@ -209,6 +224,64 @@ function relayWithDesktopOrigin(route: WebSocketRoute): void {
     if (upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
     else upstream.close(code && code >= 3000 ? code : 1000, reason);
   });
+}
+
+/** Request headers a browser sends cross-origin without asking first (the CORS-safelisted ones, and its own). */
+const UNASKED_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'connection',
+  'content-language',
+  'content-length',
+  'host',
+  'origin',
+  'priority',
+  'referer',
+  'user-agent',
+]);
+
+/**
+ * A files request of the page, sent from Node as the desktop window sends it: `Origin: app://roost`, after
+ * the preflight Chromium would make (Playwright answers preflights of routed requests itself, so the hub's
+ * is asked here). The page sees the hub's answer only if the hub allows app://roost for this method and these
+ * headers, with its Access-Control-Allow-Origin mapped to the page's origin; else the request fails, as a
+ * CORS refusal does. The Expose-Headers the hub sends pass unchanged, so the page reads only what it lists.
+ */
+async function relayFilesWithDesktopOrigin(route: Route): Promise<void> {
+  const request = route.request();
+  const headers = request.headers();
+  const pageOrigin = headers.origin;
+  if (!pageOrigin) return route.abort('accessdenied');
+  const method = request.method();
+  const asked = Object.keys(headers).filter((name) => !UNASKED_HEADERS.has(name) && !name.startsWith('sec-'));
+  const preflight = await fetch(request.url(), {
+    method: 'OPTIONS',
+    headers: {
+      Origin: DESKTOP_ORIGIN,
+      'Access-Control-Request-Method': method,
+      ...(asked.length > 0 && { 'Access-Control-Request-Headers': asked.join(',') }),
+    },
+  });
+  const allowedMethods = commaList(preflight.headers.get('access-control-allow-methods'));
+  const allowedHeaders = commaList(preflight.headers.get('access-control-allow-headers'));
+  const preflightOk =
+    preflight.ok &&
+    preflight.headers.get('access-control-allow-origin') === DESKTOP_ORIGIN &&
+    (['get', 'head', 'post'].includes(method.toLowerCase()) || allowedMethods.includes(method.toLowerCase())) &&
+    asked.every((name) => allowedHeaders.includes(name));
+  if (!preflightOk) return route.abort('accessdenied');
+  const response = await route.fetch({ headers: { ...headers, origin: DESKTOP_ORIGIN }, maxRedirects: 0 });
+  const answer = response.headers();
+  if (answer['access-control-allow-origin'] !== DESKTOP_ORIGIN) return route.abort('accessdenied');
+  await route.fulfill({ response, headers: { ...answer, 'access-control-allow-origin': pageOrigin } });
+}
+
+function commaList(value: string | null): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** A port nobody listens on now (for the hub-port field, which takes 1024-65535). */

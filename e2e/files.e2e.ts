@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { crc32, deflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { HubProcess } from './HubProcess';
 import {
@@ -15,6 +14,7 @@ import {
   type BrowserDevice,
 } from './roostPage';
 import { checkScreen } from './screenCheck';
+import { makePdf, makePng } from './testFiles';
 
 let hub: HubProcess;
 let a1: BrowserDevice;
@@ -36,41 +36,6 @@ test.afterEach(async () => {
   for (const d of [a1, a2, b]) await d?.context.close();
   await hub.dispose();
 });
-
-/** A real PNG (RGB, 8 bits, a gradient), made here so the test needs no fixture file. */
-function makePng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) rows.set([(x * 255) / width, (y * 255) / height, 160], row + 1 + x * 3);
-  }
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([
-    signature,
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-/** Bytes that start like a PDF and then are not (the hub serves it as a download whatever it holds). */
-function makePdf(): Buffer {
-  const body = Buffer.alloc(300_000);
-  for (let i = 0; i < body.length; i++) body[i] = (i * 7919) % 256;
-  return Buffer.concat([Buffer.from('%PDF-1.7\n% Roost e2e\n'), body]);
-}
 
 const PNG = makePng(640, 480);
 const PDF = makePdf();
@@ -106,13 +71,9 @@ test('a picture and a file sent from one device appear live on the others, and t
     const received = messages(page, 'Photos and the budget');
     await expect(received).toBeVisible();
     const img = received.getByRole('img', { name: 'Beach.png' });
-    // Loaded from the hub through the session cookie, at the picture's own shape.
-    // (No DOM types in e2e/: the element is described by what is read of it.)
-    const loaded = (i: unknown) => {
-      const image = i as { complete: boolean; naturalWidth: number };
-      return image.complete ? image.naturalWidth : 0;
-    };
-    await expect.poll(() => img.evaluate(loaded)).toBe(640);
+    // Loaded from the hub through the session cookie, at the picture's own shape: the thumbnail Ann's page
+    // made (480 pixels wide), not the 640-pixel file, which the viewer shows.
+    await expect.poll(() => img.evaluate(loadedWidth)).toBe(480);
     const box = (await img.boundingBox())!;
     expect(Math.abs(box.width / box.height - 640 / 480)).toBeLessThan(0.02);
     await expect(received.getByTestId('file-card')).toContainText('Budget 2025.pdf');
@@ -131,6 +92,7 @@ test('a picture and a file sent from one device appear live on the others, and t
   await messages(b.page, 'Photos and the budget').getByRole('button', { name: 'Open picture Beach.png' }).click();
   const viewer = b.page.getByTestId('image-viewer');
   await expect(viewer).toBeVisible();
+  await expect.poll(() => viewer.getByRole('img').evaluate(loadedWidth)).toBe(640);
   await expect(viewer.getByRole('link', { name: 'Save Beach.png' })).toBeVisible();
   await b.page.keyboard.press('Escape');
   await expect(viewer).not.toBeVisible();
@@ -163,3 +125,9 @@ test('after the hub restarts, files are sent and downloaded again on a new sessi
   ]);
   expect((await readFile((await download.path())!)).equals(PDF)).toBe(true);
 });
+
+/** An image element's natural width once loaded, else 0 (no DOM types in e2e/: described by what is read). */
+function loadedWidth(element: unknown): number {
+  const image = element as { complete: boolean; naturalWidth: number };
+  return image.complete ? image.naturalWidth : 0;
+}

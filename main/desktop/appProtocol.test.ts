@@ -52,6 +52,25 @@ describe('serveAppRequest', () => {
     expect((await serveAppRequest(root, { url: 'app://roost/', method: 'POST' })).status).toBe(405);
   });
 
+  it('lets the renderer reach any hub over TLS, plain HTTP only on loopback, and show fetched pictures', () => {
+    const directive = (name: string) =>
+      DESKTOP_CSP.split('; ')
+        .find((d) => d.startsWith(`${name} `))
+        ?.split(' ')
+        .slice(1);
+    // The hub's files: its origin is not app://roost (appendix F.2); a LAN hub is reached only over https.
+    expect(directive('connect-src')).toEqual([
+      "'self'",
+      'ws:',
+      'wss:',
+      'https:',
+      'http://127.0.0.1:*',
+      'http://localhost:*',
+    ]);
+    expect(directive('img-src')).toContain('blob:');
+    expect(directive('default-src')).toEqual(["'self'"]);
+  });
+
   it('says how to fix a missing build', async () => {
     const res = await serveAppRequest(path.join(temp.dir, 'nothing'), { url: 'app://roost/' });
     expect(res.status).toBe(404);

@@ -12,7 +12,11 @@ import { CONTENT_TYPES } from '../hub/contentTypes';
 /**
  * The desktop renderer's policy: like the hub's (main/hub/staticFiles.ts),
  * except that it connects to whichever hub it was set up with, so any ws:/wss:
- * host is allowed (and nothing else: no http fetches to the LAN).
+ * host is allowed. Its origin is app://roost, not the hub's, so files (appendix F)
+ * are fetched from the hub's origin too: https: like wss: (a joined hub is
+ * reached over TLS, held to its pin), and plain http: only on loopback, where the
+ * app's own hub is served over ws:. No plain http to the LAN. Pictures fetched so
+ * are shown from blob: URLs.
  */
 export const DESKTOP_CSP = [
   "default-src 'self'",
@@ -20,7 +24,7 @@ export const DESKTOP_CSP = [
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self' ws: wss: https: http://127.0.0.1:* http://localhost:*",
   "manifest-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

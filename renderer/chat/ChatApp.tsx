@@ -38,9 +38,10 @@ export function ChatApp() {
   // "This hub" exists only in the desktop app that hosts it; anywhere else its address shows the list.
   const page = route.name === 'hub' && !hosting ? ({ name: 'home' } as const) : route;
   const detailOpen = page.name !== 'home';
-  // The desktop window's origin is app://roost, not the hub's: it cannot carry the hub's file session cookie.
+  // The desktop window's origin is app://roost, not the hub's: it cannot carry the hub's file session cookie, so it
+  // uses the session in a header, on the hub's origin.
   return (
-    <FilesProvider available={!desktop}>
+    <FilesProvider available={!desktop || desktop.filesOrigin !== undefined} hubOrigin={desktop?.filesOrigin}>
       <div className="app">
         {desktop && <DesktopChatEffects bridge={desktop.bridge} navigate={navigate} />}
         <TopBar

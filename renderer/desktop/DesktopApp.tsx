@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { HubSession } from '../app/HubSession';
+import { hubFilesOrigin } from '../files/hubFilesOrigin';
 import type { DesktopBridge } from '../hub/desktopBridge';
 import { Splash } from '../ui/Splash';
 import { DesktopContext, type DesktopShell } from './desktopContext';
@@ -13,9 +14,13 @@ export function DesktopApp({ bridge }: { bridge: DesktopBridge }) {
   const { state, chooseHost, chooseJoin, reset, reload } = useDesktopSetup(bridge);
   const refusal = useHubTrustRefusal(bridge);
   const setup = state.phase === 'set' ? state.setup : undefined;
+  const wsUrl = state.phase === 'set' ? state.address?.wsUrl : undefined;
   const shell = useMemo<DesktopShell | undefined>(
-    () => (setup ? { bridge, setup, changeHub: reset } : undefined),
-    [bridge, setup, reset],
+    () =>
+      setup
+        ? { bridge, setup, changeHub: reset, filesOrigin: wsUrl === undefined ? undefined : hubFilesOrigin(wsUrl) }
+        : undefined,
+    [bridge, setup, reset, wsUrl],
   );
 
   if (state.phase === 'loading') return <Splash message="Starting Roost…" />;

@@ -8,6 +8,8 @@ export type DesktopShell = {
   setup: Exclude<Setup, { mode: 'unset' }>;
   /** Forget the host/join choice (stops hosting) and show the first-run screen again. */
   changeHub(): Promise<void>;
+  /** The hub's origin for its files (this window's is app://roost); undefined while there is no hub address. */
+  filesOrigin: string | undefined;
 };
 
 /** Provided only inside the desktop app; undefined in a browser. */

@@ -1,9 +1,11 @@
 import { memo, useState } from 'react';
-import { fileDownloadPath, formatBytes, type AttachmentWire } from '../../shared/protocol';
+import { fileDownloadPath, formatBytes, thumbnailDownloadPath, type AttachmentWire } from '../../shared/protocol';
 import { isExecutableFile } from '../../shared/files/riskyFileTypes';
 import { sanitizeFileName } from '../../shared/files/safeFileName';
 import { Icon } from '../ui/Icon';
 import { fileEmoji, fitImage, isInlineImage, type ImageSize } from './attachmentLayout';
+import { FetchedDownloadButton } from './FetchedDownloadButton';
+import { useFileObjectUrl } from './useFileObjectUrl';
 import { useFiles } from './useFiles';
 import './files.css';
 
@@ -22,11 +24,14 @@ export const AttachmentList = memo(function AttachmentList({ conversationId, seq
     <div className="attachments" data-testid="attachments">
       {attachments.map((attachment, index) => {
         const href = seq === undefined ? undefined : fileDownloadPath(conversationId, seq, index);
+        // The timeline shows a picture's thumbnail where the sender made one; the viewer shows the file.
+        const shown =
+          seq !== undefined && attachment.thumbnail ? thumbnailDownloadPath(conversationId, seq, index) : href;
         return isInlineImage(attachment) ? (
           // An attachment's index is its identity (its URL).
           <InlineImage
             key={index}
-            href={href}
+            href={shown}
             attachment={attachment}
             onOpen={() => seq !== undefined && onOpenImage?.(seq, index)}
           />
@@ -55,10 +60,17 @@ function InlineImage({
   const size = fitImage(attachment.image);
   const generation = files?.generation ?? 0;
   const [failedAt, setFailedAt] = useState<number>();
-  // This page cannot reach the hub's files (the desktop window): the box stays, saying so.
-  const broken = failedAt === generation || files?.available === false;
-  // Until the session cookie is set, the hub would refuse the picture: the reserved box waits empty.
+  const failed = () => {
+    setFailedAt(generation);
+    files?.imageFailed();
+  };
+  // Until the session is open, the hub would refuse the picture: the reserved box waits empty.
   const ready = (files?.sessionReady ?? true) && href !== undefined;
+  // The desktop window cannot load it by its path: it is fetched with the session header, shown from a blob: URL.
+  const fetched = useFileObjectUrl(ready ? files?.fetchFile : undefined, href, generation, failed);
+  const src = files?.fetchFile ? fetched.url : href;
+  // This page cannot reach the hub's files: the box stays, saying so.
+  const broken = failedAt === generation || files?.available === false;
   return (
     <button
       type="button"
@@ -67,20 +79,17 @@ function InlineImage({
       onClick={onOpen}
       data-testid="attachment-image"
     >
-      {ready && !broken ? (
+      {ready && !broken && src !== undefined ? (
         <img
           // A new session (a hub restart) gives the picture another try.
           key={generation}
           className="attachment-image__img"
-          src={href}
+          src={src}
           alt={attachment.name}
           width={size.width}
           height={size.height}
           decoding="async"
-          onError={() => {
-            setFailedAt(generation);
-            files?.imageFailed();
-          }}
+          onError={failed}
         />
       ) : (
         <span className="attachment-image__placeholder">
@@ -121,7 +130,10 @@ function FileCard({ href, attachment }: { href: string | undefined; attachment: 
           </span>
         )}
       </span>
-      {href !== undefined && (files === undefined || files.sessionReady) && (
+      {href !== undefined && files?.fetchFile && files.sessionReady && (
+        <FetchedDownloadButton path={href} saveAs={saveAs} label={`Download ${attachment.name}`} />
+      )}
+      {href !== undefined && !files?.fetchFile && (files === undefined || files.sessionReady) && (
         <a
           className="file-card__download icon-button"
           href={href}

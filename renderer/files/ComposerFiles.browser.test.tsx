@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
-import type { Attachment } from '../../shared/protocol';
 import { ClientContext } from '../app/clientContext';
 import { ConversationView } from '../messages/ConversationView';
 import { CONVERSATION_ID, messages } from '../testing/conversationFixtures';
@@ -9,8 +8,8 @@ import { atRest, distanceFromBottom } from '../testing/scrollGeometry';
 import { FakeConversationClient } from '../testing/FakeConversationClient';
 import { FileTransferError } from './fileErrors';
 import { FilesContext, type FilesService } from './filesContext';
+import { MemoryFileOutbox } from './memoryFileOutbox';
 import { OutgoingFiles } from './OutgoingFiles';
-import type { PrepareHooks } from './prepareAttachment';
 import '../ui/base.css';
 import '../testing/testFrame.css';
 
@@ -20,29 +19,38 @@ import '../testing/testFrame.css';
  * stand-in the test finishes by hand (the real ones are covered end to end in e2e/files.e2e.ts).
  */
 
-type Call = { file: File; hooks: PrepareHooks; resolve: (a: Attachment) => void; reject: (e: Error) => void };
+type UploadHooks = { signal: AbortSignal; onUploaded: (bytes: number) => void };
+type Call = { file: File; hooks: UploadHooks; resolve: (uploadId: string) => void; reject: (e: Error) => void };
 
-function attachmentFor(file: File): Attachment {
-  return { uploadId: 'U'.repeat(22), sha256: 'a'.repeat(64), name: file.name, size: file.size, type: 'text/plain' };
-}
+const UPLOAD_ID = 'U'.repeat(22);
 
 async function open() {
   const client = new FakeConversationClient({ messages: messages(1, 60), readSeq: 60, reachedStart: true });
   const calls: Call[] = [];
   const discarded: string[] = [];
+  let ids = 0;
   const outgoing = new OutgoingFiles({
-    prepare: (file, hooks) =>
-      new Promise<Attachment>((resolve, reject) => {
-        calls.push({ file, hooks, resolve, reject });
-        hooks.signal.addEventListener('abort', () => reject(hooks.signal.reason as Error));
-      }),
+    store: new MemoryFileOutbox(),
+    transfer: {
+      describe: () => Promise.resolve({ sha256: 'a'.repeat(64) }),
+      upload: (blob, _sha256, hooks) =>
+        new Promise<string>((resolve, reject) => {
+          calls.push({ file: blob as File, hooks, resolve, reject });
+          hooks.signal.addEventListener('abort', () => reject(hooks.signal.reason as Error));
+        }),
+    },
     send: (conversationId, text, attachments) => client.send(conversationId, text, attachments),
+    // The fake hub never acknowledges: once handed over, a message is the sync client's.
+    pendingOf: () => undefined,
+    discardPending: () => {},
     discard: (uploadId) => {
       discarded.push(uploadId);
       return Promise.resolve();
     },
+    newId: () => `message-${++ids}`,
     now: () => performance.now(),
   });
+  outgoing.setReady(true);
   const files: FilesService = { available: true, outgoing, sessionReady: true, generation: 0, imageFailed: () => {} };
   const screen = await render(
     <ClientContext.Provider value={client.asRoostClient()}>
@@ -146,7 +154,7 @@ describe('sending files', () => {
     await expect.element(transfer).toHaveTextContent('2 files');
     await expect.poll(() => calls.length).toBe(1);
     calls[0]!.hooks.onUploaded(1000);
-    calls[0]!.resolve(attachmentFor(calls[0]!.file));
+    calls[0]!.resolve(UPLOAD_ID);
     await expect.poll(() => calls.length).toBe(2);
     calls[1]!.hooks.onUploaded(1000);
     await expect.element(transfer).toHaveAttribute('data-phase', 'uploading');
@@ -154,7 +162,7 @@ describe('sending files', () => {
     await expect.element(screen.getByRole('progressbar', { name: 'Sending 2 files' })).toHaveValue(50);
     expect(client.conversation.pending).toHaveLength(0);
 
-    calls[1]!.resolve(attachmentFor(calls[1]!.file));
+    calls[1]!.resolve(UPLOAD_ID);
     await expect.poll(() => screen.getByTestId('transfer').elements().length).toBe(0);
     const [entry] = client.conversation.pending;
     expect(entry?.text).toBe('');
@@ -168,7 +176,7 @@ describe('sending files', () => {
     await userEvent.fill(screen.getByTestId('composer'), 'with files');
     await userEvent.keyboard('{Enter}');
     await expect.poll(() => calls.length).toBe(1);
-    calls[0]!.resolve(attachmentFor(calls[0]!.file));
+    calls[0]!.resolve(UPLOAD_ID);
     await expect.poll(() => calls.length).toBe(2);
 
     await userEvent.click(screen.getByRole('button', { name: 'Cancel sending 2 files' }));
@@ -183,7 +191,7 @@ describe('sending files', () => {
     await userEvent.upload(screen.getByTestId('attach-input'), [file('a.txt'), file('big.iso')]);
     await userEvent.click(screen.getByTestId('send-button'));
     await expect.poll(() => calls.length).toBe(1);
-    calls[0]!.resolve(attachmentFor(calls[0]!.file));
+    calls[0]!.resolve(UPLOAD_ID);
     await expect.poll(() => calls.length).toBe(2);
     calls[1]!.reject(new FileTransferError('FILE_QUOTA_EXCEEDED', 'You have used your 20 GB for files.', 507));
 
@@ -195,7 +203,7 @@ describe('sending files', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await expect.poll(() => calls.length).toBe(3);
     expect(calls[2]!.file.name).toBe('big.iso');
-    calls[2]!.resolve(attachmentFor(calls[2]!.file));
+    calls[2]!.resolve(UPLOAD_ID);
     await expect.poll(() => client.conversation.pending.length).toBe(1);
   });
 });

@@ -71,3 +71,59 @@ describe('FileSession', () => {
     expect(seen).toHaveLength(2);
   });
 });
+
+describe('FileSession from another origin (the desktop window)', () => {
+  const HUB = 'https://192.168.1.20:7420';
+  const SECRET = 's'.repeat(43);
+
+  function desktopHub(answers: Array<() => Response> = []) {
+    const seen: Array<{ url: string; headers: Headers; credentials: RequestCredentials | undefined }> = [];
+    let sessions = 0;
+    const fetchImpl = (url: string, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      seen.push({ url, headers, credentials: init?.credentials });
+      if (url === `${HUB}${FILE_SESSION_PATH}`)
+        return Promise.resolve(Response.json({ session: `${++sessions}`.padEnd(43, 's'), expiresAt: 1 }));
+      return Promise.resolve(answers.shift()?.() ?? new Response('bytes'));
+    };
+    const session = new FileSession(
+      () => Promise.resolve({ ticket: 'ticket' }),
+      fetchImpl as unknown as typeof fetch,
+      HUB,
+    );
+    return { seen, session };
+  }
+
+  it('asks for the session in the body and sends it as Authorization to the hub, never a cookie', async () => {
+    const { seen, session } = desktopHub();
+    const blob = await session.fetchBlob('/api/files/general/6/0');
+    expect(await blob.text()).toBe('bytes');
+    expect(seen.map((s) => s.url)).toEqual([`${HUB}/api/files/session`, `${HUB}/api/files/general/6/0`]);
+    expect(seen[0]!.headers.get('Roost-Session')).toBe('header');
+    expect(seen[0]!.headers.get('Roost-Ticket')).toBe('ticket');
+    expect(seen[1]!.headers.get('Authorization')).toBe(`Roost-Session 1${SECRET.slice(1)}`);
+    expect(seen.every((s) => s.credentials === 'omit')).toBe(true);
+    // Never in a URL.
+    expect(seen.some((s) => s.url.includes(SECRET.slice(1)))).toBe(false);
+    expect(session.url('/api/files/uploads')).toBe(`${HUB}/api/files/uploads`);
+  });
+
+  it('renews once on FILE_SESSION_INVALID and sends the new session', async () => {
+    const { seen, session } = desktopHub([sessionGone]);
+    await session.fetch('/api/files/uploads/x', { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0' } });
+    expect(seen.map((s) => s.headers.get('Authorization')?.slice(0, 15) ?? 'ticket')).toEqual([
+      'ticket',
+      'Roost-Session 1',
+      'ticket',
+      'Roost-Session 2',
+    ]);
+    expect(seen[3]!.headers.get('Tus-Resumable')).toBe('1.0.0');
+  });
+
+  it('a refused download is an error, not bytes', async () => {
+    const { session } = desktopHub([
+      () => Response.json({ error: { code: 'FILE_NOT_FOUND', message: 'No such file.' } }, { status: 404 }),
+    ]);
+    await expect(session.fetchBlob('/api/files/general/6/0')).rejects.toThrow('No such file.');
+  });
+});

@@ -3,6 +3,8 @@ import { fileDownloadPath, formatBytes } from '../../shared/protocol';
 import { sanitizeFileName } from '../../shared/files/safeFileName';
 import { Icon } from '../ui/Icon';
 import type { ConversationImage } from './attachmentLayout';
+import { useFileObjectUrl } from './useFileObjectUrl';
+import { useFiles } from './useFiles';
 import './files.css';
 
 export type ImagePosition = { seq: number; index: number };
@@ -49,6 +51,10 @@ export function ImageViewer({ conversationId, images, at, onMove, onClose }: Pro
   };
 
   const href = current && fileDownloadPath(conversationId, current.seq, current.index);
+  // The desktop window cannot load it by its path: fetched with the session header, shown from a blob: URL.
+  const files = useFiles();
+  const fetched = useFileObjectUrl(files?.fetchFile, href, files?.generation ?? 0);
+  const src = files?.fetchFile ? fetched.url : href;
   return (
     <dialog
       ref={ref}
@@ -72,7 +78,7 @@ export function ImageViewer({ conversationId, images, at, onMove, onClose }: Pro
             </span>
             <a
               className="icon-button"
-              href={href}
+              href={src}
               download={sanitizeFileName(current.attachment.name)}
               aria-label={`Save ${current.attachment.name}`}
               title="Save"
@@ -96,9 +102,9 @@ export function ImageViewer({ conversationId, images, at, onMove, onClose }: Pro
               <Icon name="back" />
             </button>
             <img
-              key={href}
+              key={src ?? href}
               className="image-viewer__img"
-              src={href}
+              src={src}
               alt={current.attachment.name}
               width={current.attachment.image.width}
               height={current.attachment.image.height}

@@ -1,19 +1,28 @@
 import type { Attachment } from '../../shared/protocol';
 import { progressOf, TransferMeter, type TransferProgress } from '../../shared/files/transferProgress';
+import { declaredMediaType, sendableFileName } from '../../shared/files/attachmentFields';
 import { FileTransferError } from './fileErrors';
-import type { PrepareAttachment } from './prepareAttachment';
+import { attachmentsOf, newFileOutboxEntry, withFile, withoutUploads, type FileOutboxEntry } from './fileOutboxEntry';
+import type { FileOutboxStore } from './memoryFileOutbox';
+import type { FileTransfer } from './prepareAttachment';
+import { ReadyGate } from './ReadyGate';
+import { isPassingFailure, UPLOAD_GONE_CODES } from './transferFailure';
 
 /**
  * One message with files on its way: its files are hashed and uploaded one after another, then the message
  * goes into the sync client's outbox like any other (exactly once from there on).
  */
 export type OutgoingBatch = {
+  /** The message's clientMsgId. */
   readonly id: string;
   readonly conversationId: string;
   readonly text: string;
   readonly files: readonly { readonly name: string; readonly size: number }[];
-  /** preparing: reading the current file for its hash; uploading: sending its bytes; failed: stopped, see error. */
-  readonly phase: 'preparing' | 'uploading' | 'failed';
+  /**
+   * preparing: reading the current file for its hash; waiting: for the hub (offline, or it restarts);
+   * uploading: sending its bytes; failed: stopped, see error.
+   */
+  readonly phase: 'preparing' | 'waiting' | 'uploading' | 'failed';
   /** The file being worked on (index into files). */
   readonly current: number;
   /** Bytes of every file the hub has, over all of them. */
@@ -24,26 +33,45 @@ export type OutgoingBatch = {
   readonly error: string | undefined;
 };
 
-export type OutgoingFilesDeps = {
-  prepare: PrepareAttachment;
-  send: (conversationId: string, text: string, attachments: Attachment[]) => Promise<unknown>;
-  /** Deletes a finished upload nobody will send (the batch was cancelled). */
-  discard: (uploadId: string) => Promise<void>;
-  now: () => number;
+/** What the sync client says of a message it holds; undefined once the hub acknowledged it. */
+export type PendingMessage = {
+  readonly status: 'queued' | 'sending' | 'failed';
+  readonly lastError?: string | undefined;
 };
 
-type Work = { files: readonly File[]; done: (Attachment | undefined)[]; abort: AbortController; meter: TransferMeter };
+export type OutgoingFilesDeps = {
+  /** Where messages with files wait, their bytes included, across reloads. */
+  store: FileOutboxStore;
+  transfer: FileTransfer;
+  /** client.send with the message's own clientMsgId: a second call with it queues nothing new. */
+  send: (conversationId: string, text: string, attachments: Attachment[], clientMsgId: string) => Promise<unknown>;
+  pendingOf: (clientMsgId: string) => PendingMessage | undefined;
+  /** Drops a message the hub refused from the sync client's outbox, to send it again with new uploads. */
+  discardPending: (clientMsgId: string) => void;
+  /** Deletes a finished upload nobody will send (the batch was cancelled). */
+  discard: (uploadId: string) => Promise<void>;
+  /** A new clientMsgId (22 random base64url characters). */
+  newId: () => string;
+  now: () => number;
+  /** After a failure that passes, while the hub seems reachable: wait this long before trying again. */
+  retryDelayMs?: number;
+};
 
-let nextId = 0;
+type Run = { entry: FileOutboxEntry; abort: AbortController; meter: TransferMeter };
+
+const DEFAULT_RETRY_DELAY_MS = 5_000;
 
 /**
- * The messages with files this page is sending, as a store for useSyncExternalStore: each change makes a
- * new snapshot array, so a component re-renders only when something changed.
+ * The messages with files this device is sending, kept in `store` from the moment they are composed, so a
+ * file attached offline or during a reload still goes, once. Work that needs the hub waits until `setReady`
+ * says it can be reached. A store for useSyncExternalStore: each change makes a new snapshot array.
  */
 export class OutgoingFiles {
   private batches: readonly OutgoingBatch[] = [];
-  private readonly work = new Map<string, Work>();
+  private readonly runs = new Map<string, Run>();
   private readonly listeners = new Set<() => void>();
+  private readonly gate = new ReadyGate();
+  private restoring: Promise<void> | undefined;
 
   constructor(private readonly deps: OutgoingFilesDeps) {}
 
@@ -54,91 +82,223 @@ export class OutgoingFiles {
 
   readonly getSnapshot = (): readonly OutgoingBatch[] => this.batches;
 
-  /** Starts sending `text` with `files` to a conversation; returns the batch's id. */
-  start(conversationId: string, text: string, files: readonly File[]): string {
-    const id = `outgoing-${++nextId}`;
-    const total = files.reduce((sum, f) => sum + f.size, 0);
-    const work: Work = { files, done: [], abort: new AbortController(), meter: new TransferMeter(total) };
-    this.work.set(id, work);
-    this.batches = [
-      ...this.batches,
-      {
-        id,
-        conversationId,
-        text,
-        files: files.map((f) => ({ name: f.name, size: f.size })),
-        phase: 'preparing',
-        current: 0,
-        progress: progressOf(0, total, undefined),
-        preparedPercent: 0,
-        error: undefined,
+  /** The hub can be reached (the client is connected), or no longer. */
+  setReady(ready: boolean): void {
+    this.gate.set(ready);
+    const from = ready ? 'waiting' : 'uploading';
+    if (this.batches.some((b) => b.phase === from)) this.patchAll(from, ready ? 'uploading' : 'waiting');
+  }
+
+  /** Picks up what an earlier page left (once): unfinished uploads resume, uploaded messages are sent. */
+  restore(): Promise<void> {
+    this.restoring ??= this.deps.store.list().then(
+      (entries) => {
+        for (const entry of entries) if (!this.runs.has(entry.clientMsgId)) this.resume(entry);
       },
-    ];
-    this.emit();
-    void this.run(id, work);
-    return id;
+      (err: unknown) => console.warn('roost: messages with files could not be read back.', err),
+    );
+    return this.restoring;
+  }
+
+  /** Starts sending `text` with `files` to a conversation, offline too; returns the message's clientMsgId. */
+  start(conversationId: string, text: string, files: readonly File[]): string {
+    const entry = newFileOutboxEntry({
+      clientMsgId: this.deps.newId(),
+      conversationId,
+      text,
+      createdAt: this.deps.now(),
+      files: files.map((f) => ({ blob: f, name: sendableFileName(f.name), type: declaredMediaType(f.type) })),
+    });
+    const run = this.track(entry);
+    // Stored before anything goes to the hub, so a reload from here on resumes it. A failed write leaves it
+    // in memory, to go while this page stays.
+    const stored = this.deps.store.add(entry).catch((err: unknown) => console.warn('roost: not kept.', err));
+    void stored.then(() => this.run(run));
+    return entry.clientMsgId;
+  }
+
+  /** The sync client's outbox changed: messages handed to it are forgotten once acknowledged. */
+  outboxChanged(): void {
+    for (const run of this.runs.values()) if (run.entry.status === 'sent') this.settleSent(run);
   }
 
   /** Stops a batch and forgets it: its uploads are deleted on the hub, nothing is sent. */
   cancel(id: string): void {
-    const work = this.work.get(id);
-    if (!work) return;
-    this.work.delete(id);
-    work.abort.abort(new FileTransferError('CANCELLED', 'Cancelled.'));
-    for (const attachment of work.done) if (attachment) void this.deps.discard(attachment.uploadId).catch(() => {});
-    this.remove(id);
+    const run = this.runs.get(id);
+    if (!run || run.entry.status === 'sent') return;
+    run.abort.abort(new FileTransferError('CANCELLED', 'Cancelled.'));
+    for (const { uploadId } of run.entry.files) if (uploadId) void this.deps.discard(uploadId).catch(() => {});
+    this.forget(id);
   }
 
   /** Tries a failed batch again from the file that failed (an interrupted upload resumes where it was). */
   retry(id: string): void {
-    const old = this.work.get(id);
-    const batch = this.batches.find((b) => b.id === id);
-    if (!old || batch?.phase !== 'failed') return;
-    const work: Work = { ...old, abort: new AbortController() };
-    this.work.set(id, work);
+    const run = this.runs.get(id);
+    if (run?.entry.status !== 'failed') return;
+    this.save(run, { ...run.entry, status: 'pending', error: undefined });
+    run.abort = new AbortController();
     this.patch(id, { phase: 'preparing', error: undefined });
-    void this.run(id, work);
+    void this.run(run);
   }
 
-  private async run(id: string, work: Work): Promise<void> {
-    const { signal } = work.abort;
+  private resume(entry: FileOutboxEntry): void {
+    if (entry.status === 'sent') {
+      this.runs.set(entry.clientMsgId, { entry, abort: new AbortController(), meter: meterOf(entry) });
+      this.settleSent(this.runs.get(entry.clientMsgId)!);
+      return;
+    }
+    const run = this.track(entry);
+    if (entry.status === 'pending') void this.run(run);
+  }
+
+  private async run(run: Run): Promise<void> {
+    const { signal } = run.abort;
     try {
-      for (let i = 0; i < work.files.length; i++) {
-        if (work.done[i]) continue;
-        const file = work.files[i]!;
-        const before = work.files.slice(0, i).reduce((sum, f) => sum + f.size, 0);
-        this.patch(id, { phase: 'preparing', current: i, preparedPercent: 0 });
-        work.done[i] = await this.deps.prepare(file, {
-          signal,
-          onHashed: (bytes) => this.patchIfCurrent(id, work, { preparedPercent: percentOf(bytes, file.size) }),
-          onUploaded: (bytes) =>
-            this.patchIfCurrent(id, work, {
-              phase: 'uploading',
-              progress: work.meter.update(before + bytes, this.deps.now()),
-            }),
-        });
+      await this.describeAll(run, signal);
+      for (;;) {
+        if (!this.gate.isOpen) this.patch(run.entry.clientMsgId, { phase: 'waiting' });
+        await this.gate.wait(signal);
+        try {
+          await this.uploadAll(run, signal);
+          await this.handOver(run);
+          return;
+        } catch (err) {
+          if (signal.aborted || !isPassingFailure(err)) throw err;
+          // Offline, a hub restarting, a dropped connection: wait for the hub, then go on from where it stopped.
+          this.patch(run.entry.clientMsgId, { phase: 'waiting' });
+          if (this.gate.isOpen) await delay(this.deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS, signal);
+        }
       }
-      signal.throwIfAborted();
-      const batch = this.batches.find((b) => b.id === id)!;
-      await this.deps.send(batch.conversationId, batch.text, work.done as Attachment[]);
-      this.work.delete(id);
-      this.remove(id);
     } catch (err) {
       if (signal.aborted) return;
-      this.patch(id, { phase: 'failed', error: err instanceof Error ? err.message : String(err) });
+      const error = err instanceof Error ? err.message : String(err);
+      this.save(run, { ...run.entry, status: 'failed', error });
+      this.patch(run.entry.clientMsgId, { phase: 'failed', error });
     }
   }
 
-  private patchIfCurrent(id: string, work: Work, change: Partial<OutgoingBatch>): void {
-    if (this.work.get(id) === work && !work.abort.signal.aborted) this.patch(id, change);
+  private async describeAll(run: Run, signal: AbortSignal): Promise<void> {
+    const id = run.entry.clientMsgId;
+    for (const [i, file] of run.entry.files.entries()) {
+      if (file.sha256) continue;
+      this.patch(id, { phase: 'preparing', current: i, preparedPercent: 0 });
+      const described = await this.deps.transfer.describe(file.blob, file.type, {
+        signal,
+        onHashed: (bytes) => this.patchIfRunning(run, { preparedPercent: percentOf(bytes, file.size) }),
+      });
+      this.save(run, withFile(run.entry, i, described));
+    }
+  }
+
+  private async uploadAll(run: Run, signal: AbortSignal): Promise<void> {
+    const id = run.entry.clientMsgId;
+    for (const [i, file] of run.entry.files.entries()) {
+      if (file.uploadId) continue;
+      const before = bytesBefore(run.entry, i);
+      this.patch(id, { phase: 'uploading', current: i, progress: run.meter.update(before, this.deps.now()) });
+      const uploadId = await this.deps.transfer.upload(file.blob, file.sha256!, {
+        signal,
+        onUploaded: (bytes) =>
+          this.patchIfRunning(run, { progress: run.meter.update(before + bytes, this.deps.now()) }),
+      });
+      this.save(run, withFile(run.entry, i, { uploadId }));
+    }
+    for (const [i, file] of run.entry.files.entries()) {
+      const { thumbnail } = file;
+      if (!thumbnail || thumbnail.uploadId) continue;
+      // A few KiB after the file itself: its progress is not worth showing.
+      const uploadId = await this.deps.transfer.upload(thumbnail.blob, thumbnail.sha256, {
+        signal,
+        onUploaded: () => {},
+      });
+      this.save(run, withFile(run.entry, i, { thumbnail: { ...thumbnail, uploadId } }));
+    }
+  }
+
+  /** Into the sync client's outbox, which sends it exactly once; this entry stays until the hub has it. */
+  private async handOver(run: Run): Promise<void> {
+    run.abort.signal.throwIfAborted();
+    const { conversationId, text, clientMsgId } = run.entry;
+    await this.deps.send(conversationId, text, attachmentsOf(run.entry)!, clientMsgId);
+    this.save(run, { ...run.entry, status: 'sent' });
+    this.remove(clientMsgId);
+    this.settleSent(run);
+  }
+
+  private settleSent(run: Run): void {
+    const id = run.entry.clientMsgId;
+    const pending = this.deps.pendingOf(id);
+    if (pending?.status !== 'failed') {
+      if (!pending) this.forget(id);
+      return;
+    }
+    // Refused for good: the sync client shows it failed. Only uploads the hub dropped are ours to mend.
+    if (!UPLOAD_GONE_CODES.includes(pending.lastError ?? '')) return this.forget(id);
+    this.deps.discardPending(id);
+    this.save(run, withoutUploads(run.entry));
+    run.meter = meterOf(run.entry);
+    this.show(run);
+    void this.run(run);
+  }
+
+  private track(entry: FileOutboxEntry): Run {
+    const run: Run = { entry, abort: new AbortController(), meter: meterOf(entry) };
+    this.runs.set(entry.clientMsgId, run);
+    this.show(run);
+    return run;
+  }
+
+  private show(run: Run): void {
+    const { entry } = run;
+    const done = entry.files.reduce((sum, f) => sum + (f.uploadId ? f.size : 0), 0);
+    const batch: OutgoingBatch = {
+      id: entry.clientMsgId,
+      conversationId: entry.conversationId,
+      text: entry.text,
+      files: entry.files.map((f) => ({ name: f.name, size: f.size })),
+      phase: entry.status === 'failed' ? 'failed' : 'preparing',
+      current: Math.max(
+        0,
+        entry.files.findIndex((f) => !f.uploadId),
+      ),
+      progress: progressOf(done, run.meter.total, undefined),
+      preparedPercent: 0,
+      error: entry.error,
+    };
+    this.batches = [...this.batches.filter((b) => b.id !== batch.id), batch];
+    this.emit();
+  }
+
+  /** Keeps the entry's progress, in memory at once and in the store in the background. */
+  private save(run: Run, entry: FileOutboxEntry): void {
+    run.entry = entry;
+    void this.deps.store.update(entry).catch((err: unknown) => console.warn('roost: progress not kept.', err));
+  }
+
+  private forget(id: string): void {
+    this.runs.delete(id);
+    void this.deps.store.delete(id).catch((err: unknown) => console.warn('roost: not forgotten.', err));
+    this.remove(id);
+  }
+
+  private patchIfRunning(run: Run, change: Partial<OutgoingBatch>): void {
+    if (this.runs.get(run.entry.clientMsgId) === run && !run.abort.signal.aborted)
+      this.patch(run.entry.clientMsgId, change);
   }
 
   private patch(id: string, change: Partial<OutgoingBatch>): void {
+    if (!this.batches.some((b) => b.id === id)) return;
     this.batches = this.batches.map((b) => (b.id === id ? { ...b, ...change } : b));
     this.emit();
   }
 
+  private patchAll(from: OutgoingBatch['phase'], to: OutgoingBatch['phase']): void {
+    this.batches = this.batches.map((b) => (b.phase === from ? { ...b, phase: to } : b));
+    this.emit();
+  }
+
   private remove(id: string): void {
+    if (!this.batches.some((b) => b.id === id)) return;
     this.batches = this.batches.filter((b) => b.id !== id);
     this.emit();
   }
@@ -148,6 +308,29 @@ export class OutgoingFiles {
   }
 }
 
+function meterOf(entry: FileOutboxEntry): TransferMeter {
+  return new TransferMeter(entry.files.reduce((sum, f) => sum + f.size, 0));
+}
+
+function bytesBefore(entry: FileOutboxEntry, index: number): number {
+  return entry.files.slice(0, index).reduce((sum, f) => sum + f.size, 0);
+}
+
 function percentOf(part: number, whole: number): number {
   return whole <= 0 ? 100 : Math.floor((part / whole) * 100);
+}
+
+/** Resolves after `ms`, or rejects at once when `signal` aborts. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -8,7 +8,10 @@ type Props = {
   onRetry: (id: string) => void;
 };
 
-/** Messages with files still on their way from this device: progress and Cancel; Try again when one failed. */
+/**
+ * Messages with files still on their way from this device: progress and Cancel; Try again when one failed.
+ * While the hub cannot be reached they say so: they wait, and go by themselves once it can.
+ */
 export function OutgoingTransfers({ batches, onCancel, onRetry }: Props) {
   if (batches.length === 0) return null;
   return (
@@ -25,11 +28,7 @@ function TransferItem({ batch, onCancel, onRetry }: { batch: OutgoingBatch } & O
   const title = count === 1 ? batch.files[0]!.name : `${count} files`;
   const current = batch.files[batch.current]?.name ?? '';
   const failed = batch.phase === 'failed';
-  const status = failed
-    ? `Not sent: ${batch.error ?? 'unknown error'}`
-    : batch.phase === 'preparing'
-      ? `Preparing ${current}… ${batch.preparedPercent}%`
-      : describeProgress(batch.progress);
+  const status = failed ? `Not sent: ${batch.error ?? 'unknown error'}` : describeStatus(batch, current);
   return (
     <li className={`transfer${failed ? ' transfer--failed' : ''}`} data-testid="transfer" data-phase={batch.phase}>
       <div className="transfer__text">
@@ -64,4 +63,17 @@ function TransferItem({ batch, onCancel, onRetry }: { batch: OutgoingBatch } & O
       </div>
     </li>
   );
+}
+
+function describeStatus(batch: OutgoingBatch, current: string): string {
+  switch (batch.phase) {
+    case 'preparing':
+      return `Preparing ${current}… ${batch.preparedPercent}%`;
+    case 'waiting':
+      return batch.progress.bytesSent > 0
+        ? `Waiting for the hub · ${batch.progress.percent}% sent`
+        : 'Waiting for the hub';
+    default:
+      return describeProgress(batch.progress);
+  }
 }

@@ -137,4 +137,26 @@ describe('uploadFile', () => {
     await expect.poll(() => stack.seen.map((r) => r.method)).toContain('DELETE');
     expect(stack.seen.find((r) => r.method === 'DELETE')!.url).toContain(ID);
   });
+
+  test("in the desktop window: the hub's own address, and the session as Authorization on each request", async () => {
+    const HUB = 'https://192.168.1.20:7420';
+    const gone = { status: 401, body: JSON.stringify({ error: { code: 'FILE_SESSION_INVALID', message: 'x' } }) };
+    const stack = hub([gone]);
+    let opened = 0;
+    const desktop = new FileSession(
+      () => Promise.resolve({ ticket: 't' }),
+      (() =>
+        Promise.resolve(
+          Response.json({ session: String(++opened).repeat(43), expiresAt: 1 }),
+        )) as unknown as typeof fetch,
+      HUB,
+    );
+    expect(await upload(stack, desktop)).toBe(ID);
+    expect(stack.seen.map((r) => `${r.method} ${r.url} ${r.headers.Authorization}`)).toEqual([
+      `POST ${HUB}/api/files/uploads Roost-Session ${'1'.repeat(43)}`,
+      // The renewed session, not the one the upload started with.
+      `POST ${HUB}/api/files/uploads Roost-Session ${'2'.repeat(43)}`,
+      `PATCH ${HUB}${LOCATION} Roost-Session ${'2'.repeat(43)}`,
+    ]);
+  });
 });

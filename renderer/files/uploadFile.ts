@@ -28,14 +28,28 @@ export function uploadFile(file: Blob, options: UploadOptions): Promise<string> 
   return new Promise<string>((resolve, reject) => {
     let renewed = false;
     const upload: Upload = new Upload(file, {
-      endpoint: FILE_UPLOADS_PATH,
+      // The hub's absolute address in the desktop window (its origin is not the hub's); the page's own path else.
+      endpoint: session.url(FILE_UPLOADS_PATH),
       chunkSize: UPLOAD_CHUNK_BYTES,
       retryDelays: RETRY_DELAYS_MS,
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
-      fingerprint: () => Promise.resolve(`roost-upload-${options.sha256}-${file.size}`),
-      // Every request waits for the session cookie, a renewed one included.
-      onBeforeRequest: () => session.ensure(),
+      // The desktop window may join another hub later: its uploads resume only on the hub that has them.
+      fingerprint: () => Promise.resolve(`roost-upload-${hubPart(session)}${options.sha256}-${file.size}`),
+      // Every request waits for the session, a renewed one included. With the cookie it travels by itself; in the
+      // desktop window it is the Authorization header, set on each request rather than once (tus-js-client's
+      // `headers`), so a renewed session is the one sent.
+      onBeforeRequest: async (request) => {
+        await session.ensure();
+        for (const [name, value] of Object.entries(session.authorization())) request.setHeader(name, value);
+      },
+      // tus-js-client takes any 4xx to HEAD for "upload gone" and starts over from zero. A 401 there is the
+      // session (a restarted hub forgets them all): renew it and let the retry HEAD again, resuming.
+      onAfterResponse: (request, response) => {
+        if (request.getMethod() !== 'HEAD' || response.getStatus() !== 401) return;
+        void session.renew().catch(() => {});
+        throw new FileTransferError('FILE_SESSION_INVALID', 'The file session ended; renewing it.');
+      },
       onProgress: (sent, total) => options.onProgress(sent, total),
       ...(options.httpStack && { httpStack: options.httpStack }),
       onShouldRetry: (error) => {
@@ -88,4 +102,9 @@ function refusalOf(error: Error | DetailedError): FileTransferError | undefined 
 /** Worth trying again: the hub is busy or briefly unwell, not refusing (a full disk or a quota stays so). */
 function isTransient(status: number): boolean {
   return status === 409 || status === 423 || (status >= 500 && status !== 507);
+}
+
+/** The hub in an upload's fingerprint: none for the page's own hub (as before), its origin for the desktop's. */
+function hubPart(session: FileSession): string {
+  return session.hubOrigin === undefined ? '' : `${session.hubOrigin}-`;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FILE_SESSION_PATH, FILE_UPLOADS_PATH, FILES_PATH, UPLOAD_ID_PATTERN } from '../../../shared/protocol';
 import type { HubLogger } from '../HubContext';
+import { addCorsHeaders, answerPreflight, isPreflight } from './cors';
 import { serveDownload, type DownloadTarget, type FileMessage } from './downloads';
 import { FILE_NOT_FOUND, FileHttpCode, sendFileError, sendJsonOk, SESSION_INVALID } from './fileHttp';
 import type { FileGrant, FileSessions, FileTickets } from './fileSessions';
@@ -39,6 +40,9 @@ const SECRET = /^[A-Za-z0-9_-]{43}$/;
  */
 export function createFileRoutes(deps: FileHttpDeps, options: FileRouteOptions): FileRoutes {
   return (req, res, path) => {
+    // Before the session check: a browser's preflight carries none.
+    if (isPreflight(req)) return answerPreflight(req, res);
+    addCorsHeaders(req, res);
     route(deps, options, req, res, path).catch((err: unknown) => {
       deps.logger.error(`file request ${req.method} ${path} failed`, err);
       const message = 'The hub could not answer this file request.';
