@@ -2,12 +2,13 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileDownloadPath, thumbnailDownloadPath, type Attachment, type ServerFrameOf } from '../../shared/protocol';
-import { createUpload, send, tusHeaders } from './files/fileServerTestSupport';
+import { send } from './files/fileServerTestSupport';
 import { patternBytes, sha256Hex } from './files/fileTestSupport';
 import { cleanupsAfterEach } from './testing/cleanups';
 import { pairLinkedDevice, pairNewUser, startTestHub, type Device } from './testing/testHub';
 import { TestClient } from './testing/TestClient';
 import { authFrame } from './testing/devicePairing';
+import { fileSessionOf, uploadWhole } from './files/hubFileTestSupport';
 
 const cleanups = cleanupsAfterEach();
 let stop: (() => Promise<void>) | undefined;
@@ -20,35 +21,6 @@ async function hubWithFiles(options: Parameters<typeof startTestHub>[0] = {}) {
   const started = await startTestHub(options);
   stop = started.cleanup;
   return started;
-}
-
-/** A file session for a device, as a native client gets one: a ticket over its WebSocket, then the POST. */
-async function sessionOf(port: number, device: Device): Promise<string> {
-  const { ticket } = await device.client.expect({ type: 'openFileSession' }, 'fileTicket');
-  const answer = await send(port, {
-    method: 'POST',
-    path: '/api/files/session',
-    headers: { 'Roost-Ticket': ticket, 'Roost-Session': 'header' },
-  });
-  expect(answer.status).toBe(200);
-  return (JSON.parse(answer.text) as { session: string }).session;
-}
-
-/** Uploads `bytes` in one PATCH; returns what `send` names it by. */
-async function upload(port: number, session: string, bytes: Buffer, name = 'report.pdf'): Promise<Attachment> {
-  const uploadId = await createUpload(port, session, bytes.length);
-  const patched = await send(port, {
-    method: 'PATCH',
-    path: `/api/files/uploads/${uploadId}`,
-    headers: tusHeaders(session, {
-      'Upload-Offset': 0,
-      'Content-Type': 'application/offset+octet-stream',
-      'Content-Length': bytes.length,
-    }),
-    body: bytes,
-  });
-  expect(patched.status).toBe(204);
-  return { uploadId, sha256: sha256Hex(bytes), name, size: bytes.length, type: 'application/pdf' };
 }
 
 function download(port: number, session: string, where: string) {
@@ -73,7 +45,7 @@ describe('files through a real hub', () => {
     const bob = await pairNewUser(hub, 'Bob');
     const alicePhone = await pairLinkedDevice(hub, alice.client, 'phone');
     const bytes = patternBytes(300_000);
-    const attachment = await upload(hub.port, await sessionOf(hub.port, alice), bytes);
+    const attachment = await uploadOf(hub.port, await fileSessionOf(hub.port, alice.client), bytes);
 
     const pushedToBob = bob.client.next((f) => f.type === 'message', 'the message');
     const pushedToPhone = alicePhone.client.next((f) => f.type === 'message', 'the message');
@@ -86,7 +58,7 @@ describe('files through a real hub', () => {
     }
 
     const where = fileDownloadPath('general', (ack as ServerFrameOf<'ack'>).seq, 0);
-    const got = await download(hub.port, await sessionOf(hub.port, bob), where);
+    const got = await download(hub.port, await fileSessionOf(hub.port, bob.client), where);
     expect(got.status).toBe(200);
     expect(got.headers['content-disposition']).toMatch(/^attachment; filename="report.pdf"/);
     expect(got.headers['x-content-type-options']).toBe('nosniff');
@@ -105,11 +77,11 @@ describe('files through a real hub', () => {
     const alice = await pairNewUser(hub, 'Alice');
     const mallory = await pairNewUser(hub, 'Mallory');
     const secret = patternBytes(5000, 3);
-    const alices = await upload(hub.port, await sessionOf(hub.port, alice), secret);
+    const alices = await uploadOf(hub.port, await fileSessionOf(hub.port, alice.client), secret);
 
     const named = await sendWithFiles(mallory, [alices]);
     expect(named).toMatchObject({ type: 'error', code: 'FILE_NOT_UPLOADED' });
-    const own = await upload(hub.port, await sessionOf(hub.port, mallory), patternBytes(5000, 4));
+    const own = await uploadOf(hub.port, await fileSessionOf(hub.port, mallory.client), patternBytes(5000, 4));
     const claimed = await sendWithFiles(mallory, [{ ...own, sha256: alices.sha256 }]);
     expect(claimed).toMatchObject({ type: 'error', code: 'FILE_HASH_MISMATCH' });
     // Nothing was stored for either refusal.
@@ -126,7 +98,7 @@ describe('files through a real hub', () => {
     const bob = await pairNewUser(hub, 'Bob');
     const carol = await pairNewUser(hub, 'Carol');
     const direct = await alice.client.expect({ type: 'openDirect', userId: bob.credentials.userId }, 'conversation');
-    const attachment = await upload(hub.port, await sessionOf(hub.port, alice), patternBytes(1000));
+    const attachment = await uploadOf(hub.port, await fileSessionOf(hub.port, alice.client), patternBytes(1000));
     const ack = await alice.client.request({
       type: 'send',
       conversationId: direct.conversation.id,
@@ -135,9 +107,9 @@ describe('files through a real hub', () => {
       attachments: [attachment],
     });
     const where = fileDownloadPath(direct.conversation.id, (ack as ServerFrameOf<'ack'>).seq, 0);
-    const bobSession = await sessionOf(hub.port, bob);
+    const bobSession = await fileSessionOf(hub.port, bob.client);
     expect((await download(hub.port, bobSession, where)).status).toBe(200);
-    expect((await download(hub.port, await sessionOf(hub.port, carol), where)).status).toBe(404);
+    expect((await download(hub.port, await fileSessionOf(hub.port, carol.client), where)).status).toBe(404);
     expect((await download(hub.port, bobSession, `${where.slice(0, -1)}1`)).status).toBe(404);
 
     expect(await hub.removeDevice(bob.credentials.deviceId)).toBe(true);
@@ -148,11 +120,11 @@ describe('files through a real hub', () => {
   it('a deleted message takes its file with it: no download, and the bytes go after the grace period', async () => {
     const { hub, dataDir } = await hubWithFiles({ files: { graceMs: 0 } });
     const alice = await pairNewUser(hub, 'Alice');
-    const session = await sessionOf(hub.port, alice);
+    const session = await fileSessionOf(hub.port, alice.client);
     const bytes = patternBytes(20_000, 9);
-    const first = await upload(hub.port, session, bytes);
+    const first = await uploadOf(hub.port, session, bytes);
     // The same bytes uploaded again, and sent in a second message: stored once.
-    const second = await upload(hub.port, session, bytes);
+    const second = await uploadOf(hub.port, session, bytes);
     const ack1 = (await sendWithFiles(alice, [first])) as ServerFrameOf<'ack'>;
     const ack2 = (await sendWithFiles(alice, [second])) as ServerFrameOf<'ack'>;
     expect(await blobCount(dataDir)).toBe(1);
@@ -173,11 +145,11 @@ describe('files through a real hub', () => {
     const { hub, dataDir } = await hubWithFiles({ files: { graceMs: 0 } });
     const alice = await pairNewUser(hub, 'Alice');
     const bob = await pairNewUser(hub, 'Bob');
-    const session = await sessionOf(hub.port, alice);
+    const session = await fileSessionOf(hub.port, alice.client);
     const png = (n: number, seed: number) =>
       Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), patternBytes(n, seed)]);
-    const image = { ...(await upload(hub.port, session, png(50_000, 1), 'photo.png')), type: 'image/png' };
-    const small = await upload(hub.port, session, png(3_000, 2));
+    const image = { ...(await uploadOf(hub.port, session, png(50_000, 1), 'photo.png')), type: 'image/png' };
+    const small = await uploadOf(hub.port, session, png(3_000, 2));
     const thumbnail = {
       uploadId: small.uploadId,
       sha256: small.sha256,
@@ -197,7 +169,7 @@ describe('files through a real hub', () => {
     const { uploadId: _thumbnailUpload, ...thumbnailWire } = thumbnail;
     expect(page.messages.at(-1)?.attachments?.[0]?.thumbnail).toEqual(thumbnailWire);
 
-    const bobSession = await sessionOf(hub.port, bob);
+    const bobSession = await fileSessionOf(hub.port, bob.client);
     const got = await download(hub.port, bobSession, thumbnailDownloadPath('general', ack.seq, 0));
     expect(got.status).toBe(200);
     expect(got.headers['content-type']).toBe('image/png');
@@ -205,12 +177,12 @@ describe('files through a real hub', () => {
     expect(sha256Hex(got.body)).toBe(thumbnail.sha256);
     // A message whose file has no thumbnail has none to download.
     const plain = (await sendWithFiles(alice, [
-      await upload(hub.port, session, patternBytes(10)),
+      await uploadOf(hub.port, session, patternBytes(10)),
     ])) as ServerFrameOf<'ack'>;
     expect((await download(hub.port, bobSession, thumbnailDownloadPath('general', plain.seq, 0))).status).toBe(404);
 
     // Someone else's upload cannot be a thumbnail either.
-    const bobs = await upload(hub.port, bobSession, png(100, 3));
+    const bobs = await uploadOf(hub.port, bobSession, png(100, 3));
     const stolen = await sendWithFiles(alice, [
       { ...image, thumbnail: { ...thumbnail, uploadId: bobs.uploadId, sha256: bobs.sha256, size: bobs.size } },
     ]);
@@ -235,7 +207,12 @@ describe('files through a real hub', () => {
     older.welcome = await older.expect({ type: 'hello', protocol: 2 }, 'welcome');
     await older.expect(await authFrame(older, bob.credentials), 'ready');
 
-    const attachment = await upload(hub.port, await sessionOf(hub.port, alice), patternBytes(2048), 'menu.pdf');
+    const attachment = await uploadOf(
+      hub.port,
+      await fileSessionOf(hub.port, alice.client),
+      patternBytes(2048),
+      'menu.pdf',
+    );
     const pushed = older.next((f) => f.type === 'message', 'the message');
     await sendWithFiles(alice, [attachment], 'Tonight');
     const { message } = (await pushed) as ServerFrameOf<'message'>;
@@ -243,3 +220,8 @@ describe('files through a real hub', () => {
     expect(message.text).toBe('Tonight\n📎 menu.pdf (2.0 KB)');
   });
 });
+
+/** Uploads `bytes` whole; named `report.pdf` unless told. */
+function uploadOf(port: number, session: string, bytes: Buffer, name = 'report.pdf'): Promise<Attachment> {
+  return uploadWhole(port, session, bytes, name);
+}

@@ -5,6 +5,7 @@ import { fileDownloadPath, type Attachment } from '../../../shared/protocol';
 import { pairNewUser, skipWithoutLoopbackAddress, startTestHub, type Device } from '../testing/testHub';
 import { createUpload, send, tusHeaders, type Answer } from './fileServerTestSupport';
 import { patternBytes, sha256Hex } from './fileTestSupport';
+import { fileSessionOf, uploadWhole } from './hubFileTestSupport';
 
 /**
  * Red-team tests of who may reach a file (appendix F.2, F.5), on a real hub with real paired devices: a LAN
@@ -23,33 +24,6 @@ async function hub(options: Parameters<typeof startTestHub>[0] = {}) {
   const started = await startTestHub(options);
   stop = started.cleanup;
   return started.hub;
-}
-
-async function sessionOf(port: number, device: Device): Promise<string> {
-  const { ticket } = await device.client.expect({ type: 'openFileSession' }, 'fileTicket');
-  const answer = await send(port, {
-    method: 'POST',
-    path: '/api/files/session',
-    headers: { 'Roost-Ticket': ticket, 'Roost-Session': 'header' },
-  });
-  expect(answer.status).toBe(200);
-  return (JSON.parse(answer.text) as { session: string }).session;
-}
-
-async function upload(port: number, session: string, bytes: Buffer, name = 'secret.pdf'): Promise<Attachment> {
-  const uploadId = await createUpload(port, session, bytes.length);
-  const patched = await send(port, {
-    method: 'PATCH',
-    path: `/api/files/uploads/${uploadId}`,
-    headers: tusHeaders(session, {
-      'Upload-Offset': 0,
-      'Content-Type': 'application/offset+octet-stream',
-      'Content-Length': bytes.length,
-    }),
-    body: bytes,
-  });
-  expect(patched.status).toBe(204);
-  return { uploadId, sha256: sha256Hex(bytes), name, size: bytes.length, type: 'application/pdf' };
 }
 
 async function sendFiles(device: Device, conversationId: string, attachments: Attachment[]): Promise<number> {
@@ -80,8 +54,8 @@ async function directWithFile(bytes = patternBytes(4000, 11)) {
   const mallory = await pairNewUser(h, 'Mallory');
   const direct = await alice.client.expect({ type: 'openDirect', userId: bob.credentials.userId }, 'conversation');
   const conversationId = direct.conversation.id;
-  const aliceSession = await sessionOf(h.port, alice);
-  const attachment = await upload(h.port, aliceSession, bytes);
+  const aliceSession = await fileSessionOf(h.port, alice.client);
+  const attachment = await uploadOf(h.port, aliceSession, bytes);
   const seq = await sendFiles(alice, conversationId, [attachment]);
   return { hub: h, alice, bob, mallory, conversationId, seq, attachment, aliceSession, bytes };
 }
@@ -157,7 +131,7 @@ describe('attack: a LAN client that never paired', () => {
 
   it('a request whose Host is not the hub (DNS rebinding) is refused even with a valid session', async () => {
     const s = await directWithFile();
-    const bobSession = await sessionOf(s.hub.port, s.bob);
+    const bobSession = await fileSessionOf(s.hub.port, s.bob.client);
     const where = fileDownloadPath(s.conversationId, s.seq, 0);
     const rebound = await get(s.hub.port, where, { ...asSession(bobSession), Host: 'evil.example' });
     expect([rebound.status, errorCode(rebound)]).toEqual([403, 'HOST_NOT_ALLOWED']);
@@ -168,8 +142,8 @@ describe('attack: a LAN client that never paired', () => {
 describe('attack: cookie tricks', () => {
   it('does not take one of two session cookies: a cookie planted for a longer path is not the user', async () => {
     const s = await directWithFile();
-    const bob = await sessionOf(s.hub.port, s.bob);
-    const mallory = await sessionOf(s.hub.port, s.mallory);
+    const bob = await fileSessionOf(s.hub.port, s.bob.client);
+    const mallory = await fileSessionOf(s.hub.port, s.mallory.client);
     // A browser sends the cookie with the longer Path first: one planted by Mallory for /api/files/uploads
     // (over plain HTTP, or from another port of the same host) comes before Bob's own, for /api/files.
     const both = `roost-files=${mallory}; roost-files=${bob}`;
@@ -188,7 +162,7 @@ describe('attack: a page of another origin with the member’s cookie', () => {
   it('cannot create, append to or delete an upload: Origin is checked on every change', async () => {
     const h = await hub();
     const alice = await pairNewUser(h, 'Alice');
-    const session = await sessionOf(h.port, alice);
+    const session = await fileSessionOf(h.port, alice.client);
     const id = await createUpload(h.port, session, 10);
     const path = `/api/files/uploads/${id}`;
     const origins = ['https://evil.example', 'null', `https://127.0.0.1:${h.port + 1}`, 'file://'];
@@ -229,7 +203,7 @@ describe('attack: a page of another origin with the member’s cookie', () => {
 describe('attack: a paired member reaching for files not theirs', () => {
   it('cannot download from a conversation they are not in, by its path or any spelling of it', async () => {
     const s = await directWithFile();
-    const mallory = await sessionOf(s.hub.port, s.mallory);
+    const mallory = await fileSessionOf(s.hub.port, s.mallory.client);
     const id = s.conversationId;
     const encoded = Array.from(Buffer.from(id), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
     const paths = [
@@ -252,14 +226,14 @@ describe('attack: a paired member reaching for files not theirs', () => {
       }
     }
     // Bob, who is in it, gets the file; the refusals above were about Mallory, not the path.
-    const bob = await sessionOf(s.hub.port, s.bob);
+    const bob = await fileSessionOf(s.hub.port, s.bob.client);
     const got = await get(s.hub.port, fileDownloadPath(id, s.seq, 0), asSession(bob));
     expect(sha256Hex(got.body)).toBe(s.attachment.sha256);
   });
 
   it('finds nothing by path traversal in upload ids or download paths, encoded or not', async () => {
     const s = await directWithFile();
-    const mallory = await sessionOf(s.hub.port, s.mallory);
+    const mallory = await fileSessionOf(s.hub.port, s.mallory.client);
     const paths = [
       '/api/files/uploads/..%2F..%2Ffiles%2Findex.json',
       '/api/files/uploads/..%2Findex.json',
@@ -295,7 +269,7 @@ describe('attack: a paired member reaching for files not theirs', () => {
 
   it('cannot HEAD, continue or delete another user’s upload by its id', async () => {
     const s = await directWithFile();
-    const mallory = await sessionOf(s.hub.port, s.mallory);
+    const mallory = await fileSessionOf(s.hub.port, s.mallory.client);
     const unfinished = await createUpload(s.hub.port, s.aliceSession, 100);
     for (const id of [unfinished, s.attachment.uploadId]) {
       const path = `/api/files/uploads/${id}`;
@@ -340,10 +314,10 @@ describe('attack: a paired member reaching for files not theirs', () => {
       { type: 'createGroup', name: 'Plans', memberUserIds: [carol.credentials.userId] },
       'conversation',
     );
-    const attachment = await upload(h.port, await sessionOf(h.port, alice), patternBytes(3000, 4));
+    const attachment = await uploadOf(h.port, await fileSessionOf(h.port, alice.client), patternBytes(3000, 4));
     const seq = await sendFiles(alice, group.conversation.id, [attachment]);
     const where = fileDownloadPath(group.conversation.id, seq, 0);
-    const carolSession = await sessionOf(h.port, carol);
+    const carolSession = await fileSessionOf(h.port, carol.client);
     expect((await get(h.port, where, asSession(carolSession))).status).toBe(200);
     await carol.client.expect({ type: 'leaveConversation', conversationId: group.conversation.id }, 'conversationLeft');
     const after = await get(h.port, where, asSession(carolSession));
@@ -357,8 +331,8 @@ describe('attack: a paired member reaching for files not theirs', () => {
     const mallory = await pairNewUser(h, 'Mallory');
     const secret = patternBytes(6000, 42);
     // Alice's file, in no conversation Mallory is in (here: only uploaded, which is enough).
-    await upload(h.port, await sessionOf(h.port, alice), secret);
-    const session = await sessionOf(h.port, mallory);
+    await uploadOf(h.port, await fileSessionOf(h.port, alice.client), secret);
+    const session = await fileSessionOf(h.port, mallory.client);
 
     /** The largest upload Mallory may create now, by bisection; each probe that succeeds is cancelled. */
     async function room(): Promise<number> {
@@ -383,7 +357,7 @@ describe('attack: a paired member reaching for files not theirs', () => {
 
     const before = await room();
     // Mallory guesses the content (a form letter, a known document) and uploads her guess.
-    await upload(h.port, session, Buffer.from(secret));
+    await uploadOf(h.port, session, Buffer.from(secret));
     const after = await room();
     // Her own upload takes its size from what is left, whether or not someone else has the same bytes.
     expect(before - after, 'a guessed file that someone else stored took no room').toBe(secret.length);
@@ -396,9 +370,9 @@ describe('attack: a removed device', () => {
     const alice = await pairNewUser(h, 'Alice');
     const bob = await pairNewUser(h, 'Bob');
     const big = patternBytes(48 * 1024 * 1024, 6);
-    const attachment = await upload(h.port, await sessionOf(h.port, alice), big, 'big.zip');
+    const attachment = await uploadOf(h.port, await fileSessionOf(h.port, alice.client), big, 'big.zip');
     const seq = await sendFiles(alice, 'general', [attachment]);
-    const bobSession = await sessionOf(h.port, bob);
+    const bobSession = await fileSessionOf(h.port, bob.client);
 
     // A download Bob's device has started and is slow to read.
     const download = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -462,9 +436,9 @@ describe('attack: a message deleted while its file downloads', () => {
     const alice = await pairNewUser(h, 'Alice');
     const bob = await pairNewUser(h, 'Bob');
     const bytes = patternBytes(8 * 1024 * 1024, 8);
-    const attachment = await upload(h.port, await sessionOf(h.port, alice), bytes, 'photo.zip');
+    const attachment = await uploadOf(h.port, await fileSessionOf(h.port, alice.client), bytes, 'photo.zip');
     const seq = await sendFiles(alice, 'general', [attachment]);
-    const bobSession = await sessionOf(h.port, bob);
+    const bobSession = await fileSessionOf(h.port, bob.client);
     const where = fileDownloadPath('general', seq, 0);
     const inFlight = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: h.port, path: where, headers: asSession(bobSession) }, (res) =>
@@ -496,9 +470,11 @@ describe('attack: holding many transfers open', () => {
     const bob = await pairNewUser(h, 'Bob');
     const mallory = await pairNewUser(h, 'Mallory');
     const big = patternBytes(16 * 1024 * 1024, 12);
-    const seq = await sendFiles(alice, 'general', [await upload(h.port, await sessionOf(h.port, alice), big)]);
+    const seq = await sendFiles(alice, 'general', [
+      await uploadOf(h.port, await fileSessionOf(h.port, alice.client), big),
+    ]);
     const where = fileDownloadPath('general', seq, 0);
-    const session = await sessionOf(h.port, mallory);
+    const session = await fileSessionOf(h.port, mallory.client);
     const held: IncomingMessage[] = [];
     const attempts = 12;
     // Each download is read once, then left: a descriptor for the socket and one for the file, on the hub.
@@ -527,10 +503,15 @@ describe('attack: holding many transfers open', () => {
       expect(outcomes.filter((o) => o === 200)).toHaveLength(8);
       expect(outcomes.filter((o) => o !== 200).every((o) => o === 429 || o === 'closed')).toBe(true);
       // Bob, from another address, still gets the whole file meanwhile.
-      const got = await get(h.port, where, asSession(await sessionOf(h.port, bob)));
+      const got = await get(h.port, where, asSession(await fileSessionOf(h.port, bob.client)));
       expect([got.status, got.body.length]).toEqual([200, big.length]);
     } finally {
       for (const res of held) res.destroy();
     }
   });
 });
+
+/** Uploads `bytes` whole; named `secret.pdf` unless told. */
+function uploadOf(port: number, session: string, bytes: Buffer, name = 'secret.pdf'): Promise<Attachment> {
+  return uploadWhole(port, session, bytes, name);
+}

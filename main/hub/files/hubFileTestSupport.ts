@@ -89,6 +89,19 @@ export function fileErrorCode(answer: Pick<Answer, 'text'>): string {
   }
 }
 
+/** Uploads `bytes` whole (POST, one PATCH) and returns what `send` names them by, as `type`. */
+export async function uploadWhole(
+  port: number,
+  session: string,
+  bytes: Buffer,
+  name = 'report.pdf',
+  type = 'application/pdf',
+): Promise<Attachment> {
+  const uploadId = uploadIdOf(await postUpload(port, session, bytes.length));
+  expect((await patchUpload(port, session, uploadId, 0, bytes)).status).toBe(204);
+  return { uploadId, sha256: sha256Hex(bytes), name, size: bytes.length, type };
+}
+
 export function attachmentOf(uploadId: string, bytes: Buffer, name = 'video.bin'): Attachment {
   return { uploadId, sha256: sha256Hex(bytes), name, size: bytes.length, type: 'application/octet-stream' };
 }

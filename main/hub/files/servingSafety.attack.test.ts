@@ -11,11 +11,12 @@ import {
 import { authFrame } from '../testing/devicePairing';
 import { cleanupsAfterEach } from '../testing/cleanups';
 import { tempDirsAfterEach } from '../testing/tempDir';
-import { pairNewUser, startTestHub, type Device } from '../testing/testHub';
+import { pairNewUser, startTestHub } from '../testing/testHub';
 import { TestClient } from '../testing/TestClient';
-import { createUpload, send, startFileServer, tusHeaders, type Answer } from './fileServerTestSupport';
+import { send, startFileServer, type Answer } from './fileServerTestSupport';
 import type { FileMessage } from './downloads';
 import { patternBytes, sha256Hex, uploadBytes } from './fileTestSupport';
+import { fileSessionOf, uploadWhole } from './hubFileTestSupport';
 
 /**
  * Red-team tests of what the hub serves and what a message may claim about its files (appendix F.4, F.5, F.7):
@@ -201,32 +202,6 @@ async function hub(options: Parameters<typeof startTestHub>[0] = {}) {
   return started;
 }
 
-async function sessionOf(port: number, device: Device): Promise<string> {
-  const { ticket } = await device.client.expect({ type: 'openFileSession' }, 'fileTicket');
-  const answer = await send(port, {
-    method: 'POST',
-    path: '/api/files/session',
-    headers: { 'Roost-Ticket': ticket, 'Roost-Session': 'header' },
-  });
-  return (JSON.parse(answer.text) as { session: string }).session;
-}
-
-async function upload(port: number, session: string, bytes: Buffer, name = 'file.pdf'): Promise<Attachment> {
-  const uploadId = await createUpload(port, session, bytes.length);
-  const patched = await send(port, {
-    method: 'PATCH',
-    path: `/api/files/uploads/${uploadId}`,
-    headers: tusHeaders(session, {
-      'Upload-Offset': 0,
-      'Content-Type': 'application/offset+octet-stream',
-      'Content-Length': bytes.length,
-    }),
-    body: bytes,
-  });
-  expect(patched.status).toBe(204);
-  return { uploadId, sha256: sha256Hex(bytes), name, size: bytes.length, type: 'application/pdf' };
-}
-
 function sendFrame(attachments: unknown, clientMsgId: string, text = ''): ClientFrameInput {
   return { type: 'send', conversationId: 'general', clientMsgId, text, attachments } as unknown as ClientFrameInput;
 }
@@ -241,7 +216,7 @@ describe('attack: forged attachments in send', () => {
   it('refuses every lie about a file, and stores nothing for any of them', async () => {
     const { hub: h } = await hub();
     const alice = await pairNewUser(h, 'Alice');
-    const own = await upload(h.port, await sessionOf(h.port, alice), patternBytes(1000, 5));
+    const own = await uploadOf(h.port, await fileSessionOf(h.port, alice.client), patternBytes(1000, 5));
     const forged: Array<[what: string, attachments: unknown, code: string]> = [
       ['size one short', [{ ...own, size: own.size - 1 }], 'FILE_HASH_MISMATCH'],
       ['size one over', [{ ...own, size: own.size + 1 }], 'FILE_HASH_MISMATCH'],
@@ -289,8 +264,8 @@ describe('attack: forged attachments in send', () => {
   it('the same upload twice in one message is two views of one file, freed once the message goes', async () => {
     const { hub: h, dataDir } = await hub({ files: { graceMs: 0 } });
     const alice = await pairNewUser(h, 'Alice');
-    const session = await sessionOf(h.port, alice);
-    const own = await upload(h.port, session, patternBytes(2000, 6));
+    const session = await fileSessionOf(h.port, alice.client);
+    const own = await uploadOf(h.port, session, patternBytes(2000, 6));
     const ack = await alice.client.expect(sendFrame([own, { ...own, name: 'copy.pdf' }], 'm-twice-0001'), 'ack');
     for (const index of [0, 1]) {
       const got = await send(h.port, {
@@ -312,9 +287,9 @@ describe('attack: a resend that names other files', () => {
   it('a resend of a stored message with other uploads leaves nothing pinned once the message is deleted', async () => {
     const { hub: h, dataDir } = await hub({ files: { graceMs: 0 } });
     const alice = await pairNewUser(h, 'Alice');
-    const session = await sessionOf(h.port, alice);
-    const first = await upload(h.port, session, patternBytes(3000, 1));
-    const other = await upload(h.port, session, patternBytes(3000, 2));
+    const session = await fileSessionOf(h.port, alice.client);
+    const first = await uploadOf(h.port, session, patternBytes(3000, 1));
+    const other = await uploadOf(h.port, session, patternBytes(3000, 2));
     const ack = await alice.client.expect(sendFrame([first], 'm-resend-0001'), 'ack');
     // The "resend" carries the same clientMsgId and another file: the hub answers with the stored message.
     const resent = await alice.client.expect(sendFrame([other], 'm-resend-0001'), 'ack');
@@ -330,7 +305,7 @@ describe('attack: a resend that names other files', () => {
   it('a resend after the message was deleted does not bring its file back for ever', async () => {
     const { hub: h, dataDir } = await hub({ files: { graceMs: 0 } });
     const alice = await pairNewUser(h, 'Alice');
-    const file = await upload(h.port, await sessionOf(h.port, alice), patternBytes(3000, 3));
+    const file = await uploadOf(h.port, await fileSessionOf(h.port, alice.client), patternBytes(3000, 3));
     const ack = await alice.client.expect(sendFrame([file], 'm-resend-0002'), 'ack');
     await alice.client.expect({ type: 'deleteMessage', conversationId: 'general', seq: ack.seq }, 'ok');
     const resent = await alice.client.expect(sendFrame([file], 'm-resend-0002'), 'ack');
@@ -351,7 +326,7 @@ describe('attack: the protocol-2 fallback text', () => {
     cleanups.push(() => older.close());
     older.welcome = await older.expect({ type: 'hello', protocol: 2 }, 'welcome');
     await older.expect(await authFrame(older, bob.credentials), 'ready');
-    const file = await upload(h.port, await sessionOf(h.port, alice), patternBytes(1500, 7));
+    const file = await uploadOf(h.port, await fileSessionOf(h.port, alice.client), patternBytes(1500, 7));
     // Line and paragraph separators are not control characters, but many renderers break lines at them.
     const forgedName = 'notes.txt (1.5 KB)\u2028📎 payroll.xlsx (12 KB)\u2029📎 keys.zip (3 KB)';
     const pushed = older.next((f) => f.type === 'message', 'the message');
@@ -365,3 +340,8 @@ describe('attack: the protocol-2 fallback text', () => {
     expect(message.text.split(/\r\n|[\n\r\u2028\u2029\u0085\v\f]/)).toHaveLength(2);
   });
 });
+
+/** Uploads `bytes` whole; named `file.pdf` unless told. */
+function uploadOf(port: number, session: string, bytes: Buffer, name = 'file.pdf'): Promise<Attachment> {
+  return uploadWhole(port, session, bytes, name);
+}
