@@ -67,6 +67,16 @@ describe('incoming notifications', () => {
     ]);
   });
 
+  it('says what a message of files alone carries', () => {
+    const photo = { sha256: 'a'.repeat(64), name: 'Beach.png', size: 9, type: 'image/png' };
+    const withFile = { ...message(2, BOB, ''), attachments: [photo] };
+    const before = state([conversation('general', [message(1, BOB)])]);
+    const after = state([conversation('general', [message(1, BOB), withFile])]);
+    expect(incomingNotifications(before, after)).toEqual([
+      { conversationId: 'general', title: 'Bob in General', body: '📎 Beach.png' },
+    ]);
+  });
+
   it('uses only the sender name for a direct conversation', () => {
     const direct = (msgs: MessageWire[]) =>
       conversation('dm1', msgs, { kind: 'direct', name: '', memberUserIds: [ME, CLEO] });

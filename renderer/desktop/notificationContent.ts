@@ -1,5 +1,6 @@
 import type { MessageWire } from '../../shared/protocol';
 import type { NotificationRequest } from '../../shared/desktop';
+import { previewText } from '../../shared/files/messagePreview';
 import { isDeletion, isHiddenMessage, userName, type ConversationState, type RoostState } from '../../shared/sync';
 
 /** More new messages than this in one conversation at once (a catch-up) become one summary notification. */
@@ -133,7 +134,9 @@ export function messageNotification(
 ): NotificationRequest {
   const sender = senderName(state, message.senderUserId);
   const title = conversation.kind === 'direct' ? sender : `${sender} in ${roomName(conversation)}`;
-  return { conversationId: conversation.id, title: clip(title, MAX_TITLE), body: clip(message.text, MAX_BODY) };
+  // A message of files alone says what it carries rather than showing an empty notification.
+  const body = previewText(message.text, message.attachments);
+  return { conversationId: conversation.id, title: clip(title, MAX_TITLE), body: clip(body, MAX_BODY) };
 }
 
 function summaryNotification(
