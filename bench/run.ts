@@ -2,20 +2,23 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describeConfig, FULL, QUICK, type BenchConfig } from './config';
+import { filesConfigFor } from './files/filesConfig';
+import { FileResults } from './files/FileResults';
 import { ServerKindSchema } from './ipc/messages';
 import { measureFanout } from './measures/fanout';
+import { measureFiles } from './measures/files';
 import { measureMemory } from './measures/memory';
 import { measureStored } from './measures/stored';
 import { Results } from './report/Results';
 import { formatTable } from './report/table';
 
 /**
- * `npm run bench -- [--quick] [--only=fanout,memory,stored] [--receivers=100,1000] [--servers=wsTls,roostTls]
- * [--runs=5] [--rates=10000,50000]`: every server under test and the load generator in processes of their own,
- * loopback only, runs interleaved; prints the table and writes
+ * `npm run bench -- [--quick] [--only=fanout,memory,stored,files] [--receivers=100,1000] [--servers=wsTls,roostTls]
+ * [--runs=5] [--rates=10000,50000] [--file-size=64MiB]` (or BENCH_FILE_SIZE=64MiB): every server under test and
+ * the load generator in processes of their own, loopback only, runs interleaved; prints the tables and writes
  * bench/results/latest.json.
  */
-const PARTS = ['fanout', 'memory', 'stored'] as const;
+const PARTS = ['fanout', 'memory', 'stored', 'files'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -34,12 +37,14 @@ async function main(): Promise<void> {
   const servers = args.find((a) => a.startsWith('--servers='))?.slice(10);
   if (servers) config.servers = servers.split(',').map((k) => ServerKindSchema.parse(k));
   const wanted = (part: Part) => !only || only.includes(part);
+  const filesConfig = filesConfigFor(config.mode === 'quick', args, process.env);
 
   const started = performance.now();
   const log = (line: string) =>
     console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'roost-bench-'));
   const results = new Results();
+  const fileResults = new FileResults();
   log(`Roost benchmark, ${config.mode} mode (${describeConfig(config)}), data in ${tempDir}`);
   try {
     if (wanted('fanout')) {
@@ -56,17 +61,25 @@ async function main(): Promise<void> {
       log(`Roost only: durable appends, catch-up, start-up`);
       await measureStored(config, results, tempDir, log);
     }
+    if (wanted('files')) {
+      log(`files over HTTPS: the hub against a plain Node HTTPS server`);
+      await measureFiles(filesConfig, fileResults, tempDir, log);
+    }
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
-  const table = formatTable(results);
-  console.log(`\n${table}\n`);
+  const table = results.metrics.length > 0 ? formatTable(results) : '';
+  if (table) console.log(`\n${table}\n`);
+  const filesTable = fileResults.metrics.length > 0 ? fileResults.formatTable() : '';
+  if (filesTable) console.log(`\n${filesTable}\n`);
   for (const note of results.notes) console.log(`note: ${note}`);
   log(`done in ${seconds.toFixed(0)} s, ${config.mode} mode: ${describeConfig(config)}`);
   const outDir = path.join(import.meta.dirname, 'results');
   await mkdir(outDir, { recursive: true });
-  await writeFile(path.join(outDir, 'latest.json'), JSON.stringify(toJson(config, results, seconds, table), null, 2));
+  const files = filesTable ? { config: filesConfig, metrics: fileResults.toJson(), table: filesTable } : undefined;
+  const json = { ...toJson(config, results, seconds, table), files };
+  await writeFile(path.join(outDir, 'latest.json'), JSON.stringify(json, null, 2));
 }
 
 function toJson(config: BenchConfig, results: Results, seconds: number, table: string) {

@@ -58,6 +58,8 @@ type Busy = { body: Readable; done: Promise<void> };
 const SWEEP_EVERY_MS = 60_000;
 /** Below this much room above the reserve, a body stops: no crawl of ever smaller writes towards it. */
 const MIN_GRANT_BYTES = 64 * 1024;
+/** How stale an unfinished upload's last activity may be in the index on disk (touch). */
+const ACTIVITY_SAVE_MS = 10 * 60 * 1000;
 
 /**
  * Uploaded files on the hub (appendix F): tus uploads written into parts, each finished one stored once by
@@ -68,6 +70,8 @@ const MIN_GRANT_BYTES = 64 * 1024;
 export class FileStore {
   readonly limits: FileLimits;
   private readonly busy = new Map<string, Busy>();
+  /** When each unfinished upload's activity was last written to the index (touch). */
+  private readonly activitySaved = new Map<string, number>();
   /** Bytes granted to bodies being written and not yet given back (grantRoom). */
   private granted = 0;
   /** Each unfinished upload's bytes on disk. */
@@ -256,9 +260,9 @@ export class FileStore {
       if (outcome.syncFailed) return await this.afterSyncFailure(id, outcome);
       this.offsets.set(id, outcome.offset);
       this.hashes.set(id, { hash, at: outcome.offset });
-      if (outcome.offset === record.length) await this.finish(id, hash);
-      this.index.touch(id, this.options.now());
-      await this.save();
+      const finished = outcome.offset === record.length;
+      if (finished) await this.finish(id, hash);
+      if (this.touch(id) || finished) await this.save();
     } catch (err) {
       this.hashes.delete(id);
       return { kind: isNoSpace(err) ? 'full' : 'failed', offset: this.offsets.get(id) ?? outcome.offset, error: err };
@@ -294,6 +298,7 @@ export class FileStore {
       this.index.complete(id, sha256, this.options.now());
     });
     this.offsets.delete(id);
+    this.activitySaved.delete(id);
   }
 
   private refusalFor(userId: string, length: number, free: number): UploadRefusal | undefined {
@@ -323,6 +328,20 @@ export class FileStore {
     if (index.hubBytes() + length > limits.hubBytes || free - length < limits.freeReserveBytes)
       return { code: 'HUB_STORAGE_FULL', message: noSpaceMessage() };
     return undefined;
+  }
+
+  /**
+   * Marks an upload active now; true when that should reach the disk. Not after every PATCH: rewriting the index
+   * durably per 16 MiB chunk cost a tenth of an upload's throughput, and the offset never depends on it (it is
+   * the part's size). On disk the idle clock that expires unfinished uploads is at most ACTIVITY_SAVE_MS behind.
+   */
+  private touch(id: string): boolean {
+    const now = this.options.now();
+    this.index.touch(id, now);
+    const saved = this.activitySaved.get(id);
+    if (saved !== undefined && now - saved < ACTIVITY_SAVE_MS) return false;
+    this.activitySaved.set(id, now);
+    return true;
   }
 
   /**
@@ -358,6 +377,7 @@ export class FileStore {
     for (const id of ids) {
       const record = this.index.remove(id);
       this.offsets.delete(id);
+      this.activitySaved.delete(id);
       this.hashes.delete(id);
       if (record) removed.push([id, record]);
     }
