@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileDownloadPath, type ServerFrame } from '../../shared/protocol';
@@ -23,6 +21,7 @@ import { isNoSpace, SPACE_CHECK_BYTES } from './files/uploadWriter';
 import type { HubLogger } from './HubContext';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
 import { cleanupsAfterEach } from './testing/cleanups';
+import { mountTmpfs, tmpfsSkipReason } from './testing/tmpfs';
 import { pairNewUser, startTestHub, type Device } from './testing/testHub';
 
 /**
@@ -31,16 +30,7 @@ import { pairNewUser, startTestHub, type Device } from './testing/testHub';
  * it with 507 HUB_STORAGE_FULL, keeping what is durable; text messages go on. Needs root (or CAP_SYS_ADMIN) to
  * mount the tmpfs; skipped, with the reason printed, where mounting is not permitted.
  */
-const probe = await mkdtemp(path.join(tmpdir(), 'roost-files-disk-probe-'));
-let skipReason: string | null = null;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'pipe' });
-  execFileSync('umount', [probe], { stdio: 'pipe' });
-} catch (err) {
-  skipReason = `cannot mount a tmpfs (${String((err as { stderr?: Buffer }).stderr ?? err).trim()})`;
-  console.log(`hub.filesDiskFull.test.ts: skipping the real disk-full tests of files: ${skipReason}`);
-}
-await rmdir(probe);
+const skipReason = await tmpfsSkipReason('hub.filesDiskFull.test.ts');
 
 const cleanups = cleanupsAfterEach();
 const quiet: HubLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -49,17 +39,8 @@ const MiB = 1024 * 1024;
 const RESERVE = 4 * MiB;
 let counter = 0;
 
-/** A fresh tmpfs of `size` (e.g. "48m"), unmounted after the test. */
-async function smallDisk(size: string): Promise<string> {
-  const mountPoint = await mkdtemp(path.join(tmpdir(), 'roost-files-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mountPoint], { stdio: 'pipe' });
-  cleanups.push(async () => {
-    // Lazy: a hub that failed to stop may still hold a file there; the mount goes once it lets go.
-    execFileSync('umount', ['-l', mountPoint], { stdio: 'pipe' });
-    await rmdir(mountPoint);
-  });
-  return mountPoint;
-}
+/** A fresh tmpfs of `size`, unmounted after the test. */
+const smallDisk = (size: string) => mountTmpfs(size, cleanups);
 
 async function hubOnSmallDisk(size: string) {
   const disk = await smallDisk(size);

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rmdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CloseCode, ErrorCode, type ServerFrame } from '../../shared/protocol';
@@ -8,6 +6,7 @@ import { LOCK_FILE_NAME } from './dataDirLock';
 import type { HubLogger } from './HubContext';
 import { DEFAULT_CONVERSATION_ID as GENERAL } from './registry/registrySchema';
 import { cleanupsAfterEach } from './testing/cleanups';
+import { mountTmpfs, tmpfsSkipReason } from './testing/tmpfs';
 import { authRequest } from './testing/devicePairing';
 import { TestClient } from './testing/TestClient';
 import { pairLinkedDevice, pairNewUser, startTestHub, type Device } from './testing/testHub';
@@ -16,32 +15,14 @@ import { pairLinkedDevice, pairNewUser, startTestHub, type Device } from './test
  * Issue 13, finding 9, on a real full disk: a small tmpfs. Needs root (or CAP_SYS_ADMIN) to mount
  * it; skipped, with the reason printed, where mounting is not permitted.
  */
-const probe = await mkdtemp(path.join(tmpdir(), 'roost-fulldisk-probe-'));
-let skipReason: string | null = null;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'pipe' });
-  execFileSync('umount', [probe], { stdio: 'pipe' });
-} catch (err) {
-  skipReason = `cannot mount a tmpfs (${String((err as { stderr?: Buffer }).stderr ?? err).trim()})`;
-  console.log(`hub.fullDisk.test.ts: skipping the real disk-full tests: ${skipReason}`);
-}
-await rmdir(probe);
+const skipReason = await tmpfsSkipReason('hub.fullDisk.test.ts');
 
 const cleanups = cleanupsAfterEach();
 const quiet: HubLogger = { info: () => {}, warn: () => {}, error: () => {} };
 let counter = 0;
 
-/** A fresh tmpfs of `size` (e.g. "2m"), unmounted after the test. */
-async function smallDisk(size: string): Promise<string> {
-  const mountPoint = await mkdtemp(path.join(tmpdir(), 'roost-fulldisk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mountPoint], { stdio: 'pipe' });
-  cleanups.push(async () => {
-    // Lazy: a hub that failed to stop may still hold a file there; the mount goes once it lets go.
-    execFileSync('umount', ['-l', mountPoint], { stdio: 'pipe' });
-    await rmdir(mountPoint);
-  });
-  return mountPoint;
-}
+/** A fresh tmpfs of `size`, unmounted after the test. */
+const smallDisk = (size: string) => mountTmpfs(size, cleanups);
 
 function send(device: Device, text: string): Promise<ServerFrame> {
   return device.client.request({ type: 'send', conversationId: GENERAL, clientMsgId: `fill-${counter++}-x`, text });
